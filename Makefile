@@ -1,0 +1,180 @@
+# Waspada build. GNU Make + pkg-config.
+#
+#   make              build build/release/waspada
+#   make demo         install deps, build, create ./waspada.db with demo data, serve on :8080
+#   make check        install deps, then everything CI runs (see `make help`)
+#
+# Variants live in separate build directories: VARIANT=release (default), asan (ASan+UBSan),
+# fuzz (clang + libFuzzer). All modules go into one static library, libwaspada.a, linked by
+# the binary, the tests, the benchmarks and the fuzzers.
+
+VARIANT ?= release
+BUILD   ?= build/$(VARIANT)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+SHAREDIR := $(PREFIX)/share/waspada
+MANDIR  := $(PREFIX)/share/man/man1
+
+PKGS := sqlite3 libmicrohttpd jansson libsodium libxml-2.0 libcurl libutf8proc inih xlsxwriter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lcsv -lpthread -lm
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wno-format-nonliteral -Wvla
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(WARN) -Isrc $(PKG_CFLAGS) \
+        -DWSP_SHAREDIR='"$(SHAREDIR)"'
+
+ifeq ($(VARIANT),release)
+  CC ?= cc
+  OPT := -O2
+  SAN :=
+else ifeq ($(VARIANT),asan)
+  OPT := -O1 -fno-omit-frame-pointer
+  SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+else ifeq ($(VARIANT),fuzz)
+  CC := clang
+  OPT := -O1 -fno-omit-frame-pointer
+  SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+else
+  $(error unknown VARIANT '$(VARIANT)': use release, asan or fuzz)
+endif
+
+CFLAGS  ?=
+LDFLAGS ?=
+ALL_CFLAGS  := $(BASE_CFLAGS) $(OPT) $(SAN) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(SAN) $(LDFLAGS)
+
+# MODULES limits the library to some modules (for working on one module while others are
+# in progress): make BUILD=build/geo MODULES="base geo" UNIT_SRC=tests/unit/test_geo.c test
+MODULES  ?= $(notdir $(wildcard src/*))
+LIB_SRC  := $(sort $(filter-out src/cli/main.c,$(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))))
+CLI_MAIN := src/cli/main.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
+LIB      := $(BUILD)/libwaspada.a
+BIN      := $(BUILD)/waspada
+
+UNIT_SRC  ?= $(sort $(wildcard tests/unit/test_*.c))
+INTEG_SRC ?= $(sort $(wildcard tests/integration/test_*.c))
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+TEST_HELPER_SRC := $(sort $(wildcard tests/support/*.c))
+TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+BENCH_BIN := $(BUILD)/bench/bench
+
+DATA_FILES := $(shell find data -type f ! -name '.*' 2>/dev/null)
+
+.PHONY: all deps demo check test unit integration fuzz fuzz-smoke bench install uninstall \
+        clean format format-check lint help tests
+
+all: $(BIN)
+
+help:
+	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "other targets: test (unit+integration for VARIANT), fuzz [FUZZ_TIME=60], bench,"
+	@echo "               install [PREFIX=/usr/local], lint, format, format-check, clean"
+
+deps:
+	@scripts/install-deps
+
+# ---- build --------------------------------------------------------------------------------
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/embedded.S: scripts/gen-embed $(DATA_FILES)
+	@mkdir -p $(@D)
+	scripts/gen-embed data > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.S
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/$(CLI_MAIN:.c=.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+$(BUILD)/tests/integration/%: $(BUILD)/obj/tests/integration/%.o $(TEST_HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+tests: $(BIN) $(UNIT_BIN) $(INTEG_BIN)
+
+# ---- run ----------------------------------------------------------------------------------
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo $(BIN)
+
+# Unit + integration tests of one variant.
+test: tests
+	@scripts/run-tests $(VARIANT) $(BUILD) $(UNIT_BIN) $(INTEG_BIN)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory VARIANT=fuzz $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
+
+# Short pass over the seed corpus of every fuzz target (part of `make check`).
+fuzz-smoke: fuzz-build
+	@scripts/run-fuzz smoke $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
+
+FUZZ_TIME ?= 60
+fuzz: fuzz-build
+	@scripts/run-fuzz $(FUZZ_TIME) $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
+
+check: deps
+	@scripts/check
+
+bench: $(BENCH_BIN)
+	$(BENCH_BIN)
+
+# ---- install ------------------------------------------------------------------------------
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/waspada
+	cp -R data $(DESTDIR)$(SHAREDIR)/
+	cp -R web $(DESTDIR)$(SHAREDIR)/
+	install -m 644 waspada.conf.example $(DESTDIR)$(SHAREDIR)/waspada.conf.example
+	install -m 644 docs/waspada.1 $(DESTDIR)$(MANDIR)/waspada.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/waspada $(DESTDIR)$(MANDIR)/waspada.1
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+# ---- hygiene ------------------------------------------------------------------------------
+
+FORMAT_FILES := $(shell find src tests -name '*.[ch]' -not -path '*/corpus/*' 2>/dev/null)
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: ok"
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --inline-suppr --suppress=missingIncludeSystem -Isrc -D_GNU_SOURCE $(LIB_SRC) $(CLI_MAIN)
+	clang-tidy --quiet $(LIB_SRC) $(CLI_MAIN) -- $(BASE_CFLAGS)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,55 @@
+/*
+ * http: the HTTP API server (libmicrohttpd, thread pool), its router, JSON in and out, sessions,
+ * CSRF, role and region scope checks, login rate limits and the access log. The only module that
+ * speaks HTTP.
+ *
+ * Every request gets an arena (capped) freed when the request completes; handlers allocate from
+ * it and never free. Each worker thread opens its own store connection on first use.
+ *
+ * Errors are always {"error":{"code":"...","message":"..."}} with the status from
+ * http_status_for() (the one mapping from WSP_E* codes to HTTP statuses).
+ *
+ * Ownership: http_server_start() borrows cfg and gazetteer; both must outlive the server.
+ */
+#ifndef WSP_HTTP_H
+#define WSP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+#include "geo/geo.h"
+
+struct http_config {
+    const char *db_path;          /* SQLite file */
+    const char *listen;           /* "127.0.0.1:8080"; port 0 picks a free port */
+    const char *web_dir;          /* static files for "/", NULL = none yet */
+    unsigned threads;             /* worker threads in the pool (>= 1) */
+    size_t body_max;              /* request body cap in bytes; larger bodies get 413 */
+    size_t arena_max;             /* per-request memory cap */
+    unsigned session_ttl_s;       /* session lifetime */
+    bool cookie_secure;           /* add "Secure" to the cookie (behind TLS) */
+    unsigned login_max_failures;  /* per user and per address, inside login_window_s */
+    unsigned login_window_s;
+    bool access_log;              /* one line per request to stderr */
+};
+
+/* Defaults for every field (listen 127.0.0.1:8080, 4 threads, 1 MiB body, 8 h sessions,
+ * 5 failures per 15 minutes). */
+void http_config_defaults(struct http_config *cfg);
+
+struct http_server;
+
+/* Bind and start serving in background threads. On success *out is running and
+ * http_server_port() tells the bound port. */
+int http_server_start(struct http_server **out, const struct http_config *cfg,
+                      const struct geo_gazetteer *gazetteer, struct error *err);
+unsigned http_server_port(const struct http_server *srv);
+/* Stop accepting, finish in-flight requests, free everything. */
+void http_server_stop(struct http_server *srv);
+
+/* WSP_E* status -> HTTP status code (WSP_EINVAL -> 400, ...). */
+unsigned http_status_for(int wsp_status);
+
+#endif

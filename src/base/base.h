@@ -51,8 +51,8 @@ enum wsp_status {
 };
 
 struct error {
-    int code;       /* one of enum wsp_status; 0 when no error was recorded */
-    char msg[512];  /* lower-case message, no final period */
+    int code;      /* one of enum wsp_status; 0 when no error was recorded */
+    char msg[512]; /* lower-case message, no final period */
 };
 
 /* Record an error (if err is non-NULL) and return code. */

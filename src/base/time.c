@@ -61,8 +61,7 @@ int time_parse_iso(const char *s, int64_t *out)
         if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
             return WSP_EINVAL;
     } else if (len == 20) {
-        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 ||
-            n != 20)
+        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 || n != 20)
             return WSP_EINVAL;
     } else {
         return WSP_EINVAL;

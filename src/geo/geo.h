@@ -5,7 +5,7 @@
  * (kecamatan, "32.73.01"), village (desa/kelurahan, "32.73.01.1001"). Every region but a
  * province has a parent; the code of a region always starts with its parent's code.
  *
- * Ownership: a gazetteer is loaded once per process (from data/wilayah/*.csv through
+ * Ownership: a gazetteer is loaded once per process (from the data/wilayah CSV files through
  * data_read) and is then read-only: every const pointer it returns lives until geo_free(), and
  * all lookups are safe from any number of threads at once. No SQL, no HTTP here.
  *
@@ -28,12 +28,12 @@ enum geo_level { GEO_PROVINCE = 1, GEO_REGENCY = 2, GEO_DISTRICT = 3, GEO_VILLAG
 enum geo_kind { GEO_KIND_NONE = 0, GEO_KIND_KABUPATEN, GEO_KIND_KOTA };
 
 struct geo_region {
-    const char *code;                 /* "32.73" */
-    const char *name;                 /* official name: "Kota Bandung" */
-    const char *norm;                 /* normalized core name: "bandung" */
+    const char *code; /* "32.73" */
+    const char *name; /* official name: "Kota Bandung" */
+    const char *norm; /* normalized core name: "bandung" */
     enum geo_level level;
-    enum geo_kind kind;               /* regencies only */
-    const struct geo_region *parent;  /* NULL for provinces */
+    enum geo_kind kind;              /* regencies only */
+    const struct geo_region *parent; /* NULL for provinces */
 };
 
 struct geo_gazetteer; /* opaque */
@@ -61,21 +61,27 @@ enum geo_level geo_parse_level(const char *s);
  * places); says nothing about whether it exists. */
 bool geo_code_valid(const char *code);
 
-/* Search filters. level 0 = any; parent NULL = anywhere (a code prefix: "32" or "32.73"). */
+/* Search filters. level 0 = any; parent NULL or "" = anywhere, else a code prefix on whole
+ * segments: "32" covers 32 itself and "32.73", but not "320". */
 struct geo_query {
-    const char *q;        /* free text; NULL or "" matches everything (then ordered by code) */
+    const char *q; /* free text; NULL or "" matches everything (then ordered by level,
+                    * then code); text with no letters or digits matches nothing */
     enum geo_level level;
     const char *parent;
     size_t offset;
-    size_t limit;         /* 0 = no limit */
+    size_t limit; /* 0 = no limit */
 };
 
 /*
- * Find regions whose name matches q. Matching is on normalized names: an exact match of the
- * whole name or of a province alias ranks first, then names starting with the query, then names
- * containing it as whole words. Within a rank, higher levels (province before village) and then
- * code order come first. Stores up to `max` results (after offset) into out and returns the total
- * number of matches (for pagination). Thread-safe.
+ * Find regions whose name matches q. Matching is on normalized names. Provinces and
+ * regencies/cities come before districts and villages (a name usually means the larger place);
+ * within each of those two groups an exact match of the whole name or of an alias ranks first,
+ * then names starting with the query, then names containing it as whole words. Within a rank,
+ * higher levels (province before village) and then code order come first, except that a leading
+ * administrative word in q ("Kota Bandung", "Kab. Bandung", "Provinsi ...", "Kecamatan ...", "Desa
+ * ...") puts regions of that kind first within each rank. Stores up to min(max, limit) results
+ * (after offset) into out (out may be NULL to count only) and returns the total number of matches
+ * (for pagination). Thread-safe.
  */
 size_t geo_find(const struct geo_gazetteer *g, const struct geo_query *query,
                 const struct geo_region **out, size_t max);
@@ -87,6 +93,10 @@ size_t geo_find(const struct geo_gazetteer *g, const struct geo_query *query,
  *   "Kab. Bandung Barat"  -> "bandung barat"
  *   "KOTA  Bandung!"      -> "bandung"
  *   "Provinsi D.I. Yogyakarta" -> "di yogyakarta"
+ *   "Kota"                -> "kota"  (a prefix word that is the whole name stays)
+ * A dot after a single letter joins initials ("D.I." -> "di"); apostrophes and quotes vanish
+ * ("Ra'as" -> "raas"); other punctuation separates words. Leading prefix words are all stripped
+ * ("Kabupaten Kota Baru" -> "baru"), so normalizing twice changes nothing.
  */
 size_t geo_normalize_name(const char *in, size_t inlen, char *out, size_t outsz);
 

@@ -9,7 +9,15 @@
  * Errors are always {"error":{"code":"...","message":"..."}} with the status from
  * http_status_for() (the one mapping from WSP_E* codes to HTTP statuses).
  *
- * Ownership: http_server_start() borrows cfg and gazetteer; both must outlive the server.
+ * Bodies over body_max get 413: at once when Content-Length announces it, otherwise (chunked)
+ * after the rest is drained unread (the connection is cut after 8 MiB more).
+ *
+ * Security: sessions are an HttpOnly SameSite=Strict cookie; every state-changing request
+ * except login also needs the X-CSRF-Token header of its session (auth_csrf_for). The login
+ * rate limit counts failures per lowercased username and per client address.
+ *
+ * Ownership: http_server_start() copies cfg but borrows its strings and the gazetteer; they
+ * must outlive the server.
  */
 #ifndef WSP_HTTP_H
 #define WSP_HTTP_H
@@ -22,31 +30,34 @@
 #include "geo/geo.h"
 
 struct http_config {
-    const char *db_path;          /* SQLite file */
-    const char *listen;           /* "127.0.0.1:8080"; port 0 picks a free port */
-    const char *web_dir;          /* static files for "/", NULL = none yet */
-    unsigned threads;             /* worker threads in the pool (>= 1) */
-    size_t body_max;              /* request body cap in bytes; larger bodies get 413 */
-    size_t arena_max;             /* per-request memory cap */
-    unsigned session_ttl_s;       /* session lifetime */
-    bool cookie_secure;           /* add "Secure" to the cookie (behind TLS) */
-    unsigned login_max_failures;  /* per user and per address, inside login_window_s */
-    unsigned login_window_s;
-    bool access_log;              /* one line per request to stderr */
+    const char *db_path;         /* SQLite file */
+    const char *listen;          /* "127.0.0.1:8080"; port 0 picks a free port */
+    const char *web_dir;         /* static files for "/", NULL = none yet */
+    unsigned threads;            /* worker threads in the pool (>= 1) */
+    size_t body_max;             /* request body cap in bytes; larger bodies get 413 */
+    size_t arena_max;            /* per-request memory cap */
+    unsigned session_ttl_s;      /* session lifetime */
+    bool cookie_secure;          /* add "Secure" to the cookie (behind TLS) */
+    unsigned login_max_failures; /* per user and per address, inside login_window_s */
+    unsigned login_window_s;     /* sliding window of the login rate limit, seconds */
+    bool access_log;             /* "METHOD path status bytes ms" per request (no query) */
 };
 
-/* Defaults for every field (listen 127.0.0.1:8080, 4 threads, 1 MiB body, 8 h sessions,
- * 5 failures per 15 minutes). */
+/* Defaults for every field (db "waspada.db", listen 127.0.0.1:8080, 4 threads, 1 MiB body,
+ * 16 MiB request arena, 8 h sessions, 5 failures per 15 minutes, access log on). */
 void http_config_defaults(struct http_config *cfg);
 
 struct http_server;
 
 /* Bind and start serving in background threads. On success *out is running and
- * http_server_port() tells the bound port. */
+ * http_server_port() tells the bound port. The database must exist (waspada init): workers open
+ * their connections to cfg->db_path lazily. WSP_EINVAL for a bad config or listen address,
+ * WSP_EIO when the address cannot be bound or web_dir does not exist. */
 int http_server_start(struct http_server **out, const struct http_config *cfg,
                       const struct geo_gazetteer *gazetteer, struct error *err);
 unsigned http_server_port(const struct http_server *srv);
-/* Stop accepting, finish in-flight requests, free everything. */
+/* Stop accepting, give in-flight requests up to a second to finish, close every worker's store
+ * connection and free everything. NULL is a no-op. */
 void http_server_stop(struct http_server *srv);
 
 /* WSP_E* status -> HTTP status code (WSP_EINVAL -> 400, ...). */

@@ -48,12 +48,17 @@ int store_schema_version(struct store *s, int *version, struct error *err);
  * Refuses (WSP_EINVAL) a database newer than this build. */
 int store_migrate(struct store *s, int target, struct error *err);
 
-/* Explicit transactions, for callers that group several store calls. Writes inside join it. */
+/* Explicit transactions, for callers that group several store calls. Writes inside join it.
+ * They nest: the outermost is BEGIN IMMEDIATE (takes the write lock at once; WSP_EBUSY after
+ * the busy timeout), inner levels are savepoints, so a write that fails inside a caller's
+ * transaction undoes only its own changes. store_rollback with none open is a no-op. */
 int store_begin(struct store *s, struct error *err);
 int store_commit(struct store *s, struct error *err);
 void store_rollback(struct store *s);
 
-/* Copy the live database to dest with the online backup API (safe while serving). */
+/* Copy the live database to dest with the online backup API (safe while serving).
+ * WSP_EEXIST when dest exists; the copy is written to a temporary name next to dest and
+ * linked into place only when complete. */
 int store_backup(struct store *s, const char *dest, struct error *err);
 
 /* ---- who is acting (for the audit log) -------------------------------------------------- */
@@ -73,9 +78,12 @@ struct store_region {
     const char *name;
 };
 
-/* Insert regions that are not there yet (by code); one transaction. *inserted may be NULL. */
-int store_regions_sync(struct store *s, const struct store_region *rows, size_t n,
-                       size_t *inserted, struct error *err);
+/* Insert regions that are not there yet (by code); one transaction. *inserted may be NULL.
+ * Rows may come in any order (parents are inserted first); existing rows are not changed.
+ * An unknown parent or a bad level is WSP_EINVAL and nothing is inserted. Writes one audit
+ * row "regions.sync" {"inserted":N} as "system" when N > 0 (re-syncing at start-up is quiet). */
+int store_regions_sync(struct store *s, const struct store_region *rows, size_t n, size_t *inserted,
+                       struct error *err);
 /* Number of regions at a level (0 = all). */
 int store_region_count(struct store *s, int level, size_t *count, struct error *err);
 /* WSP_ENOTFOUND when the code is not a known region. */
@@ -86,28 +94,35 @@ int store_region_exists(struct store *s, const char *code, struct error *err);
 struct store_user {
     int64_t id;
     char username[64];
-    char role[16];        /* admin, pusat, provinsi, kabkota, pelapor */
-    char region[32];      /* scope: region code prefix; "" = national */
+    char role[16];   /* admin, pusat, provinsi, kabkota, pelapor */
+    char region[32]; /* scope: region code prefix; "" = national */
     char full_name[128];
     bool disabled;
-    int64_t created_at;   /* seconds since epoch */
+    int64_t created_at; /* seconds since epoch */
     int64_t updated_at;
     char password_hash[160]; /* argon2id string; only filled by store_user_get_auth */
 };
 
-/* Create a user; on success *id is the new id. WSP_EEXIST when the username is taken. */
+/* Create a user; on success *id is the new id (id may be NULL). WSP_EEXIST when the username
+ * is taken. Usernames are case-insensitive: 1..63 of [A-Za-z0-9._@-], stored lower-cased.
+ * WSP_EINVAL for a bad username, unknown role, empty hash or unknown region (u->region "" =
+ * national). Audit: "user.add", object "user"/id, after = the user as JSON without hash. */
 int store_user_add(struct store *s, const struct store_user *u, const char *password_hash,
                    const struct store_actor *actor, int64_t *id, struct error *err);
 /* Look up without the password hash. */
 int store_user_get(struct store *s, int64_t id, struct store_user *out, struct error *err);
 int store_user_get_by_name(struct store *s, const char *username, struct store_user *out,
                            struct error *err);
-/* Look up with the password hash, for login. */
+/* Look up with the password hash, for login. Disabled users are returned too: check
+ * out->disabled. */
 int store_user_get_auth(struct store *s, const char *username, struct store_user *out,
                         struct error *err);
 int store_user_set_password(struct store *s, int64_t id, const char *password_hash,
                             const struct store_actor *actor, struct error *err);
-/* Disabling a user also ends all their sessions. */
+/* WSP_ENOTFOUND for an unknown id. Audit: "user.passwd" with after {"password_changed":true}
+ * (never the hash). Existing sessions are kept (the caller decides whether to end them). */
+/* Disabling a user also ends all their sessions. Audit: "user.disable" / "user.enable" with
+ * before/after {"disabled":...}. WSP_ENOTFOUND for an unknown id. */
 int store_user_set_disabled(struct store *s, int64_t id, bool disabled,
                             const struct store_actor *actor, struct error *err);
 /* All users ordered by username, allocated from arena. */
@@ -123,13 +138,16 @@ struct store_session {
     int64_t last_seen_at;
 };
 
-/* token_hash: hex SHA-256 of the session token (the token itself is never stored). */
+/* token_hash: hex SHA-256 of the session token (the token itself is never stored).
+ * created_at = last_seen_at = time_now(). WSP_EINVAL for an unknown user, WSP_EEXIST for a
+ * token hash already in use. No audit row (the HTTP layer audits logins). */
 int store_session_create(struct store *s, const char *token_hash, int64_t user_id,
                          int64_t expires_at, const char *client, struct error *err);
 /* Session and its (enabled) user; WSP_ENOTFOUND when missing, expired, or the user is
  * disabled. Touches last_seen_at at most once a minute. */
 int store_session_get(struct store *s, const char *token_hash, int64_t now,
                       struct store_session *sess, struct store_user *user, struct error *err);
+/* 0 also when there is no such session (logout is idempotent). */
 int store_session_delete(struct store *s, const char *token_hash, struct error *err);
 /* Remove expired sessions; *removed may be NULL. */
 int store_session_purge(struct store *s, int64_t now, size_t *removed, struct error *err);
@@ -149,7 +167,9 @@ struct store_audit {
     const char *after_json;  /* NULL when none */
 };
 
-/* Append an audit row. Joins the caller's transaction when one is open (store_begin). */
+/* Append an audit row at time_now(). Joins the caller's transaction when one is open
+ * (store_begin). actor NULL = "system"; user_id 0 is read back as 0. action and object_type
+ * must be non-empty; the other strings may be NULL. */
 int store_audit_add(struct store *s, const struct store_actor *actor, const char *action,
                     const char *object_type, const char *object_id, const char *before_json,
                     const char *after_json, struct error *err);

@@ -1,0 +1,80 @@
+/*
+ * cli: the `waspada` command line. main.c parses global options and dispatches to one
+ * cmd_<name>() per subcommand (one file each). Commands print results on stdout, errors on
+ * stderr as "waspada: <message>", and return an exit code from enum cli_exit.
+ *
+ * Configuration is table-driven (config.c): every setting has a name, a type, bounds, a default
+ * and a description; precedence is defaults < config file < environment (WASPADA_<NAME>) <
+ * command-line flags. The config is filled once at start-up and read-only afterwards.
+ */
+#ifndef WSP_CLI_H
+#define WSP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/base.h"
+
+/* Exit codes, documented in docs/waspada.1. cli_exit_for() is the one mapping from WSP_E*. */
+enum cli_exit {
+    CLI_OK = 0,
+    CLI_FAIL = 1,     /* runtime failure: I/O, database, internal */
+    CLI_USAGE = 2,    /* misuse: unknown command or option, missing argument */
+    CLI_INVALID = 3,  /* the input was understood but is not valid (bad role, unknown region) */
+    CLI_NOTFOUND = 4, /* the named object does not exist */
+    CLI_EXISTS = 5,   /* conflicts with existing data (duplicate username) */
+    CLI_DENIED = 6    /* not allowed */
+};
+
+int cli_exit_for(int wsp_status);
+
+struct cli_config {
+    char *config_file; /* the file that was read, or NULL */
+    char *db;
+    char *data_dir;
+    char *web_dir;
+    char *listen;
+    char *log_level;
+    long threads;
+    long body_max;
+    long session_ttl;
+    long login_max_failures;
+    long login_window;
+    bool cookie_secure;
+    bool access_log;
+};
+
+/* Fill with defaults, then the config file (explicit path, or $WASPADA_CONFIG, or ./waspada.conf
+ * when present), then the environment. Flags are applied later with config_set(). */
+int config_load(struct cli_config *cfg, const char *explicit_file, struct error *err);
+/* Set one setting by name from a string, with type and bounds checks ("threads", "8"). */
+int config_set(struct cli_config *cfg, const char *name, const char *value, struct error *err);
+void config_release(struct cli_config *cfg);
+/* Print every setting with its value and origin, for `waspada config`. */
+void config_dump(const struct cli_config *cfg);
+
+/* Shared by commands. */
+struct cli_ctx {
+    struct cli_config cfg;
+    const char *argv0;
+};
+
+/* "waspada: <msg>" on stderr; returns the exit code for status. */
+int cli_error(int status, const char *fmt, ...) WSP_PRINTF(2, 3);
+/* Print "usage error" and a hint to stderr; returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) WSP_PRINTF(2, 3);
+/* Apply data_dir from the config (data_set_dir) before loading reference data. */
+void cli_apply_data_dir(const struct cli_ctx *ctx);
+/* Read one line (the password) from stdin, without the newline. Caller frees. */
+int cli_read_password_stdin(char **out, struct error *err);
+/* Locate the web files: config web_dir, installed share dir, or the source tree. NULL = none. */
+const char *cli_find_web_dir(const struct cli_ctx *ctx);
+
+int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_serve(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_region(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_config(struct cli_ctx *ctx, int argc, char **argv);
+
+#endif

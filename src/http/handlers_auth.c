@@ -1,0 +1,164 @@
+/* POST /auth/login, POST /auth/logout, GET /auth/me. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_internal.h"
+
+#define LOGIN_USERNAME_MAX 64
+
+/* A real argon2id string for unknown users, so that "no such user" costs the same time as
+ * "wrong password" and does not reveal which usernames exist. */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[AUTH_HASH_MAX];
+
+static void dummy_hash_init(void)
+{
+    char pw[AUTH_TOKEN_HEX];
+    auth_token_new(pw);
+    if (auth_password_hash(pw, dummy_hash, sizeof(dummy_hash), NULL) != 0)
+        dummy_hash[0] = '\0';
+}
+
+/* {"user":{...},"csrf_token":"..."}: what login and /auth/me answer. */
+static json_t *me_json(const struct store_user *u, const char *token)
+{
+    char csrf[AUTH_TOKEN_HEX];
+    auth_csrf_for(token, csrf);
+    return json_pack("{s:o,s:s}", "user", http_json_user(u), "csrf_token", csrf);
+}
+
+static void audit_failed(struct http_request *rq, struct store *st, const char *username,
+                         const char *reason)
+{
+    struct store_actor actor;
+    http_actor(rq, &actor);
+    json_t *after = json_pack("{s:o,s:s}", "username", http_json_str(username), "reason", reason);
+    char *after_text = after ? json_dumps(after, JSON_COMPACT) : NULL;
+    struct error err = {0};
+    if (store_audit_add(st, &actor, "auth.login_failed", "user", NULL, NULL, after_text, &err))
+        LOG_W("http", "cannot audit failed login: %s", err.msg);
+    free(after_text);
+    json_decref(after);
+}
+
+void http_handle_login(struct http_request *rq)
+{
+    json_t *body;
+    if (http_request_json(rq, &body))
+        return;
+    struct error err = {0};
+    const char *username, *password;
+    if (http_json_string(body, "username", true, 1024, &username, &err) ||
+        http_json_string(body, "password", true, 4096, &password, &err)) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+
+    /* Rate limits first, so a blocked caller cannot keep guessing (and pays no hash). */
+    char user_key[LOGIN_USERNAME_MAX + 8], ip_key[80];
+    snprintf(user_key, sizeof(user_key), "user:%.*s", LOGIN_USERNAME_MAX, username);
+    for (char *p = user_key + 5; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    snprintf(ip_key, sizeof(ip_key), "ip:%s", rq->client);
+    int64_t now = time_now();
+    unsigned wait_user = auth_ratelimit_check(rq->srv->ratelimit, user_key, now);
+    unsigned wait_ip = auth_ratelimit_check(rq->srv->ratelimit, ip_key, now);
+    if (wait_user || wait_ip) {
+        char retry[16];
+        snprintf(retry, sizeof(retry), "%u", wait_user > wait_ip ? wait_user : wait_ip);
+        LOG_W("http", "login blocked by rate limit (%s)", wait_user ? "user" : "address");
+        http_reply_error(rq, WSP_ERATE, "too many failed logins, try again later");
+        http_add_header(rq, "Retry-After", retry);
+        return;
+    }
+
+    struct store_user user;
+    const char *reason = NULL;
+    int rc = strlen(username) > LOGIN_USERNAME_MAX ? WSP_ENOTFOUND
+                                                   : store_user_get_auth(st, username, &user, &err);
+    if (rc == WSP_ENOTFOUND) {
+        pthread_once(&dummy_once, dummy_hash_init);
+        if (dummy_hash[0])
+            (void)auth_password_verify(dummy_hash, password);
+        reason = "unknown_user";
+    } else if (rc) {
+        http_reply_err(rq, &err);
+        return;
+    } else if (!auth_password_verify(user.password_hash, password)) {
+        reason = "bad_password";
+    } else if (user.disabled) {
+        reason = "disabled";
+    }
+    memset(user.password_hash, 0, sizeof(user.password_hash));
+    if (reason) {
+        auth_ratelimit_fail(rq->srv->ratelimit, user_key, now);
+        auth_ratelimit_fail(rq->srv->ratelimit, ip_key, now);
+        audit_failed(rq, st, username, reason);
+        LOG_I("http", "failed login from %s", rq->client);
+        http_reply_error(rq, WSP_EAUTH, "wrong username or password");
+        return;
+    }
+    auth_ratelimit_clear(rq->srv->ratelimit, user_key);
+
+    char token[AUTH_TOKEN_HEX], hash[AUTH_TOKEN_HEX];
+    auth_token_new(token);
+    auth_token_hash(token, hash);
+    unsigned ttl = rq->srv->cfg.session_ttl_s;
+    struct store_actor actor = {user.id, user.username, rq->client[0] ? rq->client : NULL};
+    char object_id[32];
+    snprintf(object_id, sizeof(object_id), "%lld", (long long)user.id);
+    rc = store_begin(st, &err);
+    if (!rc)
+        rc = store_session_create(st, hash, user.id, now + (int64_t)ttl, actor.client, &err);
+    if (!rc)
+        rc = store_audit_add(st, &actor, "auth.login", "user", object_id, NULL, NULL, &err);
+    if (!rc)
+        rc = store_commit(st, &err);
+    if (rc) {
+        store_rollback(st);
+        http_reply_err(rq, &err);
+        return;
+    }
+    http_reply_json(rq, MHD_HTTP_OK, me_json(&user, token));
+    http_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, http_session_cookie(rq, token, ttl));
+}
+
+void http_handle_logout(struct http_request *rq)
+{
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+    char hash[AUTH_TOKEN_HEX], object_id[32];
+    auth_token_hash(rq->token, hash);
+    snprintf(object_id, sizeof(object_id), "%lld", (long long)rq->user.id);
+    struct store_actor actor;
+    http_actor(rq, &actor);
+    struct error err = {0};
+    int rc = store_begin(st, &err);
+    if (!rc)
+        rc = store_session_delete(st, hash, &err);
+    if (rc == WSP_ENOTFOUND)
+        rc = 0; /* ended concurrently: still logged out */
+    if (!rc)
+        rc = store_audit_add(st, &actor, "auth.logout", "user", object_id, NULL, NULL, &err);
+    if (!rc)
+        rc = store_commit(st, &err);
+    if (rc) {
+        store_rollback(st);
+        http_reply_err(rq, &err);
+        return;
+    }
+    http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
+    http_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, http_session_cookie(rq, NULL, 0));
+}
+
+void http_handle_me(struct http_request *rq)
+{
+    http_reply_json(rq, MHD_HTTP_OK, me_json(&rq->user, rq->token));
+}

@@ -1,0 +1,189 @@
+/*
+ * http internals shared by the files of src/http (not part of the public interface).
+ *
+ * A request (struct http_request) lives from the first call of the access handler until the
+ * completion callback. Everything a handler allocates comes from rq->arena (capped at
+ * cfg.arena_max) or is owned by the request (body, parsed JSON, response), so handlers never
+ * free. A handler answers with exactly one http_reply_* call; the server queues that answer
+ * when the handler returns.
+ *
+ * The JSON reader (http_json_read) needs no server so the fuzzer and unit tests can call it.
+ */
+#ifndef WSP_HTTP_INTERNAL_H
+#define WSP_HTTP_INTERNAL_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "base/base.h"
+#include "geo/geo.h"
+#include "http/http.h"
+#include "store/store.h"
+
+#define HTTP_SESSION_COOKIE "waspada_session"
+#define HTTP_CSRF_HEADER "X-CSRF-Token"
+#define HTTP_MAX_PARAMS 4
+#define HTTP_RATELIMIT_KEYS 10000
+
+struct http_server {
+    struct http_config cfg; /* copied; its strings are borrowed from the caller */
+    const struct geo_gazetteer *geo;
+    struct MHD_Daemon *daemon;
+    struct auth_ratelimit *ratelimit;
+    pthread_key_t store_key; /* per worker thread: struct store *, closed at thread exit */
+    bool store_key_ok;
+    char *web_root; /* realpath of cfg.web_dir, or NULL */
+    unsigned port;
+};
+
+struct http_header {
+    const char *name;
+    const char *value;
+    struct http_header *next;
+};
+
+struct http_request {
+    struct http_server *srv;
+    struct MHD_Connection *conn;
+    struct arena arena; /* request lifetime, capped */
+    const char *method;
+    const char *path; /* decoded path without the query string */
+    char client[64];  /* client address, "" when unknown */
+    int64_t start_ms;
+
+    struct buf body; /* request body, capped at cfg.body_max */
+    bool body_too_big;
+    size_t drained; /* bytes of an oversized body dropped so far */
+    json_t *json;   /* parsed body (http_request_json), freed with the request */
+
+    const char *params[HTTP_MAX_PARAMS]; /* path parameters of the matched route, in order */
+    size_t nparams;
+
+    /* Session, filled by http_session_load(). */
+    bool session_loaded;
+    bool authed;
+    char token[AUTH_TOKEN_HEX];
+    struct store_session session;
+    struct store_user user;
+    enum auth_role role;
+
+    /* Response, filled by http_reply_*. */
+    bool replied;
+    unsigned status;
+    bool api;              /* JSON API response: JSON content type and no-store */
+    const char *resp_type; /* content type for non-API responses */
+    char *resp_body;       /* malloc'd, or NULL */
+    size_t resp_len;
+    int resp_fd; /* file to send instead of resp_body, or -1 */
+    size_t resp_fd_size;
+    struct http_header *resp_headers;
+    size_t resp_bytes; /* body size of the queued response, for the access log */
+    bool queued;
+};
+
+typedef void (*http_handler)(struct http_request *rq);
+
+/* ---- server.c --------------------------------------------------------------------------- */
+
+/* This worker thread's store connection, opened on first use. NULL after replying 503. */
+struct store *http_store(struct http_request *rq);
+/* Fill a store_actor for audit rows from the request's session (or "anonymous"). */
+void http_actor(const struct http_request *rq, struct store_actor *actor);
+
+/* ---- router.c --------------------------------------------------------------------------- */
+
+/* Route an /api/ request to its handler; replies 404 / 405 / 401 / 403 itself. */
+void http_route(struct http_request *rq);
+
+/* ---- static.c --------------------------------------------------------------------------- */
+
+/* Serve a non-API GET/HEAD request from the web directory. */
+void http_static(struct http_request *rq);
+
+/* ---- json.c ----------------------------------------------------------------------------- */
+
+/*
+ * Parse a request body into a JSON object. 0 with *out set (caller decrefs); otherwise
+ * *out is NULL and the result is WSP_ETOOBIG when len > max (max 0 = no cap) or WSP_EINVAL
+ * with err->msg "invalid JSON: ..." (printable ASCII only). Rejects empty bodies, non-objects,
+ * duplicate keys, NUL escapes, invalid UTF-8 and numbers that do not fit.
+ */
+int http_json_read(const char *data, size_t len, size_t max, json_t **out, struct error *err);
+
+/* String member `key` of obj into *out (borrowed from obj). Missing: WSP_EINVAL when
+ * required, else *out = NULL. Wrong type, longer than maxlen bytes or containing control
+ * characters: WSP_EINVAL. */
+int http_json_string(json_t *obj, const char *key, bool required, size_t maxlen, const char **out,
+                     struct error *err);
+
+/* The request body as a JSON object (cached on rq). On failure replies 400/413 and returns
+ * the error code. */
+int http_request_json(struct http_request *rq, json_t **out);
+
+/* Answer with a JSON value (stolen; NULL means 500). */
+void http_reply_json(struct http_request *rq, unsigned status, json_t *value);
+/* Answer with the error envelope. 5xx messages are logged and replaced by a generic one. */
+int http_reply_error(struct http_request *rq, int code, const char *fmt, ...) WSP_PRINTF(3, 4);
+/* Same from a struct error filled by a lower layer. */
+int http_reply_err(struct http_request *rq, const struct error *err);
+/* 405 with an Allow header listing the methods the path supports. */
+void http_reply_method_not_allowed(struct http_request *rq, const char *allow);
+/* Non-API answer: body is copied. */
+void http_reply_raw(struct http_request *rq, unsigned status, const char *content_type,
+                    const char *body, size_t len);
+/* Add a response header (both strings copied into the request arena). */
+void http_add_header(struct http_request *rq, const char *name, const char *value);
+
+/* {"id","username","role","region","full_name","disabled","created_at","updated_at"} */
+json_t *http_json_user(const struct store_user *u);
+/* ISO-8601 UTC string value, or null for 0. */
+json_t *http_json_time(int64_t t);
+/* JSON string from bytes that may not be UTF-8 (invalid bytes become '?'). */
+json_t *http_json_str(const char *s);
+
+/* ---- session.c -------------------------------------------------------------------------- */
+
+/* Look up the session cookie once per request; sets rq->authed, rq->user, rq->role.
+ * Returns 0 when authenticated, WSP_EAUTH when not, or a store error (not replied). */
+int http_session_load(struct http_request *rq);
+/* 0 when the request has a valid session; otherwise replies 401 (or 5xx) and returns < 0. */
+int http_require_session(struct http_request *rq);
+/* 0 when X-CSRF-Token belongs to the session; otherwise replies 403 and returns WSP_EPERM. */
+int http_require_csrf(struct http_request *rq);
+/* Session cookie header value for token (NULL token = expire the cookie), arena-allocated. */
+const char *http_session_cookie(struct http_request *rq, const char *token, unsigned max_age);
+/* Query-string argument, or NULL. */
+const char *http_query(struct http_request *rq, const char *name);
+/* Request header, or NULL. */
+const char *http_header(struct http_request *rq, const char *name);
+
+/* May `me` (role, scope) create or administer an account with role `target` in `region`?
+ * admin: anything; provinsi: kabkota/pelapor inside its province; kabkota: pelapor inside
+ * its regency; nobody else. */
+bool http_may_manage(enum auth_role me, const char *scope, enum auth_role target,
+                     const char *region);
+/* May `me` see the account of a user with `region`? admin all; provinsi/kabkota inside
+ * their scope. (Users always see themselves; the caller checks that.) */
+bool http_may_view_user(enum auth_role me, const char *scope, const char *region);
+
+/* ---- handlers_*.c ----------------------------------------------------------------------- */
+
+void http_handle_health(struct http_request *rq);
+void http_handle_regions(struct http_request *rq);
+void http_handle_region(struct http_request *rq);
+void http_handle_login(struct http_request *rq);
+void http_handle_logout(struct http_request *rq);
+void http_handle_me(struct http_request *rq);
+void http_handle_users_list(struct http_request *rq);
+void http_handle_users_add(struct http_request *rq);
+void http_handle_user_get(struct http_request *rq);
+void http_handle_user_patch(struct http_request *rq);
+void http_handle_user_password(struct http_request *rq);
+void http_handle_audit(struct http_request *rq);
+
+#endif

@@ -1,0 +1,107 @@
+/* Sessions (cookie -> store), CSRF, request accessors and the account-management rules. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/http_internal.h"
+
+static bool is_token(const char *s)
+{
+    if (!s || strlen(s) != AUTH_TOKEN_HEX - 1)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+const char *http_query(struct http_request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(struct http_request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+int http_session_load(struct http_request *rq)
+{
+    if (rq->session_loaded)
+        return rq->authed ? 0 : WSP_EAUTH;
+    rq->session_loaded = true;
+    const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
+    if (!is_token(token))
+        return WSP_EAUTH;
+    struct store *st = http_store(rq);
+    if (!st)
+        return WSP_EBUSY;
+    char hash[AUTH_TOKEN_HEX];
+    auth_token_hash(token, hash);
+    struct error err = {0};
+    int rc = store_session_get(st, hash, time_now(), &rq->session, &rq->user, &err);
+    if (rc == WSP_ENOTFOUND)
+        return WSP_EAUTH;
+    if (rc) {
+        http_reply_err(rq, &err);
+        return rc;
+    }
+    str_copy(rq->token, token, sizeof(rq->token));
+    rq->role = auth_role_parse(rq->user.role);
+    rq->authed = rq->role != AUTH_ROLE_NONE;
+    return rq->authed ? 0 : WSP_EAUTH;
+}
+
+int http_require_session(struct http_request *rq)
+{
+    int rc = http_session_load(rq);
+    if (rc == 0)
+        return 0;
+    if (!rq->replied)
+        http_reply_error(rq, WSP_EAUTH, "login required");
+    return rc;
+}
+
+int http_require_csrf(struct http_request *rq)
+{
+    const char *csrf = http_header(rq, HTTP_CSRF_HEADER);
+    if (!rq->authed || !csrf || !auth_csrf_check(rq->token, csrf))
+        return http_reply_error(rq, WSP_EPERM, "missing or invalid CSRF token");
+    return 0;
+}
+
+const char *http_session_cookie(struct http_request *rq, const char *token, unsigned max_age)
+{
+    return arena_printf(&rq->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%u%s",
+                        HTTP_SESSION_COOKIE, token ? token : "", token ? max_age : 0,
+                        rq->srv->cfg.cookie_secure ? "; Secure" : "");
+}
+
+bool http_may_manage(enum auth_role me, const char *scope, enum auth_role target,
+                     const char *region)
+{
+    switch (me) {
+    case AUTH_ROLE_ADMIN:
+        return true;
+    case AUTH_ROLE_PROVINSI:
+        return (target == AUTH_ROLE_KABKOTA || target == AUTH_ROLE_PELAPOR) && region &&
+               region[0] && auth_scope_covers(scope, region) && auth_may_write(me, scope, region);
+    case AUTH_ROLE_KABKOTA:
+        return target == AUTH_ROLE_PELAPOR && region && region[0] &&
+               auth_scope_covers(scope, region) && auth_may_write(me, scope, region);
+    default:
+        return false;
+    }
+}
+
+bool http_may_view_user(enum auth_role me, const char *scope, const char *region)
+{
+    switch (me) {
+    case AUTH_ROLE_ADMIN:
+        return true;
+    case AUTH_ROLE_PROVINSI:
+    case AUTH_ROLE_KABKOTA:
+        return scope && scope[0] && region && region[0] && auth_scope_covers(scope, region);
+    default:
+        return false;
+    }
+}

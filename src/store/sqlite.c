@@ -1,0 +1,341 @@
+/* SQLite backend: connection, pragmas, statement cache, transactions, error mapping, backup. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+/* ---- statement cache ---------------------------------------------------------------------- */
+
+int stmt_get_slot(struct store *s, sqlite3_stmt **slot, const char *sql, struct error *err)
+{
+    if (*slot)
+        return 0;
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+    if (rc != SQLITE_OK) {
+        *slot = NULL;
+        return store_fail(s, rc, err, "prepare statement", NULL, NULL);
+    }
+    return 0;
+}
+
+int stmt_get(struct store *s, enum store_stmt_id id, const char *sql, sqlite3_stmt **out,
+             struct error *err)
+{
+    int rc = stmt_get_slot(s, &s->stmts[id], sql, err);
+    *out = s->stmts[id];
+    return rc;
+}
+
+void stmt_done(sqlite3_stmt *st)
+{
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+}
+
+int stmt_bind_text(sqlite3_stmt *st, int idx, const char *v)
+{
+    if (!v)
+        return sqlite3_bind_null(st, idx);
+    return sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);
+}
+
+void stmt_column_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    str_copy(dst, v ? v : "", dstsz);
+}
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+int store_fail(struct store *s, int rc, struct error *err, const char *what, const char *exists_msg,
+               const char *fk_msg)
+{
+    int primary = rc & 0xff;
+    const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+    switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        if (exists_msg)
+            return error_set(err, WSP_EEXIST, "%s", exists_msg);
+        return error_set(err, WSP_EEXIST, "%s: already exists (%s)", what, detail);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        if (fk_msg)
+            return error_set(err, WSP_EINVAL, "%s", fk_msg);
+        return error_set(err, WSP_EINVAL, "%s: unknown reference (%s)", what, detail);
+    default:
+        break;
+    }
+    if (primary == SQLITE_CONSTRAINT)
+        return error_set(err, WSP_EINVAL, "%s: invalid value (%s)", what, detail);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        return error_set(err, WSP_EBUSY, "%s: database is busy", what);
+    return error_set(err, WSP_EDB, "%s: %s", what, detail);
+}
+
+/* ---- open / close ------------------------------------------------------------------------- */
+
+static int exec_simple(struct store *s, const char *sql, struct error *err)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, err, sql, NULL, NULL);
+    return 0;
+}
+
+static int set_wal(struct store *s, struct error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *mode = (const char *)sqlite3_column_text(st, 0);
+            /* ":memory:" databases report "memory"; anything else is a real problem. */
+            if (mode && strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)
+                LOG_W("store", "journal mode is '%s', not 'wal'", mode);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, err, "set journal mode", NULL, NULL);
+    return 0;
+}
+
+int store_open_raw(struct store **out, const char *path, struct error *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return error_set(err, WSP_EINVAL, "empty database path");
+
+    struct store *s = xcalloc(1, sizeof(*s));
+    /* NOMUTEX: one connection is used by one thread at a time (see store.h). */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        int code = error_set(err, WSP_EDB, "cannot open database '%s': %s", path,
+                             s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        store_close(s);
+        return code;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+
+    rc = set_wal(s, err);
+    if (rc == 0)
+        rc = exec_simple(s, "PRAGMA foreign_keys=ON", err);
+    if (rc == 0)
+        rc = exec_simple(s, "PRAGMA synchronous=NORMAL", err);
+    if (rc != 0) {
+        store_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int store_open(struct store **out, const char *path, struct error *err)
+{
+    struct store *s;
+    int rc = store_open_raw(&s, path, err);
+    if (rc != 0) {
+        *out = NULL;
+        return rc;
+    }
+    rc = store_migrate(s, store_schema_latest(), err);
+    if (rc != 0) {
+        store_close(s);
+        *out = NULL;
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    if (s->depth > 0 && s->db && !sqlite3_get_autocommit(s->db)) {
+        LOG_W("store", "closing with an open transaction: rolling back");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    for (size_t i = 0; i < STMT_COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    for (size_t i = 0; i < STORE_AUDIT_VARIANTS; i++) {
+        sqlite3_finalize(s->audit_list[i]);
+        sqlite3_finalize(s->audit_count[i]);
+    }
+    if (s->db && sqlite3_close(s->db) != SQLITE_OK)
+        LOG_E("store", "close database: %s", sqlite3_errmsg(s->db));
+    free(s);
+}
+
+/* ---- transactions ------------------------------------------------------------------------- */
+
+static int run_stmt(struct store *s, enum store_stmt_id id, const char *sql, struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, id, sql, &st, err);
+    if (rc != 0)
+        return rc;
+    rc = sqlite3_step(st);
+    stmt_done(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, rc, err, sql, NULL, NULL);
+    return 0;
+}
+
+int store_begin(struct store *s, struct error *err)
+{
+    int rc;
+    if (s->depth == 0)
+        /* IMMEDIATE takes the write lock now, so a busy database fails here (after the busy
+         * timeout) instead of deadlocking on a read-to-write upgrade later. */
+        rc = run_stmt(s, STMT_BEGIN, "BEGIN IMMEDIATE", err);
+    else
+        rc = run_stmt(s, STMT_SAVEPOINT, "SAVEPOINT wsp_nested", err);
+    if (rc == 0)
+        s->depth++;
+    return rc;
+}
+
+int store_commit(struct store *s, struct error *err)
+{
+    if (s->depth <= 0)
+        return error_set(err, WSP_EINTERNAL, "commit without a transaction");
+    if (sqlite3_get_autocommit(s->db)) {
+        /* SQLite already rolled everything back (e.g. after an I/O error). */
+        s->depth = 0;
+        return error_set(err, WSP_EDB, "transaction was rolled back by the database");
+    }
+    if (s->depth > 1) {
+        int rc = run_stmt(s, STMT_RELEASE, "RELEASE wsp_nested", err);
+        if (rc != 0) {
+            store_rollback(s);
+            return rc;
+        }
+        s->depth--;
+        return 0;
+    }
+    int rc = run_stmt(s, STMT_COMMIT, "COMMIT", err);
+    if (rc != 0) {
+        store_rollback(s);
+        return rc;
+    }
+    s->depth = 0;
+    return 0;
+}
+
+void store_rollback(struct store *s)
+{
+    if (s->depth <= 0)
+        return;
+    if (sqlite3_get_autocommit(s->db)) {
+        s->depth = 0;
+        return;
+    }
+    struct error e = {0};
+    if (s->depth > 1) {
+        if (run_stmt(s, STMT_ROLLBACK_TO, "ROLLBACK TO wsp_nested", &e) != 0 ||
+            run_stmt(s, STMT_RELEASE, "RELEASE wsp_nested", &e) != 0)
+            LOG_E("store", "rollback to savepoint: %s", e.msg);
+        s->depth--;
+        return;
+    }
+    if (run_stmt(s, STMT_ROLLBACK, "ROLLBACK", &e) != 0)
+        LOG_E("store", "rollback: %s", e.msg);
+    s->depth = 0;
+}
+
+int store_tx_begin(struct store *s, struct error *err)
+{
+    return store_begin(s, err);
+}
+
+int store_tx_end(struct store *s, int rc, struct error *err)
+{
+    if (rc != 0) {
+        store_rollback(s);
+        return rc;
+    }
+    return store_commit(s, err);
+}
+
+const char *store_actor_name(const struct store_actor *a)
+{
+    return a && a->username && *a->username ? a->username : "system";
+}
+
+/* ---- backup ------------------------------------------------------------------------------- */
+
+int store_backup(struct store *s, const char *dest, struct error *err)
+{
+    if (!dest || !*dest)
+        return error_set(err, WSP_EINVAL, "empty backup path");
+    struct stat st;
+    if (stat(dest, &st) == 0)
+        return error_set(err, WSP_EEXIST, "backup file '%s' already exists", dest);
+
+    char tmp[4096];
+    int n = snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", dest, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        return error_set(err, WSP_EINVAL, "backup path '%s' is too long", dest);
+    unlink(tmp);
+
+    int code = 0;
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        code = error_set(err, WSP_EIO, "cannot create backup '%s': %s", tmp,
+                         dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+        goto out;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+    if (!b) {
+        code = error_set(err, WSP_EDB, "backup to '%s': %s", dest, sqlite3_errmsg(dst));
+        goto out;
+    }
+    /* Copy in steps so writers on other connections are not blocked for the whole copy; a
+     * write by another connection restarts the copy, which sqlite handles. */
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    int frc = sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE || frc != SQLITE_OK) {
+        code = error_set(err, (rc & 0xff) == SQLITE_BUSY ? WSP_EBUSY : WSP_EDB,
+                         "backup to '%s': %s", dest, sqlite3_errstr(rc != SQLITE_DONE ? rc : frc));
+        goto out;
+    }
+    rc = sqlite3_close(dst);
+    dst = NULL;
+    if (rc != SQLITE_OK) {
+        code = error_set(err, WSP_EIO, "close backup '%s': %s", tmp, sqlite3_errstr(rc));
+        goto out;
+    }
+    /* link() refuses to replace an existing file, so a dest created meanwhile is kept. */
+    if (link(tmp, dest) != 0) {
+        if (errno == EEXIST)
+            code = error_set(err, WSP_EEXIST, "backup file '%s' already exists", dest);
+        else if (rename(tmp, dest) != 0) /* filesystems without hard links */
+            code = error_set(err, WSP_EIO, "rename '%s' to '%s': %s", tmp, dest, strerror(errno));
+    }
+out:
+    if (dst)
+        sqlite3_close(dst);
+    unlink(tmp);
+    return code;
+}

@@ -1,0 +1,100 @@
+/*
+ * store internals shared by the SQLite backend files (sqlite.c, migrations.c, users.c,
+ * sessions.c, audit.c, regions.c). Not part of the public interface.
+ *
+ * Statement cache: every SQL statement has an id in enum store_stmt_id. The first use prepares
+ * it (SQLITE_PREPARE_PERSISTENT) and keeps it until store_close(). Statements are prepared
+ * lazily so that a database at an older schema version (store_open_raw + store_migrate) can
+ * still use the statements whose tables exist. After use, a statement must be released with
+ * stmt_done() so it does not hold a read snapshot open (which would stall WAL checkpoints).
+ *
+ * Transactions: depth 0 -> BEGIN IMMEDIATE; deeper levels are SAVEPOINTs, so a write that
+ * fails inside a caller's transaction undoes only its own changes (and its audit row).
+ */
+#ifndef WSP_STORE_INTERNAL_H
+#define WSP_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "store/store.h"
+
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+enum store_stmt_id {
+    STMT_BEGIN,
+    STMT_COMMIT,
+    STMT_ROLLBACK,
+    STMT_SAVEPOINT,
+    STMT_RELEASE,
+    STMT_ROLLBACK_TO,
+    STMT_HAS_MIGRATIONS,
+    STMT_VERSION,
+    STMT_MIGRATION_INSERT,
+    STMT_REGION_INSERT,
+    STMT_REGION_COUNT_ALL,
+    STMT_REGION_COUNT_LEVEL,
+    STMT_REGION_EXISTS,
+    STMT_USER_INSERT,
+    STMT_USER_BY_ID,
+    STMT_USER_BY_NAME,
+    STMT_USER_AUTH,
+    STMT_USER_SET_PASSWORD,
+    STMT_USER_SET_DISABLED,
+    STMT_USER_LIST,
+    STMT_SESSION_INSERT,
+    STMT_SESSION_GET,
+    STMT_SESSION_TOUCH,
+    STMT_SESSION_DELETE,
+    STMT_SESSION_DELETE_USER,
+    STMT_SESSION_PURGE,
+    STMT_AUDIT_INSERT,
+    STMT_COUNT
+};
+
+/* The audit list has four optional filters; one cached statement per combination. */
+#define STORE_AUDIT_FILTERS 4
+#define STORE_AUDIT_VARIANTS (1 << STORE_AUDIT_FILTERS)
+
+struct store {
+    sqlite3 *db;
+    int depth; /* open transaction levels: 0 none, 1 BEGIN, >1 savepoints */
+    sqlite3_stmt *stmts[STMT_COUNT];
+    sqlite3_stmt *audit_list[STORE_AUDIT_VARIANTS];
+    sqlite3_stmt *audit_count[STORE_AUDIT_VARIANTS];
+};
+
+/* Prepare (once) statement id with SQL text sql and store it in *out. The same id must always
+ * be used with the same text. 0 or a WSP_E* code with err filled. */
+int stmt_get(struct store *s, enum store_stmt_id id, const char *sql, sqlite3_stmt **out,
+             struct error *err);
+/* Prepare (once) a statement kept in *slot (for statements built from fixed fragments). */
+int stmt_get_slot(struct store *s, sqlite3_stmt **slot, const char *sql, struct error *err);
+/* Reset and clear bindings after use. NULL-safe. */
+void stmt_done(sqlite3_stmt *st);
+
+/* Bind a C string, NULL as SQL NULL. Returns the sqlite result code. */
+int stmt_bind_text(sqlite3_stmt *st, int idx, const char *v);
+/* Column text copied into a fixed buffer ("" for NULL). */
+void stmt_column_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz);
+
+/* Map a failed sqlite result code to a WSP_E* status and message. `what` names the operation
+ * ("add user 'budi'"). exists_msg / fk_msg, when non-NULL, are the full messages used for a
+ * uniqueness / foreign-key violation. */
+int store_fail(struct store *s, int rc, struct error *err, const char *what, const char *exists_msg,
+               const char *fk_msg);
+
+/* Start a write: begins a transaction or a savepoint inside the caller's. */
+int store_tx_begin(struct store *s, struct error *err);
+/* Finish a write started by store_tx_begin: commit when rc == 0, roll back otherwise.
+ * Returns rc, or the commit failure. */
+int store_tx_end(struct store *s, int rc, struct error *err);
+
+/* Read a user (without hash) from 8 columns starting at col: id, username, role, region_code,
+ * full_name, disabled, created_at, updated_at. */
+void store_user_read(sqlite3_stmt *st, int col, struct store_user *out);
+
+/* Actor fields with defaults for NULL. */
+const char *store_actor_name(const struct store_actor *a);
+
+#endif

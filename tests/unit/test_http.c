@@ -1,0 +1,143 @@
+/* Unit tests of the http pieces that need no server: the JSON reader, the status mapping and
+ * the account-management rules. The server itself is tested in tests/integration/test_api.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/http_internal.h"
+
+static int read_json(const char *text, size_t len, size_t max, struct error *err)
+{
+    json_t *v = NULL;
+    error_clear(err);
+    int rc = http_json_read(text, len, max, &v, err);
+    if (rc == 0) {
+        assert_true(json_is_object(v));
+        json_decref(v);
+    } else {
+        assert_null(v);
+    }
+    return rc;
+}
+
+static void test_json_read(void **state)
+{
+    (void)state;
+    struct error err;
+    const char *ok = "{\"username\":\"admin\",\"password\":\"x\"}";
+    assert_int_equal(read_json(ok, strlen(ok), 0, &err), 0);
+    assert_int_equal(read_json(ok, strlen(ok), 10, &err), WSP_ETOOBIG);
+    assert_int_equal(http_status_for(err.code), 413);
+
+    static const struct {
+        const char *text;
+        size_t len;
+    } bad[] = {
+        {"", 0},
+        {"{", 1},
+        {"[1]", 3},
+        {"\"s\"", 3},
+        {"null", 4},
+        {"{\"a\":1,\"a\":2}", 13},
+        {"{\"a\":\"\\u0000\"}", 14},
+        {"{\"a\":\"x\0y\"}", 11},
+        {"{\"a\":\"\xff\"}", 8},
+        {"{\"a\":1e999}", 11},
+        {"{\"a\":123456789012345678901234567890}", 36},
+        {"{} x", 4},
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(bad); i++) {
+        assert_int_equal(read_json(bad[i].text, bad[i].len, 0, &err), WSP_EINVAL);
+        assert_true(str_starts_with(err.msg, "invalid JSON: "));
+        for (const char *p = err.msg; *p; p++)
+            assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
+    }
+    /* Nesting: API bodies are flat; deep structures are refused. */
+    char deep[200];
+    size_t n = 0;
+    n += (size_t)snprintf(deep, sizeof(deep), "{\"a\":");
+    for (int i = 0; i < 40; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 40; i++)
+        deep[n++] = ']';
+    deep[n++] = '}';
+    assert_int_equal(read_json(deep, n, 0, &err), WSP_EINVAL);
+}
+
+static void test_json_string(void **state)
+{
+    (void)state;
+    json_t *o = json_pack("{s:s,s:i,s:s,s:n}", "name", "ok", "num", 3, "ctl", "a\tb", "nul");
+    struct error err = {0};
+    const char *s;
+    assert_int_equal(http_json_string(o, "name", true, 10, &s, &err), 0);
+    assert_string_equal(s, "ok");
+    assert_int_equal(http_json_string(o, "name", true, 1, &s, &err), WSP_EINVAL);
+    assert_int_equal(http_json_string(o, "num", true, 10, &s, &err), WSP_EINVAL);
+    assert_int_equal(http_json_string(o, "ctl", true, 10, &s, &err), WSP_EINVAL);
+    assert_int_equal(http_json_string(o, "missing", true, 10, &s, &err), WSP_EINVAL);
+    assert_int_equal(http_json_string(o, "missing", false, 10, &s, &err), 0);
+    assert_null(s);
+    assert_int_equal(http_json_string(o, "nul", false, 10, &s, &err), 0);
+    assert_null(s);
+    json_decref(o);
+}
+
+static void test_status_for(void **state)
+{
+    (void)state;
+    assert_int_equal(http_status_for(WSP_OK), 200);
+    assert_int_equal(http_status_for(WSP_EINVAL), 400);
+    assert_int_equal(http_status_for(WSP_EAUTH), 401);
+    assert_int_equal(http_status_for(WSP_EPERM), 403);
+    assert_int_equal(http_status_for(WSP_ENOTFOUND), 404);
+    assert_int_equal(http_status_for(WSP_EEXIST), 409);
+    assert_int_equal(http_status_for(WSP_ETOOBIG), 413);
+    assert_int_equal(http_status_for(WSP_ERATE), 429);
+    assert_int_equal(http_status_for(WSP_EBUSY), 503);
+    assert_int_equal(http_status_for(WSP_EDB), 500);
+    assert_int_equal(http_status_for(WSP_EIO), 500);
+    assert_int_equal(http_status_for(WSP_ENOMEM), 500);
+    assert_int_equal(http_status_for(WSP_EINTERNAL), 500);
+    assert_int_equal(http_status_for(-99), 500);
+}
+
+static void test_may_manage(void **state)
+{
+    (void)state;
+    assert_true(http_may_manage(AUTH_ROLE_ADMIN, "", AUTH_ROLE_ADMIN, ""));
+    assert_true(http_may_manage(AUTH_ROLE_PROVINSI, "32", AUTH_ROLE_KABKOTA, "32.73"));
+    assert_true(http_may_manage(AUTH_ROLE_PROVINSI, "32", AUTH_ROLE_PELAPOR, "32"));
+    assert_false(http_may_manage(AUTH_ROLE_PROVINSI, "32", AUTH_ROLE_KABKOTA, "33.01"));
+    assert_false(http_may_manage(AUTH_ROLE_PROVINSI, "32", AUTH_ROLE_PROVINSI, "32"));
+    assert_false(http_may_manage(AUTH_ROLE_PROVINSI, "32", AUTH_ROLE_PELAPOR, ""));
+    assert_false(http_may_manage(AUTH_ROLE_PROVINSI, "3", AUTH_ROLE_PELAPOR, "32.73"));
+    assert_true(http_may_manage(AUTH_ROLE_KABKOTA, "32.73", AUTH_ROLE_PELAPOR, "32.73"));
+    assert_false(http_may_manage(AUTH_ROLE_KABKOTA, "32.73", AUTH_ROLE_PELAPOR, "32.04"));
+    assert_false(http_may_manage(AUTH_ROLE_KABKOTA, "32.73", AUTH_ROLE_KABKOTA, "32.73"));
+    assert_false(http_may_manage(AUTH_ROLE_PUSAT, "", AUTH_ROLE_PELAPOR, "32.73"));
+    assert_false(http_may_manage(AUTH_ROLE_PELAPOR, "32.73", AUTH_ROLE_PELAPOR, "32.73"));
+    assert_false(http_may_manage(AUTH_ROLE_NONE, "", AUTH_ROLE_PELAPOR, "32.73"));
+
+    assert_true(http_may_view_user(AUTH_ROLE_ADMIN, "", ""));
+    assert_true(http_may_view_user(AUTH_ROLE_PROVINSI, "32", "32.73"));
+    assert_false(http_may_view_user(AUTH_ROLE_PROVINSI, "32", ""));
+    assert_false(http_may_view_user(AUTH_ROLE_KABKOTA, "32.73", "32"));
+    assert_false(http_may_view_user(AUTH_ROLE_PUSAT, "", "32"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_read),
+        cmocka_unit_test(test_json_string),
+        cmocka_unit_test(test_status_for),
+        cmocka_unit_test(test_may_manage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -233,5 +233,9 @@ void http_handle_user_password(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
-    http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
+    /* The store ended all of the target's sessions, this one too when it was their own. */
+    bool own = target.id == rq->user.id;
+    http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:b, s:b}", "ok", 1, "logged_out", own));
+    if (own)
+        http_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, http_session_cookie(rq, NULL, 0));
 }

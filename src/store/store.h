@@ -117,6 +117,7 @@ int store_user_get_by_name(struct store *s, const char *username, struct store_u
  * out->disabled. */
 int store_user_get_auth(struct store *s, const char *username, struct store_user *out,
                         struct error *err);
+/* Set a new password hash and end all of the user's sessions (they log in again). */
 int store_user_set_password(struct store *s, int64_t id, const char *password_hash,
                             const struct store_actor *actor, struct error *err);
 /* WSP_ENOTFOUND for an unknown id. Audit: "user.passwd" with after {"password_changed":true}

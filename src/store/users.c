@@ -232,6 +232,22 @@ static int update_user(struct store *s, sqlite3_stmt *st, int64_t id, struct err
     return 0;
 }
 
+/* End every session of a user (inside the caller's transaction). */
+static int end_sessions(struct store *s, int64_t id, struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, STMT_SESSION_DELETE_USER, "DELETE FROM sessions WHERE user_id = ?1", &st,
+                      err);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, id);
+        int src = sqlite3_step(st);
+        stmt_done(st);
+        if (src != SQLITE_DONE)
+            rc = store_fail(s, src, err, "end sessions of user", NULL, NULL);
+    }
+    return rc;
+}
+
 int store_user_set_password(struct store *s, int64_t id, const char *password_hash,
                             const struct store_actor *actor, struct error *err)
 {
@@ -250,6 +266,9 @@ int store_user_set_password(struct store *s, int64_t id, const char *password_ha
         sqlite3_bind_int64(st, 3, time_now());
         rc = update_user(s, st, id, err);
     }
+    /* A new password logs out every session: one of them may be the reason for the change. */
+    if (rc == 0)
+        rc = end_sessions(s, id, err);
     if (rc == 0) {
         char oid[24];
         snprintf(oid, sizeof(oid), "%" PRId64, id);
@@ -278,17 +297,8 @@ int store_user_set_disabled(struct store *s, int64_t id, bool disabled,
         sqlite3_bind_int64(st, 3, time_now());
         rc = update_user(s, st, id, err);
     }
-    if (rc == 0 && disabled) {
-        rc = stmt_get(s, STMT_SESSION_DELETE_USER, "DELETE FROM sessions WHERE user_id = ?1", &st,
-                      err);
-        if (rc == 0) {
-            sqlite3_bind_int64(st, 1, id);
-            int src = sqlite3_step(st);
-            stmt_done(st);
-            if (src != SQLITE_DONE)
-                rc = store_fail(s, src, err, "end sessions of user", NULL, NULL);
-        }
-    }
+    if (rc == 0 && disabled)
+        rc = end_sessions(s, id, err);
     if (rc == 0) {
         char oid[24], before[32], after[32];
         snprintf(oid, sizeof(oid), "%" PRId64, id);

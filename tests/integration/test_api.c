@@ -601,6 +601,10 @@ static void test_user_disable_and_password(void **state)
     v = api(&u, "POST", pw_path, "{\"password\":\"x\"}", ucsrf, 400);
     json_decref(v);
     v = api(&u, "POST", pw_path, "{\"password\":\"a-new-password\"}", ucsrf, 200);
+    assert_true(json_is_true(json_object_get(v, "logged_out")));
+    json_decref(v);
+    /* A new password ends every session of the user, including this one. */
+    v = api(&u, "GET", "/api/v1/auth/me", NULL, NULL, 401);
     json_decref(v);
     v = api(&u, "POST", "/api/v1/auth/login",
             "{\"username\":\"bdg-op2\",\"password\":\"long-enough-pw\"}", NULL, 401);

@@ -445,7 +445,10 @@ static void test_user_password_and_disable(void **state)
     struct store_actor admin = {7, "admin", "10.0.0.1"};
 
     time_set_override(T0 + 100);
+    assert_int_equal(store_session_create(f->s, "p1", id, T0 + 3600, NULL, &err), 0);
     assert_int_equal(store_user_set_password(f->s, id, "$argon2id$new", &admin, &err), 0);
+    /* a new password ends the user's sessions */
+    assert_int_equal(store_session_get(f->s, "p1", T0 + 100, NULL, NULL, &err), WSP_ENOTFOUND);
     struct store_user u;
     assert_int_equal(store_user_get_auth(f->s, "budi", &u, &err), 0);
     assert_string_equal(u.password_hash, "$argon2id$new");

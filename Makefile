@@ -90,11 +90,11 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/gen/embedded.S: scripts/gen-embed $(DATA_FILES)
 	@mkdir -p $(@D)
-	scripts/gen-embed data > $@.tmp && mv $@.tmp $@
+	$(Q)scripts/gen-embed data > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.S
 	@mkdir -p $(@D)
-	$(CC) -c $< -o $@
+	$(Q)$(CC) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

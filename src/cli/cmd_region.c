@@ -159,10 +159,11 @@ int cmd_region(struct cli_ctx *ctx, int argc, char **argv)
         if (total > shown)
             printf("... %zu more (use --limit)\n", total - shown);
     }
+    rc = CLI_OK;
+    if (total == 0 && !json)
+        rc = cli_error(WSP_ENOTFOUND, "no region matches '%s'", q.q);
     free(out);
     buf_release(&qb);
     geo_free(g);
-    if (total == 0 && !json)
-        return cli_error(WSP_ENOTFOUND, "no region matches '%s'", q.q);
-    return CLI_OK;
+    return rc;
 }

@@ -236,8 +236,8 @@ static int update_user(struct store *s, sqlite3_stmt *st, int64_t id, struct err
 static int end_sessions(struct store *s, int64_t id, struct error *err)
 {
     sqlite3_stmt *st;
-    int rc = stmt_get(s, STMT_SESSION_DELETE_USER, "DELETE FROM sessions WHERE user_id = ?1", &st,
-                      err);
+    int rc =
+        stmt_get(s, STMT_SESSION_DELETE_USER, "DELETE FROM sessions WHERE user_id = ?1", &st, err);
     if (rc == 0) {
         sqlite3_bind_int64(st, 1, id);
         int src = sqlite3_step(st);

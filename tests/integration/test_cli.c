@@ -173,17 +173,18 @@ static void test_users(void **state)
         "--password-stdin");
     assert_int_equal(r.status, 3);
     support_run_free(&r);
-    RUN(&r, "rahasia-sekali\n", "user", "add", "--username", "op-one", "--role", "provinsi", "--region",
-        "32.73", "--password-stdin");
+    RUN(&r, "rahasia-sekali\n", "user", "add", "--username", "op-one", "--role", "provinsi",
+        "--region", "32.73", "--password-stdin");
     assert_int_equal(r.status, 3);
     assert_string_equal(r.err, "waspada: role 'provinsi' needs a province code (e.g. '32')\n");
     support_run_free(&r);
-    RUN(&r, "rahasia-sekali\n", "user", "add", "--username", "op-two", "--role", "kabkota", "--region",
-        "99.99", "--password-stdin");
+    RUN(&r, "rahasia-sekali\n", "user", "add", "--username", "op-two", "--role", "kabkota",
+        "--region", "99.99", "--password-stdin");
     assert_int_equal(r.status, 3);
     assert_string_equal(r.err, "waspada: unknown region '99.99'\n");
     support_run_free(&r);
-    RUN(&r, "pendek\n", "user", "add", "--username", "op-three", "--role", "pusat", "--password-stdin");
+    RUN(&r, "pendek\n", "user", "add", "--username", "op-three", "--role", "pusat",
+        "--password-stdin");
     assert_int_equal(r.status, 3);
     support_run_free(&r);
     RUN(&r, NULL, "user", "add", "--username", "op-four", "--role", "pusat");

@@ -120,10 +120,10 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB)
 	$(if $(V),,@echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
-$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench.o $(LIB)
+$(BENCH_BIN): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/bench/*.c)) $(LIB) $(BIN)
 	@mkdir -p $(@D)
 	$(if $(V),,@echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter-out $(BIN),$^) $(PKG_LIBS)
 
 tests: $(BIN) $(UNIT_BIN) $(INTEG_BIN)
 
@@ -151,8 +151,9 @@ fuzz: fuzz-build
 check: deps
 	@scripts/check
 
-bench: $(BENCH_BIN)
-	$(BENCH_BIN)
+# BENCH_MB sets the size of the generated extraction corpus (default 200).
+bench: deps $(BENCH_BIN)
+	$(BENCH_BIN) $(BIN)
 
 # ---- install ------------------------------------------------------------------------------
 

@@ -18,6 +18,8 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "run the HTTP API and web server"},
     {"user", cmd_user, "add, list, disable users and set passwords"},
     {"region", cmd_region, "look up official region codes and names"},
+    {"extract", cmd_extract, "detect conflict events in articles (JSON Lines in, JSON Lines out)"},
+    {"eval", cmd_eval, "measure detection against labelled articles"},
     {"backup", cmd_backup, "copy the live database to a file"},
     {"config", cmd_config, "show the effective configuration and where each value came from"},
 };

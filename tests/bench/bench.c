@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "auth/auth.h"
 #include "geo/geo.h"
 #include "store/store.h"
@@ -161,7 +162,7 @@ static void bench_store(struct geo_gazetteer *g)
     free(path);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct error err = {0};
     log_set_level(LOG_WARN);
@@ -174,5 +175,9 @@ int main(void)
     bench_geo(&g);
     bench_store(g);
     geo_free(g);
+    if (argc > 1) {
+        printf("pipeline (binary %s)\n", argv[1]);
+        bench_pipeline(argv[1]);
+    }
     return 0;
 }

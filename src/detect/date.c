@@ -1,0 +1,519 @@
+/*
+ * Indonesian dates. detect_find_dates() scans raw bytes (it has its own small scanner, so it
+ * can run on any input and be fuzzed on its own) for:
+ *   [Hari][,] D Bulan YYYY      "Selasa, 23 Februari 2021", "23 Agt 2021"
+ *   [Hari] [(]D/M[/YY[YY]][)]    "Senin (1/3/2021)", "Rabu (31/10) malam", "23/2/2021"
+ *   D Bulan                      "23 Februari" (year from published)
+ *   Hari [pagi|malam|...]        "Minggu malam": the most recent such day on or before published
+ *   kemarin, hari ini, tadi malam, N hari (yang) lalu, pekan lalu (approximate)
+ * Words (months with abbreviations, day names, relative words, number words) come from
+ * data/detect/dates.tsv. date_resolve() picks the date of the event among them.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect_internal.h"
+
+/* ---- calendar -------------------------------------------------------------------------- */
+
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int mdays(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+static bool valid_ymd(int y, int m, int d)
+{
+    return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= mdays(y, m);
+}
+
+/* days since 1970-01-01 (Howard Hinnant's algorithm) */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long yy = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long dd = doy - (153 * mp + 2) / 5 + 1;
+    long mm = mp + (mp < 10 ? 3 : -9);
+    *y = (int)(yy + (mm <= 2));
+    *m = (int)mm;
+    *d = (int)dd;
+}
+
+/* 0 = Sunday (Minggu) .. 6 = Saturday (Sabtu) */
+static int weekday_of(long days)
+{
+    long w = (days + 4) % 7; /* 1970-01-01 was a Thursday */
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+static int digits(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static bool parse_pub(const char *pub, long *days)
+{
+    if (!pub || strlen(pub) < 10)
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? pub[i] != '-' : !isdigit((unsigned char)pub[i]))
+            return false;
+    int y = digits(pub, 4), m = digits(pub + 5, 2), d = digits(pub + 8, 2);
+    if (!valid_ymd(y, m, d))
+        return false;
+    *days = days_from_civil(y, m, d);
+    return true;
+}
+
+/* ---- scanner --------------------------------------------------------------------------- */
+
+enum stok_kind { ST_WORD, ST_NUM, ST_PUNCT };
+
+struct stok {
+    enum stok_kind kind;
+    size_t off, len;
+    char w[24]; /* lower-case word (truncated) */
+    int num;    /* value of a number of up to 4 digits, else -1 */
+    bool cap;
+};
+
+#define DW_NUMBER 7
+
+static size_t scan(const char *s, size_t len, struct stok *t, size_t max)
+{
+    size_t n = 0, i = 0;
+    while (i < len && n < max) {
+        unsigned char c = (unsigned char)s[i];
+        if (isalpha(c)) {
+            struct stok *k = &t[n++];
+            k->kind = ST_WORD;
+            k->off = i;
+            k->cap = isupper(c);
+            size_t wl = 0;
+            while (i < len && (isalpha((unsigned char)s[i]) || s[i] == '\'')) {
+                if (wl + 1 < sizeof(k->w) && s[i] != '\'')
+                    k->w[wl++] = (char)tolower((unsigned char)s[i]);
+                i++;
+            }
+            k->w[wl] = '\0';
+            k->len = i - k->off;
+            k->num = -1;
+        } else if (isdigit(c)) {
+            struct stok *k = &t[n++];
+            k->kind = ST_NUM;
+            k->off = i;
+            while (i < len && isdigit((unsigned char)s[i]))
+                i++;
+            k->len = i - k->off;
+            k->num = k->len <= 4 ? digits(s + k->off, k->len) : -1;
+            k->w[0] = '\0';
+            k->cap = false;
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c >= 0x80) {
+            i++;
+        } else {
+            struct stok *k = &t[n++];
+            k->kind = ST_PUNCT;
+            k->off = i;
+            k->len = 1;
+            k->w[0] = (char)c;
+            k->w[1] = '\0';
+            k->num = -1;
+            k->cap = false;
+            i++;
+        }
+    }
+    return n;
+}
+
+/* Date word at token i (longest multi-word match), kind and value. */
+static int dword(const struct detect_model *m, const struct stok *t, size_t n, size_t i, int *value,
+                 size_t *nw)
+{
+    if (i >= n || t[i].kind != ST_WORD)
+        return DW_NONE;
+    const struct lexicon *lx = &m->dates.lx;
+    char key[96];
+    size_t kl = 0;
+    int kind = DW_NONE;
+    for (size_t k = 0; k < 3 && i + k < n && t[i + k].kind == ST_WORD; k++) {
+        size_t wl = strlen(t[i + k].w);
+        if (kl + wl + 2 >= sizeof(key))
+            break;
+        if (k)
+            key[kl++] = ' ';
+        memcpy(key + kl, t[i + k].w, wl);
+        kl += wl;
+        key[kl] = '\0';
+        const struct lex_entry *e = lex_get(lx, key);
+        if (e) {
+            kind = e->cat;
+            *value = (int)e->sig_w;
+            *nw = k + 1;
+        }
+    }
+    return kind;
+}
+
+static bool is_p(const struct stok *t, size_t n, size_t i, char c)
+{
+    return i < n && t[i].kind == ST_PUNCT && t[i].w[0] == c;
+}
+
+/* Time of day words between a day name and its date: "Senin malam (1/3)". */
+static bool time_of_day(const char *w)
+{
+    static const char *const tod[] = {"pagi", "siang", "sore", "malam",   "petang",  "dini",
+                                      "hari", "subuh", "lalu", "kemarin", "sekitar", "pukul"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(tod); i++)
+        if (strcmp(tod[i], w) == 0)
+            return true;
+    return false;
+}
+
+static int year_of(int v, size_t ndig)
+{
+    if (ndig == 2)
+        return v <= 69 ? 2000 + v : 1900 + v;
+    return ndig == 4 ? v : -1;
+}
+
+/* Year for a day and month written without one: the latest such date not after published
+ * (plus a day of slack for time zones). */
+static int infer_year(long pub, int m, int d)
+{
+    int py, pm, pd;
+    civil_from_days(pub, &py, &pm, &pd);
+    for (int y = py + 1; y >= py - 1; y--)
+        if (valid_ymd(y, m, d) && days_from_civil(y, m, d) <= pub + 1)
+            return y;
+    return -1;
+}
+
+/* After a date: ", 17:58 WIB" or " 17:58" makes it a publication stamp. */
+static bool stamp_after(const struct stok *t, size_t n, size_t j)
+{
+    if (is_p(t, n, j, ','))
+        j++;
+    if (j + 2 < n && t[j].kind == ST_NUM && t[j].len <= 2 &&
+        (is_p(t, n, j + 1, ':') || is_p(t, n, j + 1, '.')) && t[j + 2].kind == ST_NUM &&
+        t[j + 2].len == 2)
+        return true;
+    return false;
+}
+
+static bool emit(struct detect_date *out, size_t max, size_t *nout, long days, int precision,
+                 size_t off, size_t end, bool weekday, bool relative, bool stamp)
+{
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (!valid_ymd(y, m, d) || *nout >= max)
+        return false;
+    struct detect_date *o = &out[(*nout)++];
+    o->y = y;
+    o->m = m;
+    o->d = d;
+    o->precision = precision;
+    o->off = off;
+    o->len = end - off;
+    o->weekday = weekday;
+    o->relative = relative;
+    o->stamp = stamp;
+    return true;
+}
+
+#define SCAN_MAX 4096
+
+size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len,
+                         const char *published, struct detect_date *out, size_t max)
+{
+    if (!m || !s || !out || !max)
+        return 0;
+    long pub = 0;
+    bool have_pub = parse_pub(published, &pub);
+    size_t nout = 0;
+    struct stok *t = xmalloc(SCAN_MAX * sizeof(*t));
+    size_t base = 0;
+    while (base < len && nout < max) {
+        /* scan in windows so memory stays bounded on huge inputs */
+        size_t chunk = len - base;
+        if (chunk > 32768) {
+            chunk = 32768;
+            while (chunk > 16384 && s[base + chunk] != '\n' && s[base + chunk] != '.')
+                chunk--;
+        }
+        size_t n = scan(s + base, chunk, t, SCAN_MAX);
+        for (size_t k = 0; k < n; k++)
+            t[k].off += base;
+        size_t consumed_until = n;
+        for (size_t i = 0; i < n && nout < max; i++) {
+            int val = 0, wd = -1;
+            size_t nw = 0, start = i, j = i;
+            int kind = dword(m, t, n, i, &val, &nw);
+            /* optional day name */
+            if (kind == DW_WEEKDAY && (t[i].cap || strcmp(t[i].w, "minggu") != 0)) {
+                wd = val;
+                j = i + nw;
+                if (is_p(t, n, j, ','))
+                    j++;
+                while (j < n && t[j].kind == ST_WORD && time_of_day(t[j].w) && j < i + 4)
+                    j++;
+                if (is_p(t, n, j, ','))
+                    j++;
+            } else if (kind == DW_WEEKDAY) {
+                /* lower-case "minggu": a week ("dua minggu lalu"), not Sunday */
+                kind = DW_NONE;
+            }
+            bool paren = is_p(t, n, j, '(');
+            size_t p = paren ? j + 1 : j;
+            /* D/M[/Y] or D-M-Y */
+            if (p + 2 < n && t[p].kind == ST_NUM && t[p].len <= 2 &&
+                (is_p(t, n, p + 1, '/') || is_p(t, n, p + 1, '-')) && t[p + 2].kind == ST_NUM &&
+                t[p + 2].len <= 2) {
+                char sep = t[p + 1].w[0];
+                int dd = t[p].num, mm = t[p + 2].num, yy = -1;
+                size_t e = p + 3;
+                if (is_p(t, n, e, sep) && e + 1 < n && t[e + 1].kind == ST_NUM &&
+                    (t[e + 1].len == 4 || t[e + 1].len == 2)) {
+                    yy = year_of(t[e + 1].num, t[e + 1].len);
+                    e += 2;
+                } else if (sep == '-' && wd < 0) {
+                    i = p + 2; /* "3-2" is a score or a range, not a date */
+                    continue;
+                }
+                if (paren && is_p(t, n, e, ')'))
+                    e++;
+                bool relative = false;
+                if (yy < 0 && have_pub) {
+                    yy = infer_year(pub, mm, dd);
+                    relative = true;
+                }
+                if (yy > 0 && valid_ymd(yy, mm, dd)) {
+                    long days = days_from_civil(yy, mm, dd);
+                    /* a day name that does not fit: the year next to it may be a typo */
+                    if (wd >= 0 && weekday_of(days) != wd && !relative && have_pub) {
+                        for (int dy = 1; dy >= -1; dy -= 2)
+                            if (valid_ymd(yy + dy, mm, dd) &&
+                                weekday_of(days_from_civil(yy + dy, mm, dd)) == wd &&
+                                days_from_civil(yy + dy, mm, dd) <= pub + 1) {
+                                days = days_from_civil(yy + dy, mm, dd);
+                                break;
+                            }
+                    }
+                    bool st = stamp_after(t, n, e);
+                    emit(out, max, &nout, days, 1, t[start].off, t[e - 1].off + t[e - 1].len,
+                         wd >= 0, relative, st);
+                    i = e - 1;
+                    continue;
+                }
+                i = e - 1;
+                continue;
+            }
+            /* D Bulan [YYYY] */
+            if (p + 1 < n && t[p].kind == ST_NUM && t[p].len <= 2) {
+                int mv = 0;
+                size_t mw = 0;
+                if (dword(m, t, n, p + 1, &mv, &mw) == DW_MONTH) {
+                    int dd = t[p].num, yy = -1;
+                    size_t e = p + 1 + mw;
+                    if (is_p(t, n, e, '.')) /* "Agt." */
+                        e++;
+                    if (e < n && t[e].kind == ST_NUM && t[e].len == 4) {
+                        yy = t[e].num;
+                        e++;
+                    }
+                    bool relative = false;
+                    if (yy < 0 && have_pub) {
+                        yy = infer_year(pub, mv, dd);
+                        relative = true;
+                    }
+                    if (paren && is_p(t, n, e, ')'))
+                        e++;
+                    if (yy > 0 && valid_ymd(yy, mv, dd)) {
+                        bool st = stamp_after(t, n, e);
+                        emit(out, max, &nout, days_from_civil(yy, mv, dd), 1, t[start].off,
+                             t[e - 1].off + t[e - 1].len, wd >= 0, relative, st);
+                    }
+                    i = e - 1;
+                    continue;
+                }
+            }
+            /* ISO YYYY-MM-DD (metadata, stamps) */
+            if (kind == DW_NONE && t[i].kind == ST_NUM && t[i].len == 4 && i + 4 < n &&
+                is_p(t, n, i + 1, '-') && t[i + 2].kind == ST_NUM && t[i + 2].len == 2 &&
+                is_p(t, n, i + 3, '-') && t[i + 4].kind == ST_NUM && t[i + 4].len == 2) {
+                int yy = t[i].num, mm = t[i + 2].num, dd = t[i + 4].num;
+                if (valid_ymd(yy, mm, dd))
+                    emit(out, max, &nout, days_from_civil(yy, mm, dd), 1, t[i].off,
+                         t[i + 4].off + t[i + 4].len, false, false, true);
+                i += 4;
+                continue;
+            }
+            if (!have_pub)
+                continue;
+            /* a day name alone: the most recent such day on or before published */
+            if (wd >= 0) {
+                long days = pub - ((weekday_of(pub) - wd + 7) % 7);
+                size_t e = i + nw;
+                emit(out, max, &nout, days, 1, t[i].off, t[e - 1].off + t[e - 1].len, true, true,
+                     false);
+                i = e - 1;
+                continue;
+            }
+            if (kind == DW_REL_DAY || kind == DW_REL_WEEK) {
+                size_t e = i + nw;
+                emit(out, max, &nout, pub - val, kind == DW_REL_WEEK ? 2 : 1, t[i].off,
+                     t[e - 1].off + t[e - 1].len, false, true, false);
+                i = e - 1;
+                continue;
+            }
+            /* N hari (yang) lalu */
+            int nval = -1;
+            size_t nn = 0;
+            if (t[i].kind == ST_NUM && t[i].len <= 2) {
+                nval = t[i].num;
+                nn = 1;
+            } else if (kind == DW_NUMBER) {
+                nval = val;
+                nn = nw;
+            }
+            if (nval >= 0 && nval <= 31) {
+                int uv = 0, av = 0;
+                size_t un = 0, an = 0;
+                int uk = dword(m, t, n, i + nn, &uv, &un);
+                if (uk == DW_UNIT_DAY || uk == DW_REL_WEEK) {
+                    int ak = dword(m, t, n, i + nn + un, &av, &an);
+                    if (ak == DW_AGO) {
+                        size_t e = i + nn + un + an;
+                        long back = uk == DW_UNIT_DAY ? nval : nval * 7L;
+                        emit(out, max, &nout, pub - back, uk == DW_UNIT_DAY ? 1 : 2, t[i].off,
+                             t[e - 1].off + t[e - 1].len, false, true, false);
+                        i = e - 1;
+                        continue;
+                    }
+                }
+            }
+        }
+        if (consumed_until == SCAN_MAX && n > 0) {
+            /* token buffer full: continue after the last token scanned */
+            size_t next = t[n - 1].off + t[n - 1].len;
+            base = next > base ? next : base + chunk;
+        } else {
+            base += chunk;
+        }
+    }
+    free(t);
+    return nout;
+}
+
+/* ---- the event's date ------------------------------------------------------------------ */
+
+static uint32_t sent_of_off(const struct ddoc *d, size_t off)
+{
+    /* last token starting at or before off */
+    size_t lo = 0, hi = d->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->t[mid].off <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? d->d[lo - 1].sent : 0;
+}
+
+#define MAX_DATES 64
+
+void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_event *ev)
+{
+    ev->event_date = NULL;
+    ev->time_precision = 0;
+    struct detect_date *ds = arena_alloc(d->a, MAX_DATES * sizeof(*ds));
+    if (!ds)
+        return;
+    const char *anchor = d->published;
+    char anchor_buf[11];
+    long pubdays = 0;
+    if (!parse_pub(anchor, &pubdays)) {
+        /* no published date: anchor on the latest full date written in the text */
+        size_t n0 = detect_find_dates(m, d->text, d->len, NULL, ds, MAX_DATES);
+        long best = -1;
+        for (size_t i = 0; i < n0; i++) {
+            long dd = days_from_civil(ds[i].y, ds[i].m, ds[i].d);
+            if (dd > best)
+                best = dd;
+        }
+        anchor = NULL;
+        if (best >= 0) {
+            int y, mo, da;
+            civil_from_days(best, &y, &mo, &da);
+            snprintf(anchor_buf, sizeof(anchor_buf), "%04d-%02d-%02d", y, mo, da);
+            anchor = anchor_buf;
+            pubdays = best;
+        }
+    }
+    size_t n = detect_find_dates(m, d->text, d->len, anchor, ds, MAX_DATES);
+    int bi = -1;
+    double bs = -1e9;
+    for (size_t i = 0; i < n; i++) {
+        const struct detect_date *x = &ds[i];
+        uint32_t s = sent_of_off(d, x->off);
+        long days = days_from_civil(x->y, x->m, x->d);
+        double sc = 0;
+        if (s < d->nsent && d->sent_event[s])
+            sc += 3;
+        if (x->weekday)
+            sc += 2;
+        if (s <= d->body_first_sent + 2)
+            sc += 1.5;
+        if (x->stamp)
+            sc -= 4;
+        if (anchor) {
+            if (days > pubdays + 1)
+                sc -= 6;
+            else if (days < pubdays - 400)
+                sc -= 3;
+            else if (days < pubdays - 45)
+                sc -= 1.5;
+        }
+        if (x->relative && !x->weekday && x->precision == 1)
+            sc += 0.5; /* "kemarin" is about the event almost always */
+        if (x->precision == 2)
+            sc -= 1;
+        sc -= (double)i * 0.01; /* earlier first on ties */
+        if (sc > bs) {
+            bs = sc;
+            bi = (int)i;
+        }
+    }
+    if (bi < 0)
+        return;
+    const struct detect_date *x = &ds[bi];
+    ev->event_date = arena_printf(d->a, "%04d-%02d-%02d", x->y, x->m, x->d);
+    ev->time_precision = x->precision;
+    evidence_add(d, ev, x->off, x->len, arena_printf(d->a, "date: %s", ev->event_date));
+}

@@ -98,11 +98,24 @@ static void make_page(struct buf *b, const struct source_text *t, const struct s
                " - Kabar Contoh</title><meta property=\"og:url\" "
                "content=\"https://kabar.contoh.example/read/%zu\">"
                "<meta property=\"article:published_time\" content=\"2026-11-%02d\">"
-               "<script>var ads=[1,2,3];function track(){return 0;}</script>"
-               "<style>.nav{display:flex}.share{float:right}</style></head><body>",
+               "<style>.nav{display:flex}.share{float:right}</style>",
                k, (int)(1 + rng() % 28));
+    /* Real news pages carry tens of kilobytes of scripts, ad slots and structured data
+     * around a few kilobytes of article; a page here weighs 40-60 KB, lighter than most. */
+    buf_puts(b, "<script>window.dataLayer=window.dataLayer||[];");
+    size_t nscript = 120 + rng() % 80;
+    for (size_t i = 0; i < nscript; i++)
+        buf_printf(b,
+                   "dataLayer.push({'event':'slot_%zu','adunit':'/%llu/kabar/desktop/%s',"
+                   "'sizes':[[300,250],[728,90]],'targeting':{'pos':%zu,'kanal':'%s'}});\n",
+                   i, (unsigned long long)(rng() % 100000000), sections[i % 8], i,
+                   sections[(i + 3) % 8]);
+    buf_puts(b, "</script><script type=\"application/ld+json\">{\"@context\":"
+                "\"https://schema.org\",\"@type\":\"NewsArticle\",\"headline\":\"");
+    html_escape(b, t->title, strlen(t->title));
+    buf_puts(b, "\"}</script></head><body>");
     buf_puts(b, "<header><nav class=\"nav menu\"><ul>");
-    for (size_t i = 0; i < 40; i++)
+    for (size_t i = 0; i < 160; i++)
         buf_printf(b, "<li><a href=\"/kanal/%s/%zu\">%s %zu</a></li>",
                    sections[i % WSP_ARRAY_LEN(sections)], i, sections[i % WSP_ARRAY_LEN(sections)],
                    i);
@@ -144,7 +157,11 @@ static void make_page(struct buf *b, const struct source_text *t, const struct s
                    (size_t)(rng() % 1000));
     buf_puts(b, "</section></main><footer><p>Copyright 2026 Kabar Contoh. Hak cipta "
                 "dilindungi.</p><a href=\"/redaksi\">Redaksi</a> <a href=\"/pedoman\">Pedoman "
-                "Media Siber</a></footer></body></html>");
+                "Media Siber</a><ul class=\"sitemap\">");
+    for (size_t i = 0; i < 120; i++)
+        buf_printf(b, "<li><a href=\"/indeks/%s/%zu\">Indeks %s %zu</a></li>", sections[i % 8], i,
+                   sections[i % 8], i);
+    buf_puts(b, "</ul></footer></body></html>");
 }
 
 /* Build the corpus file when missing or smaller than wanted; returns its size. */

@@ -78,5 +78,6 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_config(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_extract(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_eval(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_warn(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"region", cmd_region, "look up official region codes and names"},
     {"extract", cmd_extract, "detect conflict events in articles (JSON Lines in, JSON Lines out)"},
     {"eval", cmd_eval, "measure detection against labelled articles"},
+    {"warn", cmd_warn, "early-warning series, alert levels and backtests"},
     {"backup", cmd_backup, "copy the live database to a file"},
     {"config", cmd_config, "show the effective configuration and where each value came from"},
 };

@@ -174,6 +174,7 @@ int main(int argc, char **argv)
     struct geo_gazetteer *g = NULL;
     bench_geo(&g);
     bench_store(g);
+    bench_warn();
     geo_free(g);
     if (argc > 1) {
         printf("pipeline (binary %s)\n", argv[1]);

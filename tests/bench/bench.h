@@ -10,5 +10,7 @@
 
 /* Corpus generation and end-to-end extract/ingest timings of the binary at `bin`. */
 void bench_pipeline(const char *bin);
+/* Early-warning engine: full recompute and incremental update (bench_warn.c). */
+void bench_warn(void);
 
 #endif

@@ -64,7 +64,8 @@ static void test_help_and_misuse(void **state)
     assert_string_equal(r.out, "waspada " WSP_VERSION "\n");
     support_run_free(&r);
 
-    static const char *cmds[] = {"init", "serve", "user", "region", "backup", "config"};
+    static const char *cmds[] = {"init", "serve", "user",   "region", "extract",
+                                 "eval", "warn",  "backup", "config"};
     for (size_t i = 0; i < WSP_ARRAY_LEN(cmds); i++) {
         const char *args[] = {cmds[i], "--help", NULL};
         assert_int_equal(support_run(&r, NULL, args), 0);

@@ -1,0 +1,113 @@
+/* warn: private types shared by the engine's files. */
+#ifndef WSP_WARN_INTERNAL_H
+#define WSP_WARN_INTERNAL_H
+
+#include "warn/warn.h"
+
+/* Weights are kept in thousandths (WARN_MILLI) so sums are exact integers. */
+#define WARN_MILLI 1000
+
+/* One region-day. Inputs (sums of the events of the day), a prefix sum, and the derived
+ * evaluation of the day (raw = the day's own level, level = shown after the hold). */
+struct wday {
+    int64_t y;  /* weight, thousandths */
+    int64_t q;  /* sum of squared event weights, thousandths */
+    int64_t cy; /* prefix sum of y through this day */
+    int32_t n, killed, injured;
+    int32_t rk;         /* killed in rule-eligible events (all events of the region) */
+    int32_t own_killed; /* killed in rule-eligible events coded to this very region */
+    int32_t cn;         /* prefix sum of n */
+    int32_t head;       /* first event of this day in this region, -1 */
+    float p;            /* raw baseline p-value (1 when none) */
+    double cusum;
+    uint16_t run; /* days since the CUSUM was last zero */
+    uint16_t window, rwindow;
+    uint8_t raw, level, method, src_off, own_flags;
+    uint8_t rule, rmethod; /* the hard rules' own level and method that day (held) */
+    uint8_t clevel;        /* the CUSUM's level that day */
+};
+
+/* Method and window behind the shown level of day d: the day's own when src_off is 0, else
+ * the held rule of the source day. */
+static inline void warn__source(const struct wday *d, enum warn_method *m, int *w)
+{
+    const struct wday *s = d - d->src_off;
+    *m = (enum warn_method)(d->src_off ? s->rmethod : s->method);
+    *w = d->src_off ? s->rwindow : s->window;
+}
+
+struct wregion {
+    char code[WARN_CODE_MAX];
+    enum warn_geo geo;
+    int32_t parent;                 /* region index, -1 for the nation */
+    struct wday *d;                 /* st->cap days */
+    int32_t status_from, status_to; /* declared Status Keadaan Konflik, to < from = none */
+    struct warn_episode *eps;
+    size_t neps, capeps;
+};
+
+struct wevent {
+    int64_t id;
+    int32_t day;      /* absolute day */
+    int32_t chain[3]; /* regions it counts in: own, then parents; -1 past the end */
+    int32_t next[3];  /* next event of the same day in chain[i]'s list */
+    int64_t w, w2;    /* weight and squared weight, thousandths */
+    int32_t killed, injured;
+    bool rule_ok; /* may trigger hard rules */
+    bool live;    /* false for free slots and events before first_day */
+    unsigned flags;
+};
+
+struct warn_state {
+    struct warn_params p;
+    int32_t first_day;
+    int32_t ndays, cap; /* days evaluated: [first_day, first_day + ndays) */
+    struct wregion *reg;
+    size_t nreg, capreg;
+    int32_t *rhash; /* region index + 1 by code hash, 0 = empty */
+    size_t rhcap;
+    int32_t *sorted; /* region indices in code order, rebuilt lazily */
+    bool sorted_ok;
+    struct wevent *ev;
+    size_t nev, capev, nlive;
+    int32_t freelist;
+    int32_t *ehash; /* event index + 1 by id hash, 0 = empty, -1 = deleted */
+    size_t ehcap, ehused;
+    uint64_t next_id;
+    warn_change_fn fn;
+    void *ud;
+    bool notify;
+};
+
+/* series.c */
+int32_t warn__region_index(const struct warn_state *st, const char *code);
+/* Sum of field over days [a, b] (relative, clipped to the state). */
+int64_t warn__sum_y(const struct wregion *r, int32_t a, int32_t b);
+int32_t warn__sum_n(const struct wregion *r, int32_t a, int32_t b);
+
+/* baseline.c */
+/* P(X >= x) for a negative binomial with mean mu and size (continuous in x > 0). */
+double warn__nb_sf(double x, double mu, double size);
+/* Evaluate the baseline test for region day t; returns the level, sets *p, *window. */
+enum warn_level warn__baseline(const struct warn_params *p, const struct wregion *r, int32_t t,
+                               double *pv, int *window);
+/* Count rate of the baseline before a window of k days ending at t (events per day). */
+double warn__usual_rate(const struct warn_params *p, const struct wregion *r, int32_t t, int k);
+
+/* cusum.c */
+enum warn_level warn__cusum(const struct warn_params *p, const struct wregion *r, int32_t t,
+                            double *s, uint16_t *run);
+double warn__cusum_rate(const struct warn_params *p, const struct wregion *r, int32_t t);
+
+/* rules.c: the day's hard-rule level (the status is applied in levels.c) */
+enum warn_level warn__rules(const struct warn_params *p, const struct wregion *r, int32_t t,
+                            enum warn_method *method, int *window);
+
+/* levels.c */
+void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t);
+
+/* episode.c */
+void warn__derive_episodes(struct warn_state *st, int32_t ri, int32_t from);
+void warn__episodes_free(struct wregion *r);
+
+#endif

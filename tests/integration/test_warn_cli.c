@@ -1,0 +1,150 @@
+/*
+ * `waspada warn` as a real process: the backtest on the fixture (JSON and text), misuse, the
+ * reader's line numbers, and the params dump.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "base/base.h"
+#include "../support/support.h"
+
+#define FIXTURE "tests/fixtures/warn/events.jsonl"
+
+static void test_backtest_json(void **state)
+{
+    (void)state;
+    struct support_run r;
+    const char *args[] = {"warn", "backtest", "--events", FIXTURE, "--json", NULL};
+    assert_int_equal(support_run(&r, NULL, args), 0);
+    json_error_t je;
+    json_t *doc = json_loads(r.out, 0, &je);
+    assert_non_null(doc);
+    json_t *alerts = json_object_get(doc, "alerts");
+    assert_int_equal(json_array_size(alerts), 3);
+    json_t *a = json_array_get(alerts, 0);
+    assert_string_equal(json_string_value(json_object_get(a, "region_code")), "72.02");
+    assert_string_equal(json_string_value(json_object_get(a, "first_day")), "2000-05-23");
+    assert_string_equal(json_string_value(json_object_get(a, "level")), "awas");
+    assert_int_equal(json_integer_value(json_object_get(a, "lead_days")), 5);
+    assert_true(json_is_true(json_object_get(a, "escalation")));
+    assert_string_equal(json_string_value(json_object_get(a, "explanation_id")),
+                        "5 kejadian dalam 3 hari, biasanya hampir tidak ada; 3 tewas, 9 luka");
+    assert_int_equal(json_array_size(json_object_get(a, "event_ids")), 5);
+    a = json_array_get(alerts, 1);
+    assert_string_equal(json_string_value(json_object_get(a, "region_code")), "72");
+    a = json_array_get(alerts, 2);
+    assert_string_equal(json_string_value(json_object_get(a, "region_code")), "81.71");
+    assert_string_equal(json_string_value(json_object_get(a, "level")), "siaga");
+    assert_false(json_is_true(json_object_get(a, "escalation")));
+    json_t *tot = json_object_get(doc, "totals");
+    assert_int_equal(json_integer_value(json_object_get(tot, "alerts")), 3);
+    assert_int_equal(json_integer_value(json_object_get(tot, "real_escalations")), 2);
+    assert_int_equal(json_integer_value(json_object_get(tot, "false_alarms")), 1);
+    json_decref(doc);
+    support_run_free(&r);
+
+    /* provinces only; a window that leaves the alerts out */
+    const char *prov[] = {"warn",   "backtest",         "--events", FIXTURE,
+                          "--json", "--level-province", NULL};
+    assert_int_equal(support_run(&r, NULL, prov), 0);
+    doc = json_loads(r.out, 0, &je);
+    assert_int_equal(json_array_size(json_object_get(doc, "alerts")), 1);
+    json_decref(doc);
+    support_run_free(&r);
+    const char *win[] = {"warn",   "backtest",   "--events", FIXTURE,      "--json",
+                         "--from", "2000-06-01", "--to",     "2000-06-30", NULL};
+    assert_int_equal(support_run(&r, NULL, win), 0);
+    doc = json_loads(r.out, 0, &je);
+    assert_int_equal(json_array_size(json_object_get(doc, "alerts")), 0);
+    json_decref(doc);
+    support_run_free(&r);
+}
+
+static void test_backtest_text(void **state)
+{
+    (void)state;
+    struct support_run r;
+    const char *args[] = {"warn", "backtest", "--events", FIXTURE, NULL};
+    assert_int_equal(support_run(&r, NULL, args), 0);
+    assert_non_null(strstr(r.out, "2000-05-23  72.02  Kabupaten Poso"));
+    assert_non_null(strstr(r.out, "alerts 3 (waspada 0, siaga 1, awas 2): 2 real escalations, 1 "
+                                  "false alarms\n"));
+    support_run_free(&r);
+}
+
+static void test_misuse(void **state)
+{
+    (void)state;
+    struct support_run r;
+    const char *none[] = {"warn", "backtest", NULL};
+    assert_int_equal(support_run(&r, NULL, none), 3);
+    assert_non_null(strstr(r.err, "reading events from the database is not available yet"));
+    support_run_free(&r);
+    const char *nosub[] = {"warn", NULL};
+    assert_int_equal(support_run(&r, NULL, nosub), 2);
+    support_run_free(&r);
+    const char *help[] = {"warn", "--help", NULL};
+    assert_int_equal(support_run(&r, NULL, help), 0);
+    assert_true(str_starts_with(r.out, "usage: waspada warn backtest"));
+    support_run_free(&r);
+    const char *baddate[] = {"warn", "backtest", "--events", FIXTURE, "--from", "kemarin", NULL};
+    assert_int_equal(support_run(&r, NULL, baddate), 2);
+    support_run_free(&r);
+
+    char *dir = support_tmpdir();
+    char *path = support_path(dir, "bad.jsonl");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"region_code\": \"72.02\", \"date\": \"2000-05-23\"}\n\n"
+          "{\"region_code\": \"72.02\", \"date\": \"2000-05-32\"}\n",
+          f);
+    fclose(f);
+    const char *bad[] = {"warn", "backtest", "--events", path, NULL};
+    assert_int_equal(support_run(&r, NULL, bad), 3);
+    char *want = xasprintf("waspada: %s: line 3: \"date\" must be a YYYY-MM-DD string\n", path);
+    assert_string_equal(r.err, want);
+    free(want);
+    support_run_free(&r);
+    f = fopen(path, "w");
+    fputs("{\"region_code\": \"99.99\", \"date\": \"2000-05-23\"}\n", f);
+    fclose(f);
+    assert_int_equal(support_run(&r, NULL, bad), 3);
+    want = xasprintf("waspada: %s: line 1: unknown region code '99.99'\n", path);
+    assert_string_equal(r.err, want);
+    free(want);
+    support_run_free(&r);
+    support_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
+static void test_params(void **state)
+{
+    (void)state;
+    struct support_run r;
+    const char *args[] = {"warn", "params", NULL};
+    assert_int_equal(support_run(&r, NULL, args), 0);
+    assert_non_null(strstr(r.out, "p_waspada = 0.001\n"));
+    assert_non_null(strstr(r.out, "death_level = siaga\n"));
+    support_run_free(&r);
+}
+
+int main(void)
+{
+    unsetenv("WASPADA_CONFIG");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_backtest_json),
+        cmocka_unit_test(test_backtest_text),
+        cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_params),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -78,6 +78,10 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_config(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_extract(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_eval(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_feed(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_warn(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_import(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "geo/geo.h"
+#include "plan/plan.h"
 #include "store/store.h"
 
 static const char usage_text[] =
@@ -116,6 +117,8 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
         rc = load_regions(s, &inserted, counts, &err);
     if (!rc && demo)
         rc = add_demo_users(s, &added, &err);
+    if (!rc && demo)
+        rc = plan_demo_seed(s, &err); /* plans, reports, cases; idempotent */
     if (s)
         store_close(s);
     if (rc)

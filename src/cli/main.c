@@ -20,7 +20,11 @@ static const struct command commands[] = {
     {"region", cmd_region, "look up official region codes and names"},
     {"extract", cmd_extract, "detect conflict events in articles (JSON Lines in, JSON Lines out)"},
     {"eval", cmd_eval, "measure detection against labelled articles"},
+    {"ingest", cmd_ingest, "store articles and the events found in them"},
+    {"feed", cmd_feed, "manage the RSS/Atom feeds that ingest --feeds polls"},
     {"warn", cmd_warn, "early-warning series, alert levels and backtests"},
+    {"import", cmd_import, "import regional action plans (RAD) from CSV"},
+    {"export", cmd_export, "export compliance, plans and reports as CSV or XLSX"},
     {"backup", cmd_backup, "copy the live database to a file"},
     {"config", cmd_config, "show the effective configuration and where each value came from"},
 };

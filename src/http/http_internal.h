@@ -21,9 +21,11 @@
 
 #include "auth/auth.h"
 #include "base/base.h"
+#include "detect/detect.h"
 #include "geo/geo.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "text/text.h"
 
 #define HTTP_SESSION_COOKIE "waspada_session"
 #define HTTP_CSRF_HEADER "X-CSRF-Token"
@@ -39,6 +41,10 @@ struct http_server {
     bool store_key_ok;
     char *web_root; /* realpath of cfg.web_dir, or NULL */
     unsigned port;
+    /* Detection for community reports, loaded on the first report (http_detect_model). */
+    pthread_mutex_t detect_mu;
+    struct text_resources *text_res;
+    struct detect_model *detect_model;
 };
 
 struct http_header {
@@ -94,6 +100,9 @@ typedef void (*http_handler)(struct http_request *rq);
 struct store *http_store(struct http_request *rq);
 /* Fill a store_actor for audit rows from the request's session (or "anonymous"). */
 void http_actor(const struct http_request *rq, struct store_actor *actor);
+/* The detection model (text resources and gazetteer inside), loaded once on first use and
+ * shared read-only by all workers. NULL after replying 503 when it cannot be loaded. */
+const struct detect_model *http_detect_model(struct http_request *rq);
 
 /* ---- router.c --------------------------------------------------------------------------- */
 
@@ -185,5 +194,56 @@ void http_handle_user_get(struct http_request *rq);
 void http_handle_user_patch(struct http_request *rq);
 void http_handle_user_password(struct http_request *rq);
 void http_handle_audit(struct http_request *rq);
+/* handlers_events.c / handlers_reports.c (issue 3: events API and community reports) */
+void http_handle_events_list(struct http_request *rq);
+void http_handle_event_get(struct http_request *rq);
+void http_handle_event_patch(struct http_request *rq);
+void http_handle_reports_add(struct http_request *rq);
+
+
+/* handlers_plan*.c: plan and control (Timdu, forums, RAD, progress, compliance, cases) */
+void http_handle_plan_calendar(struct http_request *rq);
+void http_handle_plan_calendar_set(struct http_request *rq);
+void http_handle_timdu_list(struct http_request *rq);
+void http_handle_timdu_add(struct http_request *rq);
+void http_handle_timdu_get(struct http_request *rq);
+void http_handle_timdu_patch(struct http_request *rq);
+void http_handle_timdu_delete(struct http_request *rq);
+void http_handle_timdu_member_add(struct http_request *rq);
+void http_handle_timdu_member_delete(struct http_request *rq);
+void http_handle_forums_list(struct http_request *rq);
+void http_handle_forum_add(struct http_request *rq);
+void http_handle_forum_get(struct http_request *rq);
+void http_handle_forum_patch(struct http_request *rq);
+void http_handle_forum_delete(struct http_request *rq);
+void http_handle_rad_list(struct http_request *rq);
+void http_handle_rad_add(struct http_request *rq);
+void http_handle_rad_get(struct http_request *rq);
+void http_handle_rad_patch(struct http_request *rq);
+void http_handle_rad_submit(struct http_request *rq);
+void http_handle_rad_return(struct http_request *rq);
+void http_handle_rad_approve(struct http_request *rq);
+void http_handle_rad_versions(struct http_request *rq);
+void http_handle_rad_version(struct http_request *rq);
+void http_handle_rad_action_add(struct http_request *rq);
+void http_handle_action_patch(struct http_request *rq);
+void http_handle_action_delete(struct http_request *rq);
+void http_handle_pokja_add(struct http_request *rq);
+void http_handle_pokja_delete(struct http_request *rq);
+void http_handle_opd(struct http_request *rq);
+void http_handle_progress_list(struct http_request *rq);
+void http_handle_progress_add(struct http_request *rq);
+void http_handle_progress_get(struct http_request *rq);
+void http_handle_progress_patch(struct http_request *rq);
+void http_handle_evidence_add(struct http_request *rq);
+void http_handle_evidence_get(struct http_request *rq);
+void http_handle_compliance(struct http_request *rq);
+void http_handle_compliance_report(struct http_request *rq);
+void http_handle_cases_list(struct http_request *rq);
+void http_handle_case_add(struct http_request *rq);
+void http_handle_case_get(struct http_request *rq);
+void http_handle_case_patch(struct http_request *rq);
+void http_handle_case_action_add(struct http_request *rq);
+void http_handle_case_victims(struct http_request *rq);
 
 #endif

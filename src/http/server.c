@@ -91,6 +91,28 @@ void http_actor(const struct http_request *rq, struct store_actor *actor)
     actor->client = rq->client[0] ? rq->client : NULL;
 }
 
+const struct detect_model *http_detect_model(struct http_request *rq)
+{
+    struct http_server *srv = rq->srv;
+    pthread_mutex_lock(&srv->detect_mu);
+    if (!srv->detect_model) {
+        struct error err = {0};
+        int64_t t0 = time_mono_ms();
+        int rc = srv->text_res ? 0 : text_resources_load(&srv->text_res, &err);
+        if (rc == 0)
+            rc = detect_model_load(&srv->detect_model, srv->text_res, srv->geo, &err);
+        if (rc != 0)
+            LOG_E("http", "cannot load the detection model: %s", err.msg);
+        else
+            LOG_I("http", "detection model loaded in %lld ms", (long long)(time_mono_ms() - t0));
+    }
+    const struct detect_model *m = srv->detect_model;
+    pthread_mutex_unlock(&srv->detect_mu);
+    if (!m)
+        http_reply_error(rq, WSP_EBUSY, "event detection is unavailable");
+    return m;
+}
+
 /* ---- request lifecycle ------------------------------------------------------------------ */
 
 static void client_address(struct MHD_Connection *conn, char *out, size_t outsz)
@@ -378,6 +400,9 @@ static void server_free(struct http_server *srv)
         pthread_key_delete(srv->store_key);
     if (srv->ratelimit)
         auth_ratelimit_free(srv->ratelimit);
+    detect_model_free(srv->detect_model);
+    text_resources_free(srv->text_res);
+    pthread_mutex_destroy(&srv->detect_mu);
     free(srv->web_root);
     free(srv);
 }
@@ -401,6 +426,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
         return rc;
 
     struct http_server *srv = xcalloc(1, sizeof(*srv));
+    pthread_mutex_init(&srv->detect_mu, NULL);
     srv->cfg = *cfg;
     if (srv->cfg.arena_max == 0)
         srv->cfg.arena_max = (size_t)16 << 20;

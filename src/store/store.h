@@ -188,4 +188,563 @@ struct store_audit_query {
 int store_audit_list(struct store *s, const struct store_audit_query *q, struct arena *arena,
                      struct store_audit **out, size_t *n, size_t *total, struct error *err);
 
+/* ==== articles, events, reports, feeds (schema v3; owner: ingest/events work of issue 3) ==== */
+
+/*
+ * Articles: what was read (a news page, a feed item, a community report, a local file), with
+ * a full-text index over title and body kept in step in the same transaction.
+ *
+ * Idempotent by two keys: the canonical URL (when there is one) and the content hash, SHA-256
+ * of the body normalized the one way store_content_hash() defines (ASCII case-folded,
+ * whitespace collapsed). Putting an article that exists by either key changes nothing and
+ * returns the existing id with *existed = true.
+ */
+struct store_article {
+    const char *source_type;   /* "news", "feed", "report" or "file" */
+    const char *url;           /* as given or fetched, or NULL */
+    const char *canonical_url; /* dedup key, or NULL (the caller canonicalizes) */
+    const char *title;         /* or NULL */
+    const char *body;          /* required, non-empty UTF-8 */
+    const char *published;     /* "YYYY-MM-DD" or NULL */
+    const char *lang;          /* NULL = "id" */
+    int64_t fetched_at;        /* 0 = time_now() */
+};
+
+/* Hex SHA-256 (65 bytes with NUL) of the normalized body: the content dedup key. */
+void store_content_hash(const char *body, size_t len, char out[65]);
+
+/* Insert an article (audit "article.add") or find the existing one. WSP_EINVAL for an unknown
+ * source type, an empty body or a bad date. existed may be NULL. */
+int store_article_put(struct store *s, const struct store_article *a,
+                      const struct store_actor *actor, int64_t *id, bool *existed,
+                      struct error *err);
+/* Id of the article with this canonical URL; WSP_ENOTFOUND when none. */
+int store_article_find_url(struct store *s, const char *canonical_url, int64_t *id,
+                           struct error *err);
+/* Number of articles (for summaries and tests). */
+int store_article_count(struct store *s, size_t *count, struct error *err);
+
+/*
+ * Events: conflict events (or community-report leads) with the verification workflow
+ * menunggu (waiting) -> terverifikasi (verified) / ditolak (rejected) -> dalam_penanganan
+ * (being handled) -> selesai (closed); ditolak -> menunggu reopens. Each event links to one or
+ * more source articles; the same event told by several outlets is one event.
+ *
+ * The region key of an event is its regency code, or its province code when the regency is
+ * unknown (NULL when both are). Region filters and scopes apply to that key on whole code
+ * segments, so a regency scope ("32.73") does not see events known only to the province.
+ */
+struct store_event {
+    int64_t id;
+    const char *category;      /* detect category name ("inter_group_clash", ... "none") */
+    const char *province_code; /* NULL = unknown */
+    const char *regency_code;  /* NULL = unknown; inside province_code */
+    const char *place_code;    /* district or village, NULL = unknown */
+    const char *event_date;    /* "YYYY-MM-DD" or NULL */
+    long killed;               /* -1 = not stated */
+    long injured;              /* -1 = not stated */
+    bool women_children_victims;
+    double confidence; /* 0..1 */
+    const char *status;
+    const char *status_note;
+    int64_t verified_by; /* user id of the last verify/reject decision, 0 = none */
+    uint64_t simhash;
+    bool has_simhash;
+    const char *evidence_json; /* JSON array, or NULL */
+    const char *detail_json;   /* JSON object of richer fields, or NULL */
+    int64_t created_at, updated_at;
+    size_t nsources; /* filled by list and get */
+};
+
+/* "menunggu", "terverifikasi", "ditolak", "dalam_penanganan", "selesai"; true when known. */
+bool store_event_status_valid(const char *status);
+/* True when the workflow allows from -> to. */
+bool store_event_transition_allowed(const char *from, const char *to);
+
+/* Create an event from e (id, status when NULL = "menunggu", timestamps and nsources are
+ * set by the store) with article_id as its first source (0 = none). Audit "event.add". */
+int store_event_create(struct store *s, const struct store_event *e, int64_t article_id,
+                       const struct store_actor *actor, int64_t *id, struct error *err);
+
+/* Near-duplicate candidates for an incoming event: same province (both unknown counts as
+ * same), event dates within +-days of each other (or both unknown), and SimHash Hamming
+ * distance <= max_distance. Sorted by distance, then newest first; at most max_out.
+ * out[i] is the event (without nsources, left 0); dist[i] its distance. Both arrays come
+ * from arena. */
+int store_event_candidates(struct store *s, const char *province_code, const char *event_date,
+                           int days, uint64_t simhash, int max_distance, size_t max_out,
+                           struct arena *arena, struct store_event **out, int **dist, size_t *n,
+                           struct error *err);
+
+/* Merge a new report of event_id from article_id: confidence becomes the maximum; unknown
+ * fields (regency inside the same province, place, date) are filled from the new source;
+ * killed/injured come from the most confident source that states them; women/children is
+ * OR-ed; every source's own figures are kept in detail_json "sources". Adds the source link.
+ * Audit "event.merge" with before/after. WSP_ENOTFOUND for an unknown event. */
+int store_event_merge(struct store *s, int64_t event_id, const struct store_event *incoming,
+                      int64_t article_id, const struct store_actor *actor, struct error *err);
+/* Link one more source article (no other change). Adding an existing link is a no-op. */
+int store_event_add_source(struct store *s, int64_t event_id, int64_t article_id,
+                           const struct store_actor *actor, struct error *err);
+
+enum store_event_sort {
+    STORE_EVENT_SORT_DATE = 0, /* event_date newest first (unknown dates last), then id */
+    STORE_EVENT_SORT_CONFIDENCE,
+    STORE_EVENT_SORT_CREATED
+};
+
+struct store_event_query {
+    const char *scope;    /* visibility: NULL or "" (national) = everything; else a code
+                           * prefix on the region key (events without one are excluded) */
+    const char *region;   /* filter: code prefix on the region key, or NULL */
+    const char *category; /* or NULL */
+    const char *from;     /* event_date >= from ("YYYY-MM-DD"), or NULL */
+    const char *to;       /* event_date <= to, or NULL */
+    const char *q;        /* words that must all occur in a source article (full text), or NULL */
+    double min_confidence;
+    const char *status; /* or NULL */
+    enum store_event_sort sort;
+    size_t offset;
+    size_t limit; /* 0 = 50 */
+};
+
+/* Events matching q; strings from arena; *total = all matches (for pagination). */
+int store_event_list(struct store *s, const struct store_event_query *q, struct arena *arena,
+                     struct store_event **out, size_t *n, size_t *total, struct error *err);
+
+/* One source of an event. Reporter identity is filled only for non-anonymous reports; the
+ * caller decides who may see it. */
+struct store_event_source {
+    int64_t article_id;
+    const char *source_type;
+    const char *url;
+    const char *title;
+    const char *published;
+    int64_t fetched_at;
+    int64_t added_at;
+    /* reports only (report_id 0 otherwise) */
+    int64_t report_id;
+    bool anonymous;
+    const char *report_region;     /* region code given with the report, or NULL */
+    const char *report_fields;     /* the structured fields as JSON */
+    const char *report_text;       /* the composed report text (article body) */
+    int64_t reporter_user_id;      /* 0 when anonymous */
+    const char *reporter_username; /* NULL when anonymous */
+    const char *reporter_name;     /* NULL when anonymous */
+};
+
+/* Event with its sources (oldest first); strings and the array from arena. */
+int store_event_get(struct store *s, int64_t id, struct arena *arena, struct store_event *out,
+                    struct store_event_source **sources, size_t *nsources, struct error *err);
+
+/* Move an event to a new status with a note (NULL = none). WSP_EINVAL for an unknown status,
+ * WSP_ENOTFOUND for an unknown event, WSP_EEXIST when the workflow does not allow the move
+ * (err says which moves are allowed). Sets verified_by to the actor on terverifikasi/ditolak.
+ * Audit "event.status" with before/after {"status","note"}. */
+int store_event_set_status(struct store *s, int64_t id, const char *status, const char *note,
+                           const struct store_actor *actor, struct error *err);
+
+/*
+ * Community reports (FKDM field reports): the report's text is an article (source type
+ * "report") and its lead an event; who reported is kept only here, apart from both.
+ */
+struct store_report {
+    int64_t reporter_user_id; /* required */
+    bool anonymous;           /* identity hidden from everyone but the audit log */
+    const char *region_code;  /* region given by the reporter, or NULL */
+    const char *fields_json;  /* {"what","where","when","who","victims"} as JSON */
+};
+
+/* Store a report in one transaction: its article (deduplicated per reporter: the same text
+ * sent again by the same reporter is the same report), the report row and a new lead event
+ * (lead->status NULL = "menunggu"). On a resend *existed is true and the ids are those of the
+ * first report. Audit "report.add" and "event.add". */
+int store_report_create(struct store *s, const struct store_article *a,
+                        const struct store_report *r, const struct store_event *lead,
+                        const struct store_actor *actor, int64_t *report_id, int64_t *event_id,
+                        bool *existed, struct error *err);
+
+/* Feeds polled by `waspada ingest --feeds`, with their HTTP cache validators. */
+struct store_feed {
+    int64_t id;
+    const char *url;
+    const char *title;         /* or NULL */
+    const char *etag;          /* or NULL */
+    const char *last_modified; /* or NULL */
+    int64_t last_polled_at;    /* 0 = never */
+    int64_t next_poll_at;      /* 0 = now */
+    int failures;              /* consecutive failed polls */
+    const char *last_error;    /* or NULL */
+    int64_t created_at;
+};
+
+/* WSP_EEXIST when the URL is already a feed. Audit "feed.add". */
+int store_feed_add(struct store *s, const char *url, const char *title,
+                   const struct store_actor *actor, int64_t *id, struct error *err);
+/* All feeds by URL; strings from arena. */
+int store_feed_list(struct store *s, struct arena *arena, struct store_feed **out, size_t *n,
+                    struct error *err);
+/* WSP_ENOTFOUND when no feed has this URL. Audit "feed.remove". */
+int store_feed_remove(struct store *s, const char *url, const struct store_actor *actor,
+                      struct error *err);
+/* Record a poll: validators (NULL keeps the old ones), times, failure count, last error
+ * (NULL = clear). Audit "feed.poll" with the outcome. */
+int store_feed_update_poll(struct store *s, int64_t id, const struct store_feed *poll,
+                           const struct store_actor *actor, struct error *err);
+
+/* ==== plan and control (schema v4; owner: plan work of issue 5) ============================ */
+
+/*
+ * Timdu registry, forums, regional action plans (RAD) with actions, Pokja and version history,
+ * the reporting calendar, progress reports with evidence metadata, conflict cases, and the
+ * queries behind compliance. The domain rules (who may, which transitions, scores) live in
+ * src/plan; the store keeps data consistent: every change is one transaction with its audit
+ * row (before/after JSON), and a RAD's content (title, actions, Pokja) changes only while its
+ * status is "draft" or "dikembalikan" (WSP_EEXIST otherwise). Dates are "YYYY-MM-DD" text.
+ * Strings of results come from the caller's arena. Lists are filtered by `scope` (a region
+ * code prefix on whole segments, NULL or "" = national) and optional filters.
+ */
+
+struct store_calendar {
+    char plan_type[8];    /* "pks", "p3aks" */
+    char period_type[12]; /* "b4", "quarter", "month" */
+    int deadline_days;
+    int grace_days;
+    int64_t updated_at;
+};
+
+/* Every plan type's calendar (at most max rows). */
+int store_calendar_list(struct store *s, struct store_calendar *out, size_t max, size_t *n,
+                        struct error *err);
+int store_calendar_get(struct store *s, const char *plan_type, struct store_calendar *out,
+                       struct error *err);
+/* Audit "calendar.set". WSP_EINVAL for an unknown period type or out-of-range days. */
+int store_calendar_set(struct store *s, const struct store_calendar *c,
+                       const struct store_actor *actor, struct error *err);
+
+struct store_timdu {
+    int64_t id;
+    const char *region_code;
+    const char *sk_number, *sk_date, *signed_by;
+    const char *valid_until; /* NULL = until replaced */
+    const char *chair_name, *chair_title, *notes;
+    int64_t created_at, updated_at;
+    size_t nmembers; /* filled by list */
+};
+
+struct store_timdu_member {
+    int64_t id, timdu_id;
+    const char *name, *position, *agency;
+    const char *agency_type; /* opd, polri, tni, kejaksaan, pengadilan, kemenag, masyarakat,
+                              * lainnya */
+    const char *subteam;     /* pencegahan, penghentian, pemulihan or NULL */
+    const char *phone, *email; /* personal contact data */
+};
+
+/* Audit "timdu.add" / "timdu.update" / "timdu.delete". */
+int store_timdu_add(struct store *s, const struct store_timdu *t, const struct store_actor *actor,
+                    int64_t *id, struct error *err);
+/* Replace the fields of timdu t->id (region cannot change). */
+int store_timdu_update(struct store *s, const struct store_timdu *t,
+                       const struct store_actor *actor, struct error *err);
+int store_timdu_delete(struct store *s, int64_t id, const struct store_actor *actor,
+                       struct error *err);
+/* One Timdu and its members (members may be NULL when not wanted). */
+int store_timdu_get(struct store *s, int64_t id, struct arena *arena, struct store_timdu *out,
+                    struct store_timdu_member **members, size_t *nmembers, struct error *err);
+/* Newest SK first. region: filter prefix or NULL. */
+int store_timdu_list(struct store *s, const char *scope, const char *region, struct arena *arena,
+                     struct store_timdu **out, size_t *n, struct error *err);
+/* Audit "timdu.member.add" / "timdu.member.delete" (object: the timdu). */
+int store_timdu_member_add(struct store *s, const struct store_timdu_member *m,
+                           const struct store_actor *actor, int64_t *id, struct error *err);
+int store_timdu_member_delete(struct store *s, int64_t timdu_id, int64_t member_id,
+                              const struct store_actor *actor, struct error *err);
+
+struct store_forum {
+    int64_t id;
+    const char *region_code;
+    const char *kind; /* fkdm, forkopimda, fkub, fkb */
+    const char *name, *sk_number;
+    const char *contact_name, *contact_phone, *contact_email; /* personal contact data */
+    int64_t created_at, updated_at;
+};
+
+/* Audit "forum.add" / "forum.update" / "forum.delete". */
+int store_forum_add(struct store *s, const struct store_forum *f, const struct store_actor *actor,
+                    int64_t *id, struct error *err);
+int store_forum_update(struct store *s, const struct store_forum *f,
+                       const struct store_actor *actor, struct error *err);
+int store_forum_delete(struct store *s, int64_t id, const struct store_actor *actor,
+                       struct error *err);
+int store_forum_get(struct store *s, int64_t id, struct arena *arena, struct store_forum *out,
+                    struct error *err);
+int store_forum_list(struct store *s, const char *scope, const char *region, struct arena *arena,
+                     struct store_forum **out, size_t *n, struct error *err);
+
+struct store_rad {
+    int64_t id;
+    const char *region_code;
+    int year;
+    const char *plan_type; /* "pks", "p3aks" */
+    const char *title;
+    const char *status; /* draft, diajukan, dikembalikan, disetujui */
+    const char *review_notes;
+    int version;
+    int64_t submitted_at, reviewed_at; /* 0 = never */
+    const char *reviewed_by;
+    int64_t created_at, updated_at;
+    size_t nactions;  /* filled by get and list */
+    int64_t anggaran; /* sum over actions, filled by get and list */
+};
+
+struct store_rad_action {
+    int64_t id, rad_id;
+    int seq; /* order in the plan, 1-based; set by the store on add */
+    const char *phase, *program, *kegiatan, *indikator;
+    double target;
+    const char *unit;
+    const char *targets_json; /* per-period targets {"B-04": 2, ...} or NULL */
+    int64_t anggaran;         /* rupiah */
+    const char *sumber_dana, *opd, *instansi_terkait, *focus;
+    bool p3aks;
+    const char *start_date, *end_date; /* or NULL = the plan year */
+    const int64_t *case_ids;           /* linked conflict cases */
+    size_t ncases;
+    int64_t created_at, updated_at;
+};
+
+struct store_pokja {
+    int64_t id, rad_id;
+    const char *name, *agency, *role;
+};
+
+struct store_rad_version {
+    int64_t id;
+    int version;
+    const char *status;
+    const char *change; /* "create", "update", "action.add", "submit", "return", ... */
+    const char *note;
+    const char *username;
+    int64_t at;
+    const char *snapshot_json; /* only from store_rad_version_get */
+};
+
+struct store_rad_query {
+    const char *scope, *region; /* prefixes or NULL */
+    int year;                   /* 0 = any */
+    const char *plan_type, *status;
+};
+
+/* New draft plan (version 1). WSP_EEXIST when the region already has one for that year and
+ * type. Audit "rad.add". */
+int store_rad_create(struct store *s, const struct store_rad *r, const struct store_actor *actor,
+                     int64_t *id, struct error *err);
+int store_rad_get(struct store *s, int64_t id, struct arena *arena, struct store_rad *out,
+                  struct error *err);
+/* WSP_ENOTFOUND when the region has no plan of that year and type. */
+int store_rad_find(struct store *s, const char *region, int year, const char *plan_type,
+                   struct arena *arena, struct store_rad *out, struct error *err);
+/* Ordered by year (newest first), region code, type. */
+int store_rad_list(struct store *s, const struct store_rad_query *q, struct arena *arena,
+                   struct store_rad **out, size_t *n, struct error *err);
+/* Change the title (editable plans only). Audit "rad.update". */
+int store_rad_set_title(struct store *s, int64_t id, const char *title,
+                        const struct store_actor *actor, struct error *err);
+/* Workflow move from -> to (compare-and-set: WSP_EEXIST when the plan is no longer in `from`).
+ * change names the move ("submit", "return", "approve"); notes are kept as review notes
+ * (NULL clears them on submit). Sets submitted_at or reviewed_at/by. Audit "rad.<change>". */
+int store_rad_set_status(struct store *s, int64_t id, const char *from, const char *to,
+                         const char *change, const char *notes, const struct store_actor *actor,
+                         struct error *err);
+/* Actions of a plan in order, with their linked case ids. */
+int store_rad_actions(struct store *s, int64_t rad_id, struct arena *arena,
+                      struct store_rad_action **out, size_t *n, struct error *err);
+/* One action and (rad may be NULL) its plan. */
+int store_rad_action_get(struct store *s, int64_t id, struct arena *arena,
+                         struct store_rad_action *out, struct store_rad *rad, struct error *err);
+/* Audit "action.add" / "action.update" / "action.delete"; each adds a plan version. */
+int store_rad_action_add(struct store *s, int64_t rad_id, const struct store_rad_action *a,
+                         const struct store_actor *actor, int64_t *id, struct error *err);
+int store_rad_action_update(struct store *s, const struct store_rad_action *a,
+                            const struct store_actor *actor, struct error *err);
+int store_rad_action_delete(struct store *s, int64_t id, const struct store_actor *actor,
+                            struct error *err);
+/* Import a whole action matrix in one transaction: creates the plan (draft) when missing,
+ * otherwise replaces all its actions (editable plans only: WSP_EEXIST otherwise). Nothing is
+ * written when anything fails. Audit "rad.import" {"actions":N}; one plan version. */
+int store_rad_import(struct store *s, const struct store_rad *r, const struct store_rad_action *a,
+                     size_t n, const struct store_actor *actor, int64_t *rad_id, bool *created,
+                     struct error *err);
+int store_pokja_list(struct store *s, int64_t rad_id, struct arena *arena, struct store_pokja **out,
+                     size_t *n, struct error *err);
+/* Audit "pokja.add" / "pokja.delete"; each adds a plan version. */
+int store_pokja_add(struct store *s, const struct store_pokja *p, const struct store_actor *actor,
+                    int64_t *id, struct error *err);
+int store_pokja_delete(struct store *s, int64_t rad_id, int64_t id,
+                       const struct store_actor *actor, struct error *err);
+/* Version history, newest first (without snapshots). */
+int store_rad_versions(struct store *s, int64_t rad_id, struct arena *arena,
+                       struct store_rad_version **out, size_t *n, struct error *err);
+int store_rad_version_get(struct store *s, int64_t rad_id, int version, struct arena *arena,
+                          struct store_rad_version *out, struct error *err);
+
+/* One row of the per-OPD view: an action with its plan and latest progress. */
+struct store_opd_action {
+    struct store_rad_action action;
+    const char *plan_type, *plan_status;
+    int64_t rad_id;
+    const char *last_period; /* latest progress report period, or NULL */
+    double last_physical_pct;
+    int64_t budget_realized; /* sum over reports */
+};
+
+/* Every action of every plan of region (exactly) and year, ordered by OPD. */
+int store_opd_actions(struct store *s, const char *region, int year, struct arena *arena,
+                      struct store_opd_action **out, size_t *n, struct error *err);
+
+struct store_progress {
+    int64_t id, action_id;
+    const char *period; /* "B-04", "TW2", "M07" */
+    double physical_pct; /* 0..100 */
+    int64_t budget_realized;
+    const char *narrative, *kendala, *tindak_lanjut;
+    int64_t submitted_at;
+    const char *submitted_by;
+    int64_t updated_at;
+    /* filled by get and list */
+    int64_t rad_id;
+    const char *region_code, *plan_type, *kegiatan, *opd;
+    int year;
+    size_t nevidence;
+};
+
+struct store_progress_query {
+    const char *scope, *region;
+    int year;
+    const char *plan_type, *period;
+    int64_t rad_id, action_id; /* 0 = any */
+};
+
+/* WSP_EEXIST when the action already has a report for the period. submitted_at = now.
+ * Audit "progress.add". */
+int store_progress_add(struct store *s, const struct store_progress *p,
+                       const struct store_actor *actor, int64_t *id, struct error *err);
+/* Replace the values (period and submission time stay). Audit "progress.update". */
+int store_progress_update(struct store *s, const struct store_progress *p,
+                          const struct store_actor *actor, struct error *err);
+int store_progress_get(struct store *s, int64_t id, struct arena *arena,
+                       struct store_progress *out, struct error *err);
+int store_progress_list(struct store *s, const struct store_progress_query *q,
+                        struct arena *arena, struct store_progress **out, size_t *n,
+                        struct error *err);
+
+struct store_evidence {
+    int64_t id, report_id;
+    const char *filename, *content_type, *sha256;
+    int64_t size;
+    int64_t created_at;
+    const char *created_by;
+};
+
+/* Metadata of a file already written to disk. Audit "evidence.add". */
+int store_evidence_add(struct store *s, const struct store_evidence *e,
+                       const struct store_actor *actor, int64_t *id, struct error *err);
+int store_evidence_get(struct store *s, int64_t id, struct arena *arena, struct store_evidence *out,
+                       struct error *err);
+int store_evidence_list(struct store *s, int64_t report_id, struct arena *arena,
+                        struct store_evidence **out, size_t *n, struct error *err);
+
+struct store_case {
+    int64_t id;
+    const char *title;
+    const char *region_code; /* primary region (scope key) */
+    const char **regions;    /* further regions */
+    size_t nregions;
+    const char *issue;   /* SNPK typology */
+    const char *parties;
+    const char *status;  /* potensi, aktif, dihentikan, pemulihan, selesai */
+    const char *origin;  /* manual, event, alert */
+    int64_t event_id;    /* 0 = none */
+    const char *alert_ref;
+    const char *skk_level, *skk_decree, *skk_start, *skk_end; /* Status Keadaan Konflik */
+    const char *public_summary;
+    int64_t created_at, updated_at;
+};
+
+struct store_case_action {
+    int64_t id, case_id;
+    const char *phase, *action_date, *description, *agency;
+    int64_t created_at;
+};
+
+/* Counts by sex ("l"/"p") and age group ("anak", "dewasa", "lansia"): index sex*3 + age. */
+#define STORE_VICTIM_GROUPS 6
+
+struct store_victim {
+    int64_t id;
+    const char *name;
+    const char *sex; /* "l", "p" or NULL */
+    int age;         /* -1 = unknown */
+    const char *address, *condition;
+};
+
+struct store_case_query {
+    const char *scope, *region, *status, *issue;
+};
+
+/* Audit "case.add" / "case.update" (with before/after). */
+int store_case_add(struct store *s, const struct store_case *c, const struct store_actor *actor,
+                   int64_t *id, struct error *err);
+/* Replace every field of c->id (and its further regions). old_status: compare-and-set on the
+ * status (WSP_EEXIST when it changed meanwhile). */
+int store_case_update(struct store *s, const struct store_case *c, const char *old_status,
+                      const struct store_actor *actor, struct error *err);
+int store_case_get(struct store *s, int64_t id, struct arena *arena, struct store_case *out,
+                   struct error *err);
+int store_case_list(struct store *s, const struct store_case_query *q, struct arena *arena,
+                    struct store_case **out, size_t *n, struct error *err);
+/* Audit "case.action.add". */
+int store_case_action_add(struct store *s, const struct store_case_action *a,
+                          const struct store_actor *actor, int64_t *id, struct error *err);
+int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
+                       struct store_case_action **out, size_t *n, struct error *err);
+/* Replace counts and the named victims. The audit row "case.victims" holds the counts and the
+ * number of named victims only, never their personal data. */
+int store_case_victims_set(struct store *s, int64_t case_id,
+                           const long counts[STORE_VICTIM_GROUPS], const struct store_victim *v,
+                           size_t n, const struct store_actor *actor, struct error *err);
+/* v may be NULL when only counts are wanted. */
+int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_VICTIM_GROUPS],
+                           struct arena *arena, struct store_victim **v, size_t *n,
+                           struct error *err);
+
+/* Compliance input for one region, year and plan type (see plan_compliance_compute). */
+struct store_plan_status {
+    bool timdu;             /* a Timdu SK dated <= ref_date and valid on it */
+    const char *rad_status; /* NULL = no plan */
+    struct {
+        int64_t id;
+        const char *start_date, *end_date;
+    } *actions; /* actions of the plan when it is approved */
+    size_t nactions;
+    struct {
+        int64_t action_id;
+        const char *period;
+        int64_t submitted_at;
+    } *reports; /* reports of those actions */
+    size_t nreports;
+};
+
+int store_plan_status(struct store *s, const char *region, int year, const char *plan_type,
+                      const char *ref_date, struct arena *arena, struct store_plan_status *out,
+                      struct error *err);
+/* Regions of a compliance view: every province (region NULL or ""), a province and its
+ * regencies/cities, or one regency. WSP_ENOTFOUND for an unknown code. */
+int store_plan_regions(struct store *s, const char *region, struct arena *arena,
+                       struct store_region **out, size_t *n, struct error *err);
+/* Name of a region (from arena); WSP_ENOTFOUND when unknown. */
+int store_region_name(struct store *s, const char *code, struct arena *arena, const char **name,
+                      struct error *err);
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * store internals shared by the SQLite backend files (sqlite.c, migrations.c, users.c,
- * sessions.c, audit.c, regions.c). Not part of the public interface.
+ * sessions.c, audit.c, regions.c, articles.c, events.c, reports.c, feeds.c). Not part of the
+ * public interface.
  *
  * Statement cache: every SQL statement has an id in enum store_stmt_id. The first use prepares
  * it (SQLITE_PREPARE_PERSISTENT) and keeps it until store_close(). Statements are prepared
@@ -49,6 +50,33 @@ enum store_stmt_id {
     STMT_SESSION_DELETE_USER,
     STMT_SESSION_PURGE,
     STMT_AUDIT_INSERT,
+    /* schema v3: articles, events, reports, feeds */
+    STMT_ARTICLE_INSERT,
+    STMT_ARTICLE_BY_URL,
+    STMT_ARTICLE_BY_HASH,
+    STMT_ARTICLE_COUNT,
+    STMT_EVENT_INSERT,
+    STMT_EVENT_SOURCE_INSERT,
+    STMT_EVENT_BY_ID,
+    STMT_EVENT_BY_ID_NOCOUNT,
+    STMT_EVENT_CAND_PROV_DATE,
+    STMT_EVENT_CAND_PROV_NODATE,
+    STMT_EVENT_CAND_NOPROV_DATE,
+    STMT_EVENT_CAND_NOPROV_NODATE,
+    STMT_EVENT_UPDATE_MERGE,
+    STMT_EVENT_SET_STATUS,
+    STMT_EVENT_SOURCES,
+    STMT_EVENT_OF_ARTICLE,
+    STMT_REPORT_INSERT,
+    STMT_REPORT_BY_ARTICLE,
+    STMT_FEED_INSERT,
+    STMT_FEED_LIST,
+    STMT_FEED_DELETE,
+    STMT_FEED_BY_URL,
+    STMT_FEED_UPDATE,
+    /* schema v4: plan and control; plan_*.c number their statements inside this range */
+    STMT_PLAN_FIRST,
+    STMT_PLAN_LAST = STMT_PLAN_FIRST + 159,
     STMT_COUNT
 };
 
@@ -96,5 +124,21 @@ void store_user_read(sqlite3_stmt *st, int col, struct store_user *out);
 
 /* Actor fields with defaults for NULL. */
 const char *store_actor_name(const struct store_actor *a);
+
+/* articles.c: insert an article inside the caller's transaction, hashing the normalized body
+ * with an optional key prefix (reports use "report:<user id>:" so that only the same
+ * reporter's resend is a duplicate). */
+int store_article_put_keyed(struct store *s, const struct store_article *a, const char *key_prefix,
+                            const struct store_actor *actor, int64_t *id, bool *existed,
+                            struct error *err);
+/* events.c: link a source inside the caller's transaction (no audit row). */
+int store_event_link(struct store *s, int64_t event_id, int64_t article_id, struct error *err);
+/* events.c: insert an event inside the caller's transaction, with its audit row. */
+int store_event_insert(struct store *s, const struct store_event *e, int64_t article_id,
+                       const struct store_actor *actor, int64_t *id, struct error *err);
+/* Copy a nullable text column into the arena; sets *oom when the arena is full. */
+char *store_column_arena(struct arena *a, sqlite3_stmt *st, int col, bool *oom);
+/* "YYYY-MM-DD" check (a real calendar date). */
+bool store_date_valid(const char *s);
 
 #endif

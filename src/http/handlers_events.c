@@ -1,0 +1,337 @@
+/* GET /events, GET /events/{id}, PATCH /events/{id}: conflict events and their verification.
+ *
+ * Visibility: an event belongs to its region key (regency, else province). admin and pusat see
+ * every event; other users see the events whose key lies inside their scope. So a kabkota user
+ * of 32.73 sees the events placed in Kota Bandung (or below), but not events known only as
+ * "somewhere in Jawa Barat" (those are for the province's operators and the national desk),
+ * and events without any place are for national roles only. An invisible event answers 404,
+ * like a missing one.
+ *
+ * Privacy (DOMAIN.md): the reporter of a community report is shown only to officers (provinsi,
+ * kabkota, pusat, admin) whose scope covers the event, never for an anonymous report; the
+ * report's own words (structured fields, text) and the evidence quoted from them likewise.
+ *
+ * Changing status: officers whose scope covers the event, along the workflow menunggu ->
+ * terverifikasi | ditolak, terverifikasi -> dalam_penanganan | ditolak, dalam_penanganan ->
+ * selesai, ditolak -> menunggu; other moves are 409. Audited by the store. */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_internal.h"
+
+#define EVENTS_LIMIT_DEFAULT 50
+#define EVENTS_LIMIT_MAX 500
+#define EVENTS_OFFSET_MAX 10000000
+#define EVENTS_Q_MAX 200
+#define EVENT_NOTE_MAX 1000
+
+static bool national(enum auth_role r)
+{
+    return r == AUTH_ROLE_ADMIN || r == AUTH_ROLE_PUSAT;
+}
+
+static bool officer(enum auth_role r)
+{
+    return national(r) || r == AUTH_ROLE_PROVINSI || r == AUTH_ROLE_KABKOTA;
+}
+
+static const char *event_key(const struct store_event *e)
+{
+    return e->regency_code ? e->regency_code : e->province_code;
+}
+
+static bool may_see(const struct http_request *rq, const struct store_event *e)
+{
+    if (national(rq->role))
+        return true;
+    const char *key = event_key(e);
+    return key && rq->user.region[0] && auth_scope_covers(rq->user.region, key);
+}
+
+static bool officer_covers(const struct http_request *rq, const struct store_event *e)
+{
+    return officer(rq->role) && may_see(rq, e);
+}
+
+/* "<name>_code" and "<name>" (the official name) of a region, null when unknown. */
+static void set_region(struct http_request *rq, json_t *o, const char *code_key,
+                       const char *name_key, const char *code)
+{
+    const struct geo_region *r = code ? geo_get(rq->srv->geo, code) : NULL;
+    json_object_set_new(o, code_key, code ? json_string(code) : json_null());
+    json_object_set_new(o, name_key, r ? http_json_str(r->name) : json_null());
+}
+
+static json_t *count_or_null(long v)
+{
+    return v < 0 ? json_null() : json_integer(v);
+}
+
+/* Stored JSON text back as JSON (null when absent or unreadable). */
+static json_t *stored_json(const char *text)
+{
+    if (!text)
+        return json_null();
+    json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
+    return v ? v : json_null();
+}
+
+/* The public fields of an event. */
+static json_t *event_json(struct http_request *rq, const struct store_event *e)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(e->id));
+    json_object_set_new(o, "category", json_string(e->category));
+    json_object_set_new(o, "status", json_string(e->status));
+    json_object_set_new(o, "status_note", http_json_str(e->status_note));
+    set_region(rq, o, "province_code", "province", e->province_code);
+    set_region(rq, o, "regency_code", "regency", e->regency_code);
+    set_region(rq, o, "place_code", "place", e->place_code);
+    json_object_set_new(o, "event_date", e->event_date ? json_string(e->event_date) : json_null());
+    json_object_set_new(o, "killed", count_or_null(e->killed));
+    json_object_set_new(o, "injured", count_or_null(e->injured));
+    json_object_set_new(o, "women_children_victims", json_boolean(e->women_children_victims));
+    json_object_set_new(o, "confidence", json_real(round(e->confidence * 1000.0) / 1000.0));
+    json_object_set_new(o, "source_count", json_integer((json_int_t)e->nsources));
+    json_object_set_new(o, "created_at", http_json_time(e->created_at));
+    json_object_set_new(o, "updated_at", http_json_time(e->updated_at));
+    return o;
+}
+
+static json_t *source_json(const struct store_event_source *s, bool identity)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "article_id", json_integer(s->article_id));
+    json_object_set_new(o, "source_type", json_string(s->source_type));
+    json_object_set_new(o, "title", http_json_str(s->title));
+    json_object_set_new(o, "url", http_json_str(s->url));
+    json_object_set_new(o, "published", http_json_str(s->published));
+    json_object_set_new(o, "fetched_at", http_json_time(s->fetched_at));
+    if (!s->report_id)
+        return o;
+    json_object_set_new(o, "report_id", json_integer(s->report_id));
+    json_object_set_new(o, "anonymous", json_boolean(s->anonymous));
+    if (!identity)
+        return o;
+    json_object_set_new(o, "region_code", http_json_str(s->report_region));
+    json_object_set_new(o, "fields", stored_json(s->report_fields));
+    json_object_set_new(o, "text", http_json_str(s->report_text));
+    if (!s->anonymous && s->reporter_user_id)
+        json_object_set_new(o, "reporter",
+                            json_pack("{s:I,s:o,s:o}", "id", (json_int_t)s->reporter_user_id,
+                                      "username", http_json_str(s->reporter_username), "full_name",
+                                      http_json_str(s->reporter_name)));
+    return o;
+}
+
+/* The event with its sources, evidence and richer fields, as the caller may see it. */
+static json_t *event_full_json(struct http_request *rq, const struct store_event *e,
+                               const struct store_event_source *src, size_t n)
+{
+    bool identity = officer_covers(rq, e);
+    bool from_report = false;
+    json_t *o = event_json(rq, e);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        from_report |= src[i].report_id != 0;
+        json_array_append_new(arr, source_json(&src[i], identity));
+    }
+    json_object_set_new(o, "sources", arr);
+    /* Evidence quotes the sources; a report's words stay with the officers. */
+    json_object_set_new(o, "evidence",
+                        from_report && !identity ? json_array() : stored_json(e->evidence_json));
+    json_object_set_new(o, "detail", stored_json(e->detail_json));
+    json_object_set_new(o, "verified_by",
+                        e->verified_by && identity ? json_integer(e->verified_by) : json_null());
+    return o;
+}
+
+/* ---- GET /events -------------------------------------------------------------------------- */
+
+static int query_text(struct http_request *rq, const char *name, size_t max, const char **out)
+{
+    const char *s = http_query(rq, name);
+    *out = s && s[0] ? s : NULL;
+    if (*out && strlen(*out) > max)
+        return http_reply_error(rq, WSP_EINVAL, "'%s' is longer than %zu bytes", name, max);
+    return 0;
+}
+
+static int query_long(struct http_request *rq, const char *name, long min, long max, long dflt,
+                      long *out)
+{
+    const char *s = http_query(rq, name);
+    *out = dflt;
+    if (s && s[0] && str_to_long(s, min, max, out) != 0)
+        return http_reply_error(rq, WSP_EINVAL, "'%s' must be an integer in %ld..%ld", name, min,
+                                max);
+    return 0;
+}
+
+static bool date_ok(const char *s)
+{
+    int64_t t;
+    return s && strlen(s) == 10 && time_parse_iso(s, &t) == 0;
+}
+
+void http_handle_events_list(struct http_request *rq)
+{
+    struct store_event_query q = {0};
+    long offset, limit;
+    const char *conf = NULL, *sort = NULL;
+    if (query_long(rq, "offset", 0, EVENTS_OFFSET_MAX, 0, &offset) ||
+        query_long(rq, "limit", 1, EVENTS_LIMIT_MAX, EVENTS_LIMIT_DEFAULT, &limit) ||
+        query_text(rq, "region", 31, &q.region) || query_text(rq, "category", 32, &q.category) ||
+        query_text(rq, "from", 10, &q.from) || query_text(rq, "to", 10, &q.to) ||
+        query_text(rq, "q", EVENTS_Q_MAX, &q.q) || query_text(rq, "status", 20, &q.status) ||
+        query_text(rq, "min_confidence", 10, &conf) || query_text(rq, "sort", 16, &sort))
+        return;
+    if (q.region && !geo_code_valid(q.region)) {
+        http_reply_error(rq, WSP_EINVAL, "'region' is not a region code");
+        return;
+    }
+    if (q.category && detect_category_parse(q.category) < 0) {
+        http_reply_error(rq, WSP_EINVAL, "unknown category '%s'", q.category);
+        return;
+    }
+    if (q.status && !store_event_status_valid(q.status)) {
+        http_reply_error(rq, WSP_EINVAL,
+                         "'status' must be menunggu, terverifikasi, ditolak, dalam_penanganan or "
+                         "selesai");
+        return;
+    }
+    if ((q.from && !date_ok(q.from)) || (q.to && !date_ok(q.to))) {
+        http_reply_error(rq, WSP_EINVAL, "'from' and 'to' must be dates YYYY-MM-DD");
+        return;
+    }
+    if (conf) {
+        char *end = NULL;
+        double v = strtod(conf, &end);
+        if (!end || *end || !(v >= 0.0 && v <= 1.0)) {
+            http_reply_error(rq, WSP_EINVAL, "'min_confidence' must be a number in 0..1");
+            return;
+        }
+        q.min_confidence = v;
+    }
+    if (!sort || str_eq(sort, "date")) {
+        q.sort = STORE_EVENT_SORT_DATE;
+    } else if (str_eq(sort, "confidence")) {
+        q.sort = STORE_EVENT_SORT_CONFIDENCE;
+    } else if (str_eq(sort, "created")) {
+        q.sort = STORE_EVENT_SORT_CREATED;
+    } else {
+        http_reply_error(rq, WSP_EINVAL, "'sort' must be date, confidence or created");
+        return;
+    }
+    if (!national(rq->role)) {
+        if (!rq->user.region[0]) {
+            http_reply_error(rq, WSP_EPERM, "your account has no region scope");
+            return;
+        }
+        q.scope = rq->user.region;
+    }
+    q.offset = (size_t)offset;
+    q.limit = (size_t)limit;
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+    struct store_event *rows = NULL;
+    size_t n = 0, total = 0;
+    struct error err = {0};
+    if (store_event_list(st, &q, &rq->arena, &rows, &n, &total, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, event_json(rq, &rows[i]));
+    http_reply_json(rq, MHD_HTTP_OK,
+                    json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total,
+                              "offset", (json_int_t)offset, "limit", (json_int_t)limit));
+}
+
+/* ---- GET /events/{id} --------------------------------------------------------------------- */
+
+/* Load the {id} event with its sources; replies 400/404 (also for invisible events). */
+static int load_event(struct http_request *rq, struct store *st, struct store_event *e,
+                      struct store_event_source **src, size_t *n)
+{
+    long id;
+    if (str_to_long(rq->params[0], 1, LONG_MAX, &id) != 0)
+        return http_reply_error(rq, WSP_EINVAL, "event id must be a positive integer");
+    struct error err = {0};
+    int rc = store_event_get(st, (int64_t)id, &rq->arena, e, src, n, &err);
+    if (rc == WSP_ENOTFOUND || (rc == 0 && !may_see(rq, e)))
+        return http_reply_error(rq, WSP_ENOTFOUND, "no event with id %ld", id);
+    if (rc)
+        return http_reply_err(rq, &err);
+    return 0;
+}
+
+void http_handle_event_get(struct http_request *rq)
+{
+    struct store *st = http_store(rq);
+    struct store_event e = {0};
+    struct store_event_source *src = NULL;
+    size_t n = 0;
+    if (!st || load_event(rq, st, &e, &src, &n))
+        return;
+    http_reply_json(rq, MHD_HTTP_OK, event_full_json(rq, &e, src, n));
+}
+
+/* ---- PATCH /events/{id} ------------------------------------------------------------------- */
+
+void http_handle_event_patch(struct http_request *rq)
+{
+    json_t *body;
+    if (http_request_json(rq, &body))
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (!str_eq(key, "status") && !str_eq(key, "note")) {
+            http_reply_error(rq, WSP_EINVAL, "unknown field '%s': send {\"status\", \"note\"}",
+                             key);
+            return;
+        }
+    }
+    struct error err = {0};
+    const char *status, *note;
+    if (http_json_string(body, "status", true, 20, &status, &err) ||
+        http_json_string(body, "note", false, EVENT_NOTE_MAX, &note, &err)) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    if (!store_event_status_valid(status)) {
+        http_reply_error(rq, WSP_EINVAL,
+                         "unknown status '%s' (menunggu, terverifikasi, ditolak, "
+                         "dalam_penanganan, selesai)",
+                         status);
+        return;
+    }
+    struct store *st = http_store(rq);
+    struct store_event e = {0};
+    struct store_event_source *src = NULL;
+    size_t n = 0;
+    if (!st || load_event(rq, st, &e, &src, &n))
+        return;
+    if (!officer_covers(rq, &e)) {
+        http_reply_error(rq, WSP_EPERM,
+                         "only officers whose region covers the event may change "
+                         "its status");
+        return;
+    }
+    struct store_actor actor;
+    http_actor(rq, &actor);
+    if (store_event_set_status(st, e.id, status, note, &actor, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    if (load_event(rq, st, &e, &src, &n))
+        return;
+    http_reply_json(rq, MHD_HTTP_OK, event_full_json(rq, &e, src, n));
+}

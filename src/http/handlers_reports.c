@@ -1,0 +1,287 @@
+/* POST /api/v1/reports: a community (FKDM) report becomes an event lead.
+ *
+ * Body: {"what" (required), "where" (a region code, or free text), "when" (YYYY-MM-DD or free
+ * text such as "kemarin malam"), "who", "killed", "injured", "women_children", "text",
+ * "anonymous"}. Any logged-in role may report (pelapor and above), inside its scope.
+ *
+ * The structured fields are composed into one text that runs through the same extractor as
+ * news (text -> detect). A community report is always a lead: it becomes a new event with
+ * status "menunggu" even when the detector is unsure (its confidence is the detector's; its
+ * category "none" when the detector saw no event). Place: a region code in "where" wins (403
+ * when outside the reporter's scope); else the place the detector found, when inside the
+ * scope; else the reporter's own region. Victim counts and a date given as fields win over
+ * the extracted ones.
+ *
+ * Identity: the article (the composed text) and the event know nothing of the reporter; the
+ * reports table does (see handlers_events.c for who may see it). The article title is generic
+ * so that nothing the reporter wrote shows in source lists. The same text sent again by the
+ * same reporter (a retry, a resend by a gateway) answers 200 with the first report's ids. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/http_internal.h"
+#include "ingest/ingest.h"
+
+#define REPORT_FIELD_MAX 500
+#define REPORT_TEXT_MAX 20000
+#define REPORT_COUNT_MAX 100000
+
+static int optional_count(struct http_request *rq, json_t *body, const char *key, long *out)
+{
+    json_t *v = json_object_get(body, key);
+    *out = -1;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+        json_integer_value(v) > REPORT_COUNT_MAX)
+        return http_reply_error(rq, WSP_EINVAL, "'%s' must be a whole number 0..%d", key,
+                                REPORT_COUNT_MAX);
+    *out = (long)json_integer_value(v);
+    return 0;
+}
+
+static int optional_bool(struct http_request *rq, json_t *body, const char *key, bool *out)
+{
+    json_t *v = json_object_get(body, key);
+    *out = false;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v))
+        return http_reply_error(rq, WSP_EINVAL, "'%s' must be true or false", key);
+    *out = json_is_true(v);
+    return 0;
+}
+
+static bool date_ok(const char *s)
+{
+    int64_t t;
+    return s && strlen(s) == 10 && time_parse_iso(s, &t) == 0;
+}
+
+/* Set the event's place to region r (province, regency and place codes from its chain). */
+static void place_event(struct store_event *e, const struct geo_region *r)
+{
+    const struct geo_region *prov = geo_ancestor(r, GEO_PROVINCE);
+    const struct geo_region *reg = geo_ancestor(r, GEO_REGENCY);
+    e->province_code = prov ? prov->code : NULL;
+    e->regency_code = reg ? reg->code : NULL;
+    e->place_code = r->level > GEO_REGENCY ? r->code : NULL;
+}
+
+static bool national(enum auth_role r)
+{
+    return r == AUTH_ROLE_ADMIN || r == AUTH_ROLE_PUSAT;
+}
+
+void http_handle_reports_add(struct http_request *rq)
+{
+    json_t *body;
+    if (http_request_json(rq, &body))
+        return;
+    static const char *const known[] = {"what",    "where",          "when", "who",      "killed",
+                                        "injured", "women_children", "text", "anonymous"};
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        bool ok = false;
+        for (size_t i = 0; i < WSP_ARRAY_LEN(known); i++)
+            ok |= str_eq(key, known[i]);
+        if (!ok) {
+            http_reply_error(rq, WSP_EINVAL, "unknown field '%s'", key);
+            return;
+        }
+    }
+    struct error err = {0};
+    const char *what, *where, *when, *who, *text;
+    long killed, injured;
+    bool wc, anonymous;
+    if (http_json_string(body, "what", true, REPORT_FIELD_MAX, &what, &err) ||
+        http_json_string(body, "where", false, REPORT_FIELD_MAX, &where, &err) ||
+        http_json_string(body, "when", false, 100, &when, &err) ||
+        http_json_string(body, "who", false, REPORT_FIELD_MAX, &who, &err)) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    /* The free text may have line breaks, which http_json_string refuses. */
+    json_t *jt = json_object_get(body, "text");
+    text = NULL;
+    if (jt && !json_is_null(jt)) {
+        if (!json_is_string(jt) || json_string_length(jt) > REPORT_TEXT_MAX ||
+            strlen(json_string_value(jt)) != json_string_length(jt)) {
+            http_reply_error(rq, WSP_EINVAL, "'text' must be a string of at most %d bytes",
+                             REPORT_TEXT_MAX);
+            return;
+        }
+        text = json_string_value(jt);
+    }
+    if (optional_count(rq, body, "killed", &killed) ||
+        optional_count(rq, body, "injured", &injured) ||
+        optional_bool(rq, body, "women_children", &wc) ||
+        optional_bool(rq, body, "anonymous", &anonymous))
+        return;
+    if (!what[0]) {
+        http_reply_error(rq, WSP_EINVAL, "'what' must say what happened");
+        return;
+    }
+    if (!national(rq->role) && !rq->user.region[0]) {
+        http_reply_error(rq, WSP_EPERM, "your account has no region scope");
+        return;
+    }
+
+    /* A region code in "where" wins, and must be inside the reporter's scope. */
+    const struct geo_region *given = NULL;
+    if (where && geo_code_valid(where)) {
+        given = geo_get(rq->srv->geo, where);
+        if (!given) {
+            http_reply_error(rq, WSP_EINVAL, "unknown region '%s'", where);
+            return;
+        }
+        if (!auth_may_write(rq->role, rq->user.region, given->code)) {
+            http_reply_error(rq, WSP_EPERM, "region '%s' is outside your scope '%s'", given->code,
+                             rq->user.region);
+            return;
+        }
+    }
+    const struct detect_model *model = http_detect_model(rq);
+    if (!model)
+        return;
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+
+    /* Compose the report into one article text for the extractor. */
+    struct buf b;
+    buf_init(&b, (size_t)REPORT_TEXT_MAX * 2);
+    buf_printf(&b, "%s.\n", what);
+    if (given) {
+        char chain[512];
+        geo_format_chain(given, chain, sizeof(chain));
+        buf_printf(&b, "Lokasi: %s.\n", chain);
+    } else if (where && *where) {
+        buf_printf(&b, "Lokasi: %s.\n", where);
+    }
+    if (when && *when)
+        buf_printf(&b, "Waktu: %s.\n", when);
+    if (who && *who)
+        buf_printf(&b, "Pihak yang terlibat: %s.\n", who);
+    if (killed >= 0)
+        buf_printf(&b, "Korban meninggal dunia %ld orang.\n", killed);
+    if (injured >= 0)
+        buf_printf(&b, "Korban luka-luka %ld orang.\n", injured);
+    if (text && *text)
+        buf_printf(&b, "%s\n", text);
+    char *composed = arena_strndup(&rq->arena, buf_cstr(&b), b.len);
+    size_t composed_len = b.len;
+    bool too_long = b.oom;
+    buf_release(&b);
+    if (too_long || !composed) {
+        http_reply_error(rq, WSP_ETOOBIG, "report is too long");
+        return;
+    }
+    char today[32];
+    time_format_iso(time_now(), today, sizeof(today));
+    today[10] = '\0';
+
+    struct detect_worker *w = detect_worker_new(model);
+    if (!w) {
+        http_reply_error(rq, WSP_ENOMEM, "cannot start event detection");
+        return;
+    }
+    struct detect_article in = {.id = "report",
+                                .title = what,
+                                .text = composed,
+                                .text_len = composed_len,
+                                .published = today};
+    struct detect_event ev;
+    memset(&ev, 0, sizeof(ev));
+    int rc = detect_article(w, &in, &rq->arena, &ev, &err);
+    detect_worker_free(w);
+    if (rc != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+
+    struct store_event lead;
+    ingest_event_from_detect(&ev, &rq->arena, &lead);
+    const char *place_from = "text";
+    if (given) {
+        place_event(&lead, given);
+        place_from = "reporter";
+    } else {
+        const char *k = lead.regency_code ? lead.regency_code : lead.province_code;
+        bool inside = k && (national(rq->role) || auth_scope_covers(rq->user.region, k));
+        if (!inside) {
+            /* Nothing found, or a place outside the reporter's area: the report is from the
+             * reporter's own region. */
+            const struct geo_region *own =
+                rq->user.region[0] ? geo_get(rq->srv->geo, rq->user.region) : NULL;
+            if (own) {
+                place_event(&lead, own);
+                place_from = "reporter_scope";
+            } else {
+                lead.province_code = lead.regency_code = lead.place_code = NULL;
+                place_from = "unknown";
+            }
+        }
+    }
+    if (killed >= 0)
+        lead.killed = killed;
+    if (injured >= 0)
+        lead.injured = injured;
+    if (wc)
+        lead.women_children_victims = true;
+    if (date_ok(when))
+        lead.event_date = when;
+    lead.status = "menunggu";
+    json_t *detail = lead.detail_json ? json_loads(lead.detail_json, 0, NULL) : NULL;
+    if (!json_is_object(detail)) {
+        json_decref(detail);
+        detail = json_object();
+    }
+    json_object_set_new(detail, "source", json_string("report"));
+    json_object_set_new(detail, "place_from", json_string(place_from));
+    json_object_set_new(detail, "detector_is_event", json_boolean(ev.is_conflict_event));
+    char *dj = json_dumps(detail, JSON_COMPACT);
+    json_decref(detail);
+    lead.detail_json = dj ? arena_strdup(&rq->arena, dj) : NULL;
+    free(dj);
+
+    json_t *fields =
+        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "what", what, "where", http_json_str(where),
+                  "when", http_json_str(when), "who", http_json_str(who), "killed",
+                  killed >= 0 ? json_integer(killed) : json_null(), "injured",
+                  injured >= 0 ? json_integer(injured) : json_null(), "women_children", wc);
+    char *fj = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(fields);
+    const struct geo_region *title_region =
+        lead.regency_code    ? geo_get(rq->srv->geo, lead.regency_code)
+        : lead.province_code ? geo_get(rq->srv->geo, lead.province_code)
+                             : NULL;
+    char title[256];
+    snprintf(title, sizeof(title), "Laporan masyarakat%s%s", title_region ? ", " : "",
+             title_region ? title_region->name : "");
+    struct store_article a = {.source_type = "report",
+                              .title = title,
+                              .body = ev.body && *ev.body ? ev.body : composed,
+                              .published = today};
+    struct store_report rep = {.reporter_user_id = rq->user.id,
+                               .anonymous = anonymous,
+                               .region_code = given ? given->code : NULL,
+                               .fields_json = fj};
+    struct store_actor actor;
+    http_actor(rq, &actor);
+    int64_t report_id = 0, event_id = 0;
+    bool existed = false;
+    rc = store_report_create(st, &a, &rep, &lead, &actor, &report_id, &event_id, &existed, &err);
+    free(fj);
+    if (rc != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    http_reply_json(rq, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                    json_pack("{s:I,s:I,s:s,s:s,s:f,s:b}", "report_id", (json_int_t)report_id,
+                              "event_id", (json_int_t)event_id, "status", "menunggu", "category",
+                              lead.category, "confidence", lead.confidence, "duplicate", existed));
+}

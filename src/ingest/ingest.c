@@ -1,0 +1,915 @@
+/* ingest: readers (files, stdin, URLs, feeds) -> detection workers -> one in-order writer.
+ * See ingest.h for the contract. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/base.h"
+#include "ingest/ingest.h"
+#include "ingest/ingest_internal.h"
+
+#define DOC_ARENA_MAX ((size_t)256 << 20) /* one document through text -> detect */
+#define LINE_MAX_BYTES (TEXT_MAX_INPUT + ((size_t)1 << 20))
+#define CANDIDATES_MAX 8
+#define PROGRESS_EVERY_MS 200
+#define FEED_BACKOFF_MAX_S 86400
+
+void ingest_config_defaults(struct ingest_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->db_path = "waspada.db";
+    cfg->near_bits = 12;
+    cfg->merge_days = 3;
+    cfg->timeout_s = 20;
+    cfg->connect_timeout_s = 10;
+    cfg->max_bytes = (size_t)8 << 20;
+    cfg->max_redirects = 5;
+    cfg->retries = 2;
+    cfg->backoff_ms = 500;
+    cfg->feed_interval_s = 900;
+}
+
+/* ---- conversions ---------------------------------------------------------------------------- */
+
+static bool tracking_param(const char *p, size_t n)
+{
+    return (n >= 4 && strncmp(p, "utm_", 4) == 0) ||
+           (n >= 6 && strncmp(p, "fbclid", 6) == 0 && (n == 6 || p[6] == '=')) ||
+           (n >= 5 && strncmp(p, "gclid", 5) == 0 && (n == 5 || p[5] == '='));
+}
+
+bool ingest_canonical_url(const char *url, char *out, size_t outsz)
+{
+    if (outsz)
+        out[0] = '\0';
+    if (!url || outsz < 16)
+        return false;
+    size_t skip;
+    bool https;
+    if (strncasecmp(url, "http://", 7) == 0) {
+        skip = 7;
+        https = false;
+    } else if (strncasecmp(url, "https://", 8) == 0) {
+        skip = 8;
+        https = true;
+    } else {
+        return false;
+    }
+    struct buf b;
+    buf_init(&b, outsz - 1);
+    buf_puts(&b, https ? "https://" : "http://");
+    const char *host = url + skip;
+    size_t hlen = strcspn(host, "/?#");
+    if (hlen == 0) {
+        buf_release(&b);
+        return false;
+    }
+    /* Host lower-cased, without a default port. */
+    size_t hl = hlen;
+    if (hl > 3 && !https && strncmp(host + hl - 3, ":80", 3) == 0)
+        hl -= 3;
+    else if (hl > 4 && https && strncmp(host + hl - 4, ":443", 4) == 0)
+        hl -= 4;
+    for (size_t i = 0; i < hl; i++) {
+        char c = host[i];
+        buf_putc(&b, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
+    }
+    const char *rest = host + hlen;
+    size_t plen = strcspn(rest, "?#");
+    if (plen == 0)
+        buf_putc(&b, '/');
+    else
+        buf_append(&b, rest, plen);
+    rest += plen;
+    if (*rest == '?') {
+        rest++;
+        size_t qlen = strcspn(rest, "#");
+        bool first = true;
+        const char *q = rest, *qend = rest + qlen;
+        while (q < qend) {
+            const char *amp = memchr(q, '&', (size_t)(qend - q));
+            size_t n = amp ? (size_t)(amp - q) : (size_t)(qend - q);
+            if (n && !tracking_param(q, n)) {
+                buf_putc(&b, first ? '?' : '&');
+                buf_append(&b, q, n);
+                first = false;
+            }
+            q += n + (amp ? 1 : 0);
+        }
+    }
+    bool ok = !b.oom;
+    if (ok)
+        str_copy(out, buf_cstr(&b), outsz);
+    buf_release(&b);
+    return ok;
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static char *arena_json(struct arena *a, json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    if (!s)
+        return NULL;
+    char *r = arena_strdup(a, s);
+    free(s);
+    return r;
+}
+
+void ingest_event_from_detect(const struct detect_event *d, struct arena *a,
+                              struct store_event *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->category = detect_category_name(d->category);
+    out->province_code = d->province ? d->province->code : NULL;
+    out->regency_code = d->regency ? d->regency->code : NULL;
+    /* The most precise place, when it lies below the regency/province we have. */
+    if (d->place && d->place->level > GEO_REGENCY)
+        out->place_code = d->place->code;
+    out->event_date = d->event_date;
+    out->killed = d->killed;
+    out->injured = d->injured;
+    out->women_children_victims = d->women_children_victims;
+    out->confidence = d->confidence < 0 ? 0 : d->confidence > 1 ? 1 : d->confidence;
+    out->simhash = d->simhash;
+    out->has_simhash = d->simhash != 0;
+    json_t *ev = json_array();
+    for (size_t i = 0; i < d->nevidence; i++)
+        json_array_append_new(ev, json_pack("{s:o,s:o}", "span", jstr_or_null(d->evidence[i].span),
+                                            "why", jstr_or_null(d->evidence[i].why)));
+    out->evidence_json = arena_json(a, ev);
+    json_t *det = json_object();
+    json_object_set_new(det, "snpk_issue", jstr_or_null(d->snpk_issue));
+    json_object_set_new(det, "form", jstr_or_null(d->form));
+    json_t *actors = json_array();
+    for (size_t i = 0; i < d->nactors; i++)
+        if (d->actors[i])
+            json_array_append_new(actors, json_string(d->actors[i]));
+    json_object_set_new(det, "actors", actors);
+    json_object_set_new(det, "geo_precision", json_integer(d->geo_precision));
+    json_object_set_new(det, "time_precision", json_integer(d->time_precision));
+    out->detail_json = arena_json(a, det);
+}
+
+/* ---- the ring of documents ------------------------------------------------------------------ */
+
+enum slot_state { SLOT_EMPTY, SLOT_READY, SLOT_DONE };
+
+struct slot {
+    enum slot_state state;
+    uint64_t seq;
+    struct arena arena; /* the document arena: input copies and the detected event */
+    char *label;        /* "file.jsonl:12", a path or a URL, for messages */
+    const char *source_type;
+    char canonical[2048];
+    struct detect_article in;
+    bool failed; /* reading or detection failed: err says why */
+    struct error err;
+    struct detect_event ev;
+};
+
+struct run {
+    const struct ingest_config *cfg;
+    const struct detect_model *model;
+    const struct text_resources *res;
+    FILE *msg;
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv_fill, cv_work, cv_write;
+    struct slot *slots;
+    size_t nslots;
+    uint64_t next_fill, next_work, next_write;
+    bool closed;      /* no more input */
+    bool writer_dead; /* the writer could not open the store */
+
+    struct ingest_stats st; /* writer-owned except `read`/feed counts (reader-owned) */
+    pthread_mutex_t st_mu;  /* guards st for the progress line and messages */
+    int64_t last_progress_ms;
+    bool progress_shown;
+    struct error fatal;
+};
+
+static void message(struct run *r, const char *fmt, ...) WSP_PRINTF(2, 3);
+
+static void message(struct run *r, const char *fmt, ...)
+{
+    pthread_mutex_lock(&r->st_mu);
+    if (r->progress_shown)
+        fputs("\r\033[K", stderr);
+    fputs("waspada: ", r->msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(r->msg, fmt, ap);
+    va_end(ap);
+    fputc('\n', r->msg);
+    fflush(r->msg);
+    pthread_mutex_unlock(&r->st_mu);
+}
+
+static void progress(struct run *r, bool force)
+{
+    if (!r->cfg->progress)
+        return;
+    pthread_mutex_lock(&r->st_mu);
+    int64_t now = time_mono_ms();
+    if (force || now - r->last_progress_ms >= PROGRESS_EVERY_MS) {
+        r->last_progress_ms = now;
+        const struct ingest_stats *s = &r->st;
+        fprintf(stderr,
+                "\r\033[Kingest: %zu read, %zu new, %zu duplicates, %zu events (+%zu merged), "
+                "%zu errors",
+                s->read, s->stored, s->duplicates, s->events_new, s->events_merged, s->errors);
+        fflush(stderr);
+        r->progress_shown = true;
+    }
+    pthread_mutex_unlock(&r->st_mu);
+}
+
+static void count(struct run *r, size_t *field)
+{
+    pthread_mutex_lock(&r->st_mu);
+    (*field)++;
+    pthread_mutex_unlock(&r->st_mu);
+}
+
+/* Reader side: wait for the next free slot; NULL when the writer has died. */
+static struct slot *slot_take(struct run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    struct slot *s = &r->slots[r->next_fill % r->nslots];
+    while (s->state != SLOT_EMPTY && !r->writer_dead)
+        pthread_cond_wait(&r->cv_fill, &r->mu);
+    bool dead = r->writer_dead;
+    pthread_mutex_unlock(&r->mu);
+    if (dead)
+        return NULL;
+    arena_release(&s->arena);
+    arena_init(&s->arena, DOC_ARENA_MAX);
+    free(s->label);
+    s->label = NULL;
+    s->failed = false;
+    error_clear(&s->err);
+    memset(&s->in, 0, sizeof(s->in));
+    memset(&s->ev, 0, sizeof(s->ev));
+    s->canonical[0] = '\0';
+    s->source_type = NULL;
+    return s;
+}
+
+/* Reader side: hand a filled slot to the workers. */
+static void slot_put(struct run *r, struct slot *s)
+{
+    count(r, &r->st.read);
+    pthread_mutex_lock(&r->mu);
+    s->seq = r->next_fill++;
+    s->state = SLOT_READY;
+    pthread_cond_broadcast(&r->cv_work);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    struct run *r = arg;
+    struct detect_worker *w = detect_worker_new(r->model);
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        while (r->next_work >= r->next_fill && !r->closed)
+            pthread_cond_wait(&r->cv_work, &r->mu);
+        if (r->next_work >= r->next_fill) {
+            pthread_mutex_unlock(&r->mu);
+            break;
+        }
+        struct slot *s = &r->slots[r->next_work % r->nslots];
+        r->next_work++;
+        pthread_mutex_unlock(&r->mu);
+
+        if (!s->failed) {
+            if (!w) {
+                s->failed = true;
+                error_set(&s->err, WSP_ENOMEM, "cannot create a detection worker");
+            } else if (detect_article(w, &s->in, &s->arena, &s->ev, &s->err) != 0) {
+                s->failed = true;
+            }
+        }
+        pthread_mutex_lock(&r->mu);
+        s->state = SLOT_DONE;
+        pthread_cond_broadcast(&r->cv_write);
+        pthread_mutex_unlock(&r->mu);
+    }
+    detect_worker_free(w);
+    return NULL;
+}
+
+/* ---- the writer ----------------------------------------------------------------------------- */
+
+static bool regencies_agree(const struct store_event *a, const struct store_event *b)
+{
+    return !a->regency_code || !b->regency_code || str_eq(a->regency_code, b->regency_code);
+}
+
+static bool categories_agree(const struct store_event *a, const struct store_event *b)
+{
+    return str_eq(a->category, b->category) || str_eq(a->category, "none") ||
+           str_eq(b->category, "none");
+}
+
+/* Store one detected article in one transaction. */
+static int store_one(struct run *r, struct store *db, struct slot *s, struct error *err)
+{
+    const struct detect_event *ev = &s->ev;
+    const struct store_actor *actor = r->cfg->actor;
+    const char *body = ev->body && *ev->body ? ev->body : s->in.text;
+    if (!body || !*body)
+        return error_set(err, WSP_EINVAL, "no text left after extraction");
+    struct store_article a = {
+        .source_type = s->source_type,
+        .url = s->in.url,
+        .canonical_url = s->canonical[0] ? s->canonical : NULL,
+        .title = ev->title && *ev->title ? ev->title : s->in.title,
+        .body = body,
+        .published = s->in.published,
+    };
+    int rc = store_begin(db, err);
+    if (rc != 0)
+        return rc;
+    int64_t article_id = 0, target = 0;
+    bool existed = false;
+    rc = store_article_put(db, &a, actor, &article_id, &existed, err);
+    if (rc != 0 || existed || !ev->is_conflict_event)
+        goto out;
+
+    struct store_event e;
+    ingest_event_from_detect(ev, &s->arena, &e);
+    struct store_event *cand = NULL;
+    int *dist = NULL;
+    size_t n = 0;
+    rc =
+        store_event_candidates(db, e.province_code, e.event_date, r->cfg->merge_days, e.simhash,
+                               r->cfg->near_bits, CANDIDATES_MAX, &s->arena, &cand, &dist, &n, err);
+    if (rc != 0)
+        goto out;
+    for (size_t i = 0; i < n && !target && e.has_simhash; i++)
+        if (regencies_agree(&cand[i], &e) && categories_agree(&cand[i], &e))
+            target = cand[i].id;
+    if (target) {
+        rc = store_event_merge(db, target, &e, article_id, actor, err);
+    } else {
+        int64_t id;
+        rc = store_event_create(db, &e, article_id, actor, &id, err);
+    }
+out:
+    if (rc != 0) {
+        store_rollback(db);
+        return rc;
+    }
+    rc = store_commit(db, err);
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&r->st_mu);
+    if (existed) {
+        r->st.duplicates++;
+    } else {
+        r->st.stored++;
+        if (!ev->is_conflict_event)
+            r->st.non_events++;
+        else if (target)
+            r->st.events_merged++;
+        else
+            r->st.events_new++;
+    }
+    pthread_mutex_unlock(&r->st_mu);
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    struct run *r = arg;
+    struct store *db = NULL;
+    struct error err = {0};
+    if (store_open(&db, r->cfg->db_path, &err) != 0) {
+        pthread_mutex_lock(&r->mu);
+        r->fatal = err;
+        r->writer_dead = true;
+        pthread_cond_broadcast(&r->cv_fill);
+        pthread_mutex_unlock(&r->mu);
+        return NULL;
+    }
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        struct slot *s = &r->slots[r->next_write % r->nslots];
+        while (!(r->next_write < r->next_fill && s->state == SLOT_DONE) &&
+               !(r->closed && r->next_write >= r->next_fill))
+            pthread_cond_wait(&r->cv_write, &r->mu);
+        if (r->next_write >= r->next_fill) {
+            pthread_mutex_unlock(&r->mu);
+            break;
+        }
+        pthread_mutex_unlock(&r->mu);
+
+        if (s->failed) {
+            message(r, "%s: %s", s->label ? s->label : "?", s->err.msg);
+            count(r, &r->st.errors);
+        } else {
+            error_clear(&err);
+            if (store_one(r, db, s, &err) != 0) {
+                message(r, "%s: %s", s->label ? s->label : "?", err.msg);
+                count(r, &r->st.errors);
+            }
+        }
+        progress(r, false);
+        pthread_mutex_lock(&r->mu);
+        arena_release(&s->arena);
+        s->state = SLOT_EMPTY;
+        r->next_write++;
+        pthread_cond_broadcast(&r->cv_fill);
+        pthread_mutex_unlock(&r->mu);
+    }
+    store_close(db);
+    return NULL;
+}
+
+/* ---- readers -------------------------------------------------------------------------------- */
+
+static const char *source_type_for(const struct run *r, const char *dflt)
+{
+    return r->cfg->source_type ? r->cfg->source_type : dflt;
+}
+
+static void set_canonical(struct slot *s)
+{
+    if (s->in.url)
+        ingest_canonical_url(s->in.url, s->canonical, sizeof(s->canonical));
+}
+
+/* Queue a slot that failed before detection (it is still reported in input order). */
+static void put_failed(struct run *r, struct slot *s, int code, const char *fmt, ...)
+    WSP_PRINTF(4, 5);
+
+static void put_failed(struct run *r, struct slot *s, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s->failed = true;
+    s->err.code = code;
+    vsnprintf(s->err.msg, sizeof(s->err.msg), fmt, ap);
+    va_end(ap);
+    slot_put(r, s);
+}
+
+/* JSON Lines from f; one slot per non-blank line. */
+static int read_jsonl(struct run *r, FILE *f, const char *name)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    size_t lineno = 0;
+    int rc = 0;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        size_t n = (size_t)len;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        size_t i = 0;
+        while (i < n && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        if (i == n)
+            continue;
+        struct slot *s = slot_take(r);
+        if (!s) {
+            rc = WSP_EDB;
+            break;
+        }
+        s->source_type = source_type_for(r, "file");
+        if (n > LINE_MAX_BYTES) {
+            s->label = xasprintf("%s:%zu", name, lineno);
+            put_failed(r, s, WSP_ETOOBIG, "line of %zu bytes is over the limit", n);
+            continue;
+        }
+        struct error e = {0};
+        if (detect_article_from_json(line, n, &s->arena, &s->in, &e) != 0) {
+            s->label = xasprintf("%s:%zu", name, lineno);
+            put_failed(r, s, e.code, "%s", e.msg);
+            continue;
+        }
+        s->label = s->in.id ? xasprintf("%s:%zu (id %.64s)", name, lineno, s->in.id)
+                            : xasprintf("%s:%zu", name, lineno);
+        set_canonical(s);
+        slot_put(r, s);
+    }
+    if (ferror(f) && rc == 0) {
+        struct slot *s = slot_take(r);
+        if (s) {
+            s->label = xasprintf("%s:%zu", name, lineno + 1);
+            put_failed(r, s, WSP_EIO, "read error: %s", strerror(errno));
+        }
+    }
+    free(line);
+    return rc;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* A whole file as one article (.txt or .html) into slot s. */
+static void read_whole(struct run *r, struct slot *s, const char *path, FILE *f, bool html)
+{
+    struct buf b;
+    buf_init(&b, TEXT_MAX_INPUT);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !b.oom)
+        buf_append(&b, chunk, n);
+    s->label = xstrdup(path);
+    if (ferror(f)) {
+        buf_release(&b);
+        put_failed(r, s, WSP_EIO, "read error: %s", strerror(errno));
+        return;
+    }
+    if (b.oom) {
+        buf_release(&b);
+        put_failed(r, s, WSP_ETOOBIG, "file is over %zu bytes", TEXT_MAX_INPUT);
+        return;
+    }
+    char *data = arena_strndup(&s->arena, buf_cstr(&b), b.len);
+    size_t len = b.len;
+    buf_release(&b);
+    if (!data) {
+        put_failed(r, s, WSP_ENOMEM, "file does not fit in the document arena");
+        return;
+    }
+    s->in.id = arena_strdup(&s->arena, base_name(path));
+    if (html) {
+        s->in.html = data;
+        s->in.html_len = len;
+    } else {
+        s->in.text = data;
+        s->in.text_len = len;
+    }
+    slot_put(r, s);
+}
+
+static int read_path(struct run *r, const char *path)
+{
+    if (str_eq(path, "-"))
+        return read_jsonl(r, stdin, "stdin");
+    struct stat sb;
+    FILE *f = NULL;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        errno = EISDIR;
+    } else {
+        f = fopen(path, "rb");
+    }
+    if (!f) {
+        struct slot *s = slot_take(r);
+        if (!s)
+            return WSP_EDB;
+        s->label = xstrdup(path);
+        put_failed(r, s, WSP_EIO, "cannot read: %s", strerror(errno));
+        return 0;
+    }
+    int rc = 0;
+    bool jsonl =
+        has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson") || has_suffix(path, ".json");
+    bool html = has_suffix(path, ".html") || has_suffix(path, ".htm");
+    bool txt = has_suffix(path, ".txt");
+    if (!jsonl && !html && !txt) {
+        /* Sniff the first non-blank byte. */
+        int c;
+        while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+            ;
+        jsonl = c == '{';
+        html = c == '<';
+        rewind(f);
+    }
+    if (jsonl) {
+        rc = read_jsonl(r, f, path);
+    } else {
+        struct slot *s = slot_take(r);
+        if (s) {
+            s->source_type = source_type_for(r, "file");
+            read_whole(r, s, path, f, html);
+        } else {
+            rc = WSP_EDB;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+static bool is_url(const char *s)
+{
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
+/* Fetch one page into a slot (html); on failure, fallback text (feed summaries) when given. */
+static int read_url(struct run *r, struct fetcher *fx, struct store *db, const char *url,
+                    const char *source_type, const char *title, const char *published,
+                    const char *fallback)
+{
+    char canon[2048];
+    ingest_canonical_url(url, canon, sizeof(canon));
+    int64_t existing;
+    if (db && canon[0] && store_article_find_url(db, canon, &existing, NULL) == 0) {
+        count(r, &r->st.read);
+        count(r, &r->st.duplicates);
+        return 0;
+    }
+    struct slot *s = slot_take(r);
+    if (!s)
+        return WSP_EDB;
+    s->label = xstrdup(url);
+    s->source_type = source_type_for(r, source_type);
+    str_copy(s->canonical, canon, sizeof(s->canonical));
+    s->in.id = arena_strdup(&s->arena, url);
+    s->in.url = s->in.id;
+    s->in.title = title ? arena_strdup(&s->arena, title) : NULL;
+    s->in.published = published ? arena_strdup(&s->arena, published) : NULL;
+    struct fetch_result res;
+    struct error e = {0};
+    int rc = fetcher_get(fx, url, NULL, NULL, &res, &e);
+    if (rc == 0 && (res.status < 200 || res.status >= 300)) {
+        rc = error_set(&e, WSP_EIO, "'%s': HTTP %ld", url, res.status);
+        fetch_result_free(&res);
+    }
+    if (rc == 0 && res.len > 0) {
+        s->in.html = arena_strndup(&s->arena, res.body, res.len);
+        s->in.html_len = res.len;
+        fetch_result_free(&res);
+        if (!s->in.html) {
+            put_failed(r, s, WSP_ENOMEM, "page does not fit in the document arena");
+            return 0;
+        }
+        slot_put(r, s);
+        return 0;
+    }
+    if (rc == 0) {
+        fetch_result_free(&res);
+        error_set(&e, WSP_EIO, "'%s': empty page", url);
+    }
+    if (fallback && *fallback) {
+        /* The item's own summary is better than nothing; keep the page URL as its key. */
+        LOG_I("ingest", "%s; using the feed summary instead", e.msg);
+        s->in.text = arena_strdup(&s->arena, fallback);
+        s->in.text_len = strlen(fallback);
+        slot_put(r, s);
+        return 0;
+    }
+    put_failed(r, s, e.code, "%s", e.msg);
+    return 0;
+}
+
+static int poll_feed(struct run *r, struct fetcher *fx, struct store *db,
+                     const struct store_feed *feed)
+{
+    const struct store_actor *actor = r->cfg->actor;
+    int64_t now = time_now();
+    if (feed->failures > 0 && feed->next_poll_at > now) {
+        LOG_I("ingest", "feed '%s' failed %d times; next try after %" PRId64 " s", feed->url,
+              feed->failures, feed->next_poll_at - now);
+        return 0;
+    }
+    struct fetch_result res;
+    struct error e = {0};
+    int rc = fetcher_get(fx, feed->url, feed->etag, feed->last_modified, &res, &e);
+    if (rc == 0 && res.status != 304 && (res.status < 200 || res.status >= 300)) {
+        rc = error_set(&e, WSP_EIO, "HTTP %ld", res.status);
+        fetch_result_free(&res);
+    }
+    struct store_feed poll = {.last_polled_at = now};
+    struct arena a;
+    arena_init(&a, DOC_ARENA_MAX);
+    struct text_feed_item *items = NULL;
+    size_t n = 0;
+    if (rc == 0 && res.status != 304) {
+        rc = text_parse_feed(res.body ? res.body : "", res.len, &a, &items, &n, &e);
+        if (rc != 0)
+            fetch_result_free(&res);
+    }
+    if (rc != 0) {
+        count(r, &r->st.errors);
+        count(r, &r->st.feeds_failed);
+        message(r, "feed '%s': %s", feed->url, e.msg);
+        poll.failures = feed->failures + 1;
+        int64_t wait = r->cfg->feed_interval_s;
+        for (int i = 1; i < poll.failures && wait < FEED_BACKOFF_MAX_S; i++)
+            wait *= 2;
+        poll.next_poll_at = now + (wait < FEED_BACKOFF_MAX_S ? wait : FEED_BACKOFF_MAX_S);
+        poll.last_error = e.msg;
+        struct error ue = {0};
+        if (store_feed_update_poll(db, feed->id, &poll, actor, &ue) != 0)
+            message(r, "feed '%s': %s", feed->url, ue.msg);
+        arena_release(&a);
+        return 0;
+    }
+    poll.etag = res.etag;
+    poll.last_modified = res.last_modified;
+    poll.next_poll_at = now + r->cfg->feed_interval_s;
+    struct error ue = {0};
+    if (store_feed_update_poll(db, feed->id, &poll, actor, &ue) != 0)
+        message(r, "feed '%s': %s", feed->url, ue.msg);
+    if (res.status == 304) {
+        count(r, &r->st.feeds_unchanged);
+        fetch_result_free(&res);
+        arena_release(&a);
+        return 0;
+    }
+    count(r, &r->st.feeds_polled);
+    fetch_result_free(&res);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct text_feed_item *it = &items[i];
+        if (!it->url || !is_url(it->url)) {
+            if (it->summary && *it->summary) {
+                struct slot *s = slot_take(r);
+                if (!s) {
+                    rc = WSP_EDB;
+                    break;
+                }
+                s->label = xasprintf("feed '%s' item %zu", feed->url, i + 1);
+                s->source_type = source_type_for(r, "feed");
+                s->in.id = arena_strdup(&s->arena, it->guid ? it->guid : s->label);
+                s->in.title = it->title ? arena_strdup(&s->arena, it->title) : NULL;
+                s->in.text = arena_strdup(&s->arena, it->summary);
+                s->in.text_len = strlen(it->summary);
+                s->in.published = it->published ? arena_strdup(&s->arena, it->published) : NULL;
+                slot_put(r, s);
+            }
+            continue;
+        }
+        const char *fallback = NULL;
+        char *composed = NULL;
+        if (it->summary && *it->summary) {
+            composed = it->title ? xasprintf("%s\n%s", it->title, it->summary) : NULL;
+            fallback = composed ? composed : it->summary;
+        }
+        rc = read_url(r, fx, db, it->url, "feed", it->title, it->published, fallback);
+        free(composed);
+    }
+    arena_release(&a);
+    return rc;
+}
+
+static int read_feeds(struct run *r, struct fetcher *fx, struct store *db)
+{
+    struct arena a;
+    arena_init(&a, 0);
+    struct store_feed *feeds = NULL;
+    size_t n = 0;
+    struct error e = {0};
+    int rc = store_feed_list(db, &a, &feeds, &n, &e);
+    if (rc != 0) {
+        r->fatal = e;
+        arena_release(&a);
+        return rc;
+    }
+    if (n == 0)
+        message(r, "no feeds to poll: add one with 'waspada feed add URL'");
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = poll_feed(r, fx, db, &feeds[i]);
+    arena_release(&a);
+    return rc;
+}
+
+/* ---- the run -------------------------------------------------------------------------------- */
+
+static unsigned default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 256 ? (unsigned)n : 1;
+}
+
+int ingest_run(const struct ingest_config *cfg_in, const struct detect_model *model,
+               const struct text_resources *res, const char *const *inputs, size_t ninputs,
+               bool feeds, struct ingest_stats *stats, struct error *err)
+{
+    memset(stats, 0, sizeof(*stats));
+    static const struct store_actor ingest_actor = {0, "ingest", NULL};
+    struct ingest_config cfg = *cfg_in;
+    if (!cfg.actor)
+        cfg.actor = &ingest_actor;
+    if (cfg.threads == 0)
+        cfg.threads = default_threads();
+    if (cfg.source_type && !str_eq(cfg.source_type, "news") && !str_eq(cfg.source_type, "feed") &&
+        !str_eq(cfg.source_type, "file"))
+        return error_set(err, WSP_EINVAL, "source type '%s' must be news, feed or file",
+                         cfg.source_type);
+    int64_t t0 = time_mono_ms();
+
+    struct run r;
+    memset(&r, 0, sizeof(r));
+    r.cfg = &cfg;
+    r.model = model;
+    r.res = res;
+    r.msg = cfg.messages ? cfg.messages : stderr;
+    r.nslots = (size_t)cfg.threads * 2 + 2;
+    r.slots = xcalloc(r.nslots, sizeof(*r.slots));
+    for (size_t i = 0; i < r.nslots; i++)
+        arena_init(&r.slots[i].arena, DOC_ARENA_MAX);
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_mutex_init(&r.st_mu, NULL);
+    pthread_cond_init(&r.cv_fill, NULL);
+    pthread_cond_init(&r.cv_work, NULL);
+    pthread_cond_init(&r.cv_write, NULL);
+
+    bool need_net = feeds;
+    for (size_t i = 0; i < ninputs; i++)
+        if (is_url(inputs[i]))
+            need_net = true;
+    struct fetcher *fx = NULL;
+    struct store *db = NULL;
+    int rc = 0;
+    if (need_net) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        fx = fetcher_new(&cfg);
+        if (!fx)
+            rc = error_set(err, WSP_ENOMEM, "cannot create an HTTP client");
+        /* The reader's own connection: feed state and already-known URLs. */
+        if (rc == 0)
+            rc = store_open(&db, cfg.db_path, err);
+    }
+
+    pthread_t writer, *workers = xcalloc(cfg.threads, sizeof(*workers));
+    unsigned started = 0;
+    bool writer_started = false;
+    if (rc == 0) {
+        if (pthread_create(&writer, NULL, writer_main, &r) != 0)
+            rc = error_set(err, WSP_EINTERNAL, "cannot start the writer thread");
+        else
+            writer_started = true;
+    }
+    for (unsigned i = 0; rc == 0 && i < cfg.threads; i++) {
+        if (pthread_create(&workers[i], NULL, worker_main, &r) != 0)
+            break;
+        started++;
+    }
+    if (rc == 0 && started == 0)
+        rc = error_set(err, WSP_EINTERNAL, "cannot start detection threads");
+
+    int rrc = 0;
+    for (size_t i = 0; rc == 0 && rrc == 0 && i < ninputs; i++)
+        rrc = is_url(inputs[i]) ? read_url(&r, fx, db, inputs[i], "news", NULL, NULL, NULL)
+                                : read_path(&r, inputs[i]);
+    if (rc == 0 && rrc == 0 && feeds)
+        rrc = read_feeds(&r, fx, db);
+
+    pthread_mutex_lock(&r.mu);
+    r.closed = true;
+    pthread_cond_broadcast(&r.cv_work);
+    pthread_cond_broadcast(&r.cv_write);
+    pthread_mutex_unlock(&r.mu);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(workers[i], NULL);
+    if (writer_started)
+        pthread_join(writer, NULL);
+    if (r.cfg->progress && r.progress_shown) {
+        progress(&r, true);
+        fputc('\n', stderr);
+    }
+    if (rc == 0 && (r.writer_dead || rrc != 0)) {
+        rc = r.fatal.code ? r.fatal.code : rrc;
+        if (err)
+            *err = r.fatal;
+        if (!rc)
+            rc = error_set(err, WSP_EINTERNAL, "ingest stopped");
+    }
+
+    store_close(db);
+    fetcher_free(fx);
+    if (need_net)
+        curl_global_cleanup();
+    for (size_t i = 0; i < r.nslots; i++) {
+        arena_release(&r.slots[i].arena);
+        free(r.slots[i].label);
+    }
+    free(r.slots);
+    free(workers);
+    pthread_cond_destroy(&r.cv_fill);
+    pthread_cond_destroy(&r.cv_work);
+    pthread_cond_destroy(&r.cv_write);
+    pthread_mutex_destroy(&r.mu);
+    pthread_mutex_destroy(&r.st_mu);
+    *stats = r.st;
+    stats->elapsed_ms = time_mono_ms() - t0;
+    return rc;
+}

@@ -1,0 +1,129 @@
+/* Evidence files of progress reports: type allow-list checked on the name and the content,
+ * size limit, SHA-256, and content-addressed storage in "<database>.files/". */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "base/base.h"
+#include "plan/plan.h"
+
+static const struct {
+    const char *ext, *type;
+    const unsigned char *magic;
+    size_t magic_len;
+} kinds[] = {
+    {"pdf", "application/pdf", (const unsigned char *)"%PDF-", 5},
+    {"jpg", "image/jpeg", (const unsigned char *)"\xff\xd8\xff", 3},
+    {"jpeg", "image/jpeg", (const unsigned char *)"\xff\xd8\xff", 3},
+    {"png", "image/png", (const unsigned char *)"\x89PNG\r\n\x1a\n", 8},
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+     (const unsigned char *)"PK\x03\x04", 4},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     (const unsigned char *)"PK\x03\x04", 4},
+};
+
+int plan_evidence_check(const char *filename, const void *data, size_t len,
+                        const char **content_type, struct error *err)
+{
+    *content_type = NULL;
+    size_t n = filename ? strlen(filename) : 0;
+    if (n == 0 || n > PLAN_EVIDENCE_NAME_MAX)
+        return error_set(err, WSP_EINVAL, "evidence needs a file name of 1 to %d characters",
+                         PLAN_EVIDENCE_NAME_MAX);
+    for (const char *p = filename; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-' || c == ' ' || c == '(' || c == ')'))
+            return error_set(err, WSP_EINVAL,
+                             "file name '%s' may use only letters, digits, space, '.', '_', '-', "
+                             "'(' and ')'",
+                             filename);
+    }
+    if (len == 0)
+        return error_set(err, WSP_EINVAL, "evidence file '%s' is empty", filename);
+    if (len > PLAN_EVIDENCE_MAX)
+        return error_set(err, WSP_ETOOBIG, "evidence file '%s' is over %d MiB", filename,
+                         PLAN_EVIDENCE_MAX >> 20);
+    const char *dot = strrchr(filename, '.');
+    char ext[8] = "";
+    if (dot && strlen(dot + 1) < sizeof(ext)) {
+        size_t i = 0;
+        for (const char *p = dot + 1; *p; p++)
+            ext[i++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        ext[i] = '\0';
+    }
+    for (size_t i = 0; i < WSP_ARRAY_LEN(kinds); i++) {
+        if (strcmp(ext, kinds[i].ext) != 0)
+            continue;
+        if (len < kinds[i].magic_len || memcmp(data, kinds[i].magic, kinds[i].magic_len) != 0)
+            return error_set(err, WSP_EINVAL, "content of '%s' is not a %s file", filename,
+                             kinds[i].ext);
+        *content_type = kinds[i].type;
+        return 0;
+    }
+    return error_set(err, WSP_EINVAL,
+                     "file type of '%s' is not allowed (pdf, jpg, png, docx, xlsx)", filename);
+}
+
+void plan_evidence_hash(const void *data, size_t len, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+int plan_evidence_path(const char *db_path, const char *sha256, char *out, size_t outsz)
+{
+    int n = snprintf(out, outsz, "%s.files/%s", db_path, sha256 ? sha256 : "");
+    return n < 0 || (size_t)n >= outsz ? WSP_EINVAL : 0;
+}
+
+int plan_evidence_save(const char *db_path, const void *data, size_t len, char sha256[65],
+                       struct error *err)
+{
+    plan_evidence_hash(data, len, sha256);
+    char dir[4096], path[4096], tmp[4200];
+    int n = snprintf(dir, sizeof(dir), "%s.files", db_path);
+    if (n < 0 || (size_t)n >= sizeof(dir) ||
+        plan_evidence_path(db_path, sha256, path, sizeof(path)) != 0)
+        return error_set(err, WSP_EINVAL, "database path is too long for evidence files");
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+        return error_set(err, WSP_EIO, "cannot create '%s': %s", dir, strerror(errno));
+    struct stat st;
+    if (stat(path, &st) == 0 && (size_t)st.st_size == len)
+        return 0; /* the same content is already there */
+    snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return error_set(err, WSP_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            return error_set(err, WSP_EIO, "cannot write '%s': %s", tmp, strerror(e));
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        unlink(tmp);
+        return error_set(err, WSP_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+    }
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return error_set(err, WSP_EIO, "cannot store '%s': %s", path, strerror(e));
+    }
+    return 0;
+}

@@ -1,0 +1,316 @@
+/*
+ * plan: the domain rules of conflict-handling plans and their control, with no SQL and no HTTP.
+ *
+ *  - Timdu (Tim Terpadu Penanganan Konflik Sosial): the integrated team of a region, formed by a
+ *    decree (SK). A region "has a Timdu" on a date when one of its SKs is dated on or before that
+ *    date and not expired (valid_until empty or on/after the date).
+ *  - RAD (Rencana Aksi Daerah): one yearly action plan per region, year and type: "pks" (social
+ *    conflict handling) or "p3aks" (protection and empowerment of women and children in social
+ *    conflict). Workflow: draft -> diajukan (submitted) -> dikembalikan (returned with review
+ *    notes) | disetujui (approved); dikembalikan -> diajukan. The region's officers write and
+ *    submit; the national desk (pusat) returns or approves; admin may do everything.
+ *  - Reporting calendar: period types "b4" (four-monthly B-04 Jan-Apr, B-08 May-Aug, B-12
+ *    Sep-Dec), "quarter" (TW1..TW4) and "month" (M01..M12). The deadline of a period is its last
+ *    day + deadline_days; a report is on time when submitted on or before deadline +
+ *    grace_days. Which type, deadline and grace apply to a plan type is data (the store's
+ *    calendar table), passed in here.
+ *  - Compliance (DHIS2-style completeness): see plan_compliance_compute().
+ *  - Conflict cases with status potensi -> aktif -> dihentikan -> pemulihan -> selesai and an
+ *    optional Status Keadaan Konflik, which lasts at most 90 days.
+ *
+ * Dates are days since 1970-01-01 (int64, proleptic Gregorian) or "YYYY-MM-DD" strings.
+ * Submission instants (epoch seconds) are turned into dates in WIB (UTC+7), the national
+ * office time.
+ *
+ * Memory: functions fill caller-owned structs; plan_compliance_compute allocates its result
+ * rows from the caller's arena. Errors: 0 or a negative WSP_E* code with err filled; CSV
+ * validation messages are in Indonesian because operators read them.
+ */
+#ifndef WSP_PLAN_H
+#define WSP_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "base/base.h"
+
+struct store;
+
+/* ---- dates ------------------------------------------------------------------------------ */
+
+bool plan_leap_year(int year);
+int plan_days_in_month(int year, int month);
+/* Civil date -> days since 1970-01-01 (no range check). */
+int64_t plan_days_from_civil(int year, int month, int day);
+void plan_civil_from_days(int64_t days, int *year, int *month, int *day);
+/* "YYYY-MM-DD" (a real date, years 1900..9999) -> days; WSP_EINVAL otherwise. */
+int plan_date_parse(const char *s, int64_t *days);
+/* days -> "YYYY-MM-DD" (out at least 11 bytes). */
+void plan_date_format(int64_t days, char *out, size_t outsz);
+/* The WIB (UTC+7) calendar day of an epoch-seconds instant. */
+int64_t plan_day_of_time(int64_t t);
+
+/* ---- reporting periods ------------------------------------------------------------------ */
+
+enum plan_period_type { PLAN_PERIOD_B4 = 0, PLAN_PERIOD_QUARTER, PLAN_PERIOD_MONTH };
+
+/* "b4", "quarter", "month"; -1 when unknown. */
+int plan_period_type_parse(const char *s);
+const char *plan_period_type_name(enum plan_period_type t);
+/* Periods per year: 3, 4 or 12. */
+int plan_period_count(enum plan_period_type t);
+/* Code of period idx (0-based): "B-04", "TW2", "M07". */
+void plan_period_code(enum plan_period_type t, int idx, char *out, size_t outsz);
+/* Code -> idx; -1 when the code is not a period of this type. */
+int plan_period_parse(enum plan_period_type t, const char *code);
+/* First and last day of period idx of year. */
+void plan_period_bounds(enum plan_period_type t, int year, int idx, int64_t *first,
+                        int64_t *last);
+/* Period (of the given year's calendar) containing the date. */
+int plan_period_of(enum plan_period_type t, int64_t day, int *year, int *idx);
+
+/* Reporting calendar entry for one plan type (the store's calendar table). */
+struct plan_calendar {
+    char plan_type[8]; /* "pks", "p3aks" */
+    enum plan_period_type period_type;
+    int deadline_days; /* after the last day of the period */
+    int grace_days;    /* tolerance after the deadline that still counts as on time */
+};
+
+/* Deadline (last day + deadline_days) and due day (deadline + grace) of period idx of year. */
+int64_t plan_period_deadline(const struct plan_calendar *c, int year, int idx);
+int64_t plan_period_due(const struct plan_calendar *c, int year, int idx);
+/* True when a report submitted on day `submitted` is on time for period idx of year. */
+bool plan_report_on_time(const struct plan_calendar *c, int year, int idx, int64_t submitted);
+
+/* ---- plan vocabulary -------------------------------------------------------------------- */
+
+bool plan_type_valid(const char *s);    /* "pks", "p3aks" */
+bool plan_phase_valid(const char *s);   /* "pencegahan", "penghentian", "pemulihan" */
+bool plan_focus_valid(const char *s);   /* "konflik_faktual", "potensi_konflik" or a theme slug */
+bool plan_subteam_valid(const char *s); /* the three phases */
+bool plan_forum_kind_valid(const char *s); /* "fkdm", "forkopimda", "fkub", "fkb" */
+bool plan_rad_status_valid(const char *s); /* "draft", "diajukan", "dikembalikan", "disetujui" */
+
+/* ---- RAD workflow ----------------------------------------------------------------------- */
+
+enum plan_rad_action { PLAN_RAD_SUBMIT = 0, PLAN_RAD_RETURN, PLAN_RAD_APPROVE };
+
+/* "submit", "return", "approve"; -1 when unknown. */
+int plan_rad_action_parse(const char *s);
+
+/*
+ * May a user (role, scope) apply `action` to a RAD of `region` whose status is `from`?
+ * 0 with *to set to the new status, WSP_EPERM when the user may not (err says why), or
+ * WSP_EEXIST when the workflow does not allow it from that status. Returning needs non-empty
+ * notes (WSP_EINVAL otherwise).
+ *   submit:  draft|dikembalikan -> diajukan; the region's own officer (provinsi of a province
+ *            plan, kabkota of its regency plan) or admin
+ *   return:  diajukan -> dikembalikan, with notes; pusat or admin
+ *   approve: diajukan -> disetujui; pusat or admin
+ */
+int plan_rad_transition(enum plan_rad_action action, const char *from, enum auth_role role,
+                        const char *scope, const char *region, const char *notes,
+                        const char **to, struct error *err);
+
+/* May this user change the content of plans, Timdu, forums and cases of `region`? admin
+ * always; provinsi and kabkota only for their own region exactly (a province operator reads
+ * its regencies' data but does not write it). */
+bool plan_may_edit(enum auth_role role, const char *scope, const char *region);
+/* May this user read plan data of `region`? admin and pusat all; provinsi/kabkota inside their
+ * scope; pelapor and anonymous never. */
+bool plan_may_read(enum auth_role role, const char *scope, const char *region);
+/* May this user see personal contact data (phone, e-mail) of people in `region`'s Timdu and
+ * forums? admin and pusat; provinsi/kabkota of exactly that region. */
+bool plan_may_see_contacts(enum auth_role role, const char *scope, const char *region);
+/* May this user see victims' personal data of a case in `region`? admin, and provinsi/kabkota
+ * whose scope covers the region (the victim's region). Not pusat: it gets counts only. */
+bool plan_may_see_victims(enum auth_role role, const char *scope, const char *region);
+/* Content of a RAD can change only while it is "draft" or "dikembalikan". */
+bool plan_rad_editable(const char *status);
+
+/* ---- conflict cases --------------------------------------------------------------------- */
+
+/* "potensi", "aktif", "dihentikan", "pemulihan", "selesai". */
+bool plan_case_status_valid(const char *s);
+/* potensi -> aktif|selesai; aktif -> dihentikan; dihentikan -> pemulihan|aktif|selesai;
+ * pemulihan -> selesai|aktif; selesai -> aktif (the conflict flares up again). */
+bool plan_case_transition_allowed(const char *from, const char *to);
+/* SNPK issue typology: "sumber_daya", "tata_kelola", "pemilihan_jabatan", "identitas",
+ * "main_hakim_sendiri", "separatisme", "lainnya". */
+bool plan_case_issue_valid(const char *s);
+/* Status Keadaan Konflik level: "kabupaten_kota", "provinsi", "nasional". */
+bool plan_skk_level_valid(const char *s);
+/* Start and end as "YYYY-MM-DD": start <= end <= start + 90 days. */
+int plan_skk_validate(const char *start, const char *end, struct error *err);
+
+#define PLAN_SKK_MAX_DAYS 90
+
+/* ---- compliance ------------------------------------------------------------------------- */
+
+/* One action expecting progress reports (from an approved RAD of the region). */
+struct plan_comp_action {
+    size_t region; /* index into the region array */
+    int64_t id;
+    int64_t first, last; /* active days (the plan year when not given) */
+};
+
+/* One submitted progress report. */
+struct plan_comp_report {
+    int64_t action_id;
+    int period; /* index in the calendar's period type */
+    int64_t submitted_day;
+};
+
+struct plan_comp_region {
+    const char *code, *name;
+    bool timdu;             /* a valid SK on the reference date */
+    const char *rad_status; /* NULL = no RAD ("belum") */
+};
+
+struct plan_comp_row {
+    const char *code, *name;
+    bool timdu;
+    const char *rad_status; /* "belum" when there is none */
+    long expected, submitted, on_time, late;
+    double reporting_rate; /* percent, one decimal; 0 when expected = 0 */
+    double on_time_rate;
+    double score; /* 0..100, one decimal */
+    int rank;     /* 1 = best; ties share a rank (1, 2, 2, 4) */
+};
+
+/*
+ * Completeness the way DHIS2 counts it, per region for one year and plan type:
+ *   expected  = sum over actions of approved RADs of the periods the action is active in whose
+ *               due day (deadline + grace) is before the reference day (closed periods only, so
+ *               nobody is counted late for a period still open)
+ *   submitted = reports for expected (action, period) pairs
+ *   on_time   = those submitted on or before the due day; late = submitted - on_time
+ *   reporting_rate = 100 * submitted / expected; on_time_rate = 100 * on_time / expected
+ * Score, in tenths of points, from 0 to 1000 (shown as 0.0 .. 100.0):
+ *   Timdu formed 200
+ *   RAD: disetujui 300, diajukan or dikembalikan 150, draft 75, none 0
+ *   reporting: round(300 * submitted / expected)   (0 when expected = 0)
+ *   on time:   round(200 * on_time / expected)     (0 when expected = 0)
+ * Rows are sorted by score, then reporting rate (both descending), then region code; equal
+ * scores share a rank. out comes from arena, one row per region.
+ */
+int plan_compliance_compute(const struct plan_calendar *cal, int year, int64_t ref_day,
+                            const struct plan_comp_region *regions, size_t nregions,
+                            const struct plan_comp_action *actions, size_t nactions,
+                            const struct plan_comp_report *reports, size_t nreports,
+                            struct arena *arena, struct plan_comp_row **out,
+                            struct error *err);
+
+/* Score parts in tenths of points (exposed for tests and the printable report). */
+int plan_score_rad_tenths(const char *rad_status);
+
+struct plan_compliance {
+    int year;
+    char plan_type[8];
+    char ref_date[11];
+    struct plan_calendar cal;
+    struct plan_comp_row *rows;
+    size_t n;
+    /* "belum menyusun RAD" and "belum membentuk Timdu": indexes into rows */
+    size_t *no_rad, n_no_rad;
+    size_t *no_timdu, n_no_timdu;
+    long expected, submitted, on_time; /* totals */
+};
+
+/*
+ * Load everything from the store and compute. region: NULL or "" = every province; a province
+ * code = that province and its regencies/cities; a regency code = that regency. ref_date NULL =
+ * today (WIB); the Timdu check uses min(ref, 31 December of year). Strings from arena.
+ */
+int plan_compliance_load(struct store *s, int year, const char *plan_type, const char *region,
+                         const char *ref_date, struct arena *arena, struct plan_compliance *out,
+                         struct error *err);
+
+/* ---- CSV import of a RAD action matrix -------------------------------------------------- */
+
+enum plan_csv_col {
+    PLAN_CSV_FASE = 0,
+    PLAN_CSV_PROGRAM,
+    PLAN_CSV_KEGIATAN,
+    PLAN_CSV_INDIKATOR,
+    PLAN_CSV_TARGET,
+    PLAN_CSV_SATUAN,
+    PLAN_CSV_ANGGARAN,
+    PLAN_CSV_SUMBER_DANA,
+    PLAN_CSV_OPD,
+    PLAN_CSV_INSTANSI_TERKAIT,
+    PLAN_CSV_FOKUS,
+    PLAN_CSV_P3AKS,
+    PLAN_CSV_MULAI,
+    PLAN_CSV_SELESAI,
+    PLAN_CSV_NCOLS
+};
+
+const char *plan_csv_col_name(enum plan_csv_col c);
+
+/* Which input column holds each known column (-1 = missing). */
+struct plan_csv_map {
+    int col[PLAN_CSV_NCOLS];
+    size_t ncols; /* columns in the header */
+};
+
+/* Check the header row (row 1): every column known, none twice, none missing. Messages:
+ * "baris 1, kolom 'x': kolom tidak dikenal", "baris 1, kolom fase: kolom ganda",
+ * "baris 1: kolom wajib 'fase' tidak ada". */
+int plan_csv_header(const char *const *fields, size_t n, struct plan_csv_map *map,
+                    struct error *err);
+
+/* One validated action (strings point into the row's fields). */
+struct plan_action_in {
+    const char *phase, *program, *kegiatan, *indikator;
+    double target;
+    const char *unit;
+    int64_t anggaran; /* rupiah */
+    const char *sumber_dana, *opd, *instansi_terkait, *focus;
+    bool p3aks;
+    const char *start, *end; /* "YYYY-MM-DD" or NULL */
+};
+
+/*
+ * Validate data row `row` (1-based line number, so the first data row is 2) against the plan
+ * year. On failure err->msg is e.g. "baris 3, kolom fase: 'pencegahn' bukan fase yang
+ * dikenal" and the result is WSP_EINVAL.
+ */
+int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct plan_csv_map *map,
+                 int year, struct plan_action_in *out, struct error *err);
+
+/* Parse "1500000" / "1.500.000" (Indonesian thousands dots) as rupiah. */
+int plan_parse_rupiah(const char *s, int64_t *out);
+/* Parse "12", "12.5" or "12,5" (Indonesian decimal comma). */
+int plan_parse_number(const char *s, double *out);
+
+/* ---- evidence files --------------------------------------------------------------------- */
+
+#define PLAN_EVIDENCE_MAX (10 << 20) /* bytes; the server's body_max also applies */
+#define PLAN_EVIDENCE_NAME_MAX 120
+
+/* Check an upload: a plain file name (letters, digits, space, . _ - ( )), a size of 1 byte to
+ * PLAN_EVIDENCE_MAX, an allowed extension (pdf, jpg/jpeg, png, docx, xlsx) and content that
+ * starts like that type (so a renamed executable is refused). *content_type is static. */
+int plan_evidence_check(const char *filename, const void *data, size_t len,
+                        const char **content_type, struct error *err);
+/* Hex SHA-256 of the content. */
+void plan_evidence_hash(const void *data, size_t len, char out[65]);
+/* Write the content to "<db_path>.files/<sha256>" (atomically; an identical file already there
+ * is kept) and return its hash. */
+int plan_evidence_save(const char *db_path, const void *data, size_t len, char sha256[65],
+                       struct error *err);
+/* Path of a stored file. */
+int plan_evidence_path(const char *db_path, const char *sha256, char *out, size_t outsz);
+
+/* ---- demo ------------------------------------------------------------------------------- */
+
+/* Write the demo Timdu, forums, RADs (every workflow state), progress reports (on time, late,
+ * missing) and cases for several provinces. Idempotent: does nothing when the demo marker
+ * plan exists. Written by us; names are invented. */
+int plan_demo_seed(struct store *s, struct error *err);
+
+#endif

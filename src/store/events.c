@@ -1,0 +1,936 @@
+/* Events: conflict events and leads, their source articles, near-duplicate candidates,
+ * merging, the filtered list behind GET /events and the verification workflow. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+#define EVENT_COLS_BASE                                                                            \
+    "e.id, e.category, e.province_code, e.regency_code, e.place_code, e.event_date, e.killed,"     \
+    " e.injured, e.women_children_victims, e.confidence, e.status, e.status_note,"                 \
+    " e.verified_by, e.simhash, e.evidence_json, e.detail_json, e.created_at, e.updated_at"
+/* With the number of sources; without it (", 0") where it is not needed, because counting the
+ * sources of a much-reported event on every incoming article made ingest quadratic. */
+#define EVENT_COLS                                                                                 \
+    EVENT_COLS_BASE ", (SELECT COUNT(*) FROM event_sources es WHERE es.event_id = e.id)"
+#define EVENT_COLS_NOCOUNT EVENT_COLS_BASE ", 0"
+#define EVENT_LIMIT_DEFAULT 50
+#define EVENT_FTS_TERMS_MAX 16
+#define EVENT_SOURCES_KEPT 64 /* per-source figures kept in detail_json */
+
+static const char *const categories[] = {"land_resource",
+                                         "inter_group_clash",
+                                         "riot_protest",
+                                         "identity_religious_ethnic",
+                                         "political_election",
+                                         "separatist_armed",
+                                         "vigilante",
+                                         "other_violence",
+                                         "none"};
+
+static const char *const statuses[] = {"menunggu", "terverifikasi", "ditolak", "dalam_penanganan",
+                                       "selesai"};
+
+/* The verification workflow (DOMAIN.md): a lead waits, is verified or rejected, verified
+ * events are handled and closed; a rejected lead can be reopened. */
+static const struct {
+    const char *from, *to;
+} transitions[] = {
+    {"menunggu", "terverifikasi"},         {"menunggu", "ditolak"},
+    {"terverifikasi", "dalam_penanganan"}, {"terverifikasi", "ditolak"},
+    {"dalam_penanganan", "selesai"},       {"ditolak", "menunggu"},
+};
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (str_eq(s, list[i]))
+            return true;
+    return false;
+}
+
+bool store_event_status_valid(const char *status)
+{
+    return in_list(status, statuses, WSP_ARRAY_LEN(statuses));
+}
+
+bool store_event_transition_allowed(const char *from, const char *to)
+{
+    for (size_t i = 0; i < WSP_ARRAY_LEN(transitions); i++)
+        if (str_eq(transitions[i].from, from) && str_eq(transitions[i].to, to))
+            return true;
+    return false;
+}
+
+/* Segment-wise prefix: "32" covers "32" and "32.73", not "320". */
+static bool code_covers(const char *prefix, const char *code)
+{
+    size_t n = strlen(prefix);
+    return strncmp(prefix, code, n) == 0 && (code[n] == '\0' || code[n] == '.');
+}
+
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+static const char *region_key(const struct store_event *e)
+{
+    return nonempty(e->regency_code) ? e->regency_code : nonempty(e->province_code);
+}
+
+static int check_event(const struct store_event *e, struct error *err)
+{
+    if (!in_list(e->category, categories, WSP_ARRAY_LEN(categories)))
+        return error_set(err, WSP_EINVAL, "unknown event category '%s'",
+                         e->category ? e->category : "");
+    if (e->status && !store_event_status_valid(e->status))
+        return error_set(err, WSP_EINVAL, "unknown event status '%s'", e->status);
+    if (e->event_date && !store_date_valid(e->event_date))
+        return error_set(err, WSP_EINVAL, "bad event date '%s' (want YYYY-MM-DD)", e->event_date);
+    if (!(e->confidence >= 0.0 && e->confidence <= 1.0))
+        return error_set(err, WSP_EINVAL, "confidence %g is outside 0..1", e->confidence);
+    if (e->killed < -1 || e->injured < -1)
+        return error_set(err, WSP_EINVAL, "negative victim count");
+    const char *prov = nonempty(e->province_code), *reg = nonempty(e->regency_code),
+               *place = nonempty(e->place_code);
+    if (reg && (!prov || !code_covers(prov, reg)))
+        return error_set(err, WSP_EINVAL, "regency '%s' is not inside province '%s'", reg,
+                         prov ? prov : "(none)");
+    if (place && (!prov || !code_covers(reg ? reg : prov, place)))
+        return error_set(err, WSP_EINVAL, "place '%s' is not inside '%s'", place,
+                         reg    ? reg
+                         : prov ? prov
+                                : "(none)");
+    return 0;
+}
+
+static json_t *nullable_count(long v)
+{
+    return v < 0 ? json_null() : json_integer(v);
+}
+
+static json_t *nullable_str(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+/* Compact summary of an event for audit rows. Caller frees. */
+static char *event_audit_json(const struct store_event *e, int64_t article_id)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "category", json_string(e->category));
+    json_object_set_new(o, "region_code", nullable_str(region_key(e)));
+    json_object_set_new(o, "event_date", nullable_str(e->event_date));
+    json_object_set_new(o, "killed", nullable_count(e->killed));
+    json_object_set_new(o, "injured", nullable_count(e->injured));
+    json_object_set_new(o, "confidence", json_real(e->confidence));
+    if (e->status)
+        json_object_set_new(o, "status", json_string(e->status));
+    if (article_id)
+        json_object_set_new(o, "article_id", json_integer(article_id));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4));
+    json_decref(o);
+    if (!s)
+        abort(); /* jansson fails here only when out of memory */
+    return s;
+}
+
+/* What one source said about the event, kept in detail_json "sources". */
+static json_t *source_figures(const struct store_event *e, int64_t article_id)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "article_id", json_integer(article_id));
+    json_object_set_new(o, "category", json_string(e->category));
+    json_object_set_new(o, "confidence", json_real(e->confidence));
+    json_object_set_new(o, "event_date", nullable_str(e->event_date));
+    json_object_set_new(o, "regency_code", nullable_str(e->regency_code));
+    json_object_set_new(o, "killed", nullable_count(e->killed));
+    json_object_set_new(o, "injured", nullable_count(e->injured));
+    json_object_set_new(o, "women_children_victims", json_boolean(e->women_children_victims));
+    return o;
+}
+
+/* Parse a stored JSON object, or a new empty one. */
+static json_t *object_or_new(const char *text)
+{
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    if (!json_is_object(v)) {
+        json_decref(v);
+        v = json_object();
+    }
+    return v;
+}
+
+static char *dump_or_abort(json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(4));
+    if (!s)
+        abort();
+    return s;
+}
+
+/* detail_json with the first source's figures added. Caller frees. */
+static char *detail_with_source(const struct store_event *e, int64_t article_id)
+{
+    json_t *d = object_or_new(e->detail_json);
+    json_t *arr = json_array();
+    if (article_id)
+        json_array_append_new(arr, source_figures(e, article_id));
+    json_object_set_new(d, "sources", arr);
+    char *s = dump_or_abort(d);
+    json_decref(d);
+    return s;
+}
+
+int store_event_link(struct store *s, int64_t event_id, int64_t article_id, struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, STMT_EVENT_SOURCE_INSERT,
+                      "INSERT INTO event_sources (event_id, article_id, added_at)"
+                      " VALUES (?1, ?2, ?3) ON CONFLICT (event_id, article_id) DO NOTHING",
+                      &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, event_id);
+    sqlite3_bind_int64(st, 2, article_id);
+    sqlite3_bind_int64(st, 3, time_now());
+    int src = sqlite3_step(st);
+    stmt_done(st);
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "link event source", NULL,
+                          "unknown event or article for the source link");
+    return 0;
+}
+
+static void bind_nullable_count(sqlite3_stmt *st, int idx, long v)
+{
+    if (v < 0)
+        sqlite3_bind_null(st, idx);
+    else
+        sqlite3_bind_int64(st, idx, v);
+}
+
+int store_event_insert(struct store *s, const struct store_event *e, int64_t article_id,
+                       const struct store_actor *actor, int64_t *id, struct error *err)
+{
+    *id = 0;
+    int rc = check_event(e, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st;
+    rc = stmt_get(s, STMT_EVENT_INSERT,
+                  "INSERT INTO events (category, province_code, regency_code, place_code,"
+                  " region_code, event_date, killed, injured, women_children_victims, confidence,"
+                  " status, status_note, simhash, evidence_json, detail_json, created_at,"
+                  " updated_at)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+                  " ?16, ?16) RETURNING id",
+                  &st, err);
+    if (rc != 0)
+        return rc;
+    char *detail = detail_with_source(e, article_id);
+    struct store_event row = *e;
+    row.status = e->status ? e->status : "menunggu";
+    stmt_bind_text(st, 1, e->category);
+    stmt_bind_text(st, 2, nonempty(e->province_code));
+    stmt_bind_text(st, 3, nonempty(e->regency_code));
+    stmt_bind_text(st, 4, nonempty(e->place_code));
+    stmt_bind_text(st, 5, region_key(e));
+    stmt_bind_text(st, 6, e->event_date);
+    bind_nullable_count(st, 7, e->killed);
+    bind_nullable_count(st, 8, e->injured);
+    sqlite3_bind_int(st, 9, e->women_children_victims ? 1 : 0);
+    sqlite3_bind_double(st, 10, e->confidence);
+    stmt_bind_text(st, 11, row.status);
+    stmt_bind_text(st, 12, e->status_note);
+    if (e->has_simhash)
+        sqlite3_bind_int64(st, 13, (int64_t)e->simhash);
+    else
+        sqlite3_bind_null(st, 13);
+    stmt_bind_text(st, 14, e->evidence_json);
+    stmt_bind_text(st, 15, detail);
+    sqlite3_bind_int64(st, 16, time_now());
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        src = sqlite3_step(st);
+    }
+    stmt_done(st);
+    free(detail);
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "add event", NULL, "unknown region code in event");
+    if (article_id) {
+        rc = store_event_link(s, *id, article_id, err);
+        if (rc != 0)
+            return rc;
+    }
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%" PRId64, *id);
+    char *after = event_audit_json(&row, article_id);
+    rc = store_audit_add(s, actor, "event.add", "event", oid, NULL, after, err);
+    free(after);
+    return rc;
+}
+
+int store_event_create(struct store *s, const struct store_event *e, int64_t article_id,
+                       const struct store_actor *actor, int64_t *id, struct error *err)
+{
+    int64_t tmp;
+    if (!id)
+        id = &tmp;
+    int rc = store_tx_begin(s, err);
+    if (rc != 0)
+        return rc;
+    rc = store_event_insert(s, e, article_id, actor, id, err);
+    rc = store_tx_end(s, rc, err);
+    if (rc != 0)
+        *id = 0;
+    return rc;
+}
+
+int store_event_add_source(struct store *s, int64_t event_id, int64_t article_id,
+                           const struct store_actor *actor, struct error *err)
+{
+    int rc = store_tx_begin(s, err);
+    if (rc != 0)
+        return rc;
+    rc = store_event_link(s, event_id, article_id, err);
+    if (rc == 0) {
+        char oid[24], after[48];
+        snprintf(oid, sizeof(oid), "%" PRId64, event_id);
+        snprintf(after, sizeof(after), "{\"article_id\":%" PRId64 "}", article_id);
+        rc = store_audit_add(s, actor, "event.source", "event", oid, NULL, after, err);
+    }
+    return store_tx_end(s, rc, err);
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+/* One event from the EVENT_COLS columns starting at col 0; strings from arena. */
+static void read_event(sqlite3_stmt *st, struct arena *a, struct store_event *e, bool *oom)
+{
+    memset(e, 0, sizeof(*e));
+    e->id = sqlite3_column_int64(st, 0);
+    e->category = store_column_arena(a, st, 1, oom);
+    e->province_code = store_column_arena(a, st, 2, oom);
+    e->regency_code = store_column_arena(a, st, 3, oom);
+    e->place_code = store_column_arena(a, st, 4, oom);
+    e->event_date = store_column_arena(a, st, 5, oom);
+    e->killed = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 6);
+    e->injured = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 7);
+    e->women_children_victims = sqlite3_column_int(st, 8) != 0;
+    e->confidence = sqlite3_column_double(st, 9);
+    e->status = store_column_arena(a, st, 10, oom);
+    e->status_note = store_column_arena(a, st, 11, oom);
+    e->verified_by = sqlite3_column_int64(st, 12);
+    e->has_simhash = sqlite3_column_type(st, 13) != SQLITE_NULL;
+    e->simhash = (uint64_t)sqlite3_column_int64(st, 13);
+    e->evidence_json = store_column_arena(a, st, 14, oom);
+    e->detail_json = store_column_arena(a, st, 15, oom);
+    e->created_at = sqlite3_column_int64(st, 16);
+    e->updated_at = sqlite3_column_int64(st, 17);
+    e->nsources = (size_t)sqlite3_column_int64(st, 18);
+}
+
+/* One event; nsources is counted only when with_count. */
+static int get_event(struct store *s, int64_t id, bool with_count, struct arena *a,
+                     struct store_event *out, struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = with_count ? stmt_get(s, STMT_EVENT_BY_ID,
+                                   "SELECT " EVENT_COLS " FROM events e WHERE e.id = ?1", &st, err)
+                        : stmt_get(s, STMT_EVENT_BY_ID_NOCOUNT,
+                                   "SELECT " EVENT_COLS_NOCOUNT " FROM events e WHERE e.id = ?1",
+                                   &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int src = sqlite3_step(st);
+    bool oom = false;
+    if (src == SQLITE_ROW) {
+        read_event(st, a, out, &oom);
+        rc = oom ? error_set(err, WSP_ENOMEM, "event does not fit in memory limit") : 0;
+    } else if (src == SQLITE_DONE) {
+        rc = error_set(err, WSP_ENOTFOUND, "no event with id '%" PRId64 "'", id);
+    } else {
+        rc = store_fail(s, src, err, "read event", NULL, NULL);
+    }
+    stmt_done(st);
+    return rc;
+}
+
+/* "YYYY-MM-DD" shifted by days into out (11 bytes). */
+static void date_shift(const char *date, int days, char out[11])
+{
+    int64_t t = 0;
+    time_parse_iso(date, &t);
+    char iso[32];
+    time_format_iso(t + (int64_t)days * 86400, iso, sizeof(iso));
+    memcpy(out, iso, 10);
+    out[10] = '\0';
+}
+
+struct candidate {
+    struct store_event e;
+    int dist;
+};
+
+static int cmp_candidate(const void *pa, const void *pb)
+{
+    const struct candidate *a = pa, *b = pb;
+    if (a->dist != b->dist)
+        return a->dist < b->dist ? -1 : 1;
+    return a->e.id > b->e.id ? -1 : a->e.id < b->e.id ? 1 : 0;
+}
+
+int store_event_candidates(struct store *s, const char *province_code, const char *event_date,
+                           int days, uint64_t simhash, int max_distance, size_t max_out,
+                           struct arena *arena, struct store_event **out, int **dist, size_t *n,
+                           struct error *err)
+{
+    *out = NULL;
+    *dist = NULL;
+    *n = 0;
+    province_code = nonempty(province_code);
+    event_date = nonempty(event_date);
+    if (event_date && !store_date_valid(event_date))
+        return error_set(err, WSP_EINVAL, "bad event date '%s' (want YYYY-MM-DD)", event_date);
+    if (days < 0)
+        days = 0;
+    /* Four fixed statements: PostgreSQL spells "IS" on NULLs differently, so no "IS ?". */
+    static const char *const sql[2][2] = {
+        {"SELECT " EVENT_COLS_NOCOUNT " FROM events e WHERE e.province_code IS NULL"
+         " AND e.event_date IS NULL AND e.simhash IS NOT NULL",
+         "SELECT " EVENT_COLS_NOCOUNT " FROM events e WHERE e.province_code IS NULL"
+         " AND e.event_date BETWEEN ?2 AND ?3 AND e.simhash IS NOT NULL"},
+        {"SELECT " EVENT_COLS_NOCOUNT " FROM events e WHERE e.province_code = ?1"
+         " AND e.event_date IS NULL AND e.simhash IS NOT NULL",
+         "SELECT " EVENT_COLS_NOCOUNT " FROM events e WHERE e.province_code = ?1"
+         " AND e.event_date BETWEEN ?2 AND ?3 AND e.simhash IS NOT NULL"},
+    };
+    static const enum store_stmt_id ids[2][2] = {
+        {STMT_EVENT_CAND_NOPROV_NODATE, STMT_EVENT_CAND_NOPROV_DATE},
+        {STMT_EVENT_CAND_PROV_NODATE, STMT_EVENT_CAND_PROV_DATE},
+    };
+    int pi = province_code ? 1 : 0, di = event_date ? 1 : 0;
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, ids[pi][di], sql[pi][di], &st, err);
+    if (rc != 0)
+        return rc;
+    if (pi)
+        stmt_bind_text(st, 1, province_code);
+    char lo[11], hi[11];
+    if (di) {
+        date_shift(event_date, -days, lo);
+        date_shift(event_date, days, hi);
+        stmt_bind_text(st, 2, lo);
+        stmt_bind_text(st, 3, hi);
+    }
+    struct candidate *tmp = NULL;
+    size_t len = 0, cap = 0;
+    bool oom = false;
+    int src;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t h = (uint64_t)sqlite3_column_int64(st, 13);
+        int d = __builtin_popcountll(h ^ simhash);
+        if (d > max_distance)
+            continue;
+        if (len == cap) {
+            cap = cap ? cap * 2 : 8;
+            tmp = xrealloc(tmp, cap * sizeof(*tmp));
+        }
+        read_event(st, arena, &tmp[len].e, &oom);
+        tmp[len++].dist = d;
+    }
+    stmt_done(st);
+    if (oom) {
+        rc = error_set(err, WSP_ENOMEM, "candidate events do not fit in memory limit");
+    } else if (src != SQLITE_DONE) {
+        rc = store_fail(s, src, err, "find candidate events", NULL, NULL);
+    } else if (len > 0) {
+        qsort(tmp, len, sizeof(*tmp), cmp_candidate);
+        if (max_out && len > max_out)
+            len = max_out;
+        struct store_event *ev = arena_alloc(arena, len * sizeof(*ev));
+        int *dd = arena_alloc(arena, len * sizeof(*dd));
+        if (!ev || !dd) {
+            rc = error_set(err, WSP_ENOMEM, "candidate events do not fit in memory limit");
+        } else {
+            for (size_t i = 0; i < len; i++) {
+                ev[i] = tmp[i].e;
+                dd[i] = tmp[i].dist;
+            }
+            *out = ev;
+            *dist = dd;
+            *n = len;
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+/* ---- merging ------------------------------------------------------------------------------ */
+
+/* Richer fields of the new source fill keys the event's detail does not have yet. */
+static void merge_detail(json_t *d, const char *incoming_detail, const struct store_event *in,
+                         int64_t article_id)
+{
+    json_t *inc = object_or_new(incoming_detail);
+    const char *key;
+    json_t *v;
+    json_object_foreach(inc, key, v)
+    {
+        if (!str_eq(key, "sources") && !json_object_get(d, key))
+            json_object_set(d, key, v);
+    }
+    json_decref(inc);
+    json_t *arr = json_object_get(d, "sources");
+    if (!json_is_array(arr)) {
+        arr = json_array();
+        json_object_set_new(d, "sources", arr);
+    }
+    if (json_array_size(arr) < EVENT_SOURCES_KEPT)
+        json_array_append_new(arr, source_figures(in, article_id));
+}
+
+int store_event_merge(struct store *s, int64_t event_id, const struct store_event *incoming,
+                      int64_t article_id, const struct store_actor *actor, struct error *err)
+{
+    int rc = check_event(incoming, err);
+    if (rc != 0)
+        return rc;
+    struct arena a;
+    arena_init(&a, 0);
+    char *detail = NULL, *before = NULL, *after = NULL;
+    rc = store_tx_begin(s, err);
+    if (rc != 0)
+        goto done;
+    struct store_event old;
+    rc = get_event(s, event_id, false, &a, &old, err);
+    if (rc != 0)
+        goto out;
+
+    struct store_event m = old;
+    bool more_confident = incoming->confidence > old.confidence;
+    const char *prov = nonempty(old.province_code);
+    if (!prov && nonempty(incoming->province_code) && !nonempty(old.regency_code)) {
+        m.province_code = incoming->province_code;
+        prov = m.province_code;
+    }
+    if (!nonempty(m.regency_code) && nonempty(incoming->regency_code) && prov &&
+        code_covers(prov, incoming->regency_code))
+        m.regency_code = incoming->regency_code;
+    const char *within = nonempty(m.regency_code) ? m.regency_code : prov;
+    if (!nonempty(m.place_code) && nonempty(incoming->place_code) && within &&
+        code_covers(within, incoming->place_code))
+        m.place_code = incoming->place_code;
+    if (!m.event_date && incoming->event_date)
+        m.event_date = incoming->event_date;
+    /* Figures from the most confident source that states them. */
+    if (incoming->killed >= 0 && (m.killed < 0 || more_confident))
+        m.killed = incoming->killed;
+    if (incoming->injured >= 0 && (m.injured < 0 || more_confident))
+        m.injured = incoming->injured;
+    m.women_children_victims = old.women_children_victims || incoming->women_children_victims;
+    if (str_eq(old.category, "none") || (more_confident && !str_eq(incoming->category, "none")))
+        m.category = incoming->category;
+    if (more_confident) {
+        m.confidence = incoming->confidence;
+        if (incoming->evidence_json)
+            m.evidence_json = incoming->evidence_json;
+    }
+    if (!m.has_simhash && incoming->has_simhash) {
+        m.has_simhash = true;
+        m.simhash = incoming->simhash;
+    }
+    json_t *d = object_or_new(old.detail_json);
+    merge_detail(d, incoming->detail_json, incoming, article_id);
+    detail = dump_or_abort(d);
+    json_decref(d);
+
+    sqlite3_stmt *st;
+    rc = stmt_get(s, STMT_EVENT_UPDATE_MERGE,
+                  "UPDATE events SET category = ?2, province_code = ?3, regency_code = ?4,"
+                  " place_code = ?5, region_code = ?6, event_date = ?7, killed = ?8, injured = ?9,"
+                  " women_children_victims = ?10, confidence = ?11, simhash = ?12,"
+                  " evidence_json = ?13, detail_json = ?14, updated_at = ?15 WHERE id = ?1",
+                  &st, err);
+    if (rc != 0)
+        goto out;
+    sqlite3_bind_int64(st, 1, event_id);
+    stmt_bind_text(st, 2, m.category);
+    stmt_bind_text(st, 3, nonempty(m.province_code));
+    stmt_bind_text(st, 4, nonempty(m.regency_code));
+    stmt_bind_text(st, 5, nonempty(m.place_code));
+    stmt_bind_text(st, 6, region_key(&m));
+    stmt_bind_text(st, 7, m.event_date);
+    bind_nullable_count(st, 8, m.killed);
+    bind_nullable_count(st, 9, m.injured);
+    sqlite3_bind_int(st, 10, m.women_children_victims ? 1 : 0);
+    sqlite3_bind_double(st, 11, m.confidence);
+    if (m.has_simhash)
+        sqlite3_bind_int64(st, 12, (int64_t)m.simhash);
+    else
+        sqlite3_bind_null(st, 12);
+    stmt_bind_text(st, 13, m.evidence_json);
+    stmt_bind_text(st, 14, detail);
+    sqlite3_bind_int64(st, 15, time_now());
+    int src = sqlite3_step(st);
+    stmt_done(st);
+    if (src != SQLITE_DONE) {
+        rc = store_fail(s, src, err, "merge event", NULL, "unknown region code in event");
+        goto out;
+    }
+    rc = store_event_link(s, event_id, article_id, err);
+    if (rc != 0)
+        goto out;
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%" PRId64, event_id);
+    before = event_audit_json(&old, 0);
+    after = event_audit_json(&m, article_id);
+    rc = store_audit_add(s, actor, "event.merge", "event", oid, before, after, err);
+out:
+    rc = store_tx_end(s, rc, err);
+done:
+    free(detail);
+    free(before);
+    free(after);
+    arena_release(&a);
+    return rc;
+}
+
+/* ---- list --------------------------------------------------------------------------------- */
+
+/* Turn free text into an FTS5 query: every word must occur; a trailing '*' keeps a prefix
+ * search. Words are quoted so that FTS5 operators in user input mean nothing. Returns the
+ * number of terms. */
+static size_t fts_query(const char *q, struct buf *out)
+{
+    size_t terms = 0;
+    const unsigned char *p = (const unsigned char *)q;
+    while (*p && terms < EVENT_FTS_TERMS_MAX) {
+        while (*p && !(*p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+                       (*p >= 'A' && *p <= 'Z')))
+            p++;
+        const unsigned char *start = p;
+        while (*p && (*p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+                      (*p >= 'A' && *p <= 'Z')))
+            p++;
+        if (p == start)
+            break;
+        buf_printf(out, "%s\"%.*s\"%s", terms ? " " : "", (int)(p - start), (const char *)start,
+                   *p == '*' ? "*" : "");
+        terms++;
+    }
+    return terms;
+}
+
+/* Code-prefix condition on the region key: the code itself or anything below it. The range
+ * form ('32.' <= key < '32/') uses the index on every backend. */
+static void prefix_bounds(const char *code, char lo[40], char hi[40])
+{
+    snprintf(lo, 40, "%s.", code);
+    snprintf(hi, 40, "%s/", code);
+}
+
+static void add_cond(struct buf *w, const char *cond)
+{
+    buf_puts(w, w->len ? " AND " : " WHERE ");
+    buf_puts(w, cond);
+}
+
+int store_event_list(struct store *s, const struct store_event_query *q, struct arena *arena,
+                     struct store_event **out, size_t *n, size_t *total, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (total)
+        *total = 0;
+    struct store_event_query none = {0};
+    if (!q)
+        q = &none;
+    size_t limit = q->limit ? q->limit : EVENT_LIMIT_DEFAULT;
+    const char *scope = nonempty(q->scope), *region = nonempty(q->region);
+    if ((scope && strlen(scope) > 30) || (region && strlen(region) > 30))
+        return error_set(err, WSP_EINVAL, "region code is too long");
+    if (q->category && !in_list(q->category, categories, WSP_ARRAY_LEN(categories)))
+        return error_set(err, WSP_EINVAL, "unknown event category '%s'", q->category);
+    if (q->status && !store_event_status_valid(q->status))
+        return error_set(err, WSP_EINVAL, "unknown event status '%s'", q->status);
+    if ((q->from && !store_date_valid(q->from)) || (q->to && !store_date_valid(q->to)))
+        return error_set(err, WSP_EINVAL, "dates must be YYYY-MM-DD");
+
+    struct buf where, fts, sql;
+    buf_init(&where, 4096);
+    buf_init(&fts, 4096);
+    buf_init(&sql, 8192);
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    char slo[40], shi[40], rlo[40], rhi[40];
+    if (scope) {
+        prefix_bounds(scope, slo, shi);
+        add_cond(&where, "(e.region_code = ?1 OR (e.region_code >= ?2 AND e.region_code < ?3))");
+    }
+    if (region) {
+        prefix_bounds(region, rlo, rhi);
+        add_cond(&where, "(e.region_code = ?4 OR (e.region_code >= ?5 AND e.region_code < ?6))");
+    }
+    if (q->category)
+        add_cond(&where, "e.category = ?7");
+    if (q->from)
+        add_cond(&where, "e.event_date >= ?8");
+    if (q->to)
+        add_cond(&where, "e.event_date <= ?9");
+    if (q->q && *q->q) {
+        if (fts_query(q->q, &fts) == 0) {
+            rc = error_set(err, WSP_EINVAL, "search text has no words");
+            goto out;
+        }
+        add_cond(&where, "e.id IN (SELECT es.event_id FROM event_sources es WHERE es.article_id"
+                         " IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?10))");
+    }
+    if (q->min_confidence > 0)
+        add_cond(&where, "e.confidence >= ?11");
+    if (q->status)
+        add_cond(&where, "e.status = ?12");
+    if (where.oom || fts.oom) {
+        rc = error_set(err, WSP_EINVAL, "event query is too long");
+        goto out;
+    }
+
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        buf_reset(&sql);
+        if (pass == 0) {
+            buf_printf(&sql, "SELECT COUNT(*) FROM events e%s", buf_cstr(&where));
+        } else {
+            const char *order =
+                q->sort == STORE_EVENT_SORT_CONFIDENCE ? "e.confidence DESC, e.id DESC"
+                : q->sort == STORE_EVENT_SORT_CREATED  ? "e.created_at DESC, e.id DESC"
+                                                       : "e.event_date DESC NULLS LAST, e.id DESC";
+            buf_printf(&sql,
+                       "SELECT " EVENT_COLS " FROM events e%s ORDER BY %s LIMIT ?13 OFFSET ?14",
+                       buf_cstr(&where), order);
+        }
+        int src = sqlite3_prepare_v2(s->db, buf_cstr(&sql), -1, &st, NULL);
+        if (src != SQLITE_OK) {
+            rc = store_fail(s, src, err, "list events", NULL, NULL);
+            break;
+        }
+        if (scope) {
+            stmt_bind_text(st, 1, scope);
+            stmt_bind_text(st, 2, slo);
+            stmt_bind_text(st, 3, shi);
+        }
+        if (region) {
+            stmt_bind_text(st, 4, region);
+            stmt_bind_text(st, 5, rlo);
+            stmt_bind_text(st, 6, rhi);
+        }
+        if (q->category)
+            stmt_bind_text(st, 7, q->category);
+        if (q->from)
+            stmt_bind_text(st, 8, q->from);
+        if (q->to)
+            stmt_bind_text(st, 9, q->to);
+        if (fts.len)
+            stmt_bind_text(st, 10, buf_cstr(&fts));
+        if (q->min_confidence > 0)
+            sqlite3_bind_double(st, 11, q->min_confidence);
+        if (q->status)
+            stmt_bind_text(st, 12, q->status);
+        if (pass == 0) {
+            src = sqlite3_step(st);
+            int64_t count = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            if (src != SQLITE_ROW)
+                rc = store_fail(s, src, err, "count events", NULL, NULL);
+            else if (total)
+                *total = (size_t)count;
+            sqlite3_finalize(st);
+            st = NULL;
+            if (rc == 0 && (count == 0 || q->offset >= (size_t)count))
+                goto out;
+            continue;
+        }
+        sqlite3_bind_int64(st, 13, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
+        sqlite3_bind_int64(st, 14, (int64_t)q->offset);
+        struct store_event *rows = arena_alloc(arena, limit * sizeof(*rows));
+        bool oom = rows == NULL;
+        size_t len = 0;
+        while (!oom && len < limit && (src = sqlite3_step(st)) == SQLITE_ROW)
+            read_event(st, arena, &rows[len++], &oom);
+        if (oom)
+            rc = error_set(err, WSP_ENOMEM, "event list does not fit in memory limit");
+        else if (len < limit && src != SQLITE_DONE)
+            rc = store_fail(s, src, err, "list events", NULL, NULL);
+        if (rc == 0) {
+            *out = rows;
+            *n = len;
+        }
+    }
+out:
+    sqlite3_finalize(st);
+    buf_release(&where);
+    buf_release(&fts);
+    buf_release(&sql);
+    return rc;
+}
+
+/* ---- one event with its sources ----------------------------------------------------------- */
+
+int store_event_get(struct store *s, int64_t id, struct arena *arena, struct store_event *out,
+                    struct store_event_source **sources, size_t *nsources, struct error *err)
+{
+    if (sources)
+        *sources = NULL;
+    if (nsources)
+        *nsources = 0;
+    int rc = get_event(s, id, true, arena, out, err);
+    if (rc != 0 || !sources)
+        return rc;
+    sqlite3_stmt *st;
+    rc = stmt_get(s, STMT_EVENT_SOURCES,
+                  "SELECT a.id, a.source_type, a.url, a.title, a.published, a.fetched_at,"
+                  " es.added_at, r.id, r.anonymous, r.region_code, r.fields_json,"
+                  " CASE WHEN r.id IS NULL THEN NULL ELSE a.body END, r.reporter_user_id,"
+                  " u.username, u.full_name"
+                  " FROM event_sources es JOIN articles a ON a.id = es.article_id"
+                  " LEFT JOIN reports r ON r.article_id = a.id"
+                  " LEFT JOIN users u ON u.id = r.reporter_user_id"
+                  " WHERE es.event_id = ?1 ORDER BY es.added_at, a.id",
+                  &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    size_t cap = out->nsources ? out->nsources : 1;
+    struct store_event_source *rows = arena_alloc(arena, cap * sizeof(*rows));
+    bool oom = rows == NULL;
+    size_t len = 0;
+    int src = SQLITE_DONE;
+    while (!oom && len < cap && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_event_source *r = &rows[len++];
+        r->article_id = sqlite3_column_int64(st, 0);
+        r->source_type = store_column_arena(arena, st, 1, &oom);
+        r->url = store_column_arena(arena, st, 2, &oom);
+        r->title = store_column_arena(arena, st, 3, &oom);
+        r->published = store_column_arena(arena, st, 4, &oom);
+        r->fetched_at = sqlite3_column_int64(st, 5);
+        r->added_at = sqlite3_column_int64(st, 6);
+        r->report_id = sqlite3_column_int64(st, 7);
+        if (!r->report_id)
+            continue;
+        r->anonymous = sqlite3_column_int(st, 8) != 0;
+        r->report_region = store_column_arena(arena, st, 9, &oom);
+        r->report_fields = store_column_arena(arena, st, 10, &oom);
+        r->report_text = store_column_arena(arena, st, 11, &oom);
+        /* An anonymous reporter's identity never leaves the store. */
+        if (!r->anonymous) {
+            r->reporter_user_id = sqlite3_column_int64(st, 12);
+            r->reporter_username = store_column_arena(arena, st, 13, &oom);
+            r->reporter_name = store_column_arena(arena, st, 14, &oom);
+        }
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "event sources do not fit in memory limit");
+    if (len < cap && src != SQLITE_DONE)
+        return store_fail(s, src, err, "read event sources", NULL, NULL);
+    *sources = rows;
+    *nsources = len;
+    return 0;
+}
+
+/* ---- verification workflow ---------------------------------------------------------------- */
+
+static void allowed_from(const char *from, char *out, size_t outsz)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < WSP_ARRAY_LEN(transitions); i++) {
+        if (!str_eq(transitions[i].from, from))
+            continue;
+        int k = snprintf(out + len, outsz - len, "%s'%s'", len ? ", " : "", transitions[i].to);
+        if (k > 0 && (size_t)k < outsz - len)
+            len += (size_t)k;
+    }
+    if (!len)
+        str_copy(out, "none (final status)", outsz);
+}
+
+static char *status_json(const char *status, const char *note)
+{
+    json_t *o = json_pack("{s:s,s:o}", "status", status, "note", nullable_str(note));
+    char *s = dump_or_abort(o);
+    json_decref(o);
+    return s;
+}
+
+int store_event_set_status(struct store *s, int64_t id, const char *status, const char *note,
+                           const struct store_actor *actor, struct error *err)
+{
+    if (!store_event_status_valid(status))
+        return error_set(err, WSP_EINVAL,
+                         "unknown status '%s' (menunggu, terverifikasi, ditolak, "
+                         "dalam_penanganan, selesai)",
+                         status ? status : "");
+    if (note && !utf8_valid(note, strlen(note)))
+        return error_set(err, WSP_EINVAL, "note is not valid utf-8");
+    struct arena a;
+    arena_init(&a, 0);
+    char *before = NULL, *after = NULL;
+    int rc = store_tx_begin(s, err);
+    if (rc != 0)
+        goto done;
+    struct store_event old;
+    rc = get_event(s, id, false, &a, &old, err);
+    if (rc != 0)
+        goto out;
+    if (!store_event_transition_allowed(old.status, status)) {
+        char allowed[160];
+        allowed_from(old.status, allowed, sizeof(allowed));
+        rc = error_set(err, WSP_EEXIST,
+                       "cannot change status of event %" PRId64
+                       " from '%s' to '%s'; allowed from '%s': %s",
+                       id, old.status, status, old.status, allowed);
+        goto out;
+    }
+    bool decision = str_eq(status, "terverifikasi") || str_eq(status, "ditolak");
+    sqlite3_stmt *st;
+    rc = stmt_get(s, STMT_EVENT_SET_STATUS,
+                  "UPDATE events SET status = ?2, status_note = ?3,"
+                  " verified_by = CASE WHEN ?4 > 0 THEN ?4 ELSE verified_by END, updated_at = ?5"
+                  " WHERE id = ?1",
+                  &st, err);
+    if (rc != 0)
+        goto out;
+    sqlite3_bind_int64(st, 1, id);
+    stmt_bind_text(st, 2, status);
+    stmt_bind_text(st, 3, nonempty(note));
+    sqlite3_bind_int64(st, 4, decision && actor ? actor->user_id : 0);
+    sqlite3_bind_int64(st, 5, time_now());
+    int src = sqlite3_step(st);
+    stmt_done(st);
+    if (src != SQLITE_DONE) {
+        rc = store_fail(s, src, err, "set event status", NULL, NULL);
+        goto out;
+    }
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%" PRId64, id);
+    before = status_json(old.status, old.status_note);
+    after = status_json(status, nonempty(note));
+    rc = store_audit_add(s, actor, "event.status", "event", oid, before, after, err);
+out:
+    rc = store_tx_end(s, rc, err);
+done:
+    free(before);
+    free(after);
+    arena_release(&a);
+    return rc;
+}

@@ -1,0 +1,503 @@
+/* Conflict cases: registry, further regions, handling actions by phase, victims (counts by sex
+ * and age group; named victims kept apart and never written to the audit log). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "store/plan_internal.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+#define CASE_COLS                                                                                  \
+    "id, title, region_code, issue, parties, status, origin, event_id, alert_ref, skk_level,"    \
+    " skk_decree, skk_start, skk_end, public_summary, created_at, updated_at"
+
+static const char *const sexes[2] = {"l", "p"};
+static const char *const ages[3] = {"anak", "dewasa", "lansia"};
+
+static void case_read(struct arena *ar, sqlite3_stmt *st, struct store_case *c, bool *oom)
+{
+    memset(c, 0, sizeof(*c));
+    c->id = sqlite3_column_int64(st, 0);
+    c->title = plan_col(ar, st, 1, oom);
+    c->region_code = plan_col(ar, st, 2, oom);
+    c->issue = plan_col(ar, st, 3, oom);
+    c->parties = plan_col(ar, st, 4, oom);
+    c->status = plan_col(ar, st, 5, oom);
+    c->origin = plan_col(ar, st, 6, oom);
+    c->event_id = sqlite3_column_int64(st, 7);
+    c->alert_ref = plan_col(ar, st, 8, oom);
+    c->skk_level = plan_col(ar, st, 9, oom);
+    c->skk_decree = plan_col(ar, st, 10, oom);
+    c->skk_start = plan_col(ar, st, 11, oom);
+    c->skk_end = plan_col(ar, st, 12, oom);
+    c->public_summary = plan_col(ar, st, 13, oom);
+    c->created_at = sqlite3_column_int64(st, 14);
+    c->updated_at = sqlite3_column_int64(st, 15);
+}
+
+static json_t *case_json(const struct store_case *c)
+{
+    json_t *regions = json_array();
+    for (size_t i = 0; i < c->nregions; i++)
+        json_array_append_new(regions, json_string(c->regions[i]));
+    return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+                     (json_int_t)c->id, "title", plan_jstr(c->title), "region",
+                     plan_jstr(c->region_code), "regions", regions, "issue", plan_jstr(c->issue),
+                     "parties", plan_jstr(c->parties), "status", plan_jstr(c->status), "origin",
+                     plan_jstr(c->origin), "skk_level", plan_jstr(c->skk_level), "skk_decree",
+                     plan_jstr(c->skk_decree), "skk_start", plan_jstr(c->skk_start), "skk_end",
+                     plan_jstr(c->skk_end), "public_summary", plan_jstr(c->public_summary));
+}
+
+static int case_regions_read(struct store *s, struct arena *ar, struct store_case *c,
+                             struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = PSTMT(s, PS_CASE_REGIONS,
+                   "SELECT region_code FROM case_regions WHERE case_id = ?1 ORDER BY region_code",
+                   &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, c->id);
+    const char **list = NULL;
+    size_t n = 0, cap = 0;
+    bool oom = false;
+    int src = SQLITE_DONE;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char **g = plan_grow(ar, (void *)list, &cap, n, sizeof(*g));
+        if (!g) {
+            oom = true;
+            break;
+        }
+        list = g;
+        list[n++] = plan_col(ar, st, 0, &oom);
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "case does not fit in memory limit");
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "read case regions", NULL, NULL);
+    c->regions = list;
+    c->nregions = n;
+    return 0;
+}
+
+static int case_regions_write(struct store *s, const struct store_case *c, int64_t id,
+                              struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = PSTMT(s, PS_CASE_REGION_CLEAR, "DELETE FROM case_regions WHERE case_id = ?1", &st,
+                   err);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = plan_step_done(s, st, "clear case regions", err);
+    }
+    for (size_t i = 0; !rc && i < c->nregions; i++) {
+        rc = PSTMT(s, PS_CASE_REGION_INSERT,
+                   "INSERT INTO case_regions (case_id, region_code) VALUES (?1, ?2)"
+                   " ON CONFLICT DO NOTHING",
+                   &st, err);
+        if (rc)
+            break;
+        sqlite3_bind_int64(st, 1, id);
+        stmt_bind_text(st, 2, c->regions[i]);
+        int src = sqlite3_step(st);
+        stmt_done(st);
+        if (src != SQLITE_DONE) {
+            char fk[96];
+            snprintf(fk, sizeof(fk), "unknown region '%s'", c->regions[i]);
+            rc = store_fail(s, src, err, "add case region", NULL, fk);
+        }
+    }
+    return rc;
+}
+
+static void case_bind(sqlite3_stmt *st, const struct store_case *c)
+{
+    stmt_bind_text(st, 2, c->title);
+    stmt_bind_text(st, 3, c->region_code);
+    stmt_bind_text(st, 4, c->issue);
+    stmt_bind_text(st, 5, c->parties);
+    stmt_bind_text(st, 6, c->status ? c->status : "potensi");
+    stmt_bind_text(st, 7, c->origin ? c->origin : "manual");
+    plan_bind_id(st, 8, c->event_id);
+    stmt_bind_text(st, 9, c->alert_ref);
+    stmt_bind_text(st, 10, c->skk_level);
+    stmt_bind_text(st, 11, c->skk_decree);
+    stmt_bind_text(st, 12, c->skk_start);
+    stmt_bind_text(st, 13, c->skk_end);
+    stmt_bind_text(st, 14, c->public_summary);
+    sqlite3_bind_int64(st, 15, time_now());
+}
+
+int store_case_add(struct store *s, const struct store_case *c, const struct store_actor *actor,
+                   int64_t *id, struct error *err)
+{
+    if (!c->title || !*c->title)
+        return error_set(err, WSP_EINVAL, "missing case title");
+    int rc = store_tx_begin(s, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    int64_t nid = 0;
+    rc = PSTMT(s, PS_CASE_INSERT,
+               "INSERT INTO cases (title, region_code, issue, parties, status, origin, event_id,"
+               " alert_ref, skk_level, skk_decree, skk_start, skk_end, public_summary, created_at,"
+               " updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+               " ?15, ?15) RETURNING id",
+               &st, err);
+    if (!rc) {
+        case_bind(st, c);
+        char fk[96];
+        snprintf(fk, sizeof(fk), "unknown region '%s'", c->region_code ? c->region_code : "");
+        rc = plan_step_id(s, st, "add case", NULL, fk, &nid, err);
+    }
+    if (!rc)
+        rc = case_regions_write(s, c, nid, err);
+    if (!rc) {
+        struct store_case x = *c;
+        x.id = nid;
+        if (!x.status)
+            x.status = "potensi";
+        rc = plan_audit(s, actor, "case.add", "case", nid, NULL, case_json(&x), err);
+    }
+    rc = store_tx_end(s, rc, err);
+    if (!rc && id)
+        *id = nid;
+    return rc;
+}
+
+int store_case_get(struct store *s, int64_t id, struct arena *arena, struct store_case *out,
+                   struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = PSTMT(s, PS_CASE_GET, "SELECT " CASE_COLS " FROM cases WHERE id = ?1", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    bool oom = false;
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        case_read(arena, st, out, &oom);
+    stmt_done(st);
+    if (src == SQLITE_DONE)
+        return error_set(err, WSP_ENOTFOUND, "no case with id '%" PRId64 "'", id);
+    if (src != SQLITE_ROW)
+        return store_fail(s, src, err, "read case", NULL, NULL);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "case does not fit in memory limit");
+    return case_regions_read(s, arena, out, err);
+}
+
+int store_case_update(struct store *s, const struct store_case *c, const char *old_status,
+                      const struct store_actor *actor, struct error *err)
+{
+    if (!c->title || !*c->title)
+        return error_set(err, WSP_EINVAL, "missing case title");
+    int rc = store_tx_begin(s, err);
+    if (rc)
+        return rc;
+    struct arena ar;
+    arena_init(&ar, 1 << 20);
+    struct store_case old;
+    rc = store_case_get(s, c->id, &ar, &old, err);
+    if (!rc && old_status && !str_eq(old.status, old_status))
+        rc = error_set(err, WSP_EEXIST, "case %" PRId64 " is '%s', not '%s'", c->id, old.status,
+                       old_status);
+    sqlite3_stmt *st;
+    if (!rc)
+        rc = PSTMT(s, PS_CASE_UPDATE,
+                   "UPDATE cases SET title = ?2, region_code = ?3, issue = ?4, parties = ?5,"
+                   " status = ?6, origin = ?7, event_id = ?8, alert_ref = ?9, skk_level = ?10,"
+                   " skk_decree = ?11, skk_start = ?12, skk_end = ?13, public_summary = ?14,"
+                   " updated_at = ?15 WHERE id = ?1",
+                   &st, err);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, c->id);
+        case_bind(st, c);
+        rc = plan_step_done(s, st, "update case", err);
+    }
+    if (!rc)
+        rc = case_regions_write(s, c, c->id, err);
+    if (!rc)
+        rc = plan_audit(s, actor, "case.update", "case", c->id, case_json(&old), case_json(c),
+                        err);
+    rc = store_tx_end(s, rc, err);
+    arena_release(&ar);
+    return rc;
+}
+
+int store_case_list(struct store *s, const struct store_case_query *q, struct arena *arena,
+                    struct store_case **out, size_t *n, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = PSTMT(s, PS_CASE_LIST,
+                   "SELECT " CASE_COLS " FROM cases WHERE " PLAN_PREFIX("region_code", 1)
+                   " AND " PLAN_PREFIX("region_code", 2)
+                   " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR issue = ?4)"
+                   " ORDER BY updated_at DESC, id DESC",
+                   &st, err);
+    if (rc)
+        return rc;
+    stmt_bind_text(st, 1, q->scope);
+    stmt_bind_text(st, 2, q->region);
+    stmt_bind_text(st, 3, q->status);
+    stmt_bind_text(st, 4, q->issue);
+    size_t cap = 0;
+    bool oom = false;
+    int src = SQLITE_DONE;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_case *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
+        if (!g) {
+            oom = true;
+            break;
+        }
+        *out = g;
+        case_read(arena, st, &g[(*n)++], &oom);
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "case list does not fit in memory limit");
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "list cases", NULL, NULL);
+    for (size_t i = 0; !rc && i < *n; i++)
+        rc = case_regions_read(s, arena, &(*out)[i], err);
+    return rc;
+}
+
+int store_case_action_add(struct store *s, const struct store_case_action *a,
+                          const struct store_actor *actor, int64_t *id, struct error *err)
+{
+    if (!a->description || !*a->description)
+        return error_set(err, WSP_EINVAL, "missing description of the handling action");
+    if (!store_date_valid(a->action_date))
+        return error_set(err, WSP_EINVAL, "action date '%s' is not a date (YYYY-MM-DD)",
+                         a->action_date ? a->action_date : "");
+    int rc = store_tx_begin(s, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    int64_t nid = 0;
+    rc = PSTMT(s, PS_CASE_ACTION_INSERT,
+               "INSERT INTO case_actions (case_id, phase, action_date, description, agency,"
+               " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+               &st, err);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, a->case_id);
+        stmt_bind_text(st, 2, a->phase);
+        stmt_bind_text(st, 3, a->action_date);
+        stmt_bind_text(st, 4, a->description);
+        stmt_bind_text(st, 5, a->agency ? a->agency : "");
+        sqlite3_bind_int64(st, 6, time_now());
+        char fk[64];
+        snprintf(fk, sizeof(fk), "no case with id '%" PRId64 "'", a->case_id);
+        rc = plan_step_id(s, st, "add case action", NULL, fk, &nid, err);
+    }
+    if (!rc) {
+        json_t *after = json_pack("{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)nid, "phase",
+                                  plan_jstr(a->phase), "action_date", plan_jstr(a->action_date),
+                                  "description", plan_jstr(a->description), "agency",
+                                  plan_jstr(a->agency));
+        rc = plan_audit(s, actor, "case.action.add", "case", a->case_id, NULL, after, err);
+    }
+    rc = store_tx_end(s, rc, err);
+    if (!rc && id)
+        *id = nid;
+    return rc;
+}
+
+int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
+                       struct store_case_action **out, size_t *n, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = PSTMT(s, PS_CASE_ACTIONS,
+                   "SELECT id, case_id, phase, action_date, description, agency, created_at"
+                   " FROM case_actions WHERE case_id = ?1 ORDER BY action_date, id",
+                   &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, case_id);
+    size_t cap = 0;
+    bool oom = false;
+    int src = SQLITE_DONE;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_case_action *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
+        if (!g) {
+            oom = true;
+            break;
+        }
+        *out = g;
+        struct store_case_action *a = &g[(*n)++];
+        a->id = sqlite3_column_int64(st, 0);
+        a->case_id = sqlite3_column_int64(st, 1);
+        a->phase = plan_col(arena, st, 2, &oom);
+        a->action_date = plan_col(arena, st, 3, &oom);
+        a->description = plan_col(arena, st, 4, &oom);
+        a->agency = plan_col(arena, st, 5, &oom);
+        a->created_at = sqlite3_column_int64(st, 6);
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "case actions do not fit in memory limit");
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "list case actions", NULL, NULL);
+    return 0;
+}
+
+static int case_exists(struct store *s, int64_t id, struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = PSTMT(s, PS_CASE_EXISTS, "SELECT 1 FROM cases WHERE id = ?1", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int src = sqlite3_step(st);
+    stmt_done(st);
+    if (src == SQLITE_ROW)
+        return 0;
+    if (src == SQLITE_DONE)
+        return error_set(err, WSP_ENOTFOUND, "no case with id '%" PRId64 "'", id);
+    return store_fail(s, src, err, "look up case", NULL, NULL);
+}
+
+int store_case_victims_set(struct store *s, int64_t case_id,
+                           const long counts[STORE_VICTIM_GROUPS], const struct store_victim *v,
+                           size_t n, const struct store_actor *actor, struct error *err)
+{
+    for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++)
+        if (counts[i] < 0)
+            return error_set(err, WSP_EINVAL, "victim counts must not be negative");
+    for (size_t i = 0; i < n; i++)
+        if (!v[i].name || !*v[i].name)
+            return error_set(err, WSP_EINVAL, "victim %zu has no name", i + 1);
+    int rc = store_tx_begin(s, err);
+    if (rc)
+        return rc;
+    rc = case_exists(s, case_id, err);
+    sqlite3_stmt *st;
+    if (!rc)
+        rc = PSTMT(s, PS_VICTIM_COUNT_CLEAR, "DELETE FROM case_victim_counts WHERE case_id = ?1",
+                   &st, err);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, case_id);
+        rc = plan_step_done(s, st, "clear victim counts", err);
+    }
+    for (size_t i = 0; !rc && i < STORE_VICTIM_GROUPS; i++) {
+        rc = PSTMT(s, PS_VICTIM_COUNT_INSERT,
+                   "INSERT INTO case_victim_counts (case_id, sex, age_group, count)"
+                   " VALUES (?1, ?2, ?3, ?4)",
+                   &st, err);
+        if (rc)
+            break;
+        sqlite3_bind_int64(st, 1, case_id);
+        stmt_bind_text(st, 2, sexes[i / 3]);
+        stmt_bind_text(st, 3, ages[i % 3]);
+        sqlite3_bind_int64(st, 4, counts[i]);
+        rc = plan_step_done(s, st, "add victim count", err);
+    }
+    if (!rc)
+        rc = PSTMT(s, PS_VICTIM_CLEAR, "DELETE FROM case_victims WHERE case_id = ?1", &st, err);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, case_id);
+        rc = plan_step_done(s, st, "clear victims", err);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = PSTMT(s, PS_VICTIM_INSERT,
+                   "INSERT INTO case_victims (case_id, name, sex, age, address, condition)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   &st, err);
+        if (rc)
+            break;
+        sqlite3_bind_int64(st, 1, case_id);
+        stmt_bind_text(st, 2, v[i].name);
+        stmt_bind_text(st, 3, v[i].sex);
+        if (v[i].age >= 0)
+            sqlite3_bind_int(st, 4, v[i].age);
+        else
+            sqlite3_bind_null(st, 4);
+        stmt_bind_text(st, 5, v[i].address);
+        stmt_bind_text(st, 6, v[i].condition);
+        rc = plan_step_done(s, st, "add victim", err);
+    }
+    if (!rc) {
+        json_t *c = json_object();
+        for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++) {
+            char key[16];
+            snprintf(key, sizeof(key), "%s_%s", sexes[i / 3], ages[i % 3]);
+            json_object_set_new(c, key, json_integer(counts[i]));
+        }
+        json_t *after = json_pack("{s:o,s:I}", "counts", c, "named", (json_int_t)n);
+        rc = plan_audit(s, actor, "case.victims", "case", case_id, NULL, after, err);
+    }
+    return store_tx_end(s, rc, err);
+}
+
+int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_VICTIM_GROUPS],
+                           struct arena *arena, struct store_victim **v, size_t *n,
+                           struct error *err)
+{
+    for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++)
+        counts[i] = 0;
+    sqlite3_stmt *st;
+    int rc = PSTMT(s, PS_VICTIM_COUNTS,
+                   "SELECT sex, age_group, count FROM case_victim_counts WHERE case_id = ?1", &st,
+                   err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, case_id);
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sx = (const char *)sqlite3_column_text(st, 0);
+        const char *ag = (const char *)sqlite3_column_text(st, 1);
+        for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++)
+            if (str_eq(sx, sexes[i / 3]) && str_eq(ag, ages[i % 3]))
+                counts[i] = (long)sqlite3_column_int64(st, 2);
+    }
+    stmt_done(st);
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "read victim counts", NULL, NULL);
+    if (!v)
+        return 0;
+    *v = NULL;
+    *n = 0;
+    rc = PSTMT(s, PS_VICTIMS,
+               "SELECT id, name, sex, age, address, condition FROM case_victims"
+               " WHERE case_id = ?1 ORDER BY id",
+               &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, case_id);
+    size_t cap = 0;
+    bool oom = false;
+    src = SQLITE_DONE;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_victim *g = plan_grow(arena, *v, &cap, *n, sizeof(*g));
+        if (!g) {
+            oom = true;
+            break;
+        }
+        *v = g;
+        struct store_victim *x = &g[(*n)++];
+        x->id = sqlite3_column_int64(st, 0);
+        x->name = plan_col(arena, st, 1, &oom);
+        x->sex = plan_col(arena, st, 2, &oom);
+        x->age = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+        x->address = plan_col(arena, st, 4, &oom);
+        x->condition = plan_col(arena, st, 5, &oom);
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "victims do not fit in memory limit");
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "read victims", NULL, NULL);
+    return 0;
+}

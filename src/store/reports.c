@@ -1,0 +1,118 @@
+/* Community reports (FKDM field reports): the text becomes an article of source type "report",
+ * the lead an event; the reporter's identity is kept only in the reports table. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+/* The report (and its event) already stored for this article, if any. */
+static int find_report(struct store *s, int64_t article_id, int64_t *report_id, int64_t *event_id,
+                       struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, STMT_REPORT_BY_ARTICLE,
+                      "SELECT r.id, (SELECT MIN(es.event_id) FROM event_sources es"
+                      " WHERE es.article_id = r.article_id)"
+                      " FROM reports r WHERE r.article_id = ?1",
+                      &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, article_id);
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *report_id = sqlite3_column_int64(st, 0);
+        *event_id = sqlite3_column_int64(st, 1);
+        rc = 0;
+    } else if (src == SQLITE_DONE) {
+        rc = error_set(err, WSP_ENOTFOUND, "no report for article '%" PRId64 "'", article_id);
+    } else {
+        rc = store_fail(s, src, err, "find report", NULL, NULL);
+    }
+    stmt_done(st);
+    return rc;
+}
+
+int store_report_create(struct store *s, const struct store_article *a,
+                        const struct store_report *r, const struct store_event *lead,
+                        const struct store_actor *actor, int64_t *report_id, int64_t *event_id,
+                        bool *existed, struct error *err)
+{
+    *report_id = 0;
+    *event_id = 0;
+    if (existed)
+        *existed = false;
+    if (!a || !str_eq(a->source_type, "report"))
+        return error_set(err, WSP_EINVAL, "a report's article must have source type 'report'");
+    if (r->reporter_user_id <= 0)
+        return error_set(err, WSP_EINVAL, "a report needs its reporter");
+    if (!r->fields_json || !*r->fields_json)
+        return error_set(err, WSP_EINVAL, "a report needs its fields");
+    char key[48];
+    snprintf(key, sizeof(key), "report:%" PRId64 ":", r->reporter_user_id);
+
+    int rc = store_tx_begin(s, err);
+    if (rc != 0)
+        return rc;
+    int64_t article_id = 0;
+    bool dup = false;
+    rc = store_article_put_keyed(s, a, key, actor, &article_id, &dup, err);
+    if (rc != 0)
+        goto out;
+    if (dup) {
+        rc = find_report(s, article_id, report_id, event_id, err);
+        if (rc == 0 && existed)
+            *existed = true;
+        goto out;
+    }
+    sqlite3_stmt *st;
+    rc = stmt_get(s, STMT_REPORT_INSERT,
+                  "INSERT INTO reports (article_id, reporter_user_id, anonymous, region_code,"
+                  " fields_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                  &st, err);
+    if (rc != 0)
+        goto out;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, r->reporter_user_id);
+    sqlite3_bind_int(st, 3, r->anonymous ? 1 : 0);
+    stmt_bind_text(st, 4, r->region_code && *r->region_code ? r->region_code : NULL);
+    stmt_bind_text(st, 5, r->fields_json);
+    sqlite3_bind_int64(st, 6, time_now());
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *report_id = sqlite3_column_int64(st, 0);
+        src = sqlite3_step(st);
+    }
+    stmt_done(st);
+    if (src != SQLITE_DONE) {
+        rc = store_fail(s, src, err, "add report", NULL, "unknown reporter or region in report");
+        goto out;
+    }
+    char oid[24], after[160];
+    snprintf(oid, sizeof(oid), "%" PRId64, *report_id);
+    /* Who reported is the audit row's actor; the payload says nothing personal. */
+    snprintf(after, sizeof(after),
+             "{\"article_id\":%" PRId64 ",\"anonymous\":%s,\"region_code\":%s%s%s}", article_id,
+             r->anonymous ? "true" : "false", r->region_code ? "\"" : "",
+             r->region_code ? r->region_code : "null", r->region_code ? "\"" : "");
+    rc = store_audit_add(s, actor, "report.add", "report", oid, NULL, after, err);
+    if (rc == 0) {
+        struct store_event e = *lead;
+        if (!e.status)
+            e.status = "menunggu";
+        rc = store_event_insert(s, &e, article_id, actor, event_id, err);
+    }
+out:
+    rc = store_tx_end(s, rc, err);
+    if (rc != 0) {
+        *report_id = 0;
+        *event_id = 0;
+    }
+    return rc;
+}

@@ -1,0 +1,755 @@
+/* store, schema v3: articles (dedup, full text), events (near duplicates, merging, filters,
+ * verification workflow), reports and feeds, against real database files in a temp dir. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "store/store.h"
+
+#define T0 1800000000 /* frozen clock */
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store *s;
+    struct arena a;
+};
+
+static const struct store_actor cli = {0, "cli", NULL};
+
+static const struct store_region regions[] = {
+    {"32", NULL, 1, "Jawa Barat"},        {"32.73", "32", 2, "Kota Bandung"},
+    {"32.73.01", "32.73", 3, "Sukasari"}, {"32.04", "32", 2, "Kabupaten Bandung"},
+    {"33", NULL, 1, "Jawa Tengah"},       {"33.74", "33", 2, "Kota Semarang"},
+    {"31", NULL, 1, "DKI Jakarta"},
+};
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char p[512];
+            snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static int64_t add_user(struct store *s, const char *name, const char *role, const char *region)
+{
+    struct store_user u;
+    memset(&u, 0, sizeof(u));
+    str_copy(u.username, name, sizeof(u.username));
+    str_copy(u.role, role, sizeof(u.role));
+    str_copy(u.region, region, sizeof(u.region));
+    snprintf(u.full_name, sizeof(u.full_name), "Nama %s", name);
+    struct error err = {0};
+    int64_t id = 0;
+    if (store_user_add(s, &u, "$argon2id$hash", &cli, &id, &err) != 0)
+        fail_msg("add user '%s': %s", name, err.msg);
+    return id;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = xcalloc(1, sizeof(*f));
+    str_copy(f->dir, "/tmp/wsp-events-XXXXXX", sizeof(f->dir));
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof(f->path), "%s/w.db", f->dir);
+    time_set_override(T0);
+    struct error err = {0};
+    if (store_open(&f->s, f->path, &err) != 0 ||
+        store_regions_sync(f->s, regions, WSP_ARRAY_LEN(regions), NULL, &err) != 0) {
+        fprintf(stderr, "setup: %s\n", err.msg);
+        return -1;
+    }
+    arena_init(&f->a, 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    arena_release(&f->a);
+    remove_dir(f->dir);
+    free(f);
+    time_set_override(0);
+    return 0;
+}
+
+static int64_t raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("prepare '%s': %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static size_t audit_count(struct store *s, const char *action)
+{
+    struct arena a;
+    arena_init(&a, 0);
+    struct store_audit_query q = {.action = action};
+    struct store_audit *rows;
+    size_t n, total;
+    assert_int_equal(store_audit_list(s, &q, &a, &rows, &n, &total, NULL), 0);
+    arena_release(&a);
+    return total;
+}
+
+static int64_t put_article(struct store *s, const char *url, const char *title, const char *body,
+                           bool *existed)
+{
+    struct store_article a = {.source_type = "news",
+                              .url = url,
+                              .canonical_url = url,
+                              .title = title,
+                              .body = body,
+                              .published = "2021-02-23"};
+    struct error err = {0};
+    int64_t id = 0;
+    if (store_article_put(s, &a, &cli, &id, existed, &err) != 0)
+        fail_msg("put article: %s", err.msg);
+    assert_true(id > 0);
+    return id;
+}
+
+static struct store_event event(const char *cat, const char *prov, const char *reg,
+                                const char *date, double conf, uint64_t simhash)
+{
+    struct store_event e;
+    memset(&e, 0, sizeof(e));
+    e.category = cat;
+    e.province_code = prov;
+    e.regency_code = reg;
+    e.event_date = date;
+    e.killed = -1;
+    e.injured = -1;
+    e.confidence = conf;
+    e.simhash = simhash;
+    e.has_simhash = true;
+    e.evidence_json = "[{\"span\":\"bentrok\",\"why\":\"conflict verb\"}]";
+    e.detail_json = "{\"form\":\"bentrok\"}";
+    return e;
+}
+
+static int64_t create_event(struct store *s, const struct store_event *e, int64_t article)
+{
+    struct error err = {0};
+    int64_t id = 0;
+    if (store_event_create(s, e, article, &cli, &id, &err) != 0)
+        fail_msg("create event: %s", err.msg);
+    return id;
+}
+
+/* ---- migration ---------------------------------------------------------------------------- */
+
+static void test_migrate_v2_to_v3(void **state)
+{
+    struct fixture *f = *state;
+    char p[160];
+    snprintf(p, sizeof(p), "%s/old.db", f->dir);
+    struct error err = {0};
+    struct store *s;
+    int v = 0;
+    assert_int_equal(store_open_raw(&s, p, &err), 0);
+    assert_int_equal(store_migrate(s, 2, &err), 0);
+    assert_int_equal(store_regions_sync(s, regions, WSP_ARRAY_LEN(regions), NULL, &err), 0);
+    int64_t uid = add_user(s, "budi", "provinsi", "32");
+    store_close(s);
+    assert_int_equal(raw_int(p, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'events'"), 0);
+
+    assert_int_equal(store_open(&s, p, &err), 0);
+    assert_int_equal(store_schema_version(s, &v, &err), 0);
+    assert_int_equal(v, store_schema_latest());
+    assert_true(store_schema_latest() >= 3);
+    static const char *const tables[] = {"articles",      "articles_fts", "events",
+                                         "event_sources", "reports",      "feeds"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(tables); i++) {
+        char sql[160];
+        snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM sqlite_master WHERE name = '%s'",
+                 tables[i]);
+        assert_int_equal(raw_int(p, sql), 1);
+    }
+    /* Old data is kept and new tables work. */
+    struct store_user u;
+    assert_int_equal(store_user_get_by_name(s, "budi", &u, &err), 0);
+    assert_int_equal(u.id, uid);
+    int64_t a = put_article(s, "https://example.id/a", "Judul", "Isi berita.", NULL);
+    struct store_event e = event("riot_protest", "32", NULL, NULL, 0.8, 1);
+    assert_true(create_event(s, &e, a) > 0);
+    store_close(s);
+    /* Events filtered by region, date, category, status use indexes. */
+    assert_true(raw_int(p, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND"
+                           " tbl_name = 'events'") >= 6);
+}
+
+/* ---- articles ----------------------------------------------------------------------------- */
+
+static void test_article_dedup(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    bool existed = true;
+    int64_t a1 =
+        put_article(f->s, "https://berita.id/1", "Bentrok", "Warga bentrok di desa.", &existed);
+    assert_false(existed);
+    /* Same canonical URL, other text (an updated page): the same article. */
+    int64_t again = put_article(f->s, "https://berita.id/1", "Bentrok (update)",
+                                "Warga bentrok di desa, dua luka.", &existed);
+    assert_true(existed);
+    assert_int_equal(again, a1);
+    /* Other URL, same text up to case and spacing: the same article by content hash. */
+    again =
+        put_article(f->s, "https://mirror.id/x", NULL, "  WARGA bentrok\n\tdi  desa. ", &existed);
+    assert_true(existed);
+    assert_int_equal(again, a1);
+    /* No URL, new text: new. */
+    int64_t a2 = put_article(f->s, NULL, NULL, "Rapat koordinasi di hotel.", &existed);
+    assert_false(existed);
+    assert_true(a2 > a1);
+    /* Two articles without URL never collide on the URL key. */
+    int64_t a3 = put_article(f->s, NULL, NULL, "Seminar kebangsaan.", &existed);
+    assert_false(existed);
+    assert_true(a3 > a2);
+
+    size_t n = 0;
+    assert_int_equal(store_article_count(f->s, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(audit_count(f->s, "article.add"), 3);
+    int64_t found = 0;
+    assert_int_equal(store_article_find_url(f->s, "https://berita.id/1", &found, &err), 0);
+    assert_int_equal(found, a1);
+    assert_int_equal(store_article_find_url(f->s, "https://berita.id/2", &found, &err),
+                     WSP_ENOTFOUND);
+
+    /* The hash is of the normalized body. */
+    char h1[65], h2[65];
+    store_content_hash("A  b\nC", 6, h1);
+    store_content_hash("a b c", 5, h2);
+    assert_string_equal(h1, h2);
+    assert_int_equal(strlen(h1), 64);
+
+    struct store_article bad = {.source_type = "tv", .body = "x"};
+    int64_t id;
+    assert_int_equal(store_article_put(f->s, &bad, &cli, &id, NULL, &err), WSP_EINVAL);
+    bad.source_type = "file";
+    bad.body = "";
+    assert_int_equal(store_article_put(f->s, &bad, &cli, &id, NULL, &err), WSP_EINVAL);
+    bad.body = "ok";
+    bad.published = "2021-02-30";
+    assert_int_equal(store_article_put(f->s, &bad, &cli, &id, NULL, &err), WSP_EINVAL);
+    bad.published = NULL;
+    bad.source_type = "report";
+    assert_int_equal(store_article_put(f->s, &bad, &cli, &id, NULL, &err), WSP_EINVAL);
+    assert_int_equal(store_article_count(f->s, &n, &err), 0);
+    assert_int_equal(n, 3);
+    /* The full-text index follows the table. */
+    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM articles_fts WHERE articles_fts"
+                                      " MATCH 'bentrok'"),
+                     1);
+}
+
+/* ---- near duplicates and merging ---------------------------------------------------------- */
+
+static void test_candidates_and_merge(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    const uint64_t h = 0x0123456789abcdefULL;
+    int64_t a1 =
+        put_article(f->s, "https://a.id/1", "Tawuran", "Tawuran pelajar di Sukasari.", NULL);
+    int64_t a2 =
+        put_article(f->s, "https://b.id/1", "Tawuran", "Pelajar tawuran di Sukasari.", NULL);
+    int64_t a3 = put_article(f->s, "https://c.id/1", "Tawuran", "Tawuran, satu tewas.", NULL);
+    struct store_event e1 = event("inter_group_clash", "32", "32.73", "2021-02-23", 0.7, h);
+    e1.killed = 1;
+    int64_t ev = create_event(f->s, &e1, a1);
+    /* Another province, same text: never a candidate. */
+    struct store_event other = event("inter_group_clash", "33", "33.74", "2021-02-23", 0.7, h);
+    int64_t ev_other = create_event(f->s, &other, 0);
+    assert_true(ev_other > ev);
+
+    struct store_event *c;
+    int *dist;
+    size_t n;
+    assert_int_equal(store_event_candidates(f->s, "32", "2021-02-26", 3, h ^ 0x7, 3, 5, &f->a, &c,
+                                            &dist, &n, &err),
+                     0);
+    assert_int_equal(n, 1);
+    assert_int_equal(c[0].id, ev);
+    assert_int_equal(dist[0], 3);
+    assert_string_equal(c[0].regency_code, "32.73");
+    /* Four days apart, or too different, or another province: nothing. */
+    assert_int_equal(
+        store_event_candidates(f->s, "32", "2021-02-27", 3, h, 3, 5, &f->a, &c, &dist, &n, &err),
+        0);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_event_candidates(f->s, "32", "2021-02-23", 3, h ^ 0xff, 3, 5, &f->a, &c,
+                                            &dist, &n, &err),
+                     0);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        store_event_candidates(f->s, "31", "2021-02-23", 3, h, 3, 5, &f->a, &c, &dist, &n, &err),
+        0);
+    assert_int_equal(n, 0);
+    /* An unknown date matches only unknown dates. */
+    assert_int_equal(
+        store_event_candidates(f->s, "32", NULL, 3, h, 3, 5, &f->a, &c, &dist, &n, &err), 0);
+    assert_int_equal(n, 0);
+
+    /* A more confident source: figures and confidence from it, unknown place filled. */
+    struct store_event in = event("inter_group_clash", "32", "32.73", "2021-02-24", 0.9, h ^ 1);
+    in.place_code = "32.73.01";
+    in.killed = 2;
+    in.injured = 5;
+    in.women_children_victims = true;
+    in.detail_json = "{\"form\":\"tawuran\",\"actors\":[\"pelajar\"]}";
+    assert_int_equal(store_event_merge(f->s, ev, &in, a2, &cli, &err), 0);
+    /* A less confident one: its figures are recorded but do not win. */
+    struct store_event low = event("riot_protest", "32", NULL, NULL, 0.5, h ^ 3);
+    low.killed = 7;
+    assert_int_equal(store_event_merge(f->s, ev, &low, a3, &cli, &err), 0);
+
+    struct store_event got;
+    struct store_event_source *src;
+    size_t nsrc;
+    assert_int_equal(store_event_get(f->s, ev, &f->a, &got, &src, &nsrc, &err), 0);
+    assert_int_equal(got.nsources, 3);
+    assert_int_equal(nsrc, 3);
+    assert_int_equal(src[0].article_id, a1);
+    assert_int_equal(src[1].article_id, a2);
+    assert_string_equal(src[0].url, "https://a.id/1");
+    assert_string_equal(src[0].source_type, "news");
+    assert_int_equal(src[0].report_id, 0);
+    assert_int_equal(got.killed, 2);
+    assert_int_equal(got.injured, 5);
+    assert_true(got.women_children_victims);
+    assert_true(got.confidence > 0.89 && got.confidence < 0.91);
+    assert_string_equal(got.category, "inter_group_clash");
+    assert_string_equal(got.place_code, "32.73.01");
+    assert_string_equal(got.event_date, "2021-02-23"); /* known date kept */
+    assert_int_equal(got.simhash, h);
+    json_t *d = json_loads(got.detail_json, 0, NULL);
+    assert_non_null(d);
+    json_t *sources = json_object_get(d, "sources");
+    assert_int_equal(json_array_size(sources), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(sources, 2), "killed")), 7);
+    assert_string_equal(json_string_value(json_object_get(d, "form")), "bentrok");
+    assert_true(json_is_array(json_object_get(d, "actors"))); /* filled from the new source */
+    json_decref(d);
+    assert_int_equal(audit_count(f->s, "event.merge"), 2);
+    assert_int_equal(audit_count(f->s, "event.add"), 2);
+
+    /* Merging the same source twice links it once. */
+    assert_int_equal(store_event_add_source(f->s, ev, a3, &cli, &err), 0);
+    assert_int_equal(store_event_get(f->s, ev, &f->a, &got, NULL, NULL, &err), 0);
+    assert_int_equal(got.nsources, 3);
+    assert_int_equal(store_event_merge(f->s, 9999, &in, a2, &cli, &err), WSP_ENOTFOUND);
+
+    /* An event nobody placed or dated merges only with its own kind. */
+    struct store_event nowhere = event("other_violence", NULL, NULL, NULL, 0.6, 42);
+    int64_t ev_nowhere = create_event(f->s, &nowhere, 0);
+    assert_int_equal(
+        store_event_candidates(f->s, NULL, NULL, 3, 43, 3, 5, &f->a, &c, &dist, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(c[0].id, ev_nowhere);
+}
+
+/* A failing write leaves nothing behind: no row, no audit row. */
+static void test_event_atomic(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    size_t before = audit_count(f->s, NULL);
+    struct store_event bad = event("riot_protest", "32", "33.74", NULL, 0.5, 1);
+    int64_t id = 1;
+    assert_int_equal(store_event_create(f->s, &bad, 0, &cli, &id, &err), WSP_EINVAL);
+    assert_int_equal(id, 0);
+    bad = event("riot_protest", "99", NULL, NULL, 0.5, 1); /* unknown region: foreign key */
+    assert_int_equal(store_event_create(f->s, &bad, 0, &cli, &id, &err), WSP_EINVAL);
+    bad = event("riot_protest", "32", NULL, NULL, 0.5, 1);
+    assert_int_equal(store_event_create(f->s, &bad, 12345, &cli, &id, &err), WSP_EINVAL);
+    bad = event("war", "32", NULL, NULL, 0.5, 1);
+    assert_int_equal(store_event_create(f->s, &bad, 0, &cli, &id, &err), WSP_EINVAL);
+    bad = event("riot_protest", "32", NULL, NULL, 1.5, 1);
+    assert_int_equal(store_event_create(f->s, &bad, 0, &cli, &id, &err), WSP_EINVAL);
+    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM events"), 0);
+    assert_int_equal(audit_count(f->s, NULL), before);
+
+    /* Inside a caller's transaction, a rolled-back article takes its event with it. */
+    assert_int_equal(store_begin(f->s, &err), 0);
+    int64_t a = put_article(f->s, NULL, NULL, "Bentrok warga.", NULL);
+    struct store_event ok = event("riot_protest", "32", NULL, NULL, 0.5, 1);
+    create_event(f->s, &ok, a);
+    store_rollback(f->s);
+    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM events"), 0);
+    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM articles"), 0);
+    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM articles_fts WHERE articles_fts"
+                                      " MATCH 'bentrok'"),
+                     0);
+    assert_int_equal(audit_count(f->s, NULL), before);
+}
+
+/* ---- list and filters --------------------------------------------------------------------- */
+
+struct seed {
+    const char *cat, *prov, *reg, *date, *status, *body;
+    double conf;
+};
+
+static const struct seed seeds[] = {
+    {"inter_group_clash", "32", "32.73", "2021-02-23", NULL, "Tawuran pelajar di Bandung.", 0.9},
+    {"land_resource", "32", "32.04", "2021-03-01", NULL, "Sengketa lahan perkebunan memanas.", 0.6},
+    {"riot_protest", "32", NULL, "2021-01-10", NULL, "Demo ricuh di Jawa Barat.", 0.8},
+    {"riot_protest", "33", "33.74", "2021-02-20", NULL, "Demo ricuh di Semarang.", 0.7},
+    {"vigilante", "33", NULL, NULL, NULL, "Pencuri dihakimi massa.", 0.4},
+    {"other_violence", NULL, NULL, "2021-02-01", NULL, "Pembakaran rumah warga.", 0.5},
+};
+
+static int64_t seed_ids[WSP_ARRAY_LEN(seeds)];
+
+static void add_seeds(struct fixture *f)
+{
+    for (size_t i = 0; i < WSP_ARRAY_LEN(seeds); i++) {
+        const struct seed *s = &seeds[i];
+        int64_t a = put_article(f->s, NULL, NULL, s->body, NULL);
+        struct store_event e = event(s->cat, s->prov, s->reg, s->date, s->conf, i);
+        time_set_override(T0 + (int64_t)i);
+        seed_ids[i] = create_event(f->s, &e, a);
+    }
+}
+
+/* Ids of a list query, in order, as a string "1,2,3" (and the total). */
+static const char *list_ids(struct fixture *f, const struct store_event_query *q, size_t *total)
+{
+    static char out[256];
+    struct store_event *ev;
+    size_t n, t;
+    struct error err = {0};
+    if (store_event_list(f->s, q, &f->a, &ev, &n, &t, &err) != 0)
+        fail_msg("list: %s", err.msg);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, sizeof(out) - len, "%s%lld", i ? "," : "", (long long)ev[i].id);
+    }
+    if (total)
+        *total = t;
+    return out;
+}
+
+static void test_event_list_filters(void **state)
+{
+    struct fixture *f = *state;
+    add_seeds(f);
+    size_t total;
+    struct store_event_query q = {0};
+    /* Default sort: event date, newest first, unknown dates last. */
+    assert_string_equal(list_ids(f, &q, &total), "2,1,4,6,3,5");
+    assert_int_equal(total, 6);
+    q.sort = STORE_EVENT_SORT_CONFIDENCE;
+    assert_string_equal(list_ids(f, &q, NULL), "1,3,4,2,6,5");
+    q.sort = STORE_EVENT_SORT_CREATED;
+    assert_string_equal(list_ids(f, &q, NULL), "6,5,4,3,2,1");
+    q.sort = STORE_EVENT_SORT_DATE;
+
+    /* Scope: a regency sees its regency only; a province all of it (also province-only
+     * events); events without a place only national users. */
+    q.scope = "32.73";
+    assert_string_equal(list_ids(f, &q, &total), "1");
+    q.scope = "32";
+    assert_string_equal(list_ids(f, &q, &total), "2,1,3");
+    q.scope = "33";
+    assert_string_equal(list_ids(f, &q, &total), "4,5");
+    q.scope = "3";
+    assert_string_equal(list_ids(f, &q, &total), ""); /* whole segments only */
+    q.scope = "";
+    assert_int_equal(strlen(list_ids(f, &q, &total)), strlen("2,1,4,6,3,5"));
+
+    /* Filters. */
+    struct store_event_query r = {.region = "32"};
+    assert_string_equal(list_ids(f, &r, NULL), "2,1,3");
+    r.region = "32.04";
+    assert_string_equal(list_ids(f, &r, NULL), "2");
+    r = (struct store_event_query){.category = "riot_protest"};
+    assert_string_equal(list_ids(f, &r, NULL), "4,3");
+    r = (struct store_event_query){.from = "2021-02-01", .to = "2021-02-23"};
+    assert_string_equal(list_ids(f, &r, NULL), "1,4,6");
+    r = (struct store_event_query){.min_confidence = 0.7};
+    assert_string_equal(list_ids(f, &r, NULL), "1,4,3");
+    r = (struct store_event_query){.q = "demo ricuh"};
+    assert_string_equal(list_ids(f, &r, NULL), "4,3");
+    r.q = "Ricuh Semarang";
+    assert_string_equal(list_ids(f, &r, NULL), "4");
+    r.q = "semar*";
+    assert_string_equal(list_ids(f, &r, NULL), "4");
+    r.q = "\"OR\" NEAR(";
+    assert_string_equal(list_ids(f, &r, NULL), ""); /* operators are just words */
+    r = (struct store_event_query){.q = "demo", .scope = "32"};
+    assert_string_equal(list_ids(f, &r, NULL), "3");
+
+    struct error err = {0};
+    assert_int_equal(store_event_set_status(f->s, seed_ids[3], "terverifikasi", NULL, &cli, &err),
+                     0);
+    r = (struct store_event_query){.status = "terverifikasi"};
+    assert_string_equal(list_ids(f, &r, NULL), "4");
+    r.status = "menunggu";
+    assert_string_equal(list_ids(f, &r, &total), "2,1,6,3,5");
+
+    /* Pagination: total counts all matches. */
+    r = (struct store_event_query){.offset = 2, .limit = 2};
+    assert_string_equal(list_ids(f, &r, &total), "4,6");
+    assert_int_equal(total, 6);
+    r.offset = 10;
+    assert_string_equal(list_ids(f, &r, &total), "");
+    assert_int_equal(total, 6);
+
+    /* Bad filters. */
+    struct store_event *ev;
+    size_t n;
+    r = (struct store_event_query){.category = "war"};
+    assert_int_equal(store_event_list(f->s, &r, &f->a, &ev, &n, &total, &err), WSP_EINVAL);
+    r = (struct store_event_query){.status = "done"};
+    assert_int_equal(store_event_list(f->s, &r, &f->a, &ev, &n, &total, &err), WSP_EINVAL);
+    r = (struct store_event_query){.from = "2021-13-01"};
+    assert_int_equal(store_event_list(f->s, &r, &f->a, &ev, &n, &total, &err), WSP_EINVAL);
+    r = (struct store_event_query){.q = "!!!"};
+    assert_int_equal(store_event_list(f->s, &r, &f->a, &ev, &n, &total, &err), WSP_EINVAL);
+}
+
+/* ---- verification workflow ---------------------------------------------------------------- */
+
+static void test_status_workflow(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    int64_t uid = add_user(f->s, "jabar", "provinsi", "32");
+    struct store_actor op = {uid, "jabar", "127.0.0.1"};
+    struct store_event e = event("riot_protest", "32", "32.73", "2021-02-23", 0.8, 5);
+    int64_t id = create_event(f->s, &e, 0);
+
+    assert_int_equal(store_event_set_status(f->s, id, "selesai", "x", &op, &err), WSP_EEXIST);
+    assert_string_equal(err.msg, "cannot change status of event 1 from 'menunggu' to 'selesai'; "
+                                 "allowed from 'menunggu': 'terverifikasi', 'ditolak'");
+    assert_int_equal(store_event_set_status(f->s, id, "done", NULL, &op, &err), WSP_EINVAL);
+    assert_int_equal(store_event_set_status(f->s, 777, "ditolak", NULL, &op, &err), WSP_ENOTFOUND);
+    assert_int_equal(audit_count(f->s, "event.status"), 0);
+
+    assert_int_equal(
+        store_event_set_status(f->s, id, "terverifikasi", "dikonfirmasi polres", &op, &err), 0);
+    struct store_event got;
+    assert_int_equal(store_event_get(f->s, id, &f->a, &got, NULL, NULL, &err), 0);
+    assert_string_equal(got.status, "terverifikasi");
+    assert_string_equal(got.status_note, "dikonfirmasi polres");
+    assert_int_equal(got.verified_by, uid);
+
+    struct arena a;
+    arena_init(&a, 0);
+    struct store_audit_query q = {.action = "event.status"};
+    struct store_audit *rows;
+    size_t n, total;
+    assert_int_equal(store_audit_list(f->s, &q, &a, &rows, &n, &total, &err), 0);
+    assert_int_equal(total, 1);
+    assert_string_equal(rows[0].username, "jabar");
+    assert_string_equal(rows[0].object_type, "event");
+    assert_string_equal(rows[0].object_id, "1");
+    assert_string_equal(rows[0].before_json, "{\"status\":\"menunggu\",\"note\":null}");
+    assert_string_equal(rows[0].after_json,
+                        "{\"status\":\"terverifikasi\",\"note\":\"dikonfirmasi polres\"}");
+    arena_release(&a);
+
+    static const char *const path[] = {"dalam_penanganan", "selesai"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(path); i++)
+        assert_int_equal(store_event_set_status(f->s, id, path[i], NULL, &op, &err), 0);
+    assert_int_equal(store_event_set_status(f->s, id, "menunggu", NULL, &op, &err), WSP_EEXIST);
+    assert_non_null(strstr(err.msg, "none (final status)"));
+    assert_int_equal(audit_count(f->s, "event.status"), 3);
+
+    /* Rejected leads can be reopened. */
+    int64_t id2 = create_event(f->s, &e, 0);
+    assert_int_equal(store_event_set_status(f->s, id2, "ditolak", "hoaks", &op, &err), 0);
+    assert_int_equal(store_event_set_status(f->s, id2, "menunggu", NULL, &op, &err), 0);
+    assert_int_equal(store_event_get(f->s, id2, &f->a, &got, NULL, NULL, &err), 0);
+    assert_string_equal(got.status, "menunggu");
+    assert_null(got.status_note);
+
+    assert_true(store_event_transition_allowed("menunggu", "ditolak"));
+    assert_false(store_event_transition_allowed("menunggu", "menunggu"));
+    assert_false(store_event_transition_allowed("selesai", "menunggu"));
+}
+
+/* ---- reports ------------------------------------------------------------------------------ */
+
+static void test_reports(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    int64_t siti = add_user(f->s, "siti", "pelapor", "32.73");
+    int64_t anon = add_user(f->s, "rahasia", "pelapor", "32.73");
+    struct store_actor actor = {siti, "siti", NULL};
+    struct store_article a = {.source_type = "report",
+                              .title = "Laporan masyarakat",
+                              .body = "Tawuran antarwarga di Sukasari, dua orang luka."};
+    struct store_report r = {
+        .reporter_user_id = siti, .region_code = "32.73", .fields_json = "{\"what\":\"tawuran\"}"};
+    struct store_event lead = event("inter_group_clash", "32", "32.73", "2021-02-23", 0.6, 9);
+    int64_t rid, eid, rid2, eid2;
+    bool existed = true;
+    assert_int_equal(store_report_create(f->s, &a, &r, &lead, &actor, &rid, &eid, &existed, &err),
+                     0);
+    assert_false(existed);
+    assert_true(rid > 0 && eid > 0);
+    /* The same reporter resending: the same report. */
+    assert_int_equal(store_report_create(f->s, &a, &r, &lead, &actor, &rid2, &eid2, &existed, &err),
+                     0);
+    assert_true(existed);
+    assert_int_equal(rid2, rid);
+    assert_int_equal(eid2, eid);
+    /* Another reporter with the same words: a separate report. */
+    r.reporter_user_id = anon;
+    r.anonymous = true;
+    struct store_actor actor2 = {anon, "rahasia", NULL};
+    assert_int_equal(
+        store_report_create(f->s, &a, &r, &lead, &actor2, &rid2, &eid2, &existed, &err), 0);
+    assert_false(existed);
+    assert_true(rid2 != rid && eid2 != eid);
+
+    struct store_event got;
+    struct store_event_source *src;
+    size_t n;
+    assert_int_equal(store_event_get(f->s, eid, &f->a, &got, &src, &n, &err), 0);
+    assert_string_equal(got.status, "menunggu");
+    assert_int_equal(n, 1);
+    assert_string_equal(src[0].source_type, "report");
+    assert_int_equal(src[0].report_id, rid);
+    assert_false(src[0].anonymous);
+    assert_string_equal(src[0].reporter_username, "siti");
+    assert_string_equal(src[0].reporter_name, "Nama siti");
+    assert_int_equal(src[0].reporter_user_id, siti);
+    assert_string_equal(src[0].report_fields, "{\"what\":\"tawuran\"}");
+    assert_non_null(strstr(src[0].report_text, "Sukasari"));
+
+    assert_int_equal(store_event_get(f->s, eid2, &f->a, &got, &src, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_true(src[0].anonymous);
+    assert_null(src[0].reporter_username);
+    assert_null(src[0].reporter_name);
+    assert_int_equal(src[0].reporter_user_id, 0);
+
+    /* Identity is in the reports table only. */
+    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM articles WHERE body LIKE '%siti%'"
+                                      " OR title LIKE '%siti%'"),
+                     0);
+    assert_int_equal(audit_count(f->s, "report.add"), 2);
+
+    /* Bad input stores nothing. */
+    r.reporter_user_id = 0;
+    assert_int_equal(store_report_create(f->s, &a, &r, &lead, &actor, &rid, &eid, NULL, &err),
+                     WSP_EINVAL);
+    r.reporter_user_id = siti;
+    a.body = "Laporan lain yang baru.";
+    lead.category = "war";
+    size_t before = 0, after = 0;
+    assert_int_equal(store_article_count(f->s, &before, &err), 0);
+    assert_int_equal(store_report_create(f->s, &a, &r, &lead, &actor, &rid, &eid, NULL, &err),
+                     WSP_EINVAL);
+    assert_int_equal(store_article_count(f->s, &after, &err), 0);
+    assert_int_equal(after, before);
+    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM reports"), 2);
+}
+
+/* ---- feeds -------------------------------------------------------------------------------- */
+
+static void test_feeds(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    int64_t id1 = 0, id2 = 0;
+    assert_int_equal(store_feed_add(f->s, "https://b.id/rss", "Berita B", &cli, &id1, &err), 0);
+    assert_int_equal(store_feed_add(f->s, "https://a.id/feed.xml", NULL, &cli, &id2, &err), 0);
+    assert_int_equal(store_feed_add(f->s, "https://b.id/rss", NULL, &cli, NULL, &err), WSP_EEXIST);
+    assert_string_equal(err.msg, "feed 'https://b.id/rss' already exists");
+    assert_int_equal(store_feed_add(f->s, "ftp://x.id/rss", NULL, &cli, NULL, &err), WSP_EINVAL);
+    assert_int_equal(store_feed_add(f->s, "https://x.id/a b", NULL, &cli, NULL, &err), WSP_EINVAL);
+
+    struct store_feed *feeds;
+    size_t n;
+    assert_int_equal(store_feed_list(f->s, &f->a, &feeds, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(feeds[0].url, "https://a.id/feed.xml"); /* by url */
+    assert_null(feeds[0].title);
+    assert_string_equal(feeds[1].title, "Berita B");
+    assert_int_equal(feeds[1].created_at, T0);
+    assert_int_equal(feeds[1].last_polled_at, 0);
+
+    struct store_feed poll = {.etag = "\"v1\"",
+                              .last_modified = "Tue, 23 Feb 2021 10:00:00 GMT",
+                              .last_polled_at = T0 + 10,
+                              .next_poll_at = T0 + 910};
+    assert_int_equal(store_feed_update_poll(f->s, id1, &poll, &cli, &err), 0);
+    /* A failed poll keeps the validators and records the error. */
+    struct store_feed fail = {.last_polled_at = T0 + 20,
+                              .next_poll_at = T0 + 1000,
+                              .failures = 1,
+                              .last_error = "HTTP 503"};
+    assert_int_equal(store_feed_update_poll(f->s, id1, &fail, &cli, &err), 0);
+    assert_int_equal(store_feed_list(f->s, &f->a, &feeds, &n, &err), 0);
+    assert_string_equal(feeds[1].etag, "\"v1\"");
+    assert_string_equal(feeds[1].last_modified, "Tue, 23 Feb 2021 10:00:00 GMT");
+    assert_int_equal(feeds[1].last_polled_at, T0 + 20);
+    assert_int_equal(feeds[1].next_poll_at, T0 + 1000);
+    assert_int_equal(feeds[1].failures, 1);
+    assert_string_equal(feeds[1].last_error, "HTTP 503");
+    assert_int_equal(store_feed_update_poll(f->s, 999, &poll, &cli, &err), WSP_ENOTFOUND);
+
+    assert_int_equal(store_feed_remove(f->s, "https://b.id/rss", &cli, &err), 0);
+    assert_int_equal(store_feed_remove(f->s, "https://b.id/rss", &cli, &err), WSP_ENOTFOUND);
+    assert_int_equal(store_feed_list(f->s, &f->a, &feeds, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(audit_count(f->s, "feed.add"), 2);
+    assert_int_equal(audit_count(f->s, "feed.poll"), 2);
+    assert_int_equal(audit_count(f->s, "feed.remove"), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_migrate_v2_to_v3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_article_dedup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_candidates_and_merge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_list_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_workflow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feeds, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -174,10 +174,9 @@ struct export_opts {
 static int export_compliance(struct store *s, const struct export_opts *o, struct table *t,
                              struct error *err)
 {
-    static const char *const head[] = {"region_code",    "region",       "timdu",
-                                       "rad_status",     "expected",     "submitted",
-                                       "on_time",        "late",         "reporting_rate",
-                                       "on_time_rate",   "score",        "rank"};
+    static const char *const head[] = {"region_code",    "region",       "timdu",   "rad_status",
+                                       "expected",       "submitted",    "on_time", "late",
+                                       "reporting_rate", "on_time_rate", "score",   "rank"};
     static const enum cell_kind kinds[] = {CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT,
                                            CELL_NUM,  CELL_NUM,  CELL_NUM,  CELL_NUM,
                                            CELL_NUM,  CELL_NUM,  CELL_NUM,  CELL_NUM};
@@ -201,8 +200,9 @@ static int export_compliance(struct store *s, const struct export_opts *o, struc
         snprintf(otr, sizeof(otr), "%.1f", r->on_time_rate);
         snprintf(sc, sizeof(sc), "%.1f", r->score);
         snprintf(rank, sizeof(rank), "%d", r->rank);
-        const char *vals[] = {r->code, r->name, r->timdu ? "ya" : "tidak", r->rad_status, e, sub,
-                              ot,      late,    rr,     otr,         sc,            rank};
+        const char *vals[] = {
+            r->code, r->name, r->timdu ? "ya" : "tidak", r->rad_status, e, sub, ot, late, rr, otr,
+            sc,      rank};
         table_row(t, vals);
     }
     arena_release(&a);
@@ -213,10 +213,10 @@ static int export_plans(struct store *s, const struct export_opts *o, struct tab
                         struct error *err)
 {
     static const char *const head[] = {
-        "region_code", "region",     "year",     "plan_type", "plan_status", "plan_version",
-        "no",          "fase",       "program",  "kegiatan",  "indikator",   "target",
-        "satuan",      "anggaran",   "sumber_dana", "opd",    "instansi_terkait", "fokus",
-        "p3aks",       "mulai",      "selesai"};
+        "region_code", "region",   "year",        "plan_type", "plan_status",      "plan_version",
+        "no",          "fase",     "program",     "kegiatan",  "indikator",        "target",
+        "satuan",      "anggaran", "sumber_dana", "opd",       "instansi_terkait", "fokus",
+        "p3aks",       "mulai",    "selesai"};
     static const enum cell_kind kinds[] = {
         CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_NUM,
         CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_TEXT, CELL_NUM,
@@ -246,11 +246,27 @@ static int export_plans(struct store *s, const struct export_opts *o, struct tab
             snprintf(no, sizeof(no), "%d", x->seq);
             snprintf(tg, sizeof(tg), "%g", x->target);
             snprintf(ag, sizeof(ag), "%lld", (long long)x->anggaran);
-            const char *vals[] = {plans[i].region_code, name, y, plans[i].plan_type,
-                                  plans[i].status, v, no, x->phase, x->program, x->kegiatan,
-                                  x->indikator, tg, x->unit, ag, x->sumber_dana, x->opd,
-                                  x->instansi_terkait, x->focus, x->p3aks ? "ya" : "tidak",
-                                  x->start_date, x->end_date};
+            const char *vals[] = {plans[i].region_code,
+                                  name,
+                                  y,
+                                  plans[i].plan_type,
+                                  plans[i].status,
+                                  v,
+                                  no,
+                                  x->phase,
+                                  x->program,
+                                  x->kegiatan,
+                                  x->indikator,
+                                  tg,
+                                  x->unit,
+                                  ag,
+                                  x->sumber_dana,
+                                  x->opd,
+                                  x->instansi_terkait,
+                                  x->focus,
+                                  x->p3aks ? "ya" : "tidak",
+                                  x->start_date,
+                                  x->end_date};
             table_row(t, vals);
         }
     }
@@ -262,11 +278,11 @@ static int export_reports(struct store *s, const struct export_opts *o, struct t
                           struct error *err)
 {
     static const char *const head[] = {
-        "region_code", "year", "plan_type", "action_id", "kegiatan", "opd", "period",
-        "physical_pct", "budget_realized", "narrative", "kendala", "tindak_lanjut",
-        "submitted_at", "submitted_by", "evidence_files"};
-    static const enum cell_kind kinds[] = {CELL_TEXT, CELL_NUM,  CELL_TEXT, CELL_NUM, CELL_TEXT,
-                                           CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_NUM, CELL_TEXT,
+        "region_code", "year",          "plan_type",    "action_id",       "kegiatan",
+        "opd",         "period",        "physical_pct", "budget_realized", "narrative",
+        "kendala",     "tindak_lanjut", "submitted_at", "submitted_by",    "evidence_files"};
+    static const enum cell_kind kinds[] = {CELL_TEXT, CELL_NUM,  CELL_TEXT, CELL_NUM,  CELL_TEXT,
+                                           CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_NUM,  CELL_TEXT,
                                            CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_NUM};
     t->sheet = "Laporan Kemajuan";
     t->ncols = WSP_ARRAY_LEN(head);
@@ -274,8 +290,8 @@ static int export_reports(struct store *s, const struct export_opts *o, struct t
     t->kinds = kinds;
     struct arena a;
     arena_init(&a, 0);
-    struct store_progress_query q = {.region = o->region, .year = (int)o->year,
-                                     .plan_type = o->type};
+    struct store_progress_query q = {
+        .region = o->region, .year = (int)o->year, .plan_type = o->type};
     struct store_progress *ps = NULL;
     size_t n = 0;
     int rc = store_progress_list(s, &q, &a, &ps, &n, err);
@@ -288,9 +304,21 @@ static int export_reports(struct store *s, const struct export_opts *o, struct t
         snprintf(bud, sizeof(bud), "%lld", (long long)p->budget_realized);
         time_format_iso(p->submitted_at, at, sizeof(at));
         snprintf(ne, sizeof(ne), "%zu", p->nevidence);
-        const char *vals[] = {p->region_code, y, p->plan_type, aid, p->kegiatan, p->opd,
-                              p->period, pct, bud, p->narrative, p->kendala, p->tindak_lanjut,
-                              at, p->submitted_by, ne};
+        const char *vals[] = {p->region_code,
+                              y,
+                              p->plan_type,
+                              aid,
+                              p->kegiatan,
+                              p->opd,
+                              p->period,
+                              pct,
+                              bud,
+                              p->narrative,
+                              p->kendala,
+                              p->tindak_lanjut,
+                              at,
+                              p->submitted_by,
+                              ne};
         table_row(t, vals);
     }
     arena_release(&a);

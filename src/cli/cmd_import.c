@@ -129,8 +129,7 @@ static int parse_csv(const char *data, size_t len, struct csv_rows *rows, struct
     int rc = 0;
     if (csv_parse(&p, data, len, on_field, on_row, rows) != len ||
         csv_fini(&p, on_field, on_row, rows) != 0)
-        rc = error_set(err, WSP_EINVAL, "berkas CSV tidak sah: %s",
-                       csv_strerror(csv_error(&p)));
+        rc = error_set(err, WSP_EINVAL, "berkas CSV tidak sah: %s", csv_strerror(csv_error(&p)));
     csv_free(&p);
     if (!rc && rows->too_many)
         rc = error_set(err, WSP_ETOOBIG, "berkas berisi lebih dari %d baris kegiatan", MAX_ROWS);
@@ -182,8 +181,8 @@ static int import_rad(struct cli_ctx *ctx, const char *region, long year, const 
     for (size_t i = 1; i < rows.n; i++) {
         struct plan_action_in in;
         error_clear(&err);
-        if (plan_csv_row(i + 1, (const char *const *)rows.rows[i], rows.nfields[i], &map,
-                         (int)year, &in, &err) != 0) {
+        if (plan_csv_row(i + 1, (const char *const *)rows.rows[i], rows.nfields[i], &map, (int)year,
+                         &in, &err) != 0) {
             if (nerr < MAX_ERRORS)
                 fprintf(stderr, "waspada: %s: %s\n", file, err.msg);
             nerr++;
@@ -216,7 +215,9 @@ static int import_rad(struct cli_ctx *ctx, const char *region, long year, const 
     char deftitle[256];
     snprintf(deftitle, sizeof(deftitle), "RAD %s %s %ld", str_eq(type, "pks") ? "PKS" : "P3AKS",
              region_name, year);
-    struct store_rad r = {.region_code = region, .year = (int)year, .plan_type = type,
+    struct store_rad r = {.region_code = region,
+                          .year = (int)year,
+                          .plan_type = type,
                           .title = title ? title : deftitle};
     const struct store_actor actor = {0, "cli", NULL};
     int64_t rad_id = 0;
@@ -226,8 +227,8 @@ static int import_rad(struct cli_ctx *ctx, const char *region, long year, const 
         code = cli_error(rc, "%s", err.msg);
         goto out;
     }
-    printf("plan %lld (%s %s %ld): %zu actions imported%s\n", (long long)rad_id, type, region,
-           year, rows.n - 1, created ? ", new draft plan" : ", actions replaced");
+    printf("plan %lld (%s %s %ld): %zu actions imported%s\n", (long long)rad_id, type, region, year,
+           rows.n - 1, created ? ", new draft plan" : ", actions replaced");
 out:
     free(acts);
     rows_free(&rows);

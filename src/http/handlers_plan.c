@@ -114,8 +114,8 @@ int plan_json_int(struct http_request *rq, json_t *body, const char *key, bool r
     return 0;
 }
 
-int plan_json_num(struct http_request *rq, json_t *body, const char *key, bool required,
-                  double min, double max, double *out, bool *present)
+int plan_json_num(struct http_request *rq, json_t *body, const char *key, bool required, double min,
+                  double max, double *out, bool *present)
 {
     json_t *v = json_object_get(body, key);
     if (present)
@@ -133,8 +133,7 @@ int plan_json_num(struct http_request *rq, json_t *body, const char *key, bool r
     return 0;
 }
 
-int plan_json_bool(struct http_request *rq, json_t *body, const char *key, bool *out,
-                   bool *present)
+int plan_json_bool(struct http_request *rq, json_t *body, const char *key, bool *out, bool *present)
 {
     json_t *v = json_object_get(body, key);
     if (present)
@@ -154,8 +153,8 @@ int plan_json_date(struct http_request *rq, json_t *body, const char *key, bool 
         return -1;
     int64_t d = 0;
     if (*out && plan_date_parse(*out, &d) != 0)
-        return http_reply_error(rq, WSP_EINVAL, "field '%s': '%s' is not a date (YYYY-MM-DD)",
-                                key, *out);
+        return http_reply_error(rq, WSP_EINVAL, "field '%s': '%s' is not a date (YYYY-MM-DD)", key,
+                                *out);
     return 0;
 }
 
@@ -192,9 +191,8 @@ static json_t *calendar_json(const struct store_calendar *c)
         json_array_append_new(periods, json_string(code));
     }
     return json_pack("{s:s,s:s,s:i,s:i,s:o,s:o}", "plan_type", c->plan_type, "period_type",
-                     c->period_type, "deadline_days", c->deadline_days, "grace_days",
-                     c->grace_days, "periods", periods, "updated_at",
-                     http_json_time(c->updated_at));
+                     c->period_type, "deadline_days", c->deadline_days, "grace_days", c->grace_days,
+                     "periods", periods, "updated_at", http_json_time(c->updated_at));
 }
 
 void http_handle_plan_calendar(struct http_request *rq)
@@ -333,9 +331,9 @@ static int timdu_fields(struct http_request *rq, json_t *body, bool create, stru
 
 static json_t *member_json(const struct store_timdu_member *m, bool contacts)
 {
-    json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)m->id, "name",
-                          J(m->name), "position", J(m->position), "agency", J(m->agency),
-                          "agency_type", J(m->agency_type), "subteam", J(m->subteam));
+    json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)m->id, "name", J(m->name),
+                          "position", J(m->position), "agency", J(m->agency), "agency_type",
+                          J(m->agency_type), "subteam", J(m->subteam));
     if (contacts) {
         json_object_set_new(o, "phone", J(m->phone));
         json_object_set_new(o, "email", J(m->email));
@@ -361,8 +359,8 @@ static void reply_timdu(struct http_request *rq, struct store *st, unsigned stat
     t.nmembers = n;
     json_t *o = timdu_json(&t, day);
     json_t *members = json_array();
-    json_t *subteams = json_pack("{s:i,s:i,s:i}", "pencegahan", 0, "penghentian", 0, "pemulihan",
-                                 0);
+    json_t *subteams =
+        json_pack("{s:i,s:i,s:i}", "pencegahan", 0, "penghentian", 0, "pemulihan", 0);
     for (size_t i = 0; i < n; i++) {
         json_array_append_new(members, member_json(&m[i], contacts));
         if (m[i].subteam) {
@@ -524,9 +522,8 @@ static json_t *forum_json(const struct store_forum *f, bool contacts)
 {
     json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:b,s:o}", "id", (json_int_t)f->id, "region",
                           J(f->region_code), "kind", J(f->kind), "name", J(f->name), "sk_number",
-                          J(f->sk_number), "contact_name", J(f->contact_name),
-                          "contacts_visible", contacts, "updated_at",
-                          http_json_time(f->updated_at));
+                          J(f->sk_number), "contact_name", J(f->contact_name), "contacts_visible",
+                          contacts, "updated_at", http_json_time(f->updated_at));
     if (contacts) {
         json_object_set_new(o, "contact_phone", J(f->contact_phone));
         json_object_set_new(o, "contact_email", J(f->contact_email));

@@ -29,18 +29,17 @@ static json_t *case_json(const struct store_case *c)
     json_t *regions = json_array();
     for (size_t i = 0; i < c->nregions; i++)
         json_array_append_new(regions, json_string(c->regions[i]));
-    json_t *skk = c->skk_start ? json_pack("{s:o,s:o,s:o,s:o}", "level", J(c->skk_level),
-                                           "decree", J(c->skk_decree), "start", J(c->skk_start),
-                                           "end", J(c->skk_end))
-                               : json_null();
-    return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-                     (json_int_t)c->id, "title", J(c->title), "region", J(c->region_code),
-                     "regions", regions, "issue", J(c->issue), "parties", J(c->parties), "status",
-                     J(c->status), "origin", J(c->origin), "event_id",
-                     c->event_id ? json_integer(c->event_id) : json_null(), "alert_ref",
-                     J(c->alert_ref), "status_keadaan_konflik", skk, "public_summary",
-                     J(c->public_summary), "created_at", http_json_time(c->created_at),
-                     "updated_at", http_json_time(c->updated_at));
+    json_t *skk = c->skk_start
+                      ? json_pack("{s:o,s:o,s:o,s:o}", "level", J(c->skk_level), "decree",
+                                  J(c->skk_decree), "start", J(c->skk_start), "end", J(c->skk_end))
+                      : json_null();
+    return json_pack(
+        "{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)c->id,
+        "title", J(c->title), "region", J(c->region_code), "regions", regions, "issue", J(c->issue),
+        "parties", J(c->parties), "status", J(c->status), "origin", J(c->origin), "event_id",
+        c->event_id ? json_integer(c->event_id) : json_null(), "alert_ref", J(c->alert_ref),
+        "status_keadaan_konflik", skk, "public_summary", J(c->public_summary), "created_at",
+        http_json_time(c->created_at), "updated_at", http_json_time(c->updated_at));
 }
 
 void http_handle_cases_list(struct http_request *rq)
@@ -48,7 +47,8 @@ void http_handle_cases_list(struct http_request *rq)
     const char *region = NULL;
     if (plan_http_officer(rq) || plan_http_region_filter(rq, &region))
         return;
-    struct store_case_query q = {.scope = plan_http_scope(rq), .region = region,
+    struct store_case_query q = {.scope = plan_http_scope(rq),
+                                 .region = region,
                                  .status = http_query(rq, "status"),
                                  .issue = http_query(rq, "issue")};
     struct store *st = http_store(rq);
@@ -91,17 +91,16 @@ static void reply_case(struct http_request *rq, struct store *st, unsigned statu
     for (size_t i = 0; i < na; i++) {
         json_t *list = json_object_get(phases, acts[i].phase);
         if (list)
-            json_array_append_new(list, json_pack("{s:I,s:o,s:o,s:o}", "id",
-                                                  (json_int_t)acts[i].id, "date",
-                                                  J(acts[i].action_date), "description",
-                                                  J(acts[i].description), "agency",
-                                                  J(acts[i].agency)));
+            json_array_append_new(list,
+                                  json_pack("{s:I,s:o,s:o,s:o}", "id", (json_int_t)acts[i].id,
+                                            "date", J(acts[i].action_date), "description",
+                                            J(acts[i].description), "agency", J(acts[i].agency)));
     }
     json_object_set_new(o, "handling", phases);
-    json_t *jc = json_pack("{s:{s:I,s:I,s:I},s:{s:I,s:I,s:I}}", "l", "anak",
-                           (json_int_t)counts[0], "dewasa", (json_int_t)counts[1], "lansia",
-                           (json_int_t)counts[2], "p", "anak", (json_int_t)counts[3], "dewasa",
-                           (json_int_t)counts[4], "lansia", (json_int_t)counts[5]);
+    json_t *jc = json_pack("{s:{s:I,s:I,s:I},s:{s:I,s:I,s:I}}", "l", "anak", (json_int_t)counts[0],
+                           "dewasa", (json_int_t)counts[1], "lansia", (json_int_t)counts[2], "p",
+                           "anak", (json_int_t)counts[3], "dewasa", (json_int_t)counts[4], "lansia",
+                           (json_int_t)counts[5]);
     long total = 0;
     for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++)
         total += counts[i];
@@ -110,13 +109,11 @@ static void reply_case(struct http_request *rq, struct store *st, unsigned statu
     if (personal) {
         json_t *names = json_array();
         for (size_t i = 0; i < nv; i++)
-            json_array_append_new(names, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id",
-                                                   (json_int_t)v[i].id, "name", J(v[i].name),
-                                                   "sex", J(v[i].sex), "age",
-                                                   v[i].age >= 0 ? json_integer(v[i].age)
-                                                                 : json_null(),
-                                                   "address", J(v[i].address), "condition",
-                                                   J(v[i].condition)));
+            json_array_append_new(
+                names, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)v[i].id, "name",
+                                 J(v[i].name), "sex", J(v[i].sex), "age",
+                                 v[i].age >= 0 ? json_integer(v[i].age) : json_null(), "address",
+                                 J(v[i].address), "condition", J(v[i].condition)));
         json_object_set_new(victims, "people", names);
     }
     json_object_set_new(o, "victims", victims);
@@ -322,8 +319,8 @@ void http_handle_case_victims(struct http_request *rq)
     }
     for (size_t i = 0; jc && i < STORE_VICTIM_GROUPS; i++) {
         json_t *x = json_object_get(json_object_get(jc, sex[i / 3]), age[i % 3]);
-        if (x && (!json_is_integer(x) || json_integer_value(x) < 0 ||
-                  json_integer_value(x) > 1000000)) {
+        if (x &&
+            (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 1000000)) {
             http_reply_error(rq, WSP_EINVAL, "counts.%s.%s must be a non-negative integer",
                              sex[i / 3], age[i % 3]);
             return;

@@ -27,16 +27,15 @@
 
 static json_t *progress_json(const struct store_progress *p)
 {
-    return json_pack("{s:I,s:I,s:I,s:o,s:i,s:o,s:o,s:o,s:o,s:f,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:I}",
-                     "id", (json_int_t)p->id, "action_id", (json_int_t)p->action_id, "rad_id",
-                     (json_int_t)p->rad_id, "region", J(p->region_code), "year", p->year, "type",
-                     J(p->plan_type), "kegiatan", J(p->kegiatan), "opd", J(p->opd), "period",
-                     J(p->period), "physical_pct", p->physical_pct, "budget_realized",
-                     (json_int_t)p->budget_realized, "narrative", J(p->narrative), "kendala",
-                     J(p->kendala), "tindak_lanjut", J(p->tindak_lanjut), "submitted_at",
-                     http_json_time(p->submitted_at), "submitted_by", J(p->submitted_by),
-                     "updated_at", http_json_time(p->updated_at), "evidence_files",
-                     (json_int_t)p->nevidence);
+    return json_pack(
+        "{s:I,s:I,s:I,s:o,s:i,s:o,s:o,s:o,s:o,s:f,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id",
+        (json_int_t)p->id, "action_id", (json_int_t)p->action_id, "rad_id", (json_int_t)p->rad_id,
+        "region", J(p->region_code), "year", p->year, "type", J(p->plan_type), "kegiatan",
+        J(p->kegiatan), "opd", J(p->opd), "period", J(p->period), "physical_pct", p->physical_pct,
+        "budget_realized", (json_int_t)p->budget_realized, "narrative", J(p->narrative), "kendala",
+        J(p->kendala), "tindak_lanjut", J(p->tindak_lanjut), "submitted_at",
+        http_json_time(p->submitted_at), "submitted_by", J(p->submitted_by), "updated_at",
+        http_json_time(p->updated_at), "evidence_files", (json_int_t)p->nevidence);
 }
 
 void http_handle_progress_list(struct http_request *rq)
@@ -46,8 +45,10 @@ void http_handle_progress_list(struct http_request *rq)
     if (plan_http_officer(rq) || plan_http_region_filter(rq, &region) ||
         plan_http_year(rq, false, &year))
         return;
-    struct store_progress_query q = {.scope = plan_http_scope(rq), .region = region,
-                                     .year = year, .plan_type = http_query(rq, "type"),
+    struct store_progress_query q = {.scope = plan_http_scope(rq),
+                                     .region = region,
+                                     .year = year,
+                                     .plan_type = http_query(rq, "type"),
                                      .period = http_query(rq, "period")};
     long v;
     const char *rad = http_query(rq, "rad"), *act = http_query(rq, "action");
@@ -97,13 +98,13 @@ static void reply_progress(struct http_request *rq, struct store *st, unsigned s
     json_t *files = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
-            files, json_pack("{s:I,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)ev[i].id,
-                             "filename", J(ev[i].filename), "content_type", J(ev[i].content_type),
-                             "size", (json_int_t)ev[i].size, "sha256", J(ev[i].sha256),
-                             "created_at", http_json_time(ev[i].created_at), "created_by",
-                             J(ev[i].created_by), "url",
-                             json_string(arena_printf(&rq->arena, "/api/v1/evidence/%lld",
-                                                      (long long)ev[i].id))));
+            files,
+            json_pack("{s:I,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)ev[i].id, "filename",
+                      J(ev[i].filename), "content_type", J(ev[i].content_type), "size",
+                      (json_int_t)ev[i].size, "sha256", J(ev[i].sha256), "created_at",
+                      http_json_time(ev[i].created_at), "created_by", J(ev[i].created_by), "url",
+                      json_string(
+                          arena_printf(&rq->arena, "/api/v1/evidence/%lld", (long long)ev[i].id))));
     json_object_set_new(o, "evidence", files);
     http_reply_json(rq, status, json_pack("{s:o}", "progress", o));
 }
@@ -259,8 +260,11 @@ void http_handle_evidence_add(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
-    struct store_evidence e = {.report_id = p.id, .filename = name, .content_type = type,
-                               .sha256 = sha, .size = (int64_t)rq->body.len};
+    struct store_evidence e = {.report_id = p.id,
+                               .filename = name,
+                               .content_type = type,
+                               .sha256 = sha,
+                               .size = (int64_t)rq->body.len};
     struct store_actor actor;
     plan_http_actor(rq, &actor);
     int64_t id = 0;
@@ -268,13 +272,12 @@ void http_handle_evidence_add(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
-    http_reply_json(rq, MHD_HTTP_CREATED,
-                    json_pack("{s:{s:I,s:I,s:s,s:s,s:I,s:s,s:o}}", "evidence", "id",
-                              (json_int_t)id, "report_id", (json_int_t)p.id, "filename", name,
-                              "content_type", type, "size", (json_int_t)rq->body.len, "sha256",
-                              sha, "url",
-                              json_string(arena_printf(&rq->arena, "/api/v1/evidence/%lld",
-                                                       (long long)id))));
+    http_reply_json(
+        rq, MHD_HTTP_CREATED,
+        json_pack("{s:{s:I,s:I,s:s,s:s,s:I,s:s,s:o}}", "evidence", "id", (json_int_t)id,
+                  "report_id", (json_int_t)p.id, "filename", name, "content_type", type, "size",
+                  (json_int_t)rq->body.len, "sha256", sha, "url",
+                  json_string(arena_printf(&rq->arena, "/api/v1/evidence/%lld", (long long)id))));
 }
 
 void http_handle_evidence_get(struct http_request *rq)
@@ -366,9 +369,8 @@ void http_handle_compliance(struct http_request *rq)
         json_array_append_new(no_rad, json_pack("{s:s,s:s}", "code", c.rows[c.no_rad[i]].code,
                                                 "name", c.rows[c.no_rad[i]].name));
     for (size_t i = 0; i < c.n_no_timdu; i++)
-        json_array_append_new(no_timdu,
-                              json_pack("{s:s,s:s}", "code", c.rows[c.no_timdu[i]].code, "name",
-                                        c.rows[c.no_timdu[i]].name));
+        json_array_append_new(no_timdu, json_pack("{s:s,s:s}", "code", c.rows[c.no_timdu[i]].code,
+                                                  "name", c.rows[c.no_timdu[i]].name));
     json_t *totals = json_pack("{s:I,s:I,s:I}", "expected", (json_int_t)c.expected, "submitted",
                                (json_int_t)c.submitted, "on_time", (json_int_t)c.on_time);
     http_reply_json(
@@ -379,8 +381,7 @@ void http_handle_compliance(struct http_request *rq)
                   "grace_days", c.cal.grace_days, "score_formula",
                   "timdu 20 + rad (disetujui 30, diajukan/dikembalikan 15, draft 7.5) + 30 x "
                   "submitted/expected + 20 x on_time/expected",
-                  "totals", totals, "items", rows, "belum_rad", no_rad, "belum_timdu",
-                  no_timdu));
+                  "totals", totals, "items", rows, "belum_rad", no_rad, "belum_timdu", no_timdu));
 }
 
 static void html_text(struct buf *b, const char *s)
@@ -443,8 +444,8 @@ void http_handle_compliance_report(struct http_request *rq)
                    "</td><td>%s</td><td>%s</td><td class=n>%ld</td><td class=n>%ld</td>"
                    "<td class=n>%ld</td><td class=n>%ld</td><td class=n>%.1f</td>"
                    "<td class=n>%.1f</td><td class=n>%.1f</td></tr>\n",
-                   r->timdu ? "ya" : "tidak", r->rad_status, r->expected, r->submitted,
-                   r->on_time, r->late, r->reporting_rate, r->on_time_rate, r->score);
+                   r->timdu ? "ya" : "tidak", r->rad_status, r->expected, r->submitted, r->on_time,
+                   r->late, r->reporting_rate, r->on_time_rate, r->score);
     }
     buf_puts(&b, "</tbody></table>\n<h2>Belum menyusun RAD</h2><ul>");
     for (size_t i = 0; i < c.n_no_rad; i++) {

@@ -25,11 +25,11 @@ static json_t *rad_json(const struct store_rad *r)
 {
     return json_pack("{s:I,s:o,s:i,s:o,s:o,s:o,s:o,s:i,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:b}", "id",
                      (json_int_t)r->id, "region", J(r->region_code), "year", r->year, "type",
-                     J(r->plan_type), "title", J(r->title), "status", J(r->status),
-                     "review_notes", J(r->review_notes), "version", r->version, "submitted_at",
-                     http_json_time(r->submitted_at), "reviewed_at",
-                     http_json_time(r->reviewed_at), "reviewed_by", J(r->reviewed_by), "actions",
-                     (json_int_t)r->nactions, "anggaran", (json_int_t)r->anggaran, "created_at",
+                     J(r->plan_type), "title", J(r->title), "status", J(r->status), "review_notes",
+                     J(r->review_notes), "version", r->version, "submitted_at",
+                     http_json_time(r->submitted_at), "reviewed_at", http_json_time(r->reviewed_at),
+                     "reviewed_by", J(r->reviewed_by), "actions", (json_int_t)r->nactions,
+                     "anggaran", (json_int_t)r->anggaran, "created_at",
                      http_json_time(r->created_at), "updated_at", http_json_time(r->updated_at),
                      "editable", plan_rad_editable(r->status));
 }
@@ -48,8 +48,8 @@ static json_t *action_json(const struct store_rad_action *a)
                      "targets", targets ? targets : json_null(), "anggaran",
                      (json_int_t)a->anggaran, "sumber_dana", J(a->sumber_dana), "opd", J(a->opd),
                      "instansi_terkait", J(a->instansi_terkait), "focus", J(a->focus), "p3aks",
-                     a->p3aks, "start_date", J(a->start_date), "end_date", J(a->end_date),
-                     "cases", cases);
+                     a->p3aks, "start_date", J(a->start_date), "end_date", J(a->end_date), "cases",
+                     cases);
 }
 
 static void reply_rad(struct http_request *rq, struct store *st, unsigned status, int64_t id)
@@ -70,9 +70,9 @@ static void reply_rad(struct http_request *rq, struct store *st, unsigned status
     for (size_t i = 0; i < na; i++)
         json_array_append_new(ja, action_json(&acts[i]));
     for (size_t i = 0; i < np; i++)
-        json_array_append_new(jp, json_pack("{s:I,s:o,s:o,s:o}", "id", (json_int_t)pk[i].id,
-                                            "name", J(pk[i].name), "agency", J(pk[i].agency),
-                                            "role", J(pk[i].role)));
+        json_array_append_new(jp, json_pack("{s:I,s:o,s:o,s:o}", "id", (json_int_t)pk[i].id, "name",
+                                            J(pk[i].name), "agency", J(pk[i].agency), "role",
+                                            J(pk[i].role)));
     json_object_set_new(o, "action_list", ja);
     json_object_set_new(o, "pokja", jp);
     http_reply_json(rq, status, json_pack("{s:o}", "rad", o));
@@ -99,7 +99,9 @@ void http_handle_rad_list(struct http_request *rq)
     if (plan_http_officer(rq) || plan_http_region_filter(rq, &region) ||
         plan_http_year(rq, false, &year))
         return;
-    struct store_rad_query q = {.scope = plan_http_scope(rq), .region = region, .year = year,
+    struct store_rad_query q = {.scope = plan_http_scope(rq),
+                                .region = region,
+                                .year = year,
                                 .plan_type = http_query(rq, "type"),
                                 .status = http_query(rq, "status")};
     if (q.plan_type && !plan_type_valid(q.plan_type)) {
@@ -147,8 +149,8 @@ void http_handle_rad_add(struct http_request *rq)
     struct store *st = http_store(rq);
     if (!st)
         return;
-    struct store_rad r = {.region_code = region, .year = (int)year, .plan_type = type,
-                          .title = title};
+    struct store_rad r = {
+        .region_code = region, .year = (int)year, .plan_type = type, .title = title};
     struct store_actor actor;
     plan_http_actor(rq, &actor);
     struct error err = {0};
@@ -247,10 +249,10 @@ void http_handle_rad_versions(struct http_request *rq)
     }
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, json_pack("{s:i,s:o,s:o,s:o,s:o,s:o}", "version",
-                                               v[i].version, "status", J(v[i].status), "change",
-                                               J(v[i].change), "note", J(v[i].note), "username",
-                                               J(v[i].username), "at", http_json_time(v[i].at)));
+        json_array_append_new(items, json_pack("{s:i,s:o,s:o,s:o,s:o,s:o}", "version", v[i].version,
+                                               "status", J(v[i].status), "change", J(v[i].change),
+                                               "note", J(v[i].note), "username", J(v[i].username),
+                                               "at", http_json_time(v[i].at)));
     http_reply_json(rq, MHD_HTTP_OK,
                     json_pack("{s:I,s:o}", "total", (json_int_t)n, "items", items));
 }
@@ -555,10 +557,10 @@ void http_handle_opd(struct http_request *rq)
                     support, json_pack("{s:I,s:o,s:o,s:o}", "id", (json_int_t)rows[k].action.id,
                                        "kegiatan", J(rows[k].action.kegiatan), "lead_opd",
                                        J(rows[k].action.opd), "plan_type", J(rows[k].plan_type)));
-        json_array_append_new(items, json_pack("{s:o,s:I,s:I,s:I,s:o,s:o}", "opd", J(opd),
-                                               "actions", (json_int_t)(j - i), "anggaran", total,
-                                               "budget_realized", realized, "lead", lead,
-                                               "supporting", support));
+        json_array_append_new(items,
+                              json_pack("{s:o,s:I,s:I,s:I,s:o,s:o}", "opd", J(opd), "actions",
+                                        (json_int_t)(j - i), "anggaran", total, "budget_realized",
+                                        realized, "lead", lead, "supporting", support));
         i = j;
     }
     http_reply_json(rq, MHD_HTTP_OK,

@@ -200,7 +200,6 @@ void http_handle_event_get(struct http_request *rq);
 void http_handle_event_patch(struct http_request *rq);
 void http_handle_reports_add(struct http_request *rq);
 
-
 /* handlers_plan*.c: plan and control (Timdu, forums, RAD, progress, compliance, cases) */
 void http_handle_plan_calendar(struct http_request *rq);
 void http_handle_plan_calendar_set(struct http_request *rq);

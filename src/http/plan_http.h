@@ -37,8 +37,8 @@ int plan_json_str(struct http_request *rq, json_t *body, const char *key, bool r
                   size_t maxlen, const char **out);
 int plan_json_int(struct http_request *rq, json_t *body, const char *key, bool required,
                   long long min, long long max, long long *out, bool *present);
-int plan_json_num(struct http_request *rq, json_t *body, const char *key, bool required,
-                  double min, double max, double *out, bool *present);
+int plan_json_num(struct http_request *rq, json_t *body, const char *key, bool required, double min,
+                  double max, double *out, bool *present);
 int plan_json_bool(struct http_request *rq, json_t *body, const char *key, bool *out,
                    bool *present);
 /* A "YYYY-MM-DD" field (NULL allowed unless required). */

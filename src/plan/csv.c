@@ -11,8 +11,8 @@
 #include "plan/plan.h"
 
 static const char *const col_names[PLAN_CSV_NCOLS] = {
-    "fase", "program", "kegiatan",         "indikator", "target", "satuan", "anggaran",
-    "sumber_dana", "opd", "instansi_terkait", "fokus",     "p3aks",  "mulai",  "selesai",
+    "fase",        "program", "kegiatan",         "indikator", "target", "satuan", "anggaran",
+    "sumber_dana", "opd",     "instansi_terkait", "fokus",     "p3aks",  "mulai",  "selesai",
 };
 
 const char *plan_csv_col_name(enum plan_csv_col c)
@@ -132,7 +132,7 @@ static const char *cell(const char *const *fields, size_t n, const struct plan_c
     do {                                                                                           \
         char msg_[400];                                                                            \
         snprintf(msg_, sizeof(msg_), __VA_ARGS__);                                                 \
-        return error_set(err, WSP_EINVAL, "baris %zu, kolom %s: %s", row, col_names[col], msg_);  \
+        return error_set(err, WSP_EINVAL, "baris %zu, kolom %s: %s", row, col_names[col], msg_);   \
     } while (0)
 
 int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct plan_csv_map *map,
@@ -143,9 +143,8 @@ int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct p
         return error_set(err, WSP_EINVAL, "baris %zu: ada %zu kolom, seharusnya %zu", row, n,
                          map->ncols);
     static const enum plan_csv_col required[] = {
-        PLAN_CSV_FASE,   PLAN_CSV_PROGRAM,  PLAN_CSV_KEGIATAN, PLAN_CSV_INDIKATOR,
-        PLAN_CSV_TARGET, PLAN_CSV_SATUAN,   PLAN_CSV_ANGGARAN, PLAN_CSV_OPD,
-        PLAN_CSV_FOKUS,  PLAN_CSV_P3AKS,
+        PLAN_CSV_FASE,   PLAN_CSV_PROGRAM,  PLAN_CSV_KEGIATAN, PLAN_CSV_INDIKATOR, PLAN_CSV_TARGET,
+        PLAN_CSV_SATUAN, PLAN_CSV_ANGGARAN, PLAN_CSV_OPD,      PLAN_CSV_FOKUS,     PLAN_CSV_P3AKS,
     };
     for (size_t i = 0; i < WSP_ARRAY_LEN(required); i++)
         if (!*cell(fields, n, map, required[i]))

@@ -27,8 +27,8 @@ static const struct demo_action pks_actions[] = {
      "Rapat koordinasi terlaksana", 12, "kali", 90000000, "Badan Kesbangpol",
      "Kantor Wilayah Kementerian Agama", "potensi_konflik", false},
     {"penghentian", "Penanganan Cepat", "Simulasi penanganan konflik bersama Forkopimda",
-     "Simulasi terlaksana", 2, "kali", 120000000, "Satpol PP", "Polda, Kodam",
-     "konflik_faktual", false},
+     "Simulasi terlaksana", 2, "kali", 120000000, "Satpol PP", "Polda, Kodam", "konflik_faktual",
+     false},
     {"pemulihan", "Rehabilitasi Sosial", "Pendampingan psikososial perempuan dan anak korban",
      "Korban didampingi", 60, "orang", 200000000, "Dinas Sosial",
      "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "konflik_faktual", true},
@@ -37,11 +37,11 @@ static const struct demo_action pks_actions[] = {
 static const struct demo_action p3aks_actions[] = {
     {"pencegahan", "Perlindungan Perempuan dan Anak", "Sosialisasi pencegahan kekerasan",
      "Desa tersosialisasi", 40, "desa", 80000000,
-     "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "Badan Kesbangpol",
-     "potensi_konflik", true},
+     "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "Badan Kesbangpol", "potensi_konflik",
+     true},
     {"pemulihan", "Pemberdayaan Ekonomi", "Pelatihan usaha bagi perempuan di wilayah pascakonflik",
-     "Peserta pelatihan", 100, "orang", 175000000, "Dinas Koperasi dan UMKM",
-     "Dinas Sosial", "konflik_faktual", true},
+     "Peserta pelatihan", 100, "orang", 175000000, "Dinas Koperasi dan UMKM", "Dinas Sosial",
+     "konflik_faktual", true},
 };
 
 /* How a region's plan looks in the demo. reports: per action and period, 'o' on time,
@@ -56,18 +56,31 @@ struct demo_region {
 };
 
 static const struct demo_region regions[] = {
-    {"32", "RAD Penanganan Konflik Sosial Provinsi Jawa Barat", "", "disetujui", 4,
-     {"oo", "oo", "ol", "o-"}, "diajukan"},
-    {"32.73", "RAD Penanganan Konflik Sosial Kota Bandung", "", "disetujui", 2, {"oo", "o-"},
-     NULL},
+    {"32",
+     "RAD Penanganan Konflik Sosial Provinsi Jawa Barat",
+     "",
+     "disetujui",
+     4,
+     {"oo", "oo", "ol", "o-"},
+     "diajukan"},
+    {"32.73", "RAD Penanganan Konflik Sosial Kota Bandung", "", "disetujui", 2, {"oo", "o-"}, NULL},
     {"31", "RAD Penanganan Konflik Sosial Provinsi DKI Jakarta", "", "dikembalikan", 3, {0}, NULL},
-    {"35", "RAD Penanganan Konflik Sosial Provinsi Jawa Timur", "expired", "disetujui", 3,
-     {"ll", "l-", "--"}, NULL},
-    {"33", "RAD Penanganan Konflik Sosial Provinsi Jawa Tengah", NULL, "draft", 2, {0}, NULL},
-    {"73", "RAD Penanganan Konflik Sosial Provinsi Sulawesi Selatan", "", "diajukan", 4, {0},
+    {"35",
+     "RAD Penanganan Konflik Sosial Provinsi Jawa Timur",
+     "expired",
+     "disetujui",
+     3,
+     {"ll", "l-", "--"},
      NULL},
-    {"72", "RAD Penanganan Konflik Sosial Provinsi Sulawesi Tengah", "", "disetujui", 4,
-     {"oo", "oo", "oo", "oo"}, "disetujui"},
+    {"33", "RAD Penanganan Konflik Sosial Provinsi Jawa Tengah", NULL, "draft", 2, {0}, NULL},
+    {"73", "RAD Penanganan Konflik Sosial Provinsi Sulawesi Selatan", "", "diajukan", 4, {0}, NULL},
+    {"72",
+     "RAD Penanganan Konflik Sosial Provinsi Sulawesi Tengah",
+     "",
+     "disetujui",
+     4,
+     {"oo", "oo", "oo", "oo"},
+     "disetujui"},
     {"11", NULL, "", NULL, 0, {0}, NULL},
 };
 
@@ -92,14 +105,12 @@ static int move(struct store *s, int64_t id, const char *target, struct error *e
                                     "Indikator kegiatan pemulihan belum terukur; lengkapi target "
                                     "per periode dan sumber dana.",
                                     &demo_actor, err);
-    return store_rad_set_status(s, id, "diajukan", "disetujui", "approve", NULL, &demo_actor,
-                                err);
+    return store_rad_set_status(s, id, "diajukan", "disetujui", "approve", NULL, &demo_actor, err);
 }
 
 static int add_plan(struct store *s, const char *region, int year, const char *type,
-                    const char *title, const struct demo_action *acts, size_t n,
-                    const char *status, const char *const *reports, const struct plan_calendar *cal,
-                    struct error *err)
+                    const char *title, const struct demo_action *acts, size_t n, const char *status,
+                    const char *const *reports, const struct plan_calendar *cal, struct error *err)
 {
     struct store_rad r = {.region_code = region, .year = year, .plan_type = type, .title = title};
     int64_t rad_id;
@@ -110,12 +121,20 @@ static int add_plan(struct store *s, const char *region, int year, const char *t
     snprintf(ed, sizeof(ed), "%04d-12-31", year);
     for (size_t i = 0; !rc && i < n && i < 8; i++) {
         const struct demo_action *d = &acts[i];
-        struct store_rad_action a = {
-            .phase = d->phase, .program = d->program, .kegiatan = d->kegiatan,
-            .indikator = d->indikator, .target = d->target, .unit = d->unit,
-            .anggaran = d->anggaran, .sumber_dana = "APBD", .opd = d->opd,
-            .instansi_terkait = d->terkait, .focus = d->focus, .p3aks = d->p3aks,
-            .start_date = sd, .end_date = ed};
+        struct store_rad_action a = {.phase = d->phase,
+                                     .program = d->program,
+                                     .kegiatan = d->kegiatan,
+                                     .indikator = d->indikator,
+                                     .target = d->target,
+                                     .unit = d->unit,
+                                     .anggaran = d->anggaran,
+                                     .sumber_dana = "APBD",
+                                     .opd = d->opd,
+                                     .instansi_terkait = d->terkait,
+                                     .focus = d->focus,
+                                     .p3aks = d->p3aks,
+                                     .start_date = sd,
+                                     .end_date = ed};
         rc = store_rad_action_add(s, rad_id, &a, &demo_actor, &ids[i], err);
     }
     if (!rc) {
@@ -125,8 +144,8 @@ static int add_plan(struct store *s, const char *region, int year, const char *t
             {"AKBP Yusuf Hamdani", "Polda", "anggota"},
         };
         for (size_t i = 0; !rc && i < WSP_ARRAY_LEN(pokja); i++) {
-            struct store_pokja p = {.rad_id = rad_id, .name = pokja[i][0],
-                                    .agency = pokja[i][1], .role = pokja[i][2]};
+            struct store_pokja p = {
+                .rad_id = rad_id, .name = pokja[i][0], .agency = pokja[i][1], .role = pokja[i][2]};
             rc = store_pokja_add(s, &p, &demo_actor, NULL, err);
         }
     }
@@ -166,38 +185,45 @@ static int add_timdu(struct store *s, const char *code, const char *until, int y
     snprintf(skdate, sizeof(skdate), "%04d-02-10", year - 1);
     snprintf(untildate, sizeof(untildate), "%04d-12-31", year - 1);
     snprintf(sk, sizeof(sk), "SK %s/KESBANGPOL/%d", code, year - 1);
-    struct store_timdu t = {.region_code = code, .sk_number = sk, .sk_date = skdate,
+    struct store_timdu t = {.region_code = code,
+                            .sk_number = sk,
+                            .sk_date = skdate,
                             .signed_by = "Kepala Daerah",
                             .valid_until = str_eq(until, "expired") ? untildate : NULL,
-                            .chair_name = "Kepala Daerah", .chair_title = "Ketua Timdu PKS"};
+                            .chair_name = "Kepala Daerah",
+                            .chair_title = "Ketua Timdu PKS"};
     int64_t id;
     int rc = store_timdu_add(s, &t, &demo_actor, &id, err);
     static const struct {
         const char *name, *position, *agency, *type, *subteam, *phone;
     } members[] = {
         {"Dr. Agus Salim", "Sekretaris", "Badan Kesbangpol", "opd", "pencegahan", "0812000101"},
-        {"Kombes Pol. Bambang Sutrisno", "Anggota", "Polda", "polri", "penghentian",
-         "0812000102"},
+        {"Kombes Pol. Bambang Sutrisno", "Anggota", "Polda", "polri", "penghentian", "0812000102"},
         {"Kolonel Inf. Darmawan", "Anggota", "Korem", "tni", "penghentian", "0812000103"},
         {"Sri Wahyuni, S.H.", "Anggota", "Kejaksaan Tinggi", "kejaksaan", "penghentian", NULL},
         {"Ir. Lestari Handayani", "Anggota", "Dinas Sosial", "opd", "pemulihan", "0812000105"},
     };
     for (size_t i = 0; !rc && i < WSP_ARRAY_LEN(members); i++) {
-        struct store_timdu_member m = {.timdu_id = id, .name = members[i].name,
+        struct store_timdu_member m = {.timdu_id = id,
+                                       .name = members[i].name,
                                        .position = members[i].position,
                                        .agency = members[i].agency,
                                        .agency_type = members[i].type,
-                                       .subteam = members[i].subteam, .phone = members[i].phone};
+                                       .subteam = members[i].subteam,
+                                       .phone = members[i].phone};
         rc = store_timdu_member_add(s, &m, &demo_actor, NULL, err);
     }
     if (!rc) {
-        struct store_forum f = {.region_code = code, .kind = "fkdm",
+        struct store_forum f = {.region_code = code,
+                                .kind = "fkdm",
                                 .name = "Forum Kewaspadaan Dini Masyarakat",
-                                .contact_name = "H. Mulyadi", .contact_phone = "0813000201"};
+                                .contact_name = "H. Mulyadi",
+                                .contact_phone = "0813000201"};
         rc = store_forum_add(s, &f, &demo_actor, NULL, err);
     }
     if (!rc) {
-        struct store_forum f = {.region_code = code, .kind = "fkub",
+        struct store_forum f = {.region_code = code,
+                                .kind = "fkub",
                                 .name = "Forum Kerukunan Umat Beragama",
                                 .contact_name = "KH. Abdul Rahman",
                                 .contact_email = "sekretariat.fkub@example.org"};
@@ -216,23 +242,33 @@ static int add_cases(struct store *s, int year, struct error *err)
     const char *more[] = {"72.71"};
     struct store_case c = {
         .title = "Sengketa lahan perkebunan antarwarga di Kabupaten Poso",
-        .region_code = "72.02", .regions = more, .nregions = 1, .issue = "sumber_daya",
-        .parties = "Warga Desa A; Warga Desa B; perusahaan perkebunan", .status = "pemulihan",
-        .skk_level = "kabupaten_kota", .skk_decree = "Keputusan Bupati tentang Status Keadaan "
-                                                     "Konflik (contoh)",
-        .skk_start = start, .skk_end = end,
+        .region_code = "72.02",
+        .regions = more,
+        .nregions = 1,
+        .issue = "sumber_daya",
+        .parties = "Warga Desa A; Warga Desa B; perusahaan perkebunan",
+        .status = "pemulihan",
+        .skk_level = "kabupaten_kota",
+        .skk_decree = "Keputusan Bupati tentang Status Keadaan "
+                      "Konflik (contoh)",
+        .skk_start = start,
+        .skk_end = end,
         .public_summary = "Bentrokan antarwarga terkait batas lahan; kekerasan telah dihentikan "
                           "dan pemulihan berjalan."};
     int64_t id;
     int rc = store_case_add(s, &c, &demo_actor, &id, err);
     if (!rc) {
-        struct store_case_action a = {.case_id = id, .phase = "penghentian", .action_date = d1,
+        struct store_case_action a = {.case_id = id,
+                                      .phase = "penghentian",
+                                      .action_date = d1,
                                       .description = "Pengamanan lokasi oleh Polres dan Kodim",
                                       .agency = "Polres"};
         rc = store_case_action_add(s, &a, &demo_actor, NULL, err);
     }
     if (!rc) {
-        struct store_case_action a = {.case_id = id, .phase = "pemulihan", .action_date = d2,
+        struct store_case_action a = {.case_id = id,
+                                      .phase = "pemulihan",
+                                      .action_date = d2,
                                       .description = "Dialog rekonsiliasi difasilitasi FKUB",
                                       .agency = "Badan Kesbangpol"};
         rc = store_case_action_add(s, &a, &demo_actor, NULL, err);
@@ -245,8 +281,10 @@ static int add_cases(struct store *s, int year, struct error *err)
     if (!rc) {
         struct store_case c2 = {
             .title = "Potensi gesekan massa pendukung menjelang pemilihan kepala daerah",
-            .region_code = "32.73", .issue = "pemilihan_jabatan",
-            .parties = "Massa pendukung dua pasangan calon", .status = "potensi",
+            .region_code = "32.73",
+            .issue = "pemilihan_jabatan",
+            .parties = "Massa pendukung dua pasangan calon",
+            .status = "potensi",
             .public_summary = "Pemantauan bersama FKDM; belum ada kekerasan."};
         rc = store_case_add(s, &c2, &demo_actor, NULL, err);
     }
@@ -264,8 +302,8 @@ int plan_demo_seed(struct store *s, struct error *err)
     if (rc == 0)
         return 0; /* seeded already */
     struct store_calendar sc;
-    struct plan_calendar cal = {.period_type = PLAN_PERIOD_B4, .deadline_days = 10,
-                                .grace_days = 5};
+    struct plan_calendar cal = {
+        .period_type = PLAN_PERIOD_B4, .deadline_days = 10, .grace_days = 5};
     rc = store_calendar_get(s, "pks", &sc, err);
     if (rc)
         return rc;
@@ -284,8 +322,9 @@ int plan_demo_seed(struct store *s, struct error *err)
                           r->reports, &cal, err);
         if (!rc && r->p3aks_status) {
             char title[160];
-            snprintf(title, sizeof(title), "RAD P3AKS %s", r->title + strlen("RAD Penanganan "
-                                                                             "Konflik Sosial "));
+            snprintf(title, sizeof(title), "RAD P3AKS %s",
+                     r->title + strlen("RAD Penanganan "
+                                       "Konflik Sosial "));
             static const char *const rep[] = {"oo", "o-", NULL};
             rc = add_plan(s, r->code, year, "p3aks", title, p3aks_actions,
                           WSP_ARRAY_LEN(p3aks_actions), r->p3aks_status, rep, &cal, err);

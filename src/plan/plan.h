@@ -66,8 +66,7 @@ void plan_period_code(enum plan_period_type t, int idx, char *out, size_t outsz)
 /* Code -> idx; -1 when the code is not a period of this type. */
 int plan_period_parse(enum plan_period_type t, const char *code);
 /* First and last day of period idx of year. */
-void plan_period_bounds(enum plan_period_type t, int year, int idx, int64_t *first,
-                        int64_t *last);
+void plan_period_bounds(enum plan_period_type t, int year, int idx, int64_t *first, int64_t *last);
 /* Period (of the given year's calendar) containing the date. */
 int plan_period_of(enum plan_period_type t, int64_t day, int *year, int *idx);
 
@@ -112,8 +111,8 @@ int plan_rad_action_parse(const char *s);
  *   approve: diajukan -> disetujui; pusat or admin
  */
 int plan_rad_transition(enum plan_rad_action action, const char *from, enum auth_role role,
-                        const char *scope, const char *region, const char *notes,
-                        const char **to, struct error *err);
+                        const char *scope, const char *region, const char *notes, const char **to,
+                        struct error *err);
 
 /* May this user change the content of plans, Timdu, forums and cases of `region`? admin
  * always; provinsi and kabkota only for their own region exactly (a province operator reads
@@ -201,8 +200,7 @@ int plan_compliance_compute(const struct plan_calendar *cal, int year, int64_t r
                             const struct plan_comp_region *regions, size_t nregions,
                             const struct plan_comp_action *actions, size_t nactions,
                             const struct plan_comp_report *reports, size_t nreports,
-                            struct arena *arena, struct plan_comp_row **out,
-                            struct error *err);
+                            struct arena *arena, struct plan_comp_row **out, struct error *err);
 
 /* Score parts in tenths of points (exposed for tests and the printable report). */
 int plan_score_rad_tenths(const char *rad_status);

@@ -60,8 +60,8 @@ static bool digits(const char *s, size_t n)
 
 int plan_date_parse(const char *s, int64_t *days)
 {
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4) ||
-        !digits(s + 5, 2) || !digits(s + 8, 2))
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4) || !digits(s + 5, 2) ||
+        !digits(s + 8, 2))
         return WSP_EINVAL;
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0');
@@ -311,15 +311,15 @@ int plan_rad_action_parse(const char *s)
 }
 
 int plan_rad_transition(enum plan_rad_action action, const char *from, enum auth_role role,
-                        const char *scope, const char *region, const char *notes,
-                        const char **to, struct error *err)
+                        const char *scope, const char *region, const char *notes, const char **to,
+                        struct error *err)
 {
     *to = NULL;
     switch (action) {
     case PLAN_RAD_SUBMIT:
         if (!plan_may_edit(role, scope, region))
-            return error_set(err, WSP_EPERM,
-                             "only the officers of region '%s' may submit its plan", region);
+            return error_set(err, WSP_EPERM, "only the officers of region '%s' may submit its plan",
+                             region);
         if (!IN(from, "draft", "dikembalikan"))
             return error_set(err, WSP_EEXIST,
                              "a plan in status '%s' cannot be submitted (only draft or "
@@ -351,9 +351,9 @@ int plan_rad_transition(enum plan_rad_action action, const char *from, enum auth
 bool plan_case_transition_allowed(const char *from, const char *to)
 {
     static const char *const moves[][2] = {
-        {"potensi", "aktif"},       {"potensi", "selesai"},    {"aktif", "dihentikan"},
-        {"dihentikan", "pemulihan"}, {"dihentikan", "aktif"},   {"dihentikan", "selesai"},
-        {"pemulihan", "selesai"},   {"pemulihan", "aktif"},    {"selesai", "aktif"},
+        {"potensi", "aktif"},        {"potensi", "selesai"},  {"aktif", "dihentikan"},
+        {"dihentikan", "pemulihan"}, {"dihentikan", "aktif"}, {"dihentikan", "selesai"},
+        {"pemulihan", "selesai"},    {"pemulihan", "aktif"},  {"selesai", "aktif"},
     };
     for (size_t i = 0; i < WSP_ARRAY_LEN(moves); i++)
         if (str_eq(from, moves[i][0]) && str_eq(to, moves[i][1]))

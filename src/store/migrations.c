@@ -167,8 +167,9 @@ static const struct migration migrations[] = {
      " failures INTEGER NOT NULL DEFAULT 0,"
      " last_error TEXT,"
      " created_at INTEGER NOT NULL);"},
-    {4, "plan and control: reporting calendar, timdu, forums, rad, actions, pokja, progress "
-        "reports, evidence, conflict cases",
+    {4,
+     "plan and control: reporting calendar, timdu, forums, rad, actions, pokja, progress "
+     "reports, evidence, conflict cases",
      /* Reporting calendar per plan type (data, not code): period type b4 (B-04/B-08/B-12),
       * quarter or month; deadline = last day of the period + deadline_days; reports up to
       * grace_days after the deadline still count as on time. */

@@ -13,7 +13,7 @@
 #include "store/store_internal.h"
 
 #define CASE_COLS                                                                                  \
-    "id, title, region_code, issue, parties, status, origin, event_id, alert_ref, skk_level,"    \
+    "id, title, region_code, issue, parties, status, origin, event_id, alert_ref, skk_level,"      \
     " skk_decree, skk_start, skk_end, public_summary, created_at, updated_at"
 
 static const char *const sexes[2] = {"l", "p"};
@@ -91,8 +91,8 @@ static int case_regions_write(struct store *s, const struct store_case *c, int64
                               struct error *err)
 {
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_CASE_REGION_CLEAR, "DELETE FROM case_regions WHERE case_id = ?1", &st,
-                   err);
+    int rc =
+        PSTMT(s, PS_CASE_REGION_CLEAR, "DELETE FROM case_regions WHERE case_id = ?1", &st, err);
     if (!rc) {
         sqlite3_bind_int64(st, 1, id);
         rc = plan_step_done(s, st, "clear case regions", err);
@@ -225,8 +225,7 @@ int store_case_update(struct store *s, const struct store_case *c, const char *o
     if (!rc)
         rc = case_regions_write(s, c, c->id, err);
     if (!rc)
-        rc = plan_audit(s, actor, "case.update", "case", c->id, case_json(&old), case_json(c),
-                        err);
+        rc = plan_audit(s, actor, "case.update", "case", c->id, case_json(&old), case_json(c), err);
     rc = store_tx_end(s, rc, err);
     arena_release(&ar);
     return rc;
@@ -238,12 +237,12 @@ int store_case_list(struct store *s, const struct store_case_query *q, struct ar
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_CASE_LIST,
-                   "SELECT " CASE_COLS " FROM cases WHERE " PLAN_PREFIX("region_code", 1)
-                   " AND " PLAN_PREFIX("region_code", 2)
-                   " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR issue = ?4)"
-                   " ORDER BY updated_at DESC, id DESC",
-                   &st, err);
+    int rc = PSTMT(
+        s, PS_CASE_LIST,
+        "SELECT " CASE_COLS " FROM cases WHERE " PLAN_PREFIX("region_code", 1) " AND " PLAN_PREFIX(
+            "region_code", 2) " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR issue = ?4)"
+                              " ORDER BY updated_at DESC, id DESC",
+        &st, err);
     if (rc)
         return rc;
     stmt_bind_text(st, 1, q->scope);
@@ -301,10 +300,10 @@ int store_case_action_add(struct store *s, const struct store_case_action *a,
         rc = plan_step_id(s, st, "add case action", NULL, fk, &nid, err);
     }
     if (!rc) {
-        json_t *after = json_pack("{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)nid, "phase",
-                                  plan_jstr(a->phase), "action_date", plan_jstr(a->action_date),
-                                  "description", plan_jstr(a->description), "agency",
-                                  plan_jstr(a->agency));
+        json_t *after =
+            json_pack("{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)nid, "phase", plan_jstr(a->phase),
+                      "action_date", plan_jstr(a->action_date), "description",
+                      plan_jstr(a->description), "agency", plan_jstr(a->agency));
         rc = plan_audit(s, actor, "case.action.add", "case", a->case_id, NULL, after, err);
     }
     rc = store_tx_end(s, rc, err);
@@ -369,9 +368,9 @@ static int case_exists(struct store *s, int64_t id, struct error *err)
     return store_fail(s, src, err, "look up case", NULL, NULL);
 }
 
-int store_case_victims_set(struct store *s, int64_t case_id,
-                           const long counts[STORE_VICTIM_GROUPS], const struct store_victim *v,
-                           size_t n, const struct store_actor *actor, struct error *err)
+int store_case_victims_set(struct store *s, int64_t case_id, const long counts[STORE_VICTIM_GROUPS],
+                           const struct store_victim *v, size_t n, const struct store_actor *actor,
+                           struct error *err)
 {
     for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++)
         if (counts[i] < 0)
@@ -448,9 +447,9 @@ int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_V
     for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++)
         counts[i] = 0;
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_VICTIM_COUNTS,
-                   "SELECT sex, age_group, count FROM case_victim_counts WHERE case_id = ?1", &st,
-                   err);
+    int rc =
+        PSTMT(s, PS_VICTIM_COUNTS,
+              "SELECT sex, age_group, count FROM case_victim_counts WHERE case_id = ?1", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);

@@ -110,8 +110,8 @@ int store_calendar_list(struct store *s, struct store_calendar *out, size_t max,
 {
     *n = 0;
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_CAL_LIST, "SELECT " CAL_COLS " FROM plan_calendar ORDER BY plan_type",
-                   &st, err);
+    int rc = PSTMT(s, PS_CAL_LIST, "SELECT " CAL_COLS " FROM plan_calendar ORDER BY plan_type", &st,
+                   err);
     if (rc)
         return rc;
     int src = SQLITE_DONE;
@@ -146,9 +146,8 @@ int store_calendar_get(struct store *s, const char *plan_type, struct store_cale
 
 static json_t *cal_json(const struct store_calendar *c)
 {
-    return json_pack("{s:s,s:s,s:i,s:i}", "plan_type", c->plan_type, "period_type",
-                     c->period_type, "deadline_days", c->deadline_days, "grace_days",
-                     c->grace_days);
+    return json_pack("{s:s,s:s,s:i,s:i}", "plan_type", c->plan_type, "period_type", c->period_type,
+                     "deadline_days", c->deadline_days, "grace_days", c->grace_days);
 }
 
 int store_calendar_set(struct store *s, const struct store_calendar *c,
@@ -158,8 +157,7 @@ int store_calendar_set(struct store *s, const struct store_calendar *c,
         !str_eq(c->period_type, "month"))
         return error_set(err, WSP_EINVAL, "unknown period type '%s' (b4, quarter, month)",
                          c->period_type);
-    if (c->deadline_days < 0 || c->deadline_days > 120 || c->grace_days < 0 ||
-        c->grace_days > 120)
+    if (c->deadline_days < 0 || c->deadline_days > 120 || c->grace_days < 0 || c->grace_days > 120)
         return error_set(err, WSP_EINVAL, "deadline and grace days must be 0 to 120");
     int rc = store_tx_begin(s, err);
     if (rc)

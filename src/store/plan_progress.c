@@ -13,12 +13,12 @@
 #include "store/store_internal.h"
 
 #define PROGRESS_COLS                                                                              \
-    "p.id, p.action_id, p.period, p.physical_pct, p.budget_realized, p.narrative, p.kendala,"     \
-    " p.tindak_lanjut, p.submitted_at, p.submitted_by, p.updated_at, r.id, r.region_code,"       \
+    "p.id, p.action_id, p.period, p.physical_pct, p.budget_realized, p.narrative, p.kendala,"      \
+    " p.tindak_lanjut, p.submitted_at, p.submitted_by, p.updated_at, r.id, r.region_code,"         \
     " r.plan_type, a.kegiatan, a.opd, r.year,"                                                     \
     " (SELECT COUNT(*) FROM evidence_files e WHERE e.report_id = p.id)"
 #define PROGRESS_FROM                                                                              \
-    " FROM progress_reports p JOIN rad_actions a ON a.id = p.action_id"                           \
+    " FROM progress_reports p JOIN rad_actions a ON a.id = p.action_id"                            \
     " JOIN rad r ON r.id = a.rad_id"
 
 static void progress_read(struct arena *ar, sqlite3_stmt *st, struct store_progress *p, bool *oom)
@@ -62,12 +62,12 @@ static int progress_check(const struct store_progress *p, struct error *err)
     return 0;
 }
 
-int store_progress_get(struct store *s, int64_t id, struct arena *arena,
-                       struct store_progress *out, struct error *err)
+int store_progress_get(struct store *s, int64_t id, struct arena *arena, struct store_progress *out,
+                       struct error *err)
 {
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_PROGRESS_GET,
-                   "SELECT " PROGRESS_COLS PROGRESS_FROM " WHERE p.id = ?1", &st, err);
+    int rc = PSTMT(s, PS_PROGRESS_GET, "SELECT " PROGRESS_COLS PROGRESS_FROM " WHERE p.id = ?1",
+                   &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -168,20 +168,20 @@ int store_progress_update(struct store *s, const struct store_progress *p,
     return rc;
 }
 
-int store_progress_list(struct store *s, const struct store_progress_query *q,
-                        struct arena *arena, struct store_progress **out, size_t *n,
-                        struct error *err)
+int store_progress_list(struct store *s, const struct store_progress_query *q, struct arena *arena,
+                        struct store_progress **out, size_t *n, struct error *err)
 {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
     int rc = PSTMT(s, PS_PROGRESS_LIST,
                    "SELECT " PROGRESS_COLS PROGRESS_FROM
-                   " WHERE " PLAN_PREFIX("r.region_code", 1) " AND " PLAN_PREFIX("r.region_code", 2)
-                   " AND (?3 = 0 OR r.year = ?3) AND (?4 IS NULL OR r.plan_type = ?4)"
-                   " AND (?5 IS NULL OR p.period = ?5) AND (?6 = 0 OR r.id = ?6)"
-                   " AND (?7 = 0 OR a.id = ?7)"
-                   " ORDER BY r.year DESC, r.region_code, r.plan_type, a.seq, p.period",
+                   " WHERE " PLAN_PREFIX("r.region_code", 1) " AND " PLAN_PREFIX(
+                       "r.region_code",
+                       2) " AND (?3 = 0 OR r.year = ?3) AND (?4 IS NULL OR r.plan_type = ?4)"
+                          " AND (?5 IS NULL OR p.period = ?5) AND (?6 = 0 OR r.id = ?6)"
+                          " AND (?7 = 0 OR a.id = ?7)"
+                          " ORDER BY r.year DESC, r.region_code, r.plan_type, a.seq, p.period",
                    &st, err);
     if (rc)
         return rc;
@@ -254,11 +254,10 @@ int store_evidence_add(struct store *s, const struct store_evidence *e,
         rc = plan_step_id(s, st, "add evidence", NULL, fk, &nid, err);
     }
     if (!rc) {
-        json_t *after = json_pack("{s:I,s:I,s:o,s:o,s:I,s:o}", "id", (json_int_t)nid,
-                                  "report_id", (json_int_t)e->report_id, "filename",
-                                  plan_jstr(e->filename), "content_type",
-                                  plan_jstr(e->content_type), "size", (json_int_t)e->size,
-                                  "sha256", plan_jstr(e->sha256));
+        json_t *after = json_pack("{s:I,s:I,s:o,s:o,s:I,s:o}", "id", (json_int_t)nid, "report_id",
+                                  (json_int_t)e->report_id, "filename", plan_jstr(e->filename),
+                                  "content_type", plan_jstr(e->content_type), "size",
+                                  (json_int_t)e->size, "sha256", plan_jstr(e->sha256));
         rc = plan_audit(s, actor, "evidence.add", "evidence", nid, NULL, after, err);
     }
     rc = store_tx_end(s, rc, err);

@@ -14,14 +14,14 @@
 #include "store/store_internal.h"
 
 #define RAD_COLS                                                                                   \
-    "r.id, r.region_code, r.year, r.plan_type, r.title, r.status, r.review_notes, r.version,"     \
-    " r.submitted_at, r.reviewed_at, r.reviewed_by, r.created_at, r.updated_at,"                 \
-    " (SELECT COUNT(*) FROM rad_actions a WHERE a.rad_id = r.id),"                                \
+    "r.id, r.region_code, r.year, r.plan_type, r.title, r.status, r.review_notes, r.version,"      \
+    " r.submitted_at, r.reviewed_at, r.reviewed_by, r.created_at, r.updated_at,"                   \
+    " (SELECT COUNT(*) FROM rad_actions a WHERE a.rad_id = r.id),"                                 \
     " (SELECT COALESCE(SUM(a.anggaran), 0) FROM rad_actions a WHERE a.rad_id = r.id)"
 
 #define ACTION_COLS                                                                                \
-    "a.id, a.rad_id, a.seq, a.phase, a.program, a.kegiatan, a.indikator, a.target, a.unit,"       \
-    " a.targets_json, a.anggaran, a.sumber_dana, a.opd, a.instansi_terkait, a.focus, a.p3aks,"   \
+    "a.id, a.rad_id, a.seq, a.phase, a.program, a.kegiatan, a.indikator, a.target, a.unit,"        \
+    " a.targets_json, a.anggaran, a.sumber_dana, a.opd, a.instansi_terkait, a.focus, a.p3aks,"     \
     " a.start_date, a.end_date, a.created_at, a.updated_at"
 
 #define SNAPSHOT_ARENA (8u << 20)
@@ -60,15 +60,15 @@ static json_t *action_json(const struct store_rad_action *a)
     json_t *cases = json_array();
     for (size_t i = 0; i < a->ncases; i++)
         json_array_append_new(cases, json_integer(a->case_ids[i]));
-    json_t *o = json_pack(
-        "{s:I,s:i,s:o,s:o,s:o,s:o,s:f,s:o,s:I,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o}", "id",
-        (json_int_t)a->id, "seq", a->seq, "phase", plan_jstr(a->phase), "program",
-        plan_jstr(a->program), "kegiatan", plan_jstr(a->kegiatan), "indikator",
-        plan_jstr(a->indikator), "target", a->target, "unit", plan_jstr(a->unit), "anggaran",
-        (json_int_t)a->anggaran, "sumber_dana", plan_jstr(a->sumber_dana), "opd",
-        plan_jstr(a->opd), "instansi_terkait", plan_jstr(a->instansi_terkait), "focus",
-        plan_jstr(a->focus), "p3aks", a->p3aks, "start_date", plan_jstr(a->start_date),
-        "end_date", plan_jstr(a->end_date), "cases", cases);
+    json_t *o =
+        json_pack("{s:I,s:i,s:o,s:o,s:o,s:o,s:f,s:o,s:I,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o}", "id",
+                  (json_int_t)a->id, "seq", a->seq, "phase", plan_jstr(a->phase), "program",
+                  plan_jstr(a->program), "kegiatan", plan_jstr(a->kegiatan), "indikator",
+                  plan_jstr(a->indikator), "target", a->target, "unit", plan_jstr(a->unit),
+                  "anggaran", (json_int_t)a->anggaran, "sumber_dana", plan_jstr(a->sumber_dana),
+                  "opd", plan_jstr(a->opd), "instansi_terkait", plan_jstr(a->instansi_terkait),
+                  "focus", plan_jstr(a->focus), "p3aks", a->p3aks, "start_date",
+                  plan_jstr(a->start_date), "end_date", plan_jstr(a->end_date), "cases", cases);
     if (o && a->targets_json) {
         json_t *t = json_loads(a->targets_json, 0, NULL);
         json_object_set_new(o, "targets", t ? t : json_null());
@@ -129,13 +129,13 @@ int store_rad_list(struct store *s, const struct store_rad_query *q, struct aren
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_RAD_LIST,
-                   "SELECT " RAD_COLS " FROM rad r WHERE " PLAN_PREFIX("r.region_code", 1)
-                   " AND " PLAN_PREFIX("r.region_code", 2)
-                   " AND (?3 = 0 OR r.year = ?3) AND (?4 IS NULL OR r.plan_type = ?4)"
-                   " AND (?5 IS NULL OR r.status = ?5)"
-                   " ORDER BY r.year DESC, r.region_code, r.plan_type",
-                   &st, err);
+    int rc = PSTMT(
+        s, PS_RAD_LIST,
+        "SELECT " RAD_COLS " FROM rad r WHERE " PLAN_PREFIX("r.region_code", 1) " AND " PLAN_PREFIX(
+            "r.region_code", 2) " AND (?3 = 0 OR r.year = ?3) AND (?4 IS NULL OR r.plan_type = ?4)"
+                                " AND (?5 IS NULL OR r.status = ?5)"
+                                " ORDER BY r.year DESC, r.region_code, r.plan_type",
+        &st, err);
     if (rc)
         return rc;
     stmt_bind_text(st, 1, q->scope);
@@ -169,9 +169,9 @@ static int action_cases(struct store *s, struct arena *arena, struct store_rad_a
                         struct error *err)
 {
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_ACTION_CASES,
-                   "SELECT case_id FROM action_cases WHERE action_id = ?1 ORDER BY case_id", &st,
-                   err);
+    int rc =
+        PSTMT(s, PS_ACTION_CASES,
+              "SELECT case_id FROM action_cases WHERE action_id = ?1 ORDER BY case_id", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, a->id);
@@ -907,9 +907,9 @@ int store_pokja_add(struct store *s, const struct store_pokja *p, const struct s
     if (!rc)
         rc = plan_rad_bump(s, p->rad_id, "pokja.add", NULL, actor, err);
     if (!rc) {
-        json_t *after = json_pack("{s:I,s:o,s:o,s:o}", "id", (json_int_t)nid, "name",
-                                  plan_jstr(p->name), "agency", plan_jstr(p->agency), "role",
-                                  plan_jstr(p->role));
+        json_t *after =
+            json_pack("{s:I,s:o,s:o,s:o}", "id", (json_int_t)nid, "name", plan_jstr(p->name),
+                      "agency", plan_jstr(p->agency), "role", plan_jstr(p->role));
         rc = plan_audit(s, actor, "pokja.add", "rad", p->rad_id, NULL, after, err);
     }
     rc = store_tx_end(s, rc, err);
@@ -919,8 +919,8 @@ int store_pokja_add(struct store *s, const struct store_pokja *p, const struct s
     return rc;
 }
 
-int store_pokja_delete(struct store *s, int64_t rad_id, int64_t id,
-                       const struct store_actor *actor, struct error *err)
+int store_pokja_delete(struct store *s, int64_t rad_id, int64_t id, const struct store_actor *actor,
+                       struct error *err)
 {
     int rc = store_tx_begin(s, err);
     if (rc)

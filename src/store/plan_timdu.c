@@ -13,7 +13,7 @@
 #include "store/store_internal.h"
 
 #define TIMDU_COLS                                                                                 \
-    "t.id, t.region_code, t.sk_number, t.sk_date, t.signed_by, t.valid_until, t.chair_name,"      \
+    "t.id, t.region_code, t.sk_number, t.sk_date, t.signed_by, t.valid_until, t.chair_name,"       \
     " t.chair_title, t.notes, t.created_at, t.updated_at"
 
 static void timdu_read(struct arena *a, sqlite3_stmt *st, struct store_timdu *t, bool *oom)
@@ -107,8 +107,7 @@ int store_timdu_get(struct store *s, int64_t id, struct arena *arena, struct sto
                     struct store_timdu_member **members, size_t *nmembers, struct error *err)
 {
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_TIMDU_GET, "SELECT " TIMDU_COLS " FROM timdu t WHERE t.id = ?1", &st,
-                   err);
+    int rc = PSTMT(s, PS_TIMDU_GET, "SELECT " TIMDU_COLS " FROM timdu t WHERE t.id = ?1", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -194,8 +193,8 @@ int store_timdu_update(struct store *s, const struct store_timdu *t,
     if (!rc) {
         struct store_timdu c = *t;
         c.region_code = old.region_code;
-        rc = plan_audit(s, actor, "timdu.update", "timdu", t->id, timdu_json(&old),
-                        timdu_json(&c), err);
+        rc = plan_audit(s, actor, "timdu.update", "timdu", t->id, timdu_json(&old), timdu_json(&c),
+                        err);
     }
     rc = store_tx_end(s, rc, err);
     arena_release(&a);
@@ -232,12 +231,14 @@ int store_timdu_list(struct store *s, const char *scope, const char *region, str
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    int rc = PSTMT(s, PS_TIMDU_LIST,
-                   "SELECT " TIMDU_COLS ", (SELECT COUNT(*) FROM timdu_members m"
-                   " WHERE m.timdu_id = t.id) FROM timdu t WHERE " PLAN_PREFIX("t.region_code", 1)
-                   " AND " PLAN_PREFIX("t.region_code", 2)
-                   " ORDER BY t.region_code, t.sk_date DESC, t.id DESC",
-                   &st, err);
+    int rc =
+        PSTMT(s, PS_TIMDU_LIST,
+              "SELECT " TIMDU_COLS ", (SELECT COUNT(*) FROM timdu_members m"
+              " WHERE m.timdu_id = t.id) FROM timdu t WHERE " PLAN_PREFIX(
+                  "t.region_code",
+                  1) " AND " PLAN_PREFIX("t.region_code",
+                                         2) " ORDER BY t.region_code, t.sk_date DESC, t.id DESC",
+              &st, err);
     if (rc)
         return rc;
     stmt_bind_text(st, 1, scope);
@@ -290,10 +291,11 @@ int store_timdu_member_add(struct store *s, const struct store_timdu_member *m,
     rc = store_timdu_get(s, m->timdu_id, &a, &t, NULL, NULL, err);
     arena_release(&a);
     if (!rc)
-        rc = PSTMT(s, PS_TIMDU_MEMBER_INSERT,
-               "INSERT INTO timdu_members (timdu_id, name, position, agency, agency_type, subteam,"
-               " phone, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-               &st, err);
+        rc = PSTMT(
+            s, PS_TIMDU_MEMBER_INSERT,
+            "INSERT INTO timdu_members (timdu_id, name, position, agency, agency_type, subteam,"
+            " phone, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+            &st, err);
     if (!rc) {
         sqlite3_bind_int64(st, 1, m->timdu_id);
         stmt_bind_text(st, 2, m->name);
@@ -308,8 +310,8 @@ int store_timdu_member_add(struct store *s, const struct store_timdu_member *m,
     if (!rc) {
         struct store_timdu_member c = *m;
         c.id = nid;
-        rc = plan_audit(s, actor, "timdu.member.add", "timdu", m->timdu_id, NULL,
-                        member_json(&c), err);
+        rc = plan_audit(s, actor, "timdu.member.add", "timdu", m->timdu_id, NULL, member_json(&c),
+                        err);
     }
     rc = store_tx_end(s, rc, err);
     if (!rc && id)
@@ -343,7 +345,7 @@ int store_timdu_member_delete(struct store *s, int64_t timdu_id, int64_t member_
 /* ---- forums ----------------------------------------------------------------------------- */
 
 #define FORUM_COLS                                                                                 \
-    "id, region_code, kind, name, sk_number, contact_name, contact_phone, contact_email,"        \
+    "id, region_code, kind, name, sk_number, contact_name, contact_phone, contact_email,"          \
     " created_at, updated_at"
 
 static void forum_read(struct arena *a, sqlite3_stmt *st, struct store_forum *f, bool *oom)
@@ -473,8 +475,8 @@ int store_forum_update(struct store *s, const struct store_forum *f,
     if (!rc) {
         struct store_forum c = *f;
         c.region_code = old.region_code;
-        rc = plan_audit(s, actor, "forum.update", "forum", f->id, forum_json(&old),
-                        forum_json(&c), err);
+        rc = plan_audit(s, actor, "forum.update", "forum", f->id, forum_json(&old), forum_json(&c),
+                        err);
     }
     rc = store_tx_end(s, rc, err);
     arena_release(&a);
@@ -512,8 +514,9 @@ int store_forum_list(struct store *s, const char *scope, const char *region, str
     *n = 0;
     sqlite3_stmt *st;
     int rc = PSTMT(s, PS_FORUM_LIST,
-                   "SELECT " FORUM_COLS " FROM forums WHERE " PLAN_PREFIX("region_code", 1)
-                   " AND " PLAN_PREFIX("region_code", 2) " ORDER BY region_code, kind, id",
+                   "SELECT " FORUM_COLS
+                   " FROM forums WHERE " PLAN_PREFIX("region_code", 1) " AND " PLAN_PREFIX(
+                       "region_code", 2) " ORDER BY region_code, kind, id",
                    &st, err);
     if (rc)
         return rc;

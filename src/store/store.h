@@ -435,9 +435,9 @@ struct store_timdu {
 struct store_timdu_member {
     int64_t id, timdu_id;
     const char *name, *position, *agency;
-    const char *agency_type; /* opd, polri, tni, kejaksaan, pengadilan, kemenag, masyarakat,
-                              * lainnya */
-    const char *subteam;     /* pencegahan, penghentian, pemulihan or NULL */
+    const char *agency_type;   /* opd, polri, tni, kejaksaan, pengadilan, kemenag, masyarakat,
+                                * lainnya */
+    const char *subteam;       /* pencegahan, penghentian, pemulihan or NULL */
     const char *phone, *email; /* personal contact data */
 };
 
@@ -581,8 +581,8 @@ int store_pokja_list(struct store *s, int64_t rad_id, struct arena *arena, struc
 /* Audit "pokja.add" / "pokja.delete"; each adds a plan version. */
 int store_pokja_add(struct store *s, const struct store_pokja *p, const struct store_actor *actor,
                     int64_t *id, struct error *err);
-int store_pokja_delete(struct store *s, int64_t rad_id, int64_t id,
-                       const struct store_actor *actor, struct error *err);
+int store_pokja_delete(struct store *s, int64_t rad_id, int64_t id, const struct store_actor *actor,
+                       struct error *err);
 /* Version history, newest first (without snapshots). */
 int store_rad_versions(struct store *s, int64_t rad_id, struct arena *arena,
                        struct store_rad_version **out, size_t *n, struct error *err);
@@ -605,7 +605,7 @@ int store_opd_actions(struct store *s, const char *region, int year, struct aren
 
 struct store_progress {
     int64_t id, action_id;
-    const char *period; /* "B-04", "TW2", "M07" */
+    const char *period;  /* "B-04", "TW2", "M07" */
     double physical_pct; /* 0..100 */
     int64_t budget_realized;
     const char *narrative, *kendala, *tindak_lanjut;
@@ -633,11 +633,10 @@ int store_progress_add(struct store *s, const struct store_progress *p,
 /* Replace the values (period and submission time stay). Audit "progress.update". */
 int store_progress_update(struct store *s, const struct store_progress *p,
                           const struct store_actor *actor, struct error *err);
-int store_progress_get(struct store *s, int64_t id, struct arena *arena,
-                       struct store_progress *out, struct error *err);
-int store_progress_list(struct store *s, const struct store_progress_query *q,
-                        struct arena *arena, struct store_progress **out, size_t *n,
-                        struct error *err);
+int store_progress_get(struct store *s, int64_t id, struct arena *arena, struct store_progress *out,
+                       struct error *err);
+int store_progress_list(struct store *s, const struct store_progress_query *q, struct arena *arena,
+                        struct store_progress **out, size_t *n, struct error *err);
 
 struct store_evidence {
     int64_t id, report_id;
@@ -661,11 +660,11 @@ struct store_case {
     const char *region_code; /* primary region (scope key) */
     const char **regions;    /* further regions */
     size_t nregions;
-    const char *issue;   /* SNPK typology */
+    const char *issue; /* SNPK typology */
     const char *parties;
-    const char *status;  /* potensi, aktif, dihentikan, pemulihan, selesai */
-    const char *origin;  /* manual, event, alert */
-    int64_t event_id;    /* 0 = none */
+    const char *status; /* potensi, aktif, dihentikan, pemulihan, selesai */
+    const char *origin; /* manual, event, alert */
+    int64_t event_id;   /* 0 = none */
     const char *alert_ref;
     const char *skk_level, *skk_decree, *skk_start, *skk_end; /* Status Keadaan Konflik */
     const char *public_summary;
@@ -711,9 +710,9 @@ int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
                        struct store_case_action **out, size_t *n, struct error *err);
 /* Replace counts and the named victims. The audit row "case.victims" holds the counts and the
  * number of named victims only, never their personal data. */
-int store_case_victims_set(struct store *s, int64_t case_id,
-                           const long counts[STORE_VICTIM_GROUPS], const struct store_victim *v,
-                           size_t n, const struct store_actor *actor, struct error *err);
+int store_case_victims_set(struct store *s, int64_t case_id, const long counts[STORE_VICTIM_GROUPS],
+                           const struct store_victim *v, size_t n, const struct store_actor *actor,
+                           struct error *err);
 /* v may be NULL when only counts are wanted. */
 int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_VICTIM_GROUPS],
                            struct arena *arena, struct store_victim **v, size_t *n,
@@ -726,13 +725,13 @@ struct store_plan_status {
     struct {
         int64_t id;
         const char *start_date, *end_date;
-    } *actions; /* actions of the plan when it is approved */
+    } * actions; /* actions of the plan when it is approved */
     size_t nactions;
     struct {
         int64_t action_id;
         const char *period;
         int64_t submitted_at;
-    } *reports; /* reports of those actions */
+    } * reports; /* reports of those actions */
     size_t nreports;
 };
 

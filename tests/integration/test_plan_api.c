@@ -164,11 +164,26 @@ static int group_teardown(void **state)
 typedef long grid[NROLES][NREG];
 
 #define READ_OK(s)                                                                                 \
-    {{s, s, s}, {s, s, s}, {s, s, 403}, {403, s, 403}, {403, 403, 403}}
+    {                                                                                              \
+        {s, s, s}, {s, s, s}, {s, s, 403}, {403, s, 403},                                          \
+        {                                                                                          \
+            403, 403, 403                                                                          \
+        }                                                                                          \
+    }
 #define EDIT_OK(s)                                                                                 \
-    {{s, s, s}, {403, 403, 403}, {s, 403, 403}, {403, s, 403}, {403, 403, 403}}
+    {                                                                                              \
+        {s, s, s}, {403, 403, 403}, {s, 403, 403}, {403, s, 403},                                  \
+        {                                                                                          \
+            403, 403, 403                                                                          \
+        }                                                                                          \
+    }
 #define CASE_EDIT_OK(s)                                                                            \
-    {{s, s, s}, {403, 403, 403}, {s, s, 403}, {403, s, 403}, {403, 403, 403}}
+    {                                                                                              \
+        {s, s, s}, {403, 403, 403}, {s, s, 403}, {403, s, 403},                                    \
+        {                                                                                          \
+            403, 403, 403                                                                          \
+        }                                                                                          \
+    }
 
 struct endpoint {
     const char *method;
@@ -244,8 +259,9 @@ static void test_authorization_matrix(void **state)
     json_int_t p31 = create("/api/v1/rad", body, "rad");
     free(body);
     snprintf(q, sizeof(q), "/api/v1/rad/%lld/actions", (long long)p31);
-    json_int_t a31 = create(q, "{\"phase\":\"pencegahan\",\"program\":\"P\",\"kegiatan\":\"K\","
-                               "\"opd\":\"DP3A\"}",
+    json_int_t a31 = create(q,
+                            "{\"phase\":\"pencegahan\",\"program\":\"P\",\"kegiatan\":\"K\","
+                            "\"opd\":\"DP3A\"}",
                             "action");
     snprintf(q, sizeof(q), "/api/v1/rad/%lld/submit", (long long)p31);
     json_decref(as(0, "POST", q, NULL, 200));
@@ -260,38 +276,66 @@ static void test_authorization_matrix(void **state)
 
     struct endpoint eps[] = {
         {"GET", "/api/v1/timdu/%lld", NULL, {timdu[0], timdu[1], timdu[2]}, READ_OK(200)},
-        {"PATCH", "/api/v1/timdu/%lld", "{\"notes\":\"diperbarui\"}",
-         {timdu[0], timdu[1], timdu[2]}, EDIT_OK(200)},
-        {"POST", "/api/v1/timdu/%lld/members", "{\"name\":\"Anggota Baru\",\"subteam\":"
-                                               "\"pemulihan\"}",
-         {timdu[0], timdu[1], timdu[2]}, EDIT_OK(201)},
+        {"PATCH",
+         "/api/v1/timdu/%lld",
+         "{\"notes\":\"diperbarui\"}",
+         {timdu[0], timdu[1], timdu[2]},
+         EDIT_OK(200)},
+        {"POST",
+         "/api/v1/timdu/%lld/members",
+         "{\"name\":\"Anggota Baru\",\"subteam\":"
+         "\"pemulihan\"}",
+         {timdu[0], timdu[1], timdu[2]},
+         EDIT_OK(201)},
         {"GET", "/api/v1/timdu?region=%s", NULL, {0}, READ_OK(200)},
         {"GET", "/api/v1/forums/%lld", NULL, {forum[0], forum[1], forum[2]}, READ_OK(200)},
-        {"PATCH", "/api/v1/forums/%lld", "{\"name\":\"Forum KB\"}", {forum[0], forum[1], forum[2]},
+        {"PATCH",
+         "/api/v1/forums/%lld",
+         "{\"name\":\"Forum KB\"}",
+         {forum[0], forum[1], forum[2]},
          EDIT_OK(200)},
         {"GET", "/api/v1/forums?region=%s", NULL, {0}, READ_OK(200)},
         {"GET", "/api/v1/rad/%lld", NULL, {rad[0], rad[1], rad[2]}, READ_OK(200)},
         {"GET", "/api/v1/rad/%lld/versions", NULL, {rad[0], rad[1], rad[2]}, READ_OK(200)},
         {"GET", "/api/v1/rad/%lld/versions/1", NULL, {rad[0], rad[1], rad[2]}, READ_OK(200)},
         {"GET", "/api/v1/rad?region=%s", NULL, {0}, READ_OK(200)},
-        {"PATCH", "/api/v1/rad/%lld", "{\"title\":\"RAD diubah\"}", {draft[0], draft[1], draft[2]},
+        {"PATCH",
+         "/api/v1/rad/%lld",
+         "{\"title\":\"RAD diubah\"}",
+         {draft[0], draft[1], draft[2]},
          EDIT_OK(200)},
-        {"POST", "/api/v1/rad/%lld/actions",
+        {"POST",
+         "/api/v1/rad/%lld/actions",
          "{\"phase\":\"pemulihan\",\"program\":\"P\",\"kegiatan\":\"K\",\"opd\":\"Dinsos\"}",
-         {draft[0], draft[1], draft[2]}, EDIT_OK(201)},
-        {"POST", "/api/v1/rad/%lld/pokja", "{\"name\":\"Anggota Pokja\"}",
-         {draft[0], draft[1], draft[2]}, EDIT_OK(201)},
-        {"GET", "/api/v1/progress/%lld", NULL, {progress[0], progress[1], progress[2]},
+         {draft[0], draft[1], draft[2]},
+         EDIT_OK(201)},
+        {"POST",
+         "/api/v1/rad/%lld/pokja",
+         "{\"name\":\"Anggota Pokja\"}",
+         {draft[0], draft[1], draft[2]},
+         EDIT_OK(201)},
+        {"GET",
+         "/api/v1/progress/%lld",
+         NULL,
+         {progress[0], progress[1], progress[2]},
          READ_OK(200)},
-        {"PATCH", "/api/v1/progress/%lld", "{\"narrative\":\"diperbarui\"}",
-         {progress[0], progress[1], progress[2]}, EDIT_OK(200)},
+        {"PATCH",
+         "/api/v1/progress/%lld",
+         "{\"narrative\":\"diperbarui\"}",
+         {progress[0], progress[1], progress[2]},
+         EDIT_OK(200)},
         {"GET", "/api/v1/progress?region=%s", NULL, {0}, READ_OK(200)},
         {"GET", "/api/v1/cases/%lld", NULL, {cases[0], cases[1], cases[2]}, READ_OK(200)},
-        {"PATCH", "/api/v1/cases/%lld", "{\"parties\":\"kelompok A; kelompok B\"}",
-         {cases[0], cases[1], cases[2]}, CASE_EDIT_OK(200)},
-        {"POST", "/api/v1/cases/%lld/actions",
+        {"PATCH",
+         "/api/v1/cases/%lld",
+         "{\"parties\":\"kelompok A; kelompok B\"}",
+         {cases[0], cases[1], cases[2]},
+         CASE_EDIT_OK(200)},
+        {"POST",
+         "/api/v1/cases/%lld/actions",
          "{\"phase\":\"pencegahan\",\"date\":\"2026-01-05\",\"description\":\"Dialog\"}",
-         {cases[0], cases[1], cases[2]}, CASE_EDIT_OK(201)},
+         {cases[0], cases[1], cases[2]},
+         CASE_EDIT_OK(201)},
         {"GET", "/api/v1/cases?region=%s", NULL, {0}, READ_OK(200)},
         {"GET", "/api/v1/compliance?year=2026&region=%s", NULL, {0}, READ_OK(200)},
         {"GET", "/api/v1/compliance/report?year=2026&region=%s", NULL, {0}, READ_OK(200)},
@@ -305,7 +349,8 @@ static void test_authorization_matrix(void **state)
         long expect[NROLES];
     } global[] = {
         {"GET", "/api/v1/calendar", NULL, {200, 200, 200, 200, 403}},
-        {"PUT", "/api/v1/calendar/p3aks",
+        {"PUT",
+         "/api/v1/calendar/p3aks",
          "{\"period_type\":\"b4\",\"deadline_days\":10,\"grace_days\":5}",
          {200, 200, 403, 403, 403}},
         {"GET", "/api/v1/rad", NULL, {200, 200, 200, 200, 403}},
@@ -316,8 +361,8 @@ static void test_authorization_matrix(void **state)
     };
     for (size_t e = 0; e < WSP_ARRAY_LEN(global); e++)
         for (int r = 0; r < NROLES; r++)
-            json_decref(as(r, global[e].method, global[e].path, global[e].body,
-                           global[e].expect[r]));
+            json_decref(
+                as(r, global[e].method, global[e].path, global[e].body, global[e].expect[r]));
 
     /* Deletes last (they remove the matrix objects): member, pokja, action, forum, timdu. */
     json_t *v = as(3, "GET", "/api/v1/timdu?region=32.73", NULL, 200);
@@ -388,8 +433,9 @@ static void test_contacts_and_victims(void **state)
                         "Korban Contoh Satu");
     json_decref(v);
     /* A case in jabar's own regency: jabar sees names, pusat does not. */
-    json_int_t c2 = create("/api/v1/cases", "{\"title\":\"Kasus P3AKS\",\"region\":\"32.73\","
-                                           "\"issue\":\"identitas\"}",
+    json_int_t c2 = create("/api/v1/cases",
+                           "{\"title\":\"Kasus P3AKS\",\"region\":\"32.73\","
+                           "\"issue\":\"identitas\"}",
                            "case");
     snprintf(q, sizeof(q), "/api/v1/cases/%lld/victims", (long long)c2);
     json_decref(as(2, "PUT", q,
@@ -488,7 +534,7 @@ static void test_rad_workflow(void **state)
     v = as(2, "GET", p, NULL, 200);
     /* create, action.add, submit, return, action.update, submit, approve */
     assert_int_equal(jint(v, "total"), 7);
-    static const char *const changes[] = {"approve", "submit", "action.update", "return",
+    static const char *const changes[] = {"approve", "submit",     "action.update", "return",
                                           "submit",  "action.add", "create"};
     for (size_t i = 0; i < 7; i++)
         assert_string_equal(jstr(json_array_get(json_object_get(v, "items"), i), "change"),
@@ -498,8 +544,8 @@ static void test_rad_workflow(void **state)
     v = as(2, "GET", p, NULL, 200);
     json_t *snap = json_object_get(v, "snapshot");
     assert_string_equal(jstr(snap, "status"), "dikembalikan");
-    assert_string_equal(
-        jstr(json_array_get(json_object_get(snap, "actions"), 0), "kegiatan"), "Pemetaan");
+    assert_string_equal(jstr(json_array_get(json_object_get(snap, "actions"), 0), "kegiatan"),
+                        "Pemetaan");
     json_decref(v);
 
     /* Audit: the approval with before/after. */
@@ -676,8 +722,7 @@ static void test_compliance(void **state)
 
     /* Printable report. */
     struct support_response resp;
-    snprintf(q, sizeof(q), "/api/v1/compliance/report?year=%d&date=%d-12-31", demo_year,
-             demo_year);
+    snprintf(q, sizeof(q), "/api/v1/compliance/report?year=%d&date=%d-12-31", demo_year, demo_year);
     assert_int_equal(support_http(&clients[1], "GET", q, NULL, 0, NULL, &resp), 200);
     char *ct = support_response_header(&resp, "Content-Type");
     assert_string_equal(ct, "text/html; charset=utf-8");
@@ -700,8 +745,8 @@ static void test_cli_import(void **state)
     (void)state;
     char *bad = fixture("rad_errors.csv"), *good = fixture("rad_valid.csv");
     struct support_run r;
-    const char *args[] = {"--db", db_path, "import", "rad", "--region", "32.04", "--year",
-                          "2026", "--type", "pks", bad, NULL};
+    const char *args[] = {"--db",   db_path, "import", "rad", "--region", "32.04",
+                          "--year", "2026",  "--type", "pks", bad,        NULL};
     assert_int_equal(support_run(&r, NULL, args), 3);
     char *expect = xasprintf(
         "waspada: %s: baris 3, kolom fase: 'pencegahn' bukan fase yang dikenal\n"
@@ -773,8 +818,8 @@ static void test_cli_export(void **state)
     snprintf(date, sizeof(date), "%d-12-31", demo_year);
     char *xlsx = support_path(tmpdir, "kepatuhan.xlsx");
     struct support_run r;
-    const char *args[] = {"--db", db_path, "export", "compliance", "--year", year, "--date",
-                          date, "--format", "xlsx", "--output", xlsx, NULL};
+    const char *args[] = {"--db", db_path,    "export", "compliance", "--year", year, "--date",
+                          date,   "--format", "xlsx",   "--output",   xlsx,     NULL};
     assert_int_equal(support_run(&r, NULL, args), 0);
     support_run_free(&r);
     char *raw = support_read_file(xlsx);
@@ -799,30 +844,30 @@ static void test_cli_export(void **state)
     free(sheet);
     free(strings);
 
-    const char *csv[] = {"--db", db_path, "export", "compliance", "--year", year, "--date", date,
-                         "--format", "csv", NULL};
+    const char *csv[] = {"--db",   db_path, "export",   "compliance", "--year", year,
+                         "--date", date,    "--format", "csv",        NULL};
     assert_int_equal(support_run(&r, NULL, csv), 0);
     assert_non_null(strstr(r.out, "region_code,region,timdu,rad_status,expected,submitted,"
                                   "on_time,late,reporting_rate,on_time_rate,score,rank\r\n"));
     assert_non_null(strstr(r.out, "\r\n32,Jawa Barat,ya,disetujui,8,7,6,1,87.5,75.0,91.3,2\r\n"));
     assert_non_null(strstr(r.out, "\r\n11,Aceh,ya,belum,0,0,0,0,0.0,0.0,20.0,6\r\n"));
     support_run_free(&r);
-    const char *plans[] = {"--db", db_path, "export", "plans", "--year", year, "--region", "32",
-                           "--format", "csv", NULL};
+    const char *plans[] = {"--db",     db_path, "export",   "plans", "--year", year,
+                           "--region", "32",    "--format", "csv",   NULL};
     assert_int_equal(support_run(&r, NULL, plans), 0);
     assert_non_null(strstr(r.out, "Pemetaan wilayah rawan konflik sosial"));
     support_run_free(&r);
     char *rx = support_path(tmpdir, "laporan.xlsx");
-    const char *reports[] = {"--db", db_path, "export", "reports", "--year", year, "--format",
-                             "xlsx", "--output", rx, NULL};
+    const char *reports[] = {"--db",     db_path, "export",   "reports", "--year", year,
+                             "--format", "xlsx",  "--output", rx,        NULL};
     assert_int_equal(support_run(&r, NULL, reports), 0);
     support_run_free(&r);
     strings = unzip_member(rx, "xl/sharedStrings.xml");
     if (strings)
         assert_non_null(strstr(strings, "B-04"));
     free(strings);
-    const char *bad[] = {"--db", db_path, "export", "compliance", "--year", year, "--format",
-                         "pdf", NULL};
+    const char *bad[] = {"--db", db_path,    "export", "compliance", "--year",
+                         year,   "--format", "pdf",    NULL};
     assert_int_equal(support_run(&r, NULL, bad), 2);
     support_run_free(&r);
     free(rx);
@@ -855,10 +900,14 @@ static void test_demo_year(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_demo_year),   cmocka_unit_test(test_compliance),
-        cmocka_unit_test(test_cli_export),  cmocka_unit_test(test_authorization_matrix),
-        cmocka_unit_test(test_contacts_and_victims), cmocka_unit_test(test_rad_workflow),
-        cmocka_unit_test(test_evidence),    cmocka_unit_test(test_cli_import),
+        cmocka_unit_test(test_demo_year),
+        cmocka_unit_test(test_compliance),
+        cmocka_unit_test(test_cli_export),
+        cmocka_unit_test(test_authorization_matrix),
+        cmocka_unit_test(test_contacts_and_victims),
+        cmocka_unit_test(test_rad_workflow),
+        cmocka_unit_test(test_evidence),
+        cmocka_unit_test(test_cli_import),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -160,8 +160,7 @@ static void test_rad_workflow(void **state)
         {PLAN_RAD_APPROVE, "diajukan", AUTH_ROLE_PUSAT, "", "32", NULL, 0, "disetujui"},
         {PLAN_RAD_APPROVE, "diajukan", AUTH_ROLE_ADMIN, "", "32.73", NULL, 0, "disetujui"},
         {PLAN_RAD_APPROVE, "diajukan", AUTH_ROLE_PROVINSI, "32", "32", NULL, WSP_EPERM, NULL},
-        {PLAN_RAD_APPROVE, "diajukan", AUTH_ROLE_KABKOTA, "32.73", "32.73", NULL, WSP_EPERM,
-         NULL},
+        {PLAN_RAD_APPROVE, "diajukan", AUTH_ROLE_KABKOTA, "32.73", "32.73", NULL, WSP_EPERM, NULL},
         {PLAN_RAD_APPROVE, "dikembalikan", AUTH_ROLE_PUSAT, "", "32", NULL, WSP_EEXIST, NULL},
         {PLAN_RAD_APPROVE, "draft", AUTH_ROLE_PUSAT, "", "32", NULL, WSP_EEXIST, NULL},
         {PLAN_RAD_APPROVE, "disetujui", AUTH_ROLE_PUSAT, "", "32", NULL, WSP_EEXIST, NULL},
@@ -244,8 +243,10 @@ static void test_compliance(void **state)
 {
     (void)state;
     const struct plan_comp_region regions[] = {
-        {"11", "Aceh", true, NULL},           {"32", "Jawa Barat", true, "disetujui"},
-        {"33", "Jawa Tengah", false, "draft"}, {"35", "Jawa Timur", false, "disetujui"},
+        {"11", "Aceh", true, NULL},
+        {"32", "Jawa Barat", true, "disetujui"},
+        {"33", "Jawa Tengah", false, "draft"},
+        {"35", "Jawa Timur", false, "disetujui"},
         {"72", "Sulawesi Tengah", true, "diajukan"},
         {"73", "Sulawesi Selatan", true, "dikembalikan"},
     };
@@ -290,8 +291,7 @@ static void test_compliance(void **state)
         assert_true(rows[i].reporting_rate == expect[i].rr);
         assert_true(rows[i].on_time_rate == expect[i].otr);
         if (rows[i].score != expect[i].score)
-            fail_msg("%s: score %.2f, expected %.2f", rows[i].code, rows[i].score,
-                     expect[i].score);
+            fail_msg("%s: score %.2f, expected %.2f", rows[i].code, rows[i].score, expect[i].score);
         assert_int_equal(rows[i].rank, expect[i].rank);
     }
     /* One day later B-12 is still open; as of 16 January 2025 it is closed too. */
@@ -308,8 +308,8 @@ static void test_compliance(void **state)
     assert_true(rows[0].score == 86.0);
     /* Grace days matter: with no grace the report of 15 May is late. */
     const struct plan_calendar strict = {"pks", PLAN_PERIOD_B4, 10, 0};
-    assert_int_equal(plan_compliance_compute(&strict, 2024, D("2024-09-30"), regions, 6, actions,
-                                             3, reports, 4, &a, &rows, &err),
+    assert_int_equal(plan_compliance_compute(&strict, 2024, D("2024-09-30"), regions, 6, actions, 3,
+                                             reports, 4, &a, &rows, &err),
                      0);
     assert_int_equal(rows[0].on_time, 1);
     assert_int_equal(plan_score_rad_tenths("disetujui"), 300);
@@ -319,9 +319,9 @@ static void test_compliance(void **state)
 
 static void header(struct plan_csv_map *map)
 {
-    const char *h[] = {"fase",  "program",     "kegiatan", "indikator", "target",
-                       "satuan", "anggaran",   "sumber_dana", "opd",   "instansi_terkait",
-                       "fokus", "p3aks",       "mulai",    "selesai"};
+    const char *h[] = {"fase",   "program",  "kegiatan",    "indikator", "target",
+                       "satuan", "anggaran", "sumber_dana", "opd",       "instansi_terkait",
+                       "fokus",  "p3aks",    "mulai",       "selesai"};
     struct error err = {0};
     assert_int_equal(plan_csv_header(h, 14, map, &err), 0);
 }
@@ -332,8 +332,8 @@ static int row(size_t n, const char *fase, const char *target, const char *angga
 {
     struct plan_csv_map map;
     header(&map);
-    const char *r[] = {fase,     "Program", "Kegiatan", "Indikator", target, "kali", anggaran,
-                       "APBD",   "Kesbangpol", "",      fokus,       p3aks,  mulai,  selesai};
+    const char *r[] = {fase,   "Program",    "Kegiatan", "Indikator", target, "kali", anggaran,
+                       "APBD", "Kesbangpol", "",         fokus,       p3aks,  mulai,  selesai};
     return plan_csv_row(n, r, 14, &map, 2026, out, err);
 }
 
@@ -374,12 +374,12 @@ static void test_csv(void **state)
     expect_row_error("baris 7, kolom anggaran: '1.50.000' bukan jumlah rupiah (bilangan bulat, "
                      "mis. 150000000)",
                      7, "pemulihan", "1", "1.50.000", "potensi_konflik", "tidak", "", "");
-    expect_row_error("baris 8, kolom p3aks: 'mungkin' harus 'ya' atau 'tidak'", 8, "pemulihan",
-                     "1", "100", "potensi_konflik", "mungkin", "", "");
+    expect_row_error("baris 8, kolom p3aks: 'mungkin' harus 'ya' atau 'tidak'", 8, "pemulihan", "1",
+                     "100", "potensi_konflik", "mungkin", "", "");
     expect_row_error("baris 9, kolom mulai: '2026-02-30' bukan tanggal ISO (YYYY-MM-DD)", 9,
                      "pemulihan", "1", "100", "potensi_konflik", "tidak", "2026-02-30", "");
-    expect_row_error("baris 10, kolom selesai: '2026-01-31' sebelum tanggal mulai '2026-02-01'",
-                     10, "pemulihan", "1", "100", "potensi_konflik", "tidak", "2026-02-01",
+    expect_row_error("baris 10, kolom selesai: '2026-01-31' sebelum tanggal mulai '2026-02-01'", 10,
+                     "pemulihan", "1", "100", "potensi_konflik", "tidak", "2026-02-01",
                      "2026-01-31");
     expect_row_error("baris 11, kolom mulai: '2025-12-01' di luar tahun rencana 2026", 11,
                      "pemulihan", "1", "100", "potensi_konflik", "tidak", "2025-12-01", "");
@@ -394,7 +394,9 @@ static void test_csv(void **state)
     const char *dup[] = {"fase", "Fase"};
     assert_int_equal(plan_csv_header(dup, 2, &map, &err), WSP_EINVAL);
     assert_string_equal(err.msg, "baris 1, kolom fase: kolom ganda");
-    const char *missing[] = {"\xEF\xBB\xBF" "fase", "program"};
+    const char *missing[] = {"\xEF\xBB\xBF"
+                             "fase",
+                             "program"};
     assert_int_equal(plan_csv_header(missing, 2, &map, &err), WSP_EINVAL);
     assert_string_equal(err.msg, "baris 1: kolom wajib 'kegiatan' tidak ada");
 
@@ -435,10 +437,10 @@ static void test_evidence_check(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dates),          cmocka_unit_test(test_periods),
-        cmocka_unit_test(test_rad_workflow),   cmocka_unit_test(test_access_rules),
-        cmocka_unit_test(test_cases_and_skk),  cmocka_unit_test(test_compliance),
-        cmocka_unit_test(test_csv),            cmocka_unit_test(test_evidence_check),
+        cmocka_unit_test(test_dates),         cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_rad_workflow),  cmocka_unit_test(test_access_rules),
+        cmocka_unit_test(test_cases_and_skk), cmocka_unit_test(test_compliance),
+        cmocka_unit_test(test_csv),           cmocka_unit_test(test_evidence_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ static void sync_regions(struct store *s)
 {
     const struct store_region r[] = {
         {"32", NULL, 1, "Jawa Barat"},       {"31", NULL, 1, "DKI Jakarta"},
-        {"32.73", "32", 2, "Kota Bandung"}, {"32.04", "32", 2, "Kabupaten Bandung"},
+        {"32.73", "32", 2, "Kota Bandung"},  {"32.04", "32", 2, "Kabupaten Bandung"},
         {"31.71", "31", 2, "Jakarta Pusat"},
     };
     struct error err = {0};
@@ -113,8 +113,8 @@ static void test_calendar_set(void **state)
 {
     struct fx *f = *state;
     struct error err = {0};
-    struct store_calendar c = {.plan_type = "p3aks", .period_type = "quarter", .deadline_days = 15,
-                               .grace_days = 0};
+    struct store_calendar c = {
+        .plan_type = "p3aks", .period_type = "quarter", .deadline_days = 15, .grace_days = 0};
     assert_int_equal(store_calendar_set(f->s, &c, &actor, &err), 0);
     struct store_calendar got;
     assert_int_equal(store_calendar_get(f->s, "p3aks", &got, &err), 0);
@@ -135,8 +135,11 @@ static void test_timdu_and_forums(void **state)
 {
     struct fx *f = *state;
     struct error err = {0};
-    struct store_timdu t = {.region_code = "32", .sk_number = "SK 1/2026", .sk_date = "2026-02-01",
-                            .valid_until = "2026-12-31", .chair_name = "Gubernur"};
+    struct store_timdu t = {.region_code = "32",
+                            .sk_number = "SK 1/2026",
+                            .sk_date = "2026-02-01",
+                            .valid_until = "2026-12-31",
+                            .chair_name = "Gubernur"};
     int64_t id, mid;
     assert_int_equal(store_timdu_add(f->s, &t, &actor, &id, &err), 0);
     t.sk_date = "2026-13-01";
@@ -145,8 +148,11 @@ static void test_timdu_and_forums(void **state)
     t.region_code = "99";
     assert_int_equal(store_timdu_add(f->s, &t, &actor, NULL, &err), WSP_EINVAL);
     assert_string_equal(err.msg, "unknown region '99'");
-    struct store_timdu_member m = {.timdu_id = id, .name = "Budi", .agency = "Polda",
-                                   .agency_type = "polri", .subteam = "penghentian",
+    struct store_timdu_member m = {.timdu_id = id,
+                                   .name = "Budi",
+                                   .agency = "Polda",
+                                   .agency_type = "polri",
+                                   .subteam = "penghentian",
                                    .phone = "0812"};
     assert_int_equal(store_timdu_member_add(f->s, &m, &actor, &mid, &err), 0);
     m.timdu_id = 999;
@@ -192,9 +198,13 @@ static void test_timdu_and_forums(void **state)
 
 static struct store_rad_action act(const char *kegiatan)
 {
-    struct store_rad_action a = {.phase = "pencegahan", .program = "Program",
-                                 .kegiatan = kegiatan, .opd = "Kesbangpol", .anggaran = 1000,
-                                 .target = 2, .unit = "kali"};
+    struct store_rad_action a = {.phase = "pencegahan",
+                                 .program = "Program",
+                                 .kegiatan = kegiatan,
+                                 .opd = "Kesbangpol",
+                                 .anggaran = 1000,
+                                 .target = 2,
+                                 .unit = "kali"};
     return a;
 }
 
@@ -202,8 +212,8 @@ static void test_rad_workflow_and_versions(void **state)
 {
     struct fx *f = *state;
     struct error err = {0};
-    struct store_rad r = {.region_code = "32", .year = 2026, .plan_type = "pks",
-                          .title = "RAD Jabar 2026"};
+    struct store_rad r = {
+        .region_code = "32", .year = 2026, .plan_type = "pks", .title = "RAD Jabar 2026"};
     int64_t id, aid;
     assert_int_equal(store_rad_create(f->s, &r, &actor, &id, &err), 0);
     assert_int_equal(store_rad_create(f->s, &r, &actor, NULL, &err), WSP_EEXIST);
@@ -248,8 +258,8 @@ static void test_rad_workflow_and_versions(void **state)
     size_t n;
     assert_int_equal(store_rad_versions(f->s, id, &f->a, &v, &n, &err), 0);
     assert_int_equal(n, 9);
-    static const char *const changes[] = {"approve", "submit",     "action.delete",
-                                          "return",  "submit",     "pokja.add",
+    static const char *const changes[] = {"approve",    "submit",     "action.delete",
+                                          "return",     "submit",     "pokja.add",
                                           "action.add", "action.add", "create"};
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(v[i].version, (int)(n - i));
@@ -282,8 +292,8 @@ static void test_import_all_or_nothing(void **state)
 {
     struct fx *f = *state;
     struct error err = {0};
-    struct store_rad r = {.region_code = "32.73", .year = 2026, .plan_type = "p3aks",
-                          .title = "RAD P3AKS Bandung"};
+    struct store_rad r = {
+        .region_code = "32.73", .year = 2026, .plan_type = "p3aks", .title = "RAD P3AKS Bandung"};
     struct store_rad_action acts[3] = {act("Satu"), act("Dua"), act("Tiga")};
     int64_t id;
     bool created;
@@ -333,8 +343,11 @@ static void test_progress_and_status(void **state)
     struct store_rad_action a = act("Satu");
     a.start_date = "2026-05-01";
     assert_int_equal(store_rad_action_add(f->s, id, &a, &actor, &a1, &err), 0);
-    struct store_progress p = {.action_id = a1, .period = "B-04", .physical_pct = 40,
-                               .budget_realized = 100, .narrative = "jalan"};
+    struct store_progress p = {.action_id = a1,
+                               .period = "B-04",
+                               .physical_pct = 40,
+                               .budget_realized = 100,
+                               .narrative = "jalan"};
     assert_int_equal(store_progress_add(f->s, &p, &actor, &pid, &err), 0);
     assert_int_equal(store_progress_add(f->s, &p, &actor, NULL, &err), WSP_EEXIST);
     p.period = "B-08";
@@ -346,8 +359,11 @@ static void test_progress_and_status(void **state)
     assert_int_equal(got.submitted_at, T0);
     got.physical_pct = 60;
     assert_int_equal(store_progress_update(f->s, &got, &actor, &err), 0);
-    struct store_evidence e = {.report_id = pid, .filename = "a.pdf",
-                               .content_type = "application/pdf", .sha256 = "00", .size = 3};
+    struct store_evidence e = {.report_id = pid,
+                               .filename = "a.pdf",
+                               .content_type = "application/pdf",
+                               .sha256 = "00",
+                               .size = 3};
     int64_t eid;
     assert_int_equal(store_evidence_add(f->s, &e, &actor, &eid, &err), 0);
     struct store_progress *list;
@@ -364,12 +380,10 @@ static void test_progress_and_status(void **state)
     assert_false(ps.timdu);
     assert_string_equal(ps.rad_status, "draft");
     assert_int_equal(ps.nactions, 0);
-    assert_int_equal(store_rad_set_status(f->s, id, "draft", "diajukan", "submit", NULL, &actor,
-                                          &err),
-                     0);
-    assert_int_equal(store_rad_set_status(f->s, id, "diajukan", "disetujui", "approve", NULL,
-                                          &actor, &err),
-                     0);
+    assert_int_equal(
+        store_rad_set_status(f->s, id, "draft", "diajukan", "submit", NULL, &actor, &err), 0);
+    assert_int_equal(
+        store_rad_set_status(f->s, id, "diajukan", "disetujui", "approve", NULL, &actor, &err), 0);
     struct store_timdu t = {.region_code = "32", .sk_number = "SK", .sk_date = "2026-09-23"};
     assert_int_equal(store_timdu_add(f->s, &t, &actor, NULL, &err), 0);
     assert_int_equal(store_plan_status(f->s, "32", 2026, "pks", "2026-09-22", &f->a, &ps, &err), 0);
@@ -408,8 +422,11 @@ static void test_cases(void **state)
     struct fx *f = *state;
     struct error err = {0};
     const char *more[] = {"32.04"};
-    struct store_case c = {.title = "Sengketa", .region_code = "32.73", .regions = more,
-                           .nregions = 1, .issue = "sumber_daya"};
+    struct store_case c = {.title = "Sengketa",
+                           .region_code = "32.73",
+                           .regions = more,
+                           .nregions = 1,
+                           .issue = "sumber_daya"};
     int64_t id;
     assert_int_equal(store_case_add(f->s, &c, &actor, &id, &err), 0);
     struct store_case got;
@@ -436,8 +453,10 @@ static void test_cases(void **state)
     assert_int_equal(store_audit_list(f->s, &q, &f->a, &rows, &na, &total, &err), 0);
     assert_int_equal(na, 1);
     assert_null(strstr(rows[0].after_json, "Rahasia"));
-    struct store_case_action ca = {.case_id = id, .phase = "penghentian",
-                                   .action_date = "2026-09-01", .description = "Pengamanan"};
+    struct store_case_action ca = {.case_id = id,
+                                   .phase = "penghentian",
+                                   .action_date = "2026-09-01",
+                                   .description = "Pengamanan"};
     assert_int_equal(store_case_action_add(f->s, &ca, &actor, NULL, &err), 0);
     ca.case_id = 999;
     assert_int_equal(store_case_action_add(f->s, &ca, &actor, NULL, &err), WSP_EINVAL);
@@ -461,11 +480,16 @@ static void test_demo_seed(void **state)
     struct error err = {0};
     assert_int_equal(store_open(&s, path, &err), 0);
     const struct store_region r[] = {
-        {"11", NULL, 1, "Aceh"},           {"31", NULL, 1, "DKI"},
-        {"32", NULL, 1, "Jawa Barat"},     {"33", NULL, 1, "Jawa Tengah"},
-        {"35", NULL, 1, "Jawa Timur"},     {"72", NULL, 1, "Sulawesi Tengah"},
-        {"73", NULL, 1, "Sulawesi Selatan"}, {"32.73", "32", 2, "Kota Bandung"},
-        {"72.02", "72", 2, "Kabupaten Poso"}, {"72.71", "72", 2, "Kota Palu"},
+        {"11", NULL, 1, "Aceh"},
+        {"31", NULL, 1, "DKI"},
+        {"32", NULL, 1, "Jawa Barat"},
+        {"33", NULL, 1, "Jawa Tengah"},
+        {"35", NULL, 1, "Jawa Timur"},
+        {"72", NULL, 1, "Sulawesi Tengah"},
+        {"73", NULL, 1, "Sulawesi Selatan"},
+        {"32.73", "32", 2, "Kota Bandung"},
+        {"72.02", "72", 2, "Kabupaten Poso"},
+        {"72.71", "72", 2, "Kota Palu"},
     };
     assert_int_equal(store_regions_sync(s, r, WSP_ARRAY_LEN(r), NULL, &err), 0);
     assert_int_equal(plan_demo_seed(s, &err), 0);

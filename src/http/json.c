@@ -121,7 +121,9 @@ static void reply_reset(struct http_request *rq)
 
 void http_reply_json(struct http_request *rq, unsigned status, json_t *value)
 {
-    char *text = value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    /* 10 significant digits: 91.3 prints as 91.3, not 91.299999999999997 */
+    char *text =
+        value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)) : NULL;
     if (value)
         json_decref(value);
     if (!text) {

@@ -626,8 +626,8 @@ struct store_progress_query {
     int64_t rad_id, action_id; /* 0 = any */
 };
 
-/* WSP_EEXIST when the action already has a report for the period. submitted_at = now.
- * Audit "progress.add". */
+/* WSP_EEXIST when the action already has a report for the period. submitted_at is
+ * p->submitted_at when non-zero (imports, demo), else now. Audit "progress.add". */
 int store_progress_add(struct store *s, const struct store_progress *p,
                        const struct store_actor *actor, int64_t *id, struct error *err);
 /* Replace the values (period and submission time stay). Audit "progress.update". */

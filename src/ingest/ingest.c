@@ -19,7 +19,7 @@
 
 #define DOC_ARENA_MAX ((size_t)256 << 20) /* one document through text -> detect */
 #define LINE_MAX_BYTES (TEXT_MAX_INPUT + ((size_t)1 << 20))
-#define CANDIDATES_MAX 8
+#define CANDIDATES_MAX 32
 #define PROGRESS_EVERY_MS 200
 #define FEED_BACKOFF_MAX_S 86400
 
@@ -326,6 +326,25 @@ static bool categories_agree(const struct store_event *a, const struct store_eve
            str_eq(b->category, "none");
 }
 
+/* Two reports describe the same event when their texts are near duplicates (SimHash within
+ * near_bits, for copies and light rewrites), or when the structured facts agree closely even
+ * if the wording does not: the same regency, the same category, and event dates at most one
+ * day apart. Outlets often tell one clash in entirely different words, which SimHash alone
+ * does not see; two distinct events of the same kind in the same regency on the same day are
+ * rare enough, and for warning purposes are one episode anyway. */
+static bool same_event(const struct store_event *cand, int dist, const struct store_event *e,
+                       int near_bits)
+{
+    if (!regencies_agree(cand, e) || !categories_agree(cand, e))
+        return false;
+    if (e->has_simhash && dist <= near_bits)
+        return true;
+    int64_t a, b;
+    return cand->regency_code && e->regency_code && str_eq(cand->category, e->category) &&
+           cand->event_date && e->event_date && time_parse_iso(cand->event_date, &a) == 0 &&
+           time_parse_iso(e->event_date, &b) == 0 && (a > b ? a - b : b - a) <= 86400;
+}
+
 /* Store one detected article in one transaction. */
 static int store_one(struct run *r, struct store *db, struct slot *s, struct error *err)
 {
@@ -356,13 +375,14 @@ static int store_one(struct run *r, struct store *db, struct slot *s, struct err
     struct store_event *cand = NULL;
     int *dist = NULL;
     size_t n = 0;
-    rc =
-        store_event_candidates(db, e.province_code, e.event_date, r->cfg->merge_days, e.simhash,
-                               r->cfg->near_bits, CANDIDATES_MAX, &s->arena, &cand, &dist, &n, err);
+    /* All events of the province in the date window (distance up to 64 bits), nearest text
+     * first; same_event() decides. */
+    rc = store_event_candidates(db, e.province_code, e.event_date, r->cfg->merge_days, e.simhash,
+                                64, CANDIDATES_MAX, &s->arena, &cand, &dist, &n, err);
     if (rc != 0)
         goto out;
-    for (size_t i = 0; i < n && !target && e.has_simhash; i++)
-        if (regencies_agree(&cand[i], &e) && categories_agree(&cand[i], &e))
+    for (size_t i = 0; i < n && !target; i++)
+        if (same_event(&cand[i], dist[i], &e, r->cfg->near_bits))
             target = cand[i].id;
     if (target) {
         rc = store_event_merge(db, target, &e, article_id, actor, err);

@@ -13,8 +13,10 @@
  *
  * Near duplicates (the same event told by several outlets): an event joins an existing one
  * when both are in the same province (or both unplaced), their dates are within `merge_days`
- * (or both unknown), their SimHashes are at most `near_bits` apart, their categories agree and
- * their regencies do not contradict each other. The merge rule itself is store_event_merge().
+ * (or both unknown), their categories agree, their regencies do not contradict each other, and
+ * either their SimHashes are at most `near_bits` apart (copies, light rewrites) or both name
+ * the same regency with event dates at most one day apart (the same clash told in different
+ * words). How the merged event combines its sources is store_event_merge().
  *
  * Ownership: the model and text resources are borrowed and must outlive the call. Results are
  * counted in struct ingest_stats. Errors of single articles are written to cfg.messages

@@ -1,8 +1,8 @@
 /*
- * Integration tests of ingest and the events API: a fresh database from `waspada init --demo`,
- * `waspada ingest` on our own short Indonesian articles (tests/fixtures/ingest), the real
- * `waspada serve` on a loopback port, and a small libmicrohttpd server inside this test that
- * serves an RSS feed (with ETag / 304), article pages, a missing page and a flaky page.
+ * Integration tests of ingest and the events API: a fresh database from `waspada init
+ * --demo-accounts`, `waspada ingest` on our own short Indonesian articles (tests/fixtures/ingest),
+ * the real `waspada serve` on a loopback port, and a small libmicrohttpd server inside this test
+ * that serves an RSS feed (with ETag / 304), article pages, a missing page and a flaky page.
  *
  * Demo accounts: admin, pusat (national), jabar (provinsi 32), bandung (kabkota 32.73),
  * pelapor (pelapor 32.73); added here: semarang (kabkota 33.74), warga (pelapor 32.73).
@@ -309,7 +309,7 @@ static int group_setup(void **state)
         return -1;
     db_path = support_path(tmpdir, "waspada.db");
     struct support_run r;
-    const char *init[] = {"init", "--demo", NULL};
+    const char *init[] = {"init", "--demo-accounts", NULL};
     if (run(&r, NULL, init) != 0) {
         fprintf(stderr, "init failed (%d): %s\n", r.status, r.err);
         support_run_free(&r);

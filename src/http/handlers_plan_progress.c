@@ -7,7 +7,7 @@
  *   POST /api/v1/progress/{id}/evidence?filename=NAME
  *        The raw file is the request body (any Content-Type; the type is decided by the file
  *        name's extension and checked against the content's first bytes). Allowed: pdf, jpg,
- *        png, docx, xlsx, at most 10 MiB (and at most the server's body_max). Stored as
+ *        png, docx, xlsx, at most 10 MiB (the route's body cap, HTTP_UPLOAD_MAX). Stored as
  *        "<database>.files/<sha256>".
  *   GET  /api/v1/evidence/{id}                    the file, to whoever may read the report
  *   GET  /api/v1/compliance?year=&type=&region=&date=

@@ -62,7 +62,8 @@ struct http_request {
     char client[64];  /* client address, "" when unknown */
     int64_t start_ms;
 
-    struct buf body; /* request body, capped at cfg.body_max */
+    struct buf body; /* request body, capped at body_cap */
+    size_t body_cap; /* cfg.body_max, or HTTP_UPLOAD_MAX for upload routes */
     bool body_too_big;
     size_t drained; /* bytes of an oversized body dropped so far */
     json_t *json;   /* parsed body (http_request_json), freed with the request */
@@ -107,6 +108,10 @@ const struct detect_model *http_detect_model(struct http_request *rq);
 /* ---- router.c --------------------------------------------------------------------------- */
 
 /* Route an /api/ request to its handler; replies 404 / 405 / 401 / 403 itself. */
+/* Largest accepted body for a request: cfg.body_max, or HTTP_UPLOAD_MAX (when larger) for
+ * routes that take file uploads (evidence files). */
+#define HTTP_UPLOAD_MAX ((size_t)10 << 20)
+size_t http_route_body_cap(const struct http_server *srv, const char *method, const char *path);
 void http_route(struct http_request *rq);
 
 /* ---- static.c --------------------------------------------------------------------------- */

@@ -8,6 +8,7 @@ enum route_flags {
     ROUTE_PUBLIC = 0,
     ROUTE_SESSION = 1 << 0, /* needs a logged-in user (401 otherwise) */
     ROUTE_NO_CSRF = 1 << 1, /* state-changing but exempt from CSRF (login has no session) */
+    ROUTE_UPLOAD = 1 << 2,  /* a file upload: body cap HTTP_UPLOAD_MAX instead of body_max */
 };
 
 struct route {
@@ -69,7 +70,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/progress", http_handle_progress_list, ROUTE_SESSION},
     {"GET", "/api/v1/progress/{id}", http_handle_progress_get, ROUTE_SESSION},
     {"PATCH", "/api/v1/progress/{id}", http_handle_progress_patch, ROUTE_SESSION},
-    {"POST", "/api/v1/progress/{id}/evidence", http_handle_evidence_add, ROUTE_SESSION},
+    {"POST", "/api/v1/progress/{id}/evidence", http_handle_evidence_add,
+     ROUTE_SESSION | ROUTE_UPLOAD},
     {"GET", "/api/v1/evidence/{id}", http_handle_evidence_get, ROUTE_SESSION},
     {"GET", "/api/v1/compliance", http_handle_compliance, ROUTE_SESSION},
     {"GET", "/api/v1/compliance/report", http_handle_compliance_report, ROUTE_SESSION},
@@ -122,6 +124,16 @@ static bool match(const char *pattern, const char *path, struct http_request *rq
         rq->nparams = nparams;
     }
     return true;
+}
+
+size_t http_route_body_cap(const struct http_server *srv, const char *method, const char *path)
+{
+    size_t cap = srv->cfg.body_max;
+    for (size_t i = 0; i < WSP_ARRAY_LEN(routes); i++)
+        if ((routes[i].flags & ROUTE_UPLOAD) && str_eq(routes[i].method, method) &&
+            match(routes[i].pattern, path, NULL))
+            return cap > HTTP_UPLOAD_MAX ? cap : HTTP_UPLOAD_MAX;
+    return cap;
 }
 
 void http_route(struct http_request *rq)

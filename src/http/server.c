@@ -140,7 +140,8 @@ static struct http_request *request_new(struct http_server *srv, struct MHD_Conn
     rq->start_ms = time_mono_ms();
     rq->resp_fd = -1;
     arena_init(&rq->arena, srv->cfg.arena_max);
-    buf_init(&rq->body, srv->cfg.body_max ? srv->cfg.body_max : 1);
+    rq->body_cap = http_route_body_cap(srv, method, url);
+    buf_init(&rq->body, rq->body_cap ? rq->body_cap : 1);
     /* The URL from MHD is already decoded and has no query string. Copied so that the
      * strings stay valid in the completion callback. */
     rq->method = arena_strdup(&rq->arena, method);
@@ -253,7 +254,7 @@ static bool is_api_path(const char *path)
 static void dispatch(struct http_request *rq)
 {
     if (rq->body_too_big) {
-        http_reply_error(rq, WSP_ETOOBIG, "request body over %zu bytes", rq->srv->cfg.body_max);
+        http_reply_error(rq, WSP_ETOOBIG, "request body over %zu bytes", rq->body_cap);
         return;
     }
     if (is_api_path(rq->path)) {
@@ -283,8 +284,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         long n;
-        if (cl && srv->cfg.body_max && str_to_long(cl, 0, LONG_MAX, &n) == 0 &&
-            (unsigned long)n > srv->cfg.body_max) {
+        if (cl && rq->body_cap && str_to_long(cl, 0, LONG_MAX, &n) == 0 &&
+            (unsigned long)n > rq->body_cap) {
             rq->body_too_big = true;
             dispatch(rq);
             return queue_reply(rq);

@@ -603,6 +603,18 @@ static void test_evidence(void **state)
     str_copy(sha, jstr(ev, "sha256"), sizeof(sha));
     json_int_t eid = jint(ev, "id");
     json_decref(out);
+    /* Evidence may be larger than the 1 MiB body cap of JSON requests (up to 10 MiB). */
+    size_t big_len = (size_t)3 << 20;
+    char *big = xmalloc(big_len);
+    memset(big, ' ', big_len);
+    memcpy(big, "%PDF-1.4\n", 9);
+    snprintf(path, sizeof(path), "/api/v1/progress/%lld/evidence?filename=scan.pdf",
+             (long long)pid);
+    assert_int_equal(req(&clients[2], csrf[2], "POST", path, big, big_len, &out), 201);
+    assert_int_equal(jint(json_object_get(out, "evidence"), "size"), (json_int_t)big_len);
+    json_decref(out);
+    assert_int_equal(req(&clients[2], csrf[2], "POST", "/api/v1/cases", big, big_len, NULL), 413);
+    free(big);
     /* Type and content checks. */
     snprintf(path, sizeof(path), "/api/v1/progress/%lld/evidence?filename=virus.exe",
              (long long)pid);
@@ -648,7 +660,7 @@ static void test_evidence(void **state)
     snprintf(path, sizeof(path), "/api/v1/progress/%lld", (long long)pid);
     v = as(2, "GET", path, NULL, 200);
     assert_int_equal(json_array_size(json_object_get(json_object_get(v, "progress"), "evidence")),
-                     1);
+                     2);
     json_decref(v);
 }
 

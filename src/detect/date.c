@@ -169,12 +169,16 @@ static int dword(const struct detect_model *m, const struct stok *t, size_t n, s
         memcpy(key + kl, t[i + k].w, wl);
         kl += wl;
         key[kl] = '\0';
-        const struct lex_entry *e = lex_get(lx, key);
-        if (e) {
+        const struct lex_entry *e = lex_find(lx, key, kl);
+        if (!e)
+            break; /* no term starts with these words (lex_add indexes every word prefix) */
+        if (e->real) {
             kind = e->cat;
             *value = (int)e->sig_w;
             *nw = k + 1;
         }
+        if (!e->prefix)
+            break;
     }
     return kind;
 }

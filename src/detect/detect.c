@@ -106,10 +106,38 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-/* 64-bit SimHash over 3-word shingles of the body's lower-case words. */
+/* Per-bit counts of the 1 bits of many 64-bit words, kept bit-sliced: plane[k] holds bit k of
+ * all 64 counters, so adding a word is a ripple carry through the planes (about two steps on
+ * average) instead of 64 separate increments. */
+#define BITCOUNT_PLANES 40 /* counts up to 2^40 */
+
+struct bitcount {
+    uint64_t plane[BITCOUNT_PLANES];
+};
+
+static void bitcount_add(struct bitcount *c, uint64_t x)
+{
+    for (int k = 0; x && k < BITCOUNT_PLANES; k++) {
+        uint64_t carry = c->plane[k] & x;
+        c->plane[k] ^= x;
+        x = carry;
+    }
+}
+
+/* How many of the added words had bit b set. */
+static uint64_t bitcount_get(const struct bitcount *c, int b)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < BITCOUNT_PLANES; k++)
+        v |= ((c->plane[k] >> b) & 1) << k;
+    return v;
+}
+
+/* 64-bit SimHash over 3-word shingles of the body's lower-case words: bit b is set when more
+ * shingle hashes have it set than not. */
 static uint64_t simhash_doc(const struct ddoc *d, size_t first_tok)
 {
-    int32_t acc[64] = {0};
+    struct bitcount ones = {{0}};
     uint64_t w[3] = {0};
     size_t nw = 0, nsh = 0;
     for (size_t i = first_tok; i < d->n; i++) {
@@ -122,15 +150,14 @@ static uint64_t simhash_doc(const struct ddoc *d, size_t first_tok)
         if (++nw < 3)
             continue;
         uint64_t h = mix64(w[0] * 31 + mix64(w[1]) * 17 + mix64(w[2] + 0x9e3779b97f4a7c15ULL));
-        for (int b = 0; b < 64; b++)
-            acc[b] += (h >> b) & 1 ? 1 : -1;
+        bitcount_add(&ones, h);
         nsh++;
     }
     if (!nsh)
         return 0;
     uint64_t out = 0;
     for (int b = 0; b < 64; b++)
-        if (acc[b] > 0)
+        if (2 * bitcount_get(&ones, b) > nsh) /* ones - zeros > 0 */
             out |= 1ULL << b;
     return out;
 }

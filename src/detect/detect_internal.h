@@ -61,6 +61,9 @@ struct lexicon {
 uint64_t lex_hash_bytes(uint64_t h, const char *s, size_t n);
 #define LEX_HASH_INIT 1469598103934665603ULL
 const struct lex_entry *lex_get(const struct lexicon *lx, const char *term);
+/* The entry of term[0..len) whether real or only a word prefix of longer terms (check ->real
+ * and ->prefix), or NULL when no term is or starts with it. */
+const struct lex_entry *lex_find(const struct lexicon *lx, const char *term, size_t len);
 
 /* ---- places ---------------------------------------------------------------------------- */
 

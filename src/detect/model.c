@@ -60,6 +60,11 @@ static const struct lex_entry *lex_find_hash(const struct lexicon *lx, uint64_t 
     return NULL;
 }
 
+const struct lex_entry *lex_find(const struct lexicon *lx, const char *term, size_t len)
+{
+    return lex_find_hash(lx, lex_hash_bytes(LEX_HASH_INIT, term, len), term, len);
+}
+
 const struct lex_entry *lex_get(const struct lexicon *lx, const char *term)
 {
     size_t len = strlen(term);

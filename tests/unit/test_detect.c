@@ -302,6 +302,41 @@ static void test_negatives(void **state)
 
 /* ---- JSON, SimHash --------------------------------------------------------------------- */
 
+/* JSON Lines input: the direct reader and the jansson fallback give the same article, and a
+ * "\u0000" inside a string never leaves a length longer than the C string. */
+static void test_json_reader(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 1 << 20);
+    struct detect_article in;
+    struct error err = {0};
+    static const char plain[] =
+        "{\"id\":\"r1\",\"text\":\"Warga bentrok di Poso\",\"published\":\"2026-11-20\"}";
+    assert_int_equal(detect_article_from_json(plain, sizeof(plain) - 1, &a, &in, &err), 0);
+    assert_string_equal(in.id, "r1");
+    assert_string_equal(in.text, "Warga bentrok di Poso");
+    assert_int_equal(in.text_len, strlen(in.text));
+    assert_string_equal(in.published, "2026-11-20");
+    assert_null(in.html);
+
+    /* escapes (a unicode escape sends the reader to jansson) */
+    static const char esc[] = "{\"id\":\"r2\",\"text\":\"Kab. \\u00e9 \\\"Poso\\\"\\nBaris\"}";
+    assert_int_equal(detect_article_from_json(esc, sizeof(esc) - 1, &a, &in, &err), 0);
+    assert_string_equal(in.text, "Kab. \xc3\xa9 \"Poso\"\nBaris");
+    assert_int_equal(in.text_len, strlen(in.text));
+
+    static const char nul[] = "{\"id\":\"r3\",\"text\":\"Bentrok\\u0000 warga\"}";
+    assert_int_equal(detect_article_from_json(nul, sizeof(nul) - 1, &a, &in, &err), 0);
+    assert_string_equal(in.text, "Bentrok  warga");
+    assert_int_equal(in.text_len, strlen(in.text));
+
+    static const char bad[] = "{\"id\":\"r4\",\"text\":42}";
+    assert_int_equal(detect_article_from_json(bad, sizeof(bad) - 1, &a, &in, &err), WSP_EINVAL);
+    assert_string_equal(err.msg, "\"text\" is not a string");
+    arena_release(&a);
+}
+
 static void test_json_roundtrip(void **state)
 {
     WSP_UNUSED(state);
@@ -382,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_place_hierarchy),
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_negatives),
+        cmocka_unit_test(test_json_reader),
         cmocka_unit_test(test_json_roundtrip),
         cmocka_unit_test(test_simhash),
     };

@@ -62,7 +62,7 @@ static void pi_add(struct detect_model *m, const char *key, const struct geo_reg
         return;
     /* mark word prefixes so mention search stops when no longer name continues */
     char pre[256];
-    for (size_t i = 0; key[i] && i < sizeof(pre); i++)
+    for (size_t i = 0; i < sizeof(pre) && key[i]; i++)
         if (key[i] == ' ') {
             memcpy(pre, key, i);
             pre[i] = '\0';

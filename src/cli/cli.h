@@ -42,6 +42,8 @@ struct cli_config {
     long login_window;
     bool cookie_secure;
     bool access_log;
+    long escalate_province_after;
+    long escalate_national_after;
 };
 
 /* Fill with defaults, then the config file (explicit path, or $WASPADA_CONFIG, or ./waspada.conf

@@ -100,6 +100,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
     hc.login_max_failures = (unsigned)ctx->cfg.login_max_failures;
     hc.login_window_s = (unsigned)ctx->cfg.login_window;
     hc.access_log = ctx->cfg.access_log;
+    hc.escalate_province_after = ctx->cfg.escalate_province_after;
+    hc.escalate_national_after = ctx->cfg.escalate_national_after;
     if (!rc)
         rc = http_server_start(&srv, &hc, g, &err);
     if (rc) {

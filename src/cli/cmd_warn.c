@@ -3,17 +3,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "alertd/alertd.h"
 #include "cli/cli.h"
 #include "geo/geo.h"
+#include "store/store.h"
 #include "warn/warn.h"
 
 static const char usage_text[] =
     "usage: waspada warn backtest [--events FILE.jsonl | --ucdp FILE.csv [--ucdp-map FILE.csv]]\n"
     "                             [--from DATE] [--to DATE] [--level-regency] [--level-province]\n"
     "                             [--level-national] [--params FILE] [--json]\n"
+    "       waspada warn recompute [--params FILE]\n"
     "       waspada warn params [--params FILE]\n"
     "\n"
     "backtest replays events day by day through the early-warning engine and prints every alert\n"
@@ -38,8 +42,15 @@ static const char usage_text[] =
     "  --params FILE   parameters on top of data/warn/params.ini\n"
     "  --json          one JSON document with \"alerts\" and \"totals\"\n"
     "\n"
-    "params prints the effective parameters (thresholds, weights) as an INI file.\n"
-    "Reading events from the database is not available yet: give --events or --ucdp.\n";
+    "Without --events or --ucdp the events come from the database (--db): rejected events\n"
+    "are left out, unverified leads (menunggu) weigh less (weight_unverified).\n"
+    "\n"
+    "recompute rebuilds the stored alerts from the stored events of the last two years, as\n"
+    "the server does when it starts (for deployments where the server was down): new\n"
+    "episodes become alerts, changed ones are updated, alerts no episode supports any more\n"
+    "are retracted. It sends no notifications.\n"
+    "\n"
+    "params prints the effective parameters (thresholds, weights) as an INI file.\n";
 
 static int read_file(const char *path, char **out, size_t *len, struct error *err)
 {
@@ -61,6 +72,17 @@ static int read_file(const char *path, char **out, size_t *len, struct error *er
     *out = buf_detach(&b, len);
     if (!*out)
         *out = xstrdup("");
+    return 0;
+}
+
+/* Reading the database must not create one. */
+static int db_exists(const struct cli_ctx *ctx, struct error *err)
+{
+    if (access(ctx->cfg.db, F_OK) != 0)
+        return error_set(err, WSP_EINVAL,
+                         "database '%s' does not exist: give --db, or --events FILE.jsonl or "
+                         "--ucdp FILE.csv",
+                         ctx->cfg.db);
     return 0;
 }
 
@@ -199,7 +221,7 @@ static void print_alert(const struct warn_state *st, const struct geo_gazetteer 
     buf_release(&en);
 }
 
-static int backtest(int argc, char **argv)
+static int backtest(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"events", required_argument, NULL, 'e'},   {"ucdp", required_argument, NULL, 'u'},
@@ -262,10 +284,6 @@ static int backtest(int argc, char **argv)
         return cli_usage_error("warn", "give --events or --ucdp, not both");
     if (map && !ucdp)
         return cli_usage_error("warn", "--ucdp-map goes with --ucdp");
-    if (!events && !ucdp)
-        return cli_error(WSP_EINVAL, "reading events from the database is not available yet "
-                                     "(phase 2 of the early-warning work): give --events "
-                                     "FILE.jsonl or --ucdp FILE.csv");
     if (!mask)
         mask = (1u << WARN_GEO_REGENCY) | (1u << WARN_GEO_PROVINCE);
 
@@ -284,6 +302,14 @@ static int backtest(int argc, char **argv)
         goto out;
     if (events) {
         rc = read_jsonl(events, &ev, &err);
+    } else if (!ucdp) {
+        struct store *db = NULL;
+        rc = db_exists(ctx, &err);
+        if (rc == 0)
+            rc = store_open(&db, ctx->cfg.db, &err);
+        if (rc == 0)
+            rc = alertd_load_events(db, &ev.l, &err);
+        store_close(db);
     } else {
         size_t len, mlen = 0, ncent = 0;
         struct data_blob mb = {0};
@@ -414,6 +440,52 @@ out:
     return rc ? cli_error(rc, "%s", err.msg) : CLI_OK;
 }
 
+static int recompute(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"params", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *pfile = NULL;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'p') {
+            pfile = optarg;
+        } else if (c == 'h') {
+            fputs(usage_text, stdout);
+            return CLI_OK;
+        } else {
+            return cli_usage_error("warn", "unknown option or missing value in '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("warn", "unexpected argument '%s'", argv[optind]);
+    struct error err = {0};
+    struct alertd_config cfg = {0};
+    struct store *db = NULL;
+    struct alertd *d = NULL;
+    int rc = load_params(&cfg.params, pfile, &err);
+    if (rc == 0)
+        rc = db_exists(ctx, &err);
+    if (rc == 0)
+        rc = store_open(&db, ctx->cfg.db, &err);
+    if (rc == 0)
+        rc = alertd_open(&d, db, &cfg, &err);
+    if (rc == 0) {
+        struct alertd_stats st;
+        alertd_get_stats(d, &st);
+        printf("recomputed from %zu events: %zu alerts created, %zu updated, %zu retracted\n",
+               st.events, st.created, st.updated, st.retracted);
+    }
+    alertd_free(d);
+    store_close(db);
+    return rc ? cli_error(rc, "%s", err.msg) : CLI_OK;
+}
+
 static int params_cmd(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -451,15 +523,16 @@ static int params_cmd(int argc, char **argv)
 
 int cmd_warn(struct cli_ctx *ctx, int argc, char **argv)
 {
-    (void)ctx;
     if (argc < 2)
-        return cli_usage_error("warn", "expected a subcommand: backtest or params");
+        return cli_usage_error("warn", "expected a subcommand: backtest, recompute or params");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage_text, stdout);
         return CLI_OK;
     }
     if (strcmp(argv[1], "backtest") == 0)
-        return backtest(argc - 1, argv + 1);
+        return backtest(ctx, argc - 1, argv + 1);
+    if (strcmp(argv[1], "recompute") == 0)
+        return recompute(ctx, argc - 1, argv + 1);
     if (strcmp(argv[1], "params") == 0)
         return params_cmd(argc - 1, argv + 1);
     return cli_usage_error("warn", "unknown subcommand '%s'", argv[1]);

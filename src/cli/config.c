@@ -49,6 +49,10 @@ static const struct cfg_row rows[] = {
     ROW_L(login_window, 1, 86400, "900", "window for counting failed logins, seconds"),
     ROW_B(cookie_secure, "false", "add Secure to the session cookie (serve behind TLS)"),
     ROW_B(access_log, "true", "one log line per HTTP request"),
+    ROW_L(escalate_province_after, 0, 30L * 86400, "3600",
+          "unacknowledged alert to the province desk after, seconds; 0 = never"),
+    ROW_L(escalate_national_after, 0, 30L * 86400, "14400",
+          "unacknowledged alert to the national desk after, seconds; 0 = never"),
 };
 
 enum origin { ORIGIN_DEFAULT, ORIGIN_FILE, ORIGIN_ENV, ORIGIN_FLAG };

@@ -331,6 +331,7 @@ void http_handle_event_patch(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_alerts_kick(rq->srv); /* early warning sees the new status at once */
     if (load_event(rq, st, &e, &src, &n))
         return;
     http_reply_json(rq, MHD_HTTP_OK, event_full_json(rq, &e, src, n));

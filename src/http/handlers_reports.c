@@ -280,6 +280,7 @@ void http_handle_reports_add(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_alerts_kick(rq->srv); /* early warning sees the new lead at once */
     http_reply_json(rq, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
                     json_pack("{s:I,s:I,s:s,s:s,s:f,s:b}", "report_id", (json_int_t)report_id,
                               "event_id", (json_int_t)event_id, "status", "menunggu", "category",

@@ -41,6 +41,10 @@ struct http_config {
     unsigned login_max_failures; /* per user and per address, inside login_window_s */
     unsigned login_window_s;     /* sliding window of the login rate limit, seconds */
     bool access_log;             /* "METHOD path status bytes ms" per request (no query) */
+    /* Early warning: an alert nobody acknowledged goes to the province desk, then to the
+     * national desk, this many seconds after it was raised; 0 = never. */
+    long escalate_province_after;
+    long escalate_national_after;
 };
 
 /* Defaults for every field (db "waspada.db", listen 127.0.0.1:8080, 4 threads, 1 MiB body,

@@ -45,6 +45,9 @@ struct http_server {
     pthread_mutex_t detect_mu;
     struct text_resources *text_res;
     struct detect_model *detect_model;
+    /* Early warning: engine service, SSE streams, webhooks (alerts_service.c); NULL when it
+     * could not start. */
+    struct http_alerts *alerts;
 };
 
 struct http_header {
@@ -91,6 +94,11 @@ struct http_request {
     struct http_header *resp_headers;
     size_t resp_bytes; /* body size of the queued response, for the access log */
     bool queued;
+    /* Streaming response (SSE): a content reader instead of a body; the free callback owns
+     * resp_reader_cls once set (alerts_service.c). */
+    MHD_ContentReaderCallback resp_reader;
+    void *resp_reader_cls;
+    MHD_ContentReaderFreeCallback resp_reader_free;
 };
 
 typedef void (*http_handler)(struct http_request *rq);
@@ -249,5 +257,52 @@ void http_handle_case_get(struct http_request *rq);
 void http_handle_case_patch(struct http_request *rq);
 void http_handle_case_action_add(struct http_request *rq);
 void http_handle_case_victims(struct http_request *rq);
+
+/* ---- early warning (alerts_service.c, handlers_alerts.c) -------------------------------- */
+
+struct store_alert;
+struct warn_state;
+/* Start the warn service, the webhook thread and the SSE hub (sets srv->alerts). NULL when the
+ * engine cannot be built (logged; the alert endpoints then answer 503). */
+struct http_alerts *http_alerts_start(struct http_server *srv);
+/* End every SSE stream (before the daemon stops: suspended connections must be resumed). */
+void http_alerts_close_streams(struct http_server *srv);
+/* Stop the threads and free (after the daemon stopped). NULL is a no-op. */
+void http_alerts_stop(struct http_alerts *a);
+/* Events were written by this server: poll the change feed now. */
+void http_alerts_kick(struct http_server *srv);
+/* Tell SSE subscribers who may see the alert's region and queue matching webhooks (through
+ * the caller's store s). kind: opened, level, closed, reopened, retracted, ack, close,
+ * escalate. */
+void http_alerts_publish(struct http_server *srv, struct store *s, const char *kind,
+                         const struct store_alert *a);
+/* Reply with an SSE stream of the alerts the session may see; replies 503 itself. */
+int http_alerts_stream(struct http_request *rq);
+size_t http_alerts_stream_count(struct http_server *srv);
+/* The engine state, locked for reading (NULL when unavailable: then do not unlock). */
+const struct warn_state *http_alerts_lock(struct http_server *srv);
+void http_alerts_unlock(struct http_server *srv);
+/* The cached public risk document when younger than max_age_ms (caller frees), or NULL. */
+char *http_alerts_cache_get(struct http_server *srv, int64_t max_age_ms);
+void http_alerts_cache_put(struct http_server *srv, const char *text);
+/* "sha256=<hex HMAC-SHA256 of body with secret>" into out. */
+void http_webhook_sign(const char *secret, const char *body, size_t len, char out[72]);
+/* An alert as JSON (with the region's name). */
+json_t *http_json_alert(struct http_server *srv, const struct store_alert *a);
+void http_handle_alerts_list(struct http_request *rq);
+void http_handle_alerts_stream(struct http_request *rq);
+void http_handle_alert_get(struct http_request *rq);
+void http_handle_alert_ack(struct http_request *rq);
+void http_handle_alert_close(struct http_request *rq);
+void http_handle_risk(struct http_request *rq);
+void http_handle_public_risk(struct http_request *rq);
+void http_handle_webhooks_list(struct http_request *rq);
+void http_handle_webhooks_add(struct http_request *rq);
+void http_handle_webhook_delete(struct http_request *rq);
+void http_handle_webhook_deliveries(struct http_request *rq);
+
+/* handlers_geo.c: region boundaries (GeoJSON) for the web map, public and cached */
+void http_handle_geo_provinces(struct http_request *rq);
+void http_handle_geo_regencies(struct http_request *rq);
 
 #endif

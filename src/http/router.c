@@ -81,6 +81,21 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/cases/{id}", http_handle_case_patch, ROUTE_SESSION},
     {"POST", "/api/v1/cases/{id}/actions", http_handle_case_action_add, ROUTE_SESSION},
     {"PUT", "/api/v1/cases/{id}/victims", http_handle_case_victims, ROUTE_SESSION},
+    /* region boundaries for the map (handlers_geo.c) */
+    {"GET", "/api/v1/geo/provinces", http_handle_geo_provinces, ROUTE_PUBLIC},
+    {"GET", "/api/v1/geo/regencies", http_handle_geo_regencies, ROUTE_PUBLIC},
+    /* early warning (handlers_alerts.c); the stream before {id} */
+    {"GET", "/api/v1/alerts", http_handle_alerts_list, ROUTE_SESSION},
+    {"GET", "/api/v1/alerts/stream", http_handle_alerts_stream, ROUTE_SESSION},
+    {"GET", "/api/v1/alerts/{id}", http_handle_alert_get, ROUTE_SESSION},
+    {"POST", "/api/v1/alerts/{id}/ack", http_handle_alert_ack, ROUTE_SESSION},
+    {"POST", "/api/v1/alerts/{id}/close", http_handle_alert_close, ROUTE_SESSION},
+    {"GET", "/api/v1/risk", http_handle_risk, ROUTE_SESSION},
+    {"GET", "/api/v1/public/risk", http_handle_public_risk, ROUTE_PUBLIC},
+    {"GET", "/api/v1/webhooks", http_handle_webhooks_list, ROUTE_SESSION},
+    {"POST", "/api/v1/webhooks", http_handle_webhooks_add, ROUTE_SESSION},
+    {"DELETE", "/api/v1/webhooks/{id}", http_handle_webhook_delete, ROUTE_SESSION},
+    {"GET", "/api/v1/webhooks/{id}/deliveries", http_handle_webhook_deliveries, ROUTE_SESSION},
 };
 
 static bool state_changing(const char *method)

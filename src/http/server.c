@@ -29,6 +29,8 @@ void http_config_defaults(struct http_config *cfg)
     cfg->login_max_failures = 5;
     cfg->login_window_s = 15 * 60;
     cfg->access_log = true;
+    cfg->escalate_province_after = 3600;
+    cfg->escalate_national_after = 4 * 3600;
 }
 
 unsigned http_status_for(int wsp_status)
@@ -216,7 +218,13 @@ static enum MHD_Result queue_reply(struct http_request *rq)
                          rq->path);
     struct MHD_Response *resp;
     rq->resp_bytes = rq->resp_fd >= 0 ? rq->resp_fd_size : rq->resp_len;
-    if (rq->resp_fd >= 0) {
+    if (rq->resp_reader) {
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, rq->resp_reader,
+                                                 rq->resp_reader_cls, rq->resp_reader_free);
+        if (!resp)
+            rq->resp_reader_free(rq->resp_reader_cls);
+        rq->resp_reader = NULL; /* the response owns the stream now */
+    } else if (rq->resp_fd >= 0) {
         resp = MHD_create_response_from_fd(rq->resp_fd_size, rq->resp_fd);
         if (resp)
             rq->resp_fd = -1; /* MHD closes it now */
@@ -401,6 +409,7 @@ static void server_free(struct http_server *srv)
         pthread_key_delete(srv->store_key);
     if (srv->ratelimit)
         auth_ratelimit_free(srv->ratelimit);
+    http_alerts_stop(srv->alerts);
     detect_model_free(srv->detect_model);
     text_resources_free(srv->text_res);
     pthread_mutex_destroy(&srv->detect_mu);
@@ -451,14 +460,15 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
     }
     srv->store_key_ok = true;
 
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME; /* SSE streams */
     if (ipv6)
         flags |= MHD_USE_IPv6;
     struct MHD_OptionItem pool[] = {
         {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)cfg->threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    http_alerts_start(srv); /* early warning; NULL (logged) leaves its endpoints at 503 */
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED,
@@ -487,7 +497,9 @@ void http_server_stop(struct http_server *srv)
 {
     if (!srv)
         return;
-    /* Stop accepting, give in-flight requests a moment, then shut down. */
+    /* End the alert streams (resuming suspended ones), stop accepting, give in-flight
+     * requests a moment, then shut down. */
+    http_alerts_close_streams(srv);
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET) {
         close(fd);

@@ -746,4 +746,170 @@ int store_plan_regions(struct store *s, const char *region, struct arena *arena,
 int store_region_name(struct store *s, const char *code, struct arena *arena, const char **name,
                       struct error *err);
 
+/* ==== early warning (schema v5; owner: early-warning work of issue 4, phase 2) =============== */
+
+/*
+ * Alerts: one per region and episode of the early-warning engine (src/warn). The engine's side
+ * (level, highest level, open or closed, days, score, explanation, driving events) is written
+ * by the warn service; the human workflow baru -> ditindaklanjuti -> selesai and escalation by
+ * people and the escalation timer. Every write adds an alert_history row and an audit row in
+ * one transaction. Strings of results come from the caller's arena. Levels are the engine's
+ * names ("normal", "waspada", "siaga", "awas"); days "YYYY-MM-DD".
+ */
+struct store_alert {
+    int64_t id;
+    const char *region_code; /* regency, province or "ID" */
+    const char *level;       /* current shown level ("normal" once the episode closed) */
+    const char *max_level;   /* highest level reached */
+    const char *status;      /* baru, ditindaklanjuti, selesai */
+    bool is_open;            /* the engine's episode is still open */
+    bool retracted;          /* corrected or rejected events took the episode away */
+    const char *first_day, *last_day, *close_day; /* close_day NULL while open */
+    double score;
+    const char *method; /* warn_method_name of the step that set the highest level */
+    const char *explanation_id, *explanation_en;
+    const char *event_ids_json;                /* JSON array of event ids that drove it */
+    const char *escalated_to;                  /* NULL, "province" or "national" */
+    int64_t escalated_at, acked_at, closed_at; /* 0 = never */
+    const char *acked_by, *closed_by;
+    int64_t created_at, updated_at;
+};
+
+struct store_alert_history {
+    int64_t id, alert_id, at;
+    const char *kind; /* opened, level, closed, reopened, retracted, ack, close, escalate */
+    const char *level, *day, *note; /* or NULL */
+    const char *username;
+};
+
+/* "baru", "ditindaklanjuti", "selesai"; true when known. */
+bool store_alert_status_valid(const char *status);
+
+/* Insert a new alert from the engine fields of a (status "baru") with a history row "opened"
+ * (level = a->level, day = a->first_day). Audit "alert.open". */
+int store_alert_create(struct store *s, const struct store_alert *a,
+                       const struct store_actor *actor, int64_t *id, struct error *err);
+/* Replace the engine fields of alert a->id (level, max_level, is_open, retracted, days, score,
+ * method, explanations, event ids) and add a history row of kind (opened, level, closed,
+ * reopened, retracted; NULL = none, for quiet reconciliation) with level and day. Audit
+ * "alert.<kind>" or "alert.sync". WSP_ENOTFOUND for an unknown id. */
+int store_alert_update_engine(struct store *s, const struct store_alert *a, const char *kind,
+                              const char *level, const char *day, const struct store_actor *actor,
+                              struct error *err);
+/* Workflow: ack moves baru -> ditindaklanjuti, close moves baru or ditindaklanjuti -> selesai;
+ * WSP_EEXIST when the alert is not in such a status (err says which it is). History "ack" /
+ * "close" with the note and the actor; audit "alert.ack" / "alert.close". */
+int store_alert_ack(struct store *s, int64_t id, const char *note, const struct store_actor *actor,
+                    struct error *err);
+int store_alert_close(struct store *s, int64_t id, const char *note,
+                      const struct store_actor *actor, struct error *err);
+/* Escalate an alert still "baru" to "province" or "national" (compare-and-set on the current
+ * escalated_to: from NULL or "province"; WSP_EEXIST when it changed or the alert was
+ * acknowledged or closed meanwhile). History "escalate"; audit "alert.escalate". */
+int store_alert_escalate(struct store *s, int64_t id, const char *from, const char *to,
+                         const char *note, const struct store_actor *actor, struct error *err);
+int store_alert_get(struct store *s, int64_t id, struct arena *arena, struct store_alert *out,
+                    struct error *err);
+
+struct store_alert_query {
+    const char *scope;     /* visibility prefix on region_code (whole segments); NULL = all */
+    const char *region;    /* filter prefix, or NULL; "ID" = only national alerts */
+    const char *min_level; /* highest level at least this, or NULL */
+    const char *status;    /* or NULL */
+    const char *from, *to; /* episodes overlapping [from, to] ("YYYY-MM-DD"), or NULL */
+    int open;              /* -1 any, 0 closed episodes, 1 open episodes */
+    bool with_retracted;   /* include retracted alerts */
+    size_t offset;
+    size_t limit; /* 0 = 50 */
+};
+
+/* Newest first (first_day, then id); *total = all matches (may be NULL). */
+int store_alert_list(struct store *s, const struct store_alert_query *q, struct arena *arena,
+                     struct store_alert **out, size_t *n, size_t *total, struct error *err);
+/* History of an alert, oldest first. */
+int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *arena,
+                             struct store_alert_history **out, size_t *n, struct error *err);
+
+/* Event change feed: events written (created, merged, status changed) after cursor `after`,
+ * in commit order, at most max. ev.id is set for every change; the other fields only when
+ * !deleted. *next is the cursor to pass next time (unchanged when none). */
+struct store_event_change {
+    int64_t seq;
+    bool deleted;
+    struct store_event ev; /* without nsources */
+};
+int store_event_changes(struct store *s, int64_t after, size_t max, struct arena *arena,
+                        struct store_event_change **out, size_t *n, int64_t *next,
+                        struct error *err);
+
+/* Declared Status Keadaan Konflik of conflict cases (cases.skk_start/skk_end), by case. */
+struct store_declared_status {
+    const char *region_code;
+    const char *start, *end; /* "YYYY-MM-DD"; end NULL = open (the engine caps it at 90 days) */
+};
+int store_declared_statuses(struct store *s, struct arena *arena,
+                            struct store_declared_status **out, size_t *n, struct error *err);
+
+/* Counts of events with a region key and a date in [from, to], grouped by region key and
+ * category, for the public risk view. verified: events in terverifikasi, dalam_penanganan or
+ * selesai; leads: menunggu (rejected events are not counted). */
+struct store_event_count {
+    const char *region_code;
+    const char *category;
+    long verified, leads;
+    long killed, injured; /* of verified events */
+};
+int store_event_counts(struct store *s, const char *from, const char *to, struct arena *arena,
+                       struct store_event_count **out, size_t *n, struct error *err);
+
+/* Webhook subscriptions. */
+struct store_webhook {
+    int64_t id;
+    const char *url;
+    const char *secret;        /* filled only by store_webhook_get */
+    const char *region_prefix; /* "" = every region */
+    const char *min_level;     /* waspada, siaga, awas */
+    bool active;
+    const char *created_by;
+    int64_t created_at, updated_at;
+};
+/* WSP_EINVAL for a URL that is not http(s), an unknown level or a bad region prefix.
+ * Audit "webhook.add" (without the secret). */
+int store_webhook_add(struct store *s, const struct store_webhook *w,
+                      const struct store_actor *actor, int64_t *id, struct error *err);
+/* Active ones only when active_only. Secrets are not filled. */
+int store_webhook_list(struct store *s, bool active_only, struct arena *arena,
+                       struct store_webhook **out, size_t *n, struct error *err);
+int store_webhook_get(struct store *s, int64_t id, struct arena *arena, struct store_webhook *out,
+                      struct error *err);
+/* Deactivate (the delivery log stays). WSP_ENOTFOUND for an unknown or inactive id. Pending
+ * deliveries fail. Audit "webhook.remove". */
+int store_webhook_remove(struct store *s, int64_t id, const struct store_actor *actor,
+                         struct error *err);
+
+struct store_delivery {
+    int64_t id, webhook_id, alert_id;
+    const char *event;   /* "alert.opened", ... */
+    const char *payload; /* the JSON body */
+    const char *state;   /* pending, delivered, failed */
+    int attempt;         /* attempts made */
+    int status_code;     /* of the last attempt, 0 = none */
+    const char *error;   /* of the last attempt, or NULL */
+    int64_t next_attempt_at, delivered_at, created_at, updated_at;
+    /* filled by store_delivery_due: the subscription */
+    const char *url, *secret;
+};
+/* Queue a delivery (pending, due now). No audit row (the delivery log is the record). */
+int store_delivery_add(struct store *s, int64_t webhook_id, int64_t alert_id, const char *event,
+                       const char *payload, int64_t *id, struct error *err);
+/* Pending deliveries due at now of active subscriptions, oldest first, at most max. */
+int store_delivery_due(struct store *s, int64_t now, size_t max, struct arena *arena,
+                       struct store_delivery **out, size_t *n, struct error *err);
+/* Record an attempt: state "delivered", "pending" (retry at next_attempt_at) or "failed". */
+int store_delivery_record(struct store *s, int64_t id, const char *state, int status_code,
+                          const char *error, int64_t next_attempt_at, struct error *err);
+/* Delivery log of a subscription, newest first, at most limit (0 = 100). */
+int store_delivery_list(struct store *s, int64_t webhook_id, size_t limit, struct arena *arena,
+                        struct store_delivery **out, size_t *n, struct error *err);
+
 #endif

@@ -1,0 +1,89 @@
+/*
+ * alertd: keeps an early-warning state (src/warn) in step with the store. It reads the stored
+ * events into the engine, follows the store's event change feed, turns the engine's episode
+ * changes into stored alerts with their history, records declared conflict statuses
+ * (Status Keadaan Konflik of conflict cases) and escalates alerts nobody acknowledged. No SQL
+ * (that is the store's) and no HTTP (the server and the CLI drive it).
+ *
+ * Which events the engine sees: events with a region key (regency, else province) and a date,
+ * except rejected ones (status ditolak); terverifikasi, dalam_penanganan and selesai count as
+ * verified, menunggu as an unverified lead. detail_json {"house_of_worship": true} marks an
+ * attack on a house of worship. Days are UTC days of time_now().
+ *
+ * Start-up (alertd_open): the state covers the last history_days days (default 730: the
+ * baseline's long window of a year plus the year before it as the CUSUM reference), is built
+ * with notifications off, then reconciled with the stored alerts: an episode matches the
+ * stored alert of the same region whose days overlap it; matched alerts get the engine's
+ * current fields (quietly when nothing changed), unmatched episodes become new alerts, and
+ * stored alerts that no episode matches any more (inside the covered days) are retracted.
+ * Reconciliation notifies nobody: it repairs the record, it is not news.
+ *
+ * Escalation (alertd_poll): an open alert still "baru" escalated_to nobody is escalated to the
+ * province desk escalate_province_after seconds after it was created (regency alerts only),
+ * and to the national desk escalate_national_after seconds after (regency and province
+ * alerts). 0 disables a step. Each step is a history row and a notification ("escalate").
+ *
+ * Threads: an alertd is used by one thread at a time (the caller locks); the notify callback
+ * runs inside alertd_poll on that thread with the store it was given.
+ */
+#ifndef WSP_ALERTD_H
+#define WSP_ALERTD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+#include "store/store.h"
+#include "warn/warn.h"
+
+#define ALERTD_HISTORY_DAYS 730
+
+/* kind: opened, level, closed, reopened, retracted, escalate. a: the alert as stored now. */
+typedef void (*alertd_notify_fn)(void *ud, struct store *s, const char *kind,
+                                 const struct store_alert *a);
+
+struct alertd_config {
+    struct warn_params params;
+    int64_t escalate_province_after; /* seconds; 0 = never */
+    int64_t escalate_national_after; /* seconds; 0 = never */
+    int history_days;                /* 0 = ALERTD_HISTORY_DAYS */
+    alertd_notify_fn notify;         /* may be NULL */
+    void *ud;
+};
+
+struct alertd_stats {
+    size_t events;    /* events in the engine */
+    size_t created;   /* alerts created (start-up and since) */
+    size_t updated;   /* alerts whose engine fields changed */
+    size_t retracted; /* alerts retracted */
+    size_t escalated;
+};
+
+struct alertd;
+
+/* Build the state from the stored events and reconcile the alerts (see above). */
+int alertd_open(struct alertd **out, struct store *s, const struct alertd_config *cfg,
+                struct error *err);
+void alertd_free(struct alertd *d);
+/* Feed the events written since the last call, refresh declared statuses, advance to today,
+ * write the resulting alert changes (notifying each) and escalate what is due. */
+int alertd_poll(struct alertd *d, struct store *s, struct error *err);
+/* Read-only access for risk views (under the caller's lock). */
+const struct warn_state *alertd_state(const struct alertd *d);
+void alertd_get_stats(const struct alertd *d, struct alertd_stats *out);
+/* UTC day of time_now(). */
+int32_t alertd_today(void);
+
+/* The engine's view of a stored event; false when the engine should not see it (no region
+ * key or date, rejected). region_buf has WARN_CODE_MAX bytes; out->category points at the
+ * engine's static names. */
+bool alertd_event_from_store(const struct store_event *e, struct warn_event *out, char *region_buf);
+/* Every stored event the engine would see, sorted by day then id; items own their region. */
+int alertd_load_events(struct store *s, struct warn_event_list *out, struct error *err);
+
+/* Fill an alert's engine fields from an episode (strings from arena). */
+void alertd_alert_from_episode(const struct warn_state *st, const struct warn_episode *ep,
+                               struct arena *arena, struct store_alert *out);
+
+#endif

@@ -1,0 +1,738 @@
+/* Alerts, their workflow and stream, the risk views and webhook subscriptions.
+ *
+ * Visibility: officers (admin, pusat, provinsi, kabkota) see alerts; admin and pusat every
+ * alert, provinsi and kabkota the alerts of regions inside their scope (a kabkota user of
+ * 32.73 sees Kota Bandung's alerts, not Jawa Barat's or another regency's). An invisible alert
+ * answers 404 like a missing one. Acknowledging and closing need the same visibility (and
+ * CSRF, checked by the router). pelapor and the public see only GET /public/risk.
+ *
+ * GET /public/risk: no login; per province and regency the current level and counts of
+ * verified events by category (with killed/injured) over 30 days, plus the bare number of
+ * unverified leads. No names, texts, places below the regency or single events. Cached for
+ * PUBLIC_RISK_TTL_MS.
+ *
+ * Webhooks: admin only. The secret is shown once, when the subscription is created. */
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_internal.h"
+#include "warn/warn.h"
+
+#define ALERTS_LIMIT_DEFAULT 50
+#define ALERTS_LIMIT_MAX 500
+#define ALERT_NOTE_MAX 1000
+#define RISK_DAYS 30
+#define RISK_LATEST 10
+#define PUBLIC_RISK_TTL_MS 60000
+
+static bool national(enum auth_role r)
+{
+    return r == AUTH_ROLE_ADMIN || r == AUTH_ROLE_PUSAT;
+}
+
+static bool officer(enum auth_role r)
+{
+    return national(r) || r == AUTH_ROLE_PROVINSI || r == AUTH_ROLE_KABKOTA;
+}
+
+static bool may_see_region(const struct http_request *rq, const char *region)
+{
+    if (national(rq->role))
+        return true;
+    return officer(rq->role) && rq->user.region[0] && region &&
+           auth_scope_covers(rq->user.region, region);
+}
+
+static int require_officer(struct http_request *rq)
+{
+    if (!officer(rq->role))
+        return http_reply_error(rq, WSP_EPERM,
+                                "alerts are for officers (provinsi, kabkota, "
+                                "pusat, admin)");
+    if (!national(rq->role) && !rq->user.region[0])
+        return http_reply_error(rq, WSP_EPERM, "your account has no region scope");
+    return 0;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? http_json_str(s) : json_null();
+}
+
+static const char *region_name(struct http_server *srv, const char *code)
+{
+    if (str_eq(code, WARN_NATIONAL))
+        return "Indonesia";
+    const struct geo_region *r = code ? geo_get(srv->geo, code) : NULL;
+    return r ? r->name : NULL;
+}
+
+json_t *http_json_alert(struct http_server *srv, const struct store_alert *a)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(a->id));
+    json_object_set_new(o, "region_code", json_string(a->region_code));
+    json_object_set_new(o, "region", str_or_null(region_name(srv, a->region_code)));
+    json_object_set_new(o, "level", json_string(a->level));
+    json_object_set_new(o, "max_level", json_string(a->max_level));
+    json_object_set_new(o, "status", json_string(a->status));
+    json_object_set_new(o, "open", json_boolean(a->is_open));
+    json_object_set_new(o, "retracted", json_boolean(a->retracted));
+    json_object_set_new(o, "first_day", json_string(a->first_day));
+    json_object_set_new(o, "last_day", json_string(a->last_day));
+    json_object_set_new(o, "close_day", str_or_null(a->close_day));
+    json_object_set_new(o, "score", json_real(round(a->score * 1000.0) / 1000.0));
+    json_object_set_new(o, "method", str_or_null(a->method));
+    json_object_set_new(o, "explanation",
+                        json_pack("{s:o,s:o}", "id", str_or_null(a->explanation_id), "en",
+                                  str_or_null(a->explanation_en)));
+    json_t *ids = a->event_ids_json ? json_loads(a->event_ids_json, 0, NULL) : NULL;
+    json_object_set_new(o, "event_ids", json_is_array(ids) ? ids : json_array());
+    if (ids && !json_is_array(ids))
+        json_decref(ids);
+    json_object_set_new(o, "escalated_to", str_or_null(a->escalated_to));
+    json_object_set_new(o, "escalated_at", http_json_time(a->escalated_at));
+    json_object_set_new(o, "acked_at", http_json_time(a->acked_at));
+    json_object_set_new(o, "acked_by", str_or_null(a->acked_by));
+    json_object_set_new(o, "closed_at", http_json_time(a->closed_at));
+    json_object_set_new(o, "closed_by", str_or_null(a->closed_by));
+    json_object_set_new(o, "created_at", http_json_time(a->created_at));
+    json_object_set_new(o, "updated_at", http_json_time(a->updated_at));
+    return o;
+}
+
+static int query_text(struct http_request *rq, const char *name, size_t max, const char **out)
+{
+    const char *s = http_query(rq, name);
+    *out = s && s[0] ? s : NULL;
+    if (*out && strlen(*out) > max)
+        return http_reply_error(rq, WSP_EINVAL, "'%s' is longer than %zu bytes", name, max);
+    return 0;
+}
+
+static int query_long(struct http_request *rq, const char *name, long min, long max, long dflt,
+                      long *out)
+{
+    const char *s = http_query(rq, name);
+    *out = dflt;
+    if (s && s[0] && str_to_long(s, min, max, out) != 0)
+        return http_reply_error(rq, WSP_EINVAL, "'%s' must be an integer in %ld..%ld", name, min,
+                                max);
+    return 0;
+}
+
+static bool region_ok(const char *code)
+{
+    return str_eq(code, WARN_NATIONAL) || geo_code_valid(code);
+}
+
+/* ---- GET /alerts ------------------------------------------------------------------------ */
+
+void http_handle_alerts_list(struct http_request *rq)
+{
+    if (require_officer(rq))
+        return;
+    struct store_alert_query q = {.open = -1};
+    long offset, limit;
+    const char *open = NULL;
+    int32_t day;
+    if (query_long(rq, "offset", 0, 10000000, 0, &offset) ||
+        query_long(rq, "limit", 1, ALERTS_LIMIT_MAX, ALERTS_LIMIT_DEFAULT, &limit) ||
+        query_text(rq, "region", 31, &q.region) || query_text(rq, "level", 10, &q.min_level) ||
+        query_text(rq, "status", 20, &q.status) || query_text(rq, "from", 10, &q.from) ||
+        query_text(rq, "to", 10, &q.to) || query_text(rq, "open", 5, &open))
+        return;
+    if (q.region && !region_ok(q.region)) {
+        http_reply_error(rq, WSP_EINVAL, "'region' is not a region code");
+        return;
+    }
+    if (q.min_level && warn_level_parse(q.min_level) < 0) {
+        http_reply_error(rq, WSP_EINVAL, "'level' must be normal, waspada, siaga or awas");
+        return;
+    }
+    if (q.status && !store_alert_status_valid(q.status)) {
+        http_reply_error(rq, WSP_EINVAL, "'status' must be baru, ditindaklanjuti or selesai");
+        return;
+    }
+    if ((q.from && warn_day_parse(q.from, &day)) || (q.to && warn_day_parse(q.to, &day)) ||
+        (q.from && strlen(q.from) != 10) || (q.to && strlen(q.to) != 10)) {
+        http_reply_error(rq, WSP_EINVAL, "'from' and 'to' must be dates YYYY-MM-DD");
+        return;
+    }
+    if (open && !str_eq(open, "true") && !str_eq(open, "false")) {
+        http_reply_error(rq, WSP_EINVAL, "'open' must be true or false");
+        return;
+    }
+    if (open)
+        q.open = str_eq(open, "true") ? 1 : 0;
+    if (!national(rq->role))
+        q.scope = rq->user.region;
+    q.offset = (size_t)offset;
+    q.limit = (size_t)limit;
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+    struct store_alert *rows;
+    size_t n, total;
+    struct error err = {0};
+    if (store_alert_list(st, &q, &rq->arena, &rows, &n, &total, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, http_json_alert(rq->srv, &rows[i]));
+    http_reply_json(rq, MHD_HTTP_OK,
+                    json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total,
+                              "offset", (json_int_t)offset, "limit", (json_int_t)limit));
+}
+
+void http_handle_alerts_stream(struct http_request *rq)
+{
+    if (require_officer(rq))
+        return;
+    http_alerts_stream(rq);
+}
+
+/* ---- GET /alerts/{id} ------------------------------------------------------------------- */
+
+static int load_alert(struct http_request *rq, struct store *st, struct store_alert *a)
+{
+    long id;
+    if (str_to_long(rq->params[0], 1, LONG_MAX, &id) != 0)
+        return http_reply_error(rq, WSP_EINVAL, "alert id must be a positive integer");
+    struct error err = {0};
+    int rc = store_alert_get(st, (int64_t)id, &rq->arena, a, &err);
+    if (rc == WSP_ENOTFOUND || (rc == 0 && !may_see_region(rq, a->region_code)))
+        return http_reply_error(rq, WSP_ENOTFOUND, "no alert with id %ld", id);
+    if (rc)
+        return http_reply_err(rq, &err);
+    return 0;
+}
+
+static json_t *alert_full(struct http_request *rq, struct store *st, const struct store_alert *a)
+{
+    json_t *o = http_json_alert(rq->srv, a);
+    struct store_alert_history *h;
+    size_t n;
+    struct error err = {0};
+    json_t *hist = json_array();
+    if (store_alert_history_list(st, a->id, &rq->arena, &h, &n, &err) == 0)
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(
+                hist, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "kind", h[i].kind, "at",
+                                http_json_time(h[i].at), "level", str_or_null(h[i].level), "day",
+                                str_or_null(h[i].day), "note", str_or_null(h[i].note), "by",
+                                str_or_null(h[i].username)));
+    json_object_set_new(o, "history", hist);
+    /* The driving events, as far as the caller may see them. */
+    json_t *events = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(o, "event_ids"), i, v)
+    {
+        struct store_event e;
+        if (store_event_get(st, json_integer_value(v), &rq->arena, &e, NULL, NULL, &err) != 0)
+            continue;
+        const char *key = e.regency_code ? e.regency_code : e.province_code;
+        if (!may_see_region(rq, key))
+            continue;
+        json_array_append_new(
+            events, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)e.id,
+                              "category", e.category, "status", e.status, "event_date",
+                              str_or_null(e.event_date), "region_code", str_or_null(key), "region",
+                              str_or_null(region_name(rq->srv, key)), "killed",
+                              e.killed < 0 ? json_null() : json_integer(e.killed), "injured",
+                              e.injured < 0 ? json_null() : json_integer(e.injured)));
+    }
+    json_object_set_new(o, "events", events);
+    return o;
+}
+
+void http_handle_alert_get(struct http_request *rq)
+{
+    if (require_officer(rq))
+        return;
+    struct store *st = http_store(rq);
+    struct store_alert a;
+    if (!st || load_alert(rq, st, &a))
+        return;
+    http_reply_json(rq, MHD_HTTP_OK, alert_full(rq, st, &a));
+}
+
+/* ---- POST /alerts/{id}/ack, /close ------------------------------------------------------- */
+
+static void workflow(struct http_request *rq, bool close)
+{
+    if (require_officer(rq))
+        return;
+    json_t *body;
+    if (http_request_json(rq, &body))
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (!str_eq(key, "note")) {
+            http_reply_error(rq, WSP_EINVAL, "unknown field '%s': send {\"note\"}", key);
+            return;
+        }
+    }
+    struct error err = {0};
+    const char *note;
+    if (http_json_string(body, "note", false, ALERT_NOTE_MAX, &note, &err)) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    struct store *st = http_store(rq);
+    struct store_alert a;
+    if (!st || load_alert(rq, st, &a))
+        return;
+    struct store_actor actor;
+    http_actor(rq, &actor);
+    int rc = close ? store_alert_close(st, a.id, note, &actor, &err)
+                   : store_alert_ack(st, a.id, note, &actor, &err);
+    if (rc != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    if (load_alert(rq, st, &a))
+        return;
+    http_alerts_publish(rq->srv, st, close ? "close" : "ack", &a);
+    http_reply_json(rq, MHD_HTTP_OK, alert_full(rq, st, &a));
+}
+
+void http_handle_alert_ack(struct http_request *rq)
+{
+    workflow(rq, false);
+}
+
+void http_handle_alert_close(struct http_request *rq)
+{
+    workflow(rq, true);
+}
+
+/* ---- GET /risk -------------------------------------------------------------------------- */
+
+/* Is code a direct child of parent in the engine's tree (nation > province > regency)? */
+static bool child_of(const char *parent, const char *code)
+{
+    if (str_eq(code, WARN_NATIONAL) || str_eq(code, parent))
+        return false;
+    if (str_eq(parent, WARN_NATIONAL))
+        return !strchr(code, '.');
+    return warn_geo_of(parent) == WARN_GEO_PROVINCE && auth_scope_covers(parent, code);
+}
+
+static void risk_region(const struct warn_state *ws, const char *code, int32_t today,
+                        enum warn_level *level, double *weight, long *events, json_t *trend)
+{
+    *level = WARN_NORMAL;
+    *weight = 0;
+    *events = 0;
+    for (int32_t d = today - RISK_DAYS + 1; d <= today; d++) {
+        struct warn_day_info info;
+        memset(&info, 0, sizeof(info));
+        info.day = d;
+        bool known = warn_state_day(ws, code, d, &info) == 0;
+        if (known) {
+            *weight += info.weight;
+            *events += info.events;
+            if (d == today)
+                *level = info.level;
+        }
+        if (trend) {
+            char ds[16];
+            warn_day_format(d, ds, sizeof(ds));
+            json_array_append_new(
+                trend,
+                json_pack("{s:s,s:i,s:i,s:i,s:f,s:s}", "day", ds, "events", known ? info.events : 0,
+                          "killed", known ? info.killed : 0, "injured", known ? info.injured : 0,
+                          "weight", known ? round(info.weight * 1000.0) / 1000.0 : 0.0, "level",
+                          warn_level_name(known ? info.level : WARN_NORMAL)));
+        }
+    }
+}
+
+void http_handle_risk(struct http_request *rq)
+{
+    if (require_officer(rq))
+        return;
+    const char *region;
+    if (query_text(rq, "region", 31, &region))
+        return;
+    if (!region)
+        region = national(rq->role) ? WARN_NATIONAL : rq->user.region;
+    if (!region_ok(region)) {
+        http_reply_error(rq, WSP_EINVAL, "'region' is not a region code");
+        return;
+    }
+    if (!may_see_region(rq, region) || (str_eq(region, WARN_NATIONAL) && !national(rq->role))) {
+        http_reply_error(rq, WSP_EPERM, "region '%s' is outside your scope", region);
+        return;
+    }
+    char code[WARN_CODE_MAX];
+    str_copy(code, region, sizeof(code));
+    if (warn_geo_of(code) == WARN_GEO_REGENCY) { /* districts and villages: their regency */
+        char *dot = strchr(code, '.');
+        if (dot && (dot = strchr(dot + 1, '.')))
+            *dot = '\0';
+    }
+    int32_t today = (int32_t)(time_now() / 86400);
+    json_t *trend = json_array(), *children = json_array();
+    enum warn_level level;
+    double weight;
+    long events;
+    const struct warn_state *ws = http_alerts_lock(rq->srv);
+    if (!ws) {
+        json_decref(trend);
+        json_decref(children);
+        http_reply_error(rq, WSP_EBUSY, "early warning is unavailable");
+        return;
+    }
+    risk_region(ws, code, today, &level, &weight, &events, trend);
+    for (size_t i = 0;; i++) {
+        const char *c = warn_state_region_at(ws, i);
+        if (!c)
+            break;
+        if (!child_of(code, c))
+            continue;
+        enum warn_level cl;
+        double cw;
+        long ce;
+        risk_region(ws, c, today, &cl, &cw, &ce, NULL);
+        json_array_append_new(children,
+                              json_pack("{s:s,s:o,s:s,s:I,s:f}", "region_code", c, "region",
+                                        str_or_null(region_name(rq->srv, c)), "level",
+                                        warn_level_name(cl), "events_30d", (json_int_t)ce,
+                                        "weight_30d", round(cw * 1000.0) / 1000.0));
+    }
+    http_alerts_unlock(rq->srv);
+
+    struct store *st = http_store(rq);
+    if (!st) {
+        json_decref(trend);
+        json_decref(children);
+        return;
+    }
+    struct error err = {0};
+    struct store_alert_query aq = {.region = str_eq(code, WARN_NATIONAL) ? NULL : code,
+                                   .scope = national(rq->role) ? NULL : rq->user.region,
+                                   .open = 1,
+                                   .limit = 50};
+    struct store_alert *al;
+    size_t na;
+    json_t *alerts = json_array();
+    if (store_alert_list(st, &aq, &rq->arena, &al, &na, NULL, &err) == 0)
+        for (size_t i = 0; i < na; i++)
+            json_array_append_new(alerts, http_json_alert(rq->srv, &al[i]));
+    struct store_event_query eq = {.region = str_eq(code, WARN_NATIONAL) ? NULL : code,
+                                   .scope = national(rq->role) ? NULL : rq->user.region,
+                                   .limit = RISK_LATEST};
+    struct store_event *ev;
+    size_t ne;
+    json_t *latest = json_array();
+    if (store_event_list(st, &eq, &rq->arena, &ev, &ne, NULL, &err) == 0)
+        for (size_t i = 0; i < ne; i++) {
+            const char *key = ev[i].regency_code ? ev[i].regency_code : ev[i].province_code;
+            json_array_append_new(
+                latest,
+                json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)ev[i].id,
+                          "category", ev[i].category, "status", ev[i].status, "event_date",
+                          str_or_null(ev[i].event_date), "region_code", str_or_null(key), "region",
+                          str_or_null(region_name(rq->srv, key)), "killed",
+                          ev[i].killed < 0 ? json_null() : json_integer(ev[i].killed), "injured",
+                          ev[i].injured < 0 ? json_null() : json_integer(ev[i].injured)));
+        }
+    char ds[16];
+    warn_day_format(today, ds, sizeof(ds));
+    http_reply_json(rq, MHD_HTTP_OK,
+                    json_pack("{s:s,s:o,s:s,s:s,s:I,s:f,s:o,s:o,s:o,s:o}", "region_code", code,
+                              "region", str_or_null(region_name(rq->srv, code)), "day", ds, "level",
+                              warn_level_name(level), "events_30d", (json_int_t)events,
+                              "weight_30d", round(weight * 1000.0) / 1000.0, "trend", trend,
+                              "open_alerts", alerts, "regions", children, "latest_events", latest));
+}
+
+/* ---- GET /public/risk ------------------------------------------------------------------- */
+
+static json_t *public_row(json_t *map, struct http_server *srv, const char *code)
+{
+    json_t *o = json_object_get(map, code);
+    if (o)
+        return o;
+    o = json_pack("{s:s,s:o,s:s,s:i,s:i,s:i,s:i,s:{}}", "region_code", code, "region",
+                  str_or_null(region_name(srv, code)), "level", "normal", "verified_events", 0,
+                  "leads", 0, "killed", 0, "injured", 0, "by_category");
+    json_object_set_new(map, code, o);
+    return o;
+}
+
+static void add_int(json_t *o, const char *key, long v)
+{
+    json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + v));
+}
+
+void http_handle_public_risk(struct http_request *rq)
+{
+    char *cached = http_alerts_cache_get(rq->srv, PUBLIC_RISK_TTL_MS);
+    if (cached) {
+        json_t *v = json_loads(cached, 0, NULL);
+        free(cached);
+        http_reply_json(rq, MHD_HTTP_OK, v);
+        return;
+    }
+    int32_t today = (int32_t)(time_now() / 86400);
+    char from[16], to[16];
+    warn_day_format(today - RISK_DAYS + 1, from, sizeof(from));
+    warn_day_format(today, to, sizeof(to));
+    json_t *prov = json_object(), *reg = json_object();
+    enum warn_level national_level = WARN_NORMAL;
+    const struct warn_state *ws = http_alerts_lock(rq->srv);
+    if (!ws) {
+        json_decref(prov);
+        json_decref(reg);
+        http_reply_error(rq, WSP_EBUSY, "early warning is unavailable");
+        return;
+    }
+    for (size_t i = 0;; i++) {
+        const char *c = warn_state_region_at(ws, i);
+        if (!c)
+            break;
+        struct warn_day_info info;
+        if (warn_state_day(ws, c, today, &info) != 0)
+            continue;
+        if (str_eq(c, WARN_NATIONAL)) {
+            national_level = info.level;
+            continue;
+        }
+        if (info.level == WARN_NORMAL)
+            continue;
+        json_t *row = public_row(strchr(c, '.') ? reg : prov, rq->srv, c);
+        json_object_set_new(row, "level", json_string(warn_level_name(info.level)));
+    }
+    http_alerts_unlock(rq->srv);
+
+    struct store *st = http_store(rq);
+    if (!st) {
+        json_decref(prov);
+        json_decref(reg);
+        return;
+    }
+    struct store_event_count *c;
+    size_t n;
+    struct error err = {0};
+    if (store_event_counts(st, from, to, &rq->arena, &c, &n, &err) != 0) {
+        json_decref(prov);
+        json_decref(reg);
+        http_reply_err(rq, &err);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char pcode[4];
+        str_copy(pcode, c[i].region_code, sizeof(pcode));
+        char *dot = strchr(pcode, '.');
+        if (dot)
+            *dot = '\0';
+        json_t *rows[2] = {
+            public_row(prov, rq->srv, pcode),
+            strchr(c[i].region_code, '.') ? public_row(reg, rq->srv, c[i].region_code) : NULL};
+        for (int k = 0; k < 2; k++) {
+            if (!rows[k])
+                continue;
+            add_int(rows[k], "verified_events", c[i].verified);
+            add_int(rows[k], "leads", c[i].leads);
+            add_int(rows[k], "killed", c[i].killed);
+            add_int(rows[k], "injured", c[i].injured);
+            if (c[i].verified)
+                add_int(json_object_get(rows[k], "by_category"), c[i].category, c[i].verified);
+        }
+    }
+    json_t *plist = json_array(), *rlist = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(prov, k, v) json_array_append(plist, v);
+    json_object_foreach(reg, k, v) json_array_append(rlist, v);
+    json_decref(prov);
+    json_decref(reg);
+    char gen[32];
+    time_format_iso(time_now(), gen, sizeof(gen));
+    json_t *doc =
+        json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:o,s:s}", "generated_at", gen, "from", from, "to", to,
+                  "window_days", RISK_DAYS, "national_level", warn_level_name(national_level),
+                  "provinces", plist, "regencies", rlist, "note",
+                  "levels from the early-warning engine; counts of verified events by "
+                  "category; leads are unverified reports, counted only");
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+    if (text) {
+        http_alerts_cache_put(rq->srv, text);
+        free(text);
+    }
+    http_reply_json(rq, MHD_HTTP_OK, doc);
+}
+
+/* ---- webhooks --------------------------------------------------------------------------- */
+
+static int require_admin(struct http_request *rq)
+{
+    if (rq->role != AUTH_ROLE_ADMIN)
+        return http_reply_error(rq, WSP_EPERM, "webhooks are managed by admins");
+    return 0;
+}
+
+static json_t *webhook_json(const struct store_webhook *w)
+{
+    return json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:o}", "id", (json_int_t)w->id, "url", w->url,
+                     "region_prefix", w->region_prefix, "min_level", w->min_level, "active",
+                     w->active, "created_by", str_or_null(w->created_by), "created_at",
+                     http_json_time(w->created_at));
+}
+
+void http_handle_webhooks_list(struct http_request *rq)
+{
+    if (require_admin(rq))
+        return;
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+    struct store_webhook *w;
+    size_t n;
+    struct error err = {0};
+    if (store_webhook_list(st, false, &rq->arena, &w, &n, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, webhook_json(&w[i]));
+    http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:o}", "items", items));
+}
+
+void http_handle_webhooks_add(struct http_request *rq)
+{
+    if (require_admin(rq))
+        return;
+    json_t *body;
+    if (http_request_json(rq, &body))
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (!str_eq(key, "url") && !str_eq(key, "secret") && !str_eq(key, "region_prefix") &&
+            !str_eq(key, "min_level")) {
+            http_reply_error(rq, WSP_EINVAL,
+                             "unknown field '%s': send {\"url\", \"secret\", \"region_prefix\", "
+                             "\"min_level\"}",
+                             key);
+            return;
+        }
+    }
+    struct error err = {0};
+    struct store_webhook w = {0};
+    if (http_json_string(body, "url", true, 2000, &w.url, &err) ||
+        http_json_string(body, "secret", false, 200, &w.secret, &err) ||
+        http_json_string(body, "region_prefix", false, 31, &w.region_prefix, &err) ||
+        http_json_string(body, "min_level", false, 10, &w.min_level, &err)) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    if (w.region_prefix && w.region_prefix[0] && !geo_code_valid(w.region_prefix)) {
+        http_reply_error(rq, WSP_EINVAL, "'region_prefix' is not a region code");
+        return;
+    }
+    char secret[65];
+    if (!w.secret || !w.secret[0]) {
+        unsigned char raw[32];
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2hex(secret, sizeof(secret), raw, sizeof(raw));
+        w.secret = secret;
+    }
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+    struct store_actor actor;
+    http_actor(rq, &actor);
+    int64_t id;
+    if (store_webhook_add(st, &w, &actor, &id, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    struct store_webhook got;
+    if (store_webhook_get(st, id, &rq->arena, &got, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    json_t *o = webhook_json(&got);
+    json_object_set_new(o, "secret", json_string(got.secret));
+    http_reply_json(rq, MHD_HTTP_CREATED, o);
+}
+
+static int webhook_id(struct http_request *rq, int64_t *id)
+{
+    long v;
+    if (str_to_long(rq->params[0], 1, LONG_MAX, &v) != 0)
+        return http_reply_error(rq, WSP_EINVAL, "webhook id must be a positive integer");
+    *id = v;
+    return 0;
+}
+
+void http_handle_webhook_delete(struct http_request *rq)
+{
+    int64_t id = 0;
+    if (require_admin(rq) || webhook_id(rq, &id))
+        return;
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+    struct store_actor actor;
+    http_actor(rq, &actor);
+    struct error err = {0};
+    if (store_webhook_remove(st, id, &actor, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:I,s:b}", "id", (json_int_t)id, "active", 0));
+}
+
+void http_handle_webhook_deliveries(struct http_request *rq)
+{
+    int64_t id = 0;
+    long limit;
+    if (require_admin(rq) || webhook_id(rq, &id) || query_long(rq, "limit", 1, 1000, 100, &limit))
+        return;
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+    struct error err = {0};
+    struct store_webhook w;
+    if (store_webhook_get(st, id, &rq->arena, &w, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    struct store_delivery *d;
+    size_t n;
+    if (store_delivery_list(st, id, (size_t)limit, &rq->arena, &d, &n, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            items, json_pack("{s:I,s:o,s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)d[i].id,
+                             "alert_id", d[i].alert_id ? json_integer(d[i].alert_id) : json_null(),
+                             "event", d[i].event, "state", d[i].state, "attempts", d[i].attempt,
+                             "status_code",
+                             d[i].status_code ? json_integer(d[i].status_code) : json_null(),
+                             "error", str_or_null(d[i].error), "next_attempt_at",
+                             http_json_time(d[i].next_attempt_at), "delivered_at",
+                             http_json_time(d[i].delivered_at), "created_at",
+                             http_json_time(d[i].created_at)));
+    http_reply_json(rq, MHD_HTTP_OK,
+                    json_pack("{s:o,s:o}", "webhook", webhook_json(&w), "items", items));
+}

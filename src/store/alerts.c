@@ -1,0 +1,730 @@
+/* Alerts of the early-warning engine, their history and workflow, the event change feed the
+ * server's warn service follows, declared conflict statuses and event counts for the risk
+ * views (schema v5). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+#define ALERT_COLS                                                                                 \
+    "id, region_code, level, max_level, status, is_open, retracted, first_day, last_day,"          \
+    " close_day, score, method, explanation_id, explanation_en, event_ids, escalated_to,"          \
+    " escalated_at, acked_at, acked_by, closed_at, closed_by, created_at, updated_at"
+#define ALERT_LIMIT_DEFAULT 50
+
+static const char *const levels[] = {"normal", "waspada", "siaga", "awas"};
+static const char *const statuses[] = {"baru", "ditindaklanjuti", "selesai"};
+
+static int level_rank(const char *s)
+{
+    for (size_t i = 0; i < WSP_ARRAY_LEN(levels); i++)
+        if (str_eq(s, levels[i]))
+            return (int)i;
+    return -1;
+}
+
+bool store_alert_status_valid(const char *status)
+{
+    for (size_t i = 0; i < WSP_ARRAY_LEN(statuses); i++)
+        if (str_eq(status, statuses[i]))
+            return true;
+    return false;
+}
+
+static bool code_ok(const char *c)
+{
+    if (!c || !*c || strlen(c) > 30)
+        return false;
+    for (const char *p = c; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == 'I' || *p == 'D'))
+            return false;
+    return true;
+}
+
+static int check_engine(const struct store_alert *a, struct error *err)
+{
+    if (!code_ok(a->region_code))
+        return error_set(err, WSP_EINVAL, "bad alert region '%s'",
+                         a->region_code ? a->region_code : "");
+    if (level_rank(a->level) < 0 || level_rank(a->max_level) < 0)
+        return error_set(err, WSP_EINVAL, "unknown alert level '%s'", a->level ? a->level : "");
+    if (!store_date_valid(a->first_day) || !store_date_valid(a->last_day) ||
+        (a->close_day && !store_date_valid(a->close_day)))
+        return error_set(err, WSP_EINVAL, "alert days must be YYYY-MM-DD");
+    return 0;
+}
+
+static char *alert_audit_json(const struct store_alert *a)
+{
+    json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "region_code", a->region_code, "level",
+                          a->level, "max_level", a->max_level, "open", a->is_open, "first_day",
+                          a->first_day, "last_day", a->last_day);
+    if (a->status)
+        json_object_set_new(o, "status", json_string(a->status));
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!s)
+        abort();
+    return s;
+}
+
+static int history_add(struct store *s, int64_t alert_id, const char *kind, const char *level,
+                       const char *day, const char *note, const struct store_actor *actor,
+                       struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, STMT_ALERT_HISTORY_INSERT,
+                      "INSERT INTO alert_history (alert_id, at, kind, level, day, note, username)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                      &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, alert_id);
+    sqlite3_bind_int64(st, 2, time_now());
+    stmt_bind_text(st, 3, kind);
+    stmt_bind_text(st, 4, level);
+    stmt_bind_text(st, 5, day);
+    stmt_bind_text(st, 6, note && *note ? note : NULL);
+    stmt_bind_text(st, 7, store_actor_name(actor));
+    int src = sqlite3_step(st);
+    stmt_done(st);
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "add alert history", NULL, "unknown alert");
+    return 0;
+}
+
+static int audit(struct store *s, const struct store_actor *actor, const char *action, int64_t id,
+                 const char *before, const char *after, struct error *err)
+{
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%" PRId64, id);
+    return store_audit_add(s, actor, action, "alert", oid, before, after, err);
+}
+
+int store_alert_create(struct store *s, const struct store_alert *a,
+                       const struct store_actor *actor, int64_t *id, struct error *err)
+{
+    int64_t tmp;
+    if (!id)
+        id = &tmp;
+    *id = 0;
+    int rc = check_engine(a, err);
+    if (rc != 0)
+        return rc;
+    if ((rc = store_tx_begin(s, err)) != 0)
+        return rc;
+    sqlite3_stmt *st;
+    rc = stmt_get(s, STMT_ALERT_INSERT,
+                  "INSERT INTO alerts (region_code, level, max_level, status, is_open, retracted,"
+                  " first_day, last_day, close_day, score, method, explanation_id,"
+                  " explanation_en, event_ids, created_at, updated_at)"
+                  " VALUES (?1, ?2, ?3, 'baru', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+                  " ?14) RETURNING id",
+                  &st, err);
+    if (rc == 0) {
+        stmt_bind_text(st, 1, a->region_code);
+        stmt_bind_text(st, 2, a->level);
+        stmt_bind_text(st, 3, a->max_level);
+        sqlite3_bind_int(st, 4, a->is_open ? 1 : 0);
+        sqlite3_bind_int(st, 5, a->retracted ? 1 : 0);
+        stmt_bind_text(st, 6, a->first_day);
+        stmt_bind_text(st, 7, a->last_day);
+        stmt_bind_text(st, 8, a->close_day);
+        sqlite3_bind_double(st, 9, a->score);
+        stmt_bind_text(st, 10, a->method ? a->method : "none");
+        stmt_bind_text(st, 11, a->explanation_id ? a->explanation_id : "");
+        stmt_bind_text(st, 12, a->explanation_en ? a->explanation_en : "");
+        stmt_bind_text(st, 13, a->event_ids_json ? a->event_ids_json : "[]");
+        sqlite3_bind_int64(st, 14, time_now());
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+            *id = sqlite3_column_int64(st, 0);
+            src = sqlite3_step(st);
+        }
+        stmt_done(st);
+        if (src != SQLITE_DONE)
+            rc = store_fail(s, src, err, "add alert", NULL, NULL);
+    }
+    if (rc == 0)
+        rc = history_add(s, *id, "opened", a->level, a->first_day, NULL, actor, err);
+    if (rc == 0) {
+        struct store_alert row = *a;
+        row.status = "baru";
+        char *after = alert_audit_json(&row);
+        rc = audit(s, actor, "alert.open", *id, NULL, after, err);
+        free(after);
+    }
+    rc = store_tx_end(s, rc, err);
+    if (rc != 0)
+        *id = 0;
+    return rc;
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+static void read_alert(sqlite3_stmt *st, struct arena *ar, struct store_alert *a, bool *oom)
+{
+    memset(a, 0, sizeof(*a));
+    a->id = sqlite3_column_int64(st, 0);
+    a->region_code = store_column_arena(ar, st, 1, oom);
+    a->level = store_column_arena(ar, st, 2, oom);
+    a->max_level = store_column_arena(ar, st, 3, oom);
+    a->status = store_column_arena(ar, st, 4, oom);
+    a->is_open = sqlite3_column_int(st, 5) != 0;
+    a->retracted = sqlite3_column_int(st, 6) != 0;
+    a->first_day = store_column_arena(ar, st, 7, oom);
+    a->last_day = store_column_arena(ar, st, 8, oom);
+    a->close_day = store_column_arena(ar, st, 9, oom);
+    a->score = sqlite3_column_double(st, 10);
+    a->method = store_column_arena(ar, st, 11, oom);
+    a->explanation_id = store_column_arena(ar, st, 12, oom);
+    a->explanation_en = store_column_arena(ar, st, 13, oom);
+    a->event_ids_json = store_column_arena(ar, st, 14, oom);
+    a->escalated_to = store_column_arena(ar, st, 15, oom);
+    a->escalated_at = sqlite3_column_int64(st, 16);
+    a->acked_at = sqlite3_column_int64(st, 17);
+    a->acked_by = store_column_arena(ar, st, 18, oom);
+    a->closed_at = sqlite3_column_int64(st, 19);
+    a->closed_by = store_column_arena(ar, st, 20, oom);
+    a->created_at = sqlite3_column_int64(st, 21);
+    a->updated_at = sqlite3_column_int64(st, 22);
+}
+
+int store_alert_get(struct store *s, int64_t id, struct arena *arena, struct store_alert *out,
+                    struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc =
+        stmt_get(s, STMT_ALERT_BY_ID, "SELECT " ALERT_COLS " FROM alerts WHERE id = ?1", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int src = sqlite3_step(st);
+    bool oom = false;
+    if (src == SQLITE_ROW) {
+        read_alert(st, arena, out, &oom);
+        rc = oom ? error_set(err, WSP_ENOMEM, "alert does not fit in memory limit") : 0;
+    } else if (src == SQLITE_DONE) {
+        rc = error_set(err, WSP_ENOTFOUND, "no alert with id '%" PRId64 "'", id);
+    } else {
+        rc = store_fail(s, src, err, "read alert", NULL, NULL);
+    }
+    stmt_done(st);
+    return rc;
+}
+
+/* ---- engine updates ----------------------------------------------------------------------- */
+
+int store_alert_update_engine(struct store *s, const struct store_alert *a, const char *kind,
+                              const char *level, const char *day, const struct store_actor *actor,
+                              struct error *err)
+{
+    int rc = check_engine(a, err);
+    if (rc != 0)
+        return rc;
+    if ((rc = store_tx_begin(s, err)) != 0)
+        return rc;
+    sqlite3_stmt *st;
+    rc = stmt_get(s, STMT_ALERT_UPDATE_EPISODE,
+                  "UPDATE alerts SET level = ?2, max_level = ?3, is_open = ?4, retracted = ?5,"
+                  " first_day = ?6, last_day = ?7, close_day = ?8, score = ?9, method = ?10,"
+                  " explanation_id = ?11, explanation_en = ?12, event_ids = ?13, updated_at = ?14"
+                  " WHERE id = ?1",
+                  &st, err);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, a->id);
+        stmt_bind_text(st, 2, a->level);
+        stmt_bind_text(st, 3, a->max_level);
+        sqlite3_bind_int(st, 4, a->is_open ? 1 : 0);
+        sqlite3_bind_int(st, 5, a->retracted ? 1 : 0);
+        stmt_bind_text(st, 6, a->first_day);
+        stmt_bind_text(st, 7, a->last_day);
+        stmt_bind_text(st, 8, a->close_day);
+        sqlite3_bind_double(st, 9, a->score);
+        stmt_bind_text(st, 10, a->method ? a->method : "none");
+        stmt_bind_text(st, 11, a->explanation_id ? a->explanation_id : "");
+        stmt_bind_text(st, 12, a->explanation_en ? a->explanation_en : "");
+        stmt_bind_text(st, 13, a->event_ids_json ? a->event_ids_json : "[]");
+        sqlite3_bind_int64(st, 14, time_now());
+        int src = sqlite3_step(st);
+        stmt_done(st);
+        if (src != SQLITE_DONE)
+            rc = store_fail(s, src, err, "update alert", NULL, NULL);
+        else if (sqlite3_changes(s->db) == 0)
+            rc = error_set(err, WSP_ENOTFOUND, "no alert with id '%" PRId64 "'", a->id);
+    }
+    if (rc == 0 && kind)
+        rc = history_add(s, a->id, kind, level, day, NULL, actor, err);
+    if (rc == 0) {
+        char *after = alert_audit_json(a);
+        char action[32];
+        snprintf(action, sizeof(action), "alert.%s", kind ? kind : "sync");
+        rc = audit(s, actor, action, a->id, NULL, after, err);
+        free(after);
+    }
+    return store_tx_end(s, rc, err);
+}
+
+/* ---- workflow ----------------------------------------------------------------------------- */
+
+static int workflow(struct store *s, int64_t id, enum store_stmt_id sid, const char *sql,
+                    const char *kind, const char *want, const char *to, const char *note,
+                    const struct store_actor *actor, struct error *err)
+{
+    if (note && !utf8_valid(note, strlen(note)))
+        return error_set(err, WSP_EINVAL, "note is not valid utf-8");
+    struct arena ar;
+    arena_init(&ar, 0);
+    int rc = store_tx_begin(s, err);
+    if (rc != 0)
+        goto done;
+    struct store_alert old;
+    if ((rc = store_alert_get(s, id, &ar, &old, err)) != 0)
+        goto out;
+    if (!strstr(want, old.status) || str_eq(old.status, to)) {
+        rc = error_set(err, WSP_EEXIST, "alert %" PRId64 " is '%s'; %s needs %s", id, old.status,
+                       kind, want);
+        goto out;
+    }
+    sqlite3_stmt *st;
+    if ((rc = stmt_get(s, sid, sql, &st, err)) != 0)
+        goto out;
+    int64_t now = time_now();
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    stmt_bind_text(st, 3, store_actor_name(actor));
+    stmt_bind_text(st, 4, old.status);
+    int src = sqlite3_step(st);
+    stmt_done(st);
+    if (src != SQLITE_DONE) {
+        rc = store_fail(s, src, err, "change alert status", NULL, NULL);
+        goto out;
+    }
+    if (sqlite3_changes(s->db) == 0) {
+        rc = error_set(err, WSP_EEXIST, "alert %" PRId64 " changed meanwhile", id);
+        goto out;
+    }
+    if ((rc = history_add(s, id, kind, NULL, NULL, note, actor, err)) != 0)
+        goto out;
+    json_t *b = json_pack("{s:s}", "status", old.status);
+    json_t *a = json_pack("{s:s,s:o}", "status", to, "note",
+                          note && *note ? json_string(note) : json_null());
+    char *bs = json_dumps(b, JSON_COMPACT), *as = json_dumps(a, JSON_COMPACT);
+    json_decref(b);
+    json_decref(a);
+    char action[32];
+    snprintf(action, sizeof(action), "alert.%s", kind);
+    rc = audit(s, actor, action, id, bs, as, err);
+    free(bs);
+    free(as);
+out:
+    rc = store_tx_end(s, rc, err);
+done:
+    arena_release(&ar);
+    return rc;
+}
+
+int store_alert_ack(struct store *s, int64_t id, const char *note, const struct store_actor *actor,
+                    struct error *err)
+{
+    return workflow(s, id, STMT_ALERT_ACK,
+                    "UPDATE alerts SET status = 'ditindaklanjuti', acked_at = ?2, acked_by = ?3,"
+                    " updated_at = ?2 WHERE id = ?1 AND status = ?4",
+                    "ack", "'baru'", "ditindaklanjuti", note, actor, err);
+}
+
+int store_alert_close(struct store *s, int64_t id, const char *note,
+                      const struct store_actor *actor, struct error *err)
+{
+    return workflow(s, id, STMT_ALERT_CLOSE,
+                    "UPDATE alerts SET status = 'selesai', closed_at = ?2, closed_by = ?3,"
+                    " updated_at = ?2 WHERE id = ?1 AND status = ?4",
+                    "close", "'baru' or 'ditindaklanjuti'", "selesai", note, actor, err);
+}
+
+int store_alert_escalate(struct store *s, int64_t id, const char *from, const char *to,
+                         const char *note, const struct store_actor *actor, struct error *err)
+{
+    if (!str_eq(to, "province") && !str_eq(to, "national"))
+        return error_set(err, WSP_EINVAL, "cannot escalate to '%s'", to ? to : "");
+    if (from && !str_eq(from, "province"))
+        return error_set(err, WSP_EINVAL, "cannot escalate from '%s'", from);
+    int rc = store_tx_begin(s, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st;
+    rc = stmt_get(s, STMT_ALERT_ESCALATE,
+                  "UPDATE alerts SET escalated_to = ?2, escalated_at = ?3, updated_at = ?3"
+                  " WHERE id = ?1 AND COALESCE(escalated_to, '') = ?4 AND status = 'baru'",
+                  &st, err);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, id);
+        stmt_bind_text(st, 2, to);
+        sqlite3_bind_int64(st, 3, time_now());
+        stmt_bind_text(st, 4, from ? from : "");
+        int src = sqlite3_step(st);
+        stmt_done(st);
+        if (src != SQLITE_DONE)
+            rc = store_fail(s, src, err, "escalate alert", NULL, NULL);
+        else if (sqlite3_changes(s->db) == 0)
+            rc = error_set(err, WSP_EEXIST,
+                           "alert %" PRId64 " is unknown or no longer escalated to '%s'", id,
+                           from ? from : "nobody");
+    }
+    if (rc == 0)
+        rc = history_add(s, id, "escalate", NULL, NULL, note ? note : to, actor, err);
+    if (rc == 0) {
+        char before[48], after[48];
+        snprintf(before, sizeof(before), "{\"escalated_to\":%s%s%s}", from ? "\"" : "",
+                 from ? from : "null", from ? "\"" : "");
+        snprintf(after, sizeof(after), "{\"escalated_to\":\"%s\"}", to);
+        rc = audit(s, actor, "alert.escalate", id, before, after, err);
+    }
+    return store_tx_end(s, rc, err);
+}
+
+/* ---- list --------------------------------------------------------------------------------- */
+
+static void add_cond(struct buf *w, const char *cond)
+{
+    buf_puts(w, w->len ? " AND " : " WHERE ");
+    buf_puts(w, cond);
+}
+
+int store_alert_list(struct store *s, const struct store_alert_query *q, struct arena *arena,
+                     struct store_alert **out, size_t *n, size_t *total, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (total)
+        *total = 0;
+    struct store_alert_query none = {.open = -1};
+    if (!q)
+        q = &none;
+    size_t limit = q->limit ? q->limit : ALERT_LIMIT_DEFAULT;
+    const char *scope = q->scope && *q->scope ? q->scope : NULL;
+    const char *region = q->region && *q->region ? q->region : NULL;
+    if ((scope && !code_ok(scope)) || (region && !code_ok(region)))
+        return error_set(err, WSP_EINVAL, "bad region code");
+    int minl = q->min_level ? level_rank(q->min_level) : -1;
+    if (q->min_level && minl < 0)
+        return error_set(err, WSP_EINVAL, "unknown level '%s'", q->min_level);
+    if (q->status && !store_alert_status_valid(q->status))
+        return error_set(err, WSP_EINVAL, "unknown alert status '%s'", q->status);
+    if ((q->from && !store_date_valid(q->from)) || (q->to && !store_date_valid(q->to)))
+        return error_set(err, WSP_EINVAL, "dates must be YYYY-MM-DD");
+    char slo[40], shi[40], rlo[40], rhi[40];
+    struct buf where, sql;
+    buf_init(&where, 4096);
+    buf_init(&sql, 8192);
+    if (scope) {
+        snprintf(slo, sizeof(slo), "%s.", scope);
+        snprintf(shi, sizeof(shi), "%s/", scope);
+        add_cond(&where, "(region_code = ?1 OR (region_code >= ?2 AND region_code < ?3))");
+    }
+    if (region) {
+        snprintf(rlo, sizeof(rlo), "%s.", region);
+        snprintf(rhi, sizeof(rhi), "%s/", region);
+        add_cond(&where, "(region_code = ?4 OR (region_code >= ?5 AND region_code < ?6))");
+    }
+    if (minl > 0)
+        add_cond(&where, "(CASE max_level WHEN 'waspada' THEN 1 WHEN 'siaga' THEN 2"
+                         " WHEN 'awas' THEN 3 ELSE 0 END) >= ?7");
+    if (q->status)
+        add_cond(&where, "status = ?8");
+    if (q->from)
+        add_cond(&where, "COALESCE(close_day, last_day) >= ?9");
+    if (q->to)
+        add_cond(&where, "first_day <= ?10");
+    if (q->open >= 0)
+        add_cond(&where, "is_open = ?11");
+    if (!q->with_retracted)
+        add_cond(&where, "retracted = 0");
+    int rc = 0;
+    sqlite3_stmt *st = NULL;
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        buf_reset(&sql);
+        if (pass == 0)
+            buf_printf(&sql, "SELECT COUNT(*) FROM alerts%s", buf_cstr(&where));
+        else
+            buf_printf(&sql,
+                       "SELECT " ALERT_COLS " FROM alerts%s ORDER BY first_day DESC, id DESC"
+                       " LIMIT ?12 OFFSET ?13",
+                       buf_cstr(&where));
+        int src = sqlite3_prepare_v2(s->db, buf_cstr(&sql), -1, &st, NULL);
+        if (src != SQLITE_OK) {
+            rc = store_fail(s, src, err, "list alerts", NULL, NULL);
+            break;
+        }
+        if (scope) {
+            stmt_bind_text(st, 1, scope);
+            stmt_bind_text(st, 2, slo);
+            stmt_bind_text(st, 3, shi);
+        }
+        if (region) {
+            stmt_bind_text(st, 4, region);
+            stmt_bind_text(st, 5, rlo);
+            stmt_bind_text(st, 6, rhi);
+        }
+        if (minl > 0)
+            sqlite3_bind_int(st, 7, minl);
+        if (q->status)
+            stmt_bind_text(st, 8, q->status);
+        if (q->from)
+            stmt_bind_text(st, 9, q->from);
+        if (q->to)
+            stmt_bind_text(st, 10, q->to);
+        if (q->open >= 0)
+            sqlite3_bind_int(st, 11, q->open ? 1 : 0);
+        if (pass == 0) {
+            src = sqlite3_step(st);
+            int64_t count = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            if (src != SQLITE_ROW)
+                rc = store_fail(s, src, err, "count alerts", NULL, NULL);
+            else if (total)
+                *total = (size_t)count;
+            sqlite3_finalize(st);
+            st = NULL;
+            if (rc == 0 && (count == 0 || q->offset >= (size_t)count))
+                break;
+            continue;
+        }
+        sqlite3_bind_int64(st, 12, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
+        sqlite3_bind_int64(st, 13, (int64_t)q->offset);
+        struct store_alert *rows = arena_alloc(arena, limit * sizeof(*rows));
+        bool oom = rows == NULL;
+        size_t len = 0;
+        while (!oom && len < limit && (src = sqlite3_step(st)) == SQLITE_ROW)
+            read_alert(st, arena, &rows[len++], &oom);
+        if (oom)
+            rc = error_set(err, WSP_ENOMEM, "alert list does not fit in memory limit");
+        else if (len < limit && src != SQLITE_DONE)
+            rc = store_fail(s, src, err, "list alerts", NULL, NULL);
+        if (rc == 0) {
+            *out = rows;
+            *n = len;
+        }
+    }
+    sqlite3_finalize(st);
+    buf_release(&where);
+    buf_release(&sql);
+    return rc;
+}
+
+/* Grow an arena array of rows (arena memory is not freed; lists here are small). */
+static void *grow(struct arena *a, void *old, size_t len, size_t *cap, size_t size)
+{
+    if (len < *cap)
+        return old;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *p = arena_alloc(a, ncap * size);
+    if (p && old)
+        memcpy(p, old, len * size);
+    *cap = ncap;
+    return p;
+}
+
+int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *arena,
+                             struct store_alert_history **out, size_t *n, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, STMT_ALERT_HISTORY,
+                      "SELECT id, alert_id, at, kind, level, day, note, username FROM alert_history"
+                      " WHERE alert_id = ?1 ORDER BY id",
+                      &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, alert_id);
+    struct store_alert_history *rows = NULL;
+    size_t len = 0, cap = 0;
+    bool oom = false;
+    int src;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        rows = grow(arena, rows, len, &cap, sizeof(*rows));
+        if (!rows) {
+            oom = true;
+            break;
+        }
+        struct store_alert_history *h = &rows[len++];
+        h->id = sqlite3_column_int64(st, 0);
+        h->alert_id = sqlite3_column_int64(st, 1);
+        h->at = sqlite3_column_int64(st, 2);
+        h->kind = store_column_arena(arena, st, 3, &oom);
+        h->level = store_column_arena(arena, st, 4, &oom);
+        h->day = store_column_arena(arena, st, 5, &oom);
+        h->note = store_column_arena(arena, st, 6, &oom);
+        h->username = store_column_arena(arena, st, 7, &oom);
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "alert history does not fit in memory limit");
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "read alert history", NULL, NULL);
+    *out = rows;
+    *n = len;
+    return 0;
+}
+
+/* ---- event change feed -------------------------------------------------------------------- */
+
+int store_event_changes(struct store *s, int64_t after, size_t max, struct arena *arena,
+                        struct store_event_change **out, size_t *n, int64_t *next,
+                        struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    *next = after;
+    if (max == 0)
+        max = 1000;
+    sqlite3_stmt *st;
+    int rc =
+        stmt_get(s, STMT_ALERT_CHANGES,
+                 "SELECT c.seq, c.deleted, c.event_id, e.category, e.province_code, e.regency_code,"
+                 " e.place_code, e.event_date, e.killed, e.injured, e.women_children_victims,"
+                 " e.confidence, e.status, e.detail_json, e.created_at, e.updated_at"
+                 " FROM event_changes c LEFT JOIN events e ON e.id = c.event_id"
+                 " WHERE c.seq > ?1 ORDER BY c.seq LIMIT ?2",
+                 &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, (int64_t)(max > (size_t)INT32_MAX ? INT32_MAX : max));
+    struct store_event_change *rows = arena_alloc(arena, max * sizeof(*rows));
+    bool oom = rows == NULL;
+    size_t len = 0;
+    int src = SQLITE_DONE;
+    while (!oom && len < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_event_change *c = &rows[len++];
+        memset(c, 0, sizeof(*c));
+        c->seq = sqlite3_column_int64(st, 0);
+        c->ev.id = sqlite3_column_int64(st, 2);
+        c->deleted = sqlite3_column_int(st, 1) != 0 || sqlite3_column_type(st, 3) == SQLITE_NULL;
+        if (c->deleted)
+            continue;
+        struct store_event *e = &c->ev;
+        e->category = store_column_arena(arena, st, 3, &oom);
+        e->province_code = store_column_arena(arena, st, 4, &oom);
+        e->regency_code = store_column_arena(arena, st, 5, &oom);
+        e->place_code = store_column_arena(arena, st, 6, &oom);
+        e->event_date = store_column_arena(arena, st, 7, &oom);
+        e->killed =
+            sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 8);
+        e->injured =
+            sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 9);
+        e->women_children_victims = sqlite3_column_int(st, 10) != 0;
+        e->confidence = sqlite3_column_double(st, 11);
+        e->status = store_column_arena(arena, st, 12, &oom);
+        e->detail_json = store_column_arena(arena, st, 13, &oom);
+        e->created_at = sqlite3_column_int64(st, 14);
+        e->updated_at = sqlite3_column_int64(st, 15);
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "event changes do not fit in memory limit");
+    if (len < max && src != SQLITE_DONE)
+        return store_fail(s, src, err, "read event changes", NULL, NULL);
+    *out = rows;
+    *n = len;
+    if (len)
+        *next = rows[len - 1].seq;
+    return 0;
+}
+
+int store_declared_statuses(struct store *s, struct arena *arena,
+                            struct store_declared_status **out, size_t *n, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, STMT_ALERT_DECLARED,
+                      "SELECT region_code, skk_start, skk_end FROM cases"
+                      " WHERE skk_start IS NOT NULL ORDER BY region_code, skk_start, id",
+                      &st, err);
+    if (rc != 0)
+        return rc;
+    struct store_declared_status *rows = NULL;
+    size_t len = 0, cap = 0;
+    bool oom = false;
+    int src;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        rows = grow(arena, rows, len, &cap, sizeof(*rows));
+        if (!rows) {
+            oom = true;
+            break;
+        }
+        struct store_declared_status *d = &rows[len++];
+        d->region_code = store_column_arena(arena, st, 0, &oom);
+        d->start = store_column_arena(arena, st, 1, &oom);
+        d->end = store_column_arena(arena, st, 2, &oom);
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "declared statuses do not fit in memory limit");
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "read declared statuses", NULL, NULL);
+    *out = rows;
+    *n = len;
+    return 0;
+}
+
+int store_event_counts(struct store *s, const char *from, const char *to, struct arena *arena,
+                       struct store_event_count **out, size_t *n, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (!store_date_valid(from) || !store_date_valid(to))
+        return error_set(err, WSP_EINVAL, "dates must be YYYY-MM-DD");
+    sqlite3_stmt *st;
+    int rc = stmt_get(
+        s, STMT_ALERT_EVENT_COUNTS,
+        "SELECT region_code, category,"
+        " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai') THEN 1"
+        "  ELSE 0 END),"
+        " SUM(CASE WHEN status = 'menunggu' THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai')"
+        "  THEN COALESCE(killed, 0) ELSE 0 END),"
+        " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai')"
+        "  THEN COALESCE(injured, 0) ELSE 0 END)"
+        " FROM events WHERE region_code IS NOT NULL AND event_date BETWEEN ?1 AND ?2"
+        " AND status <> 'ditolak' GROUP BY region_code, category ORDER BY region_code, category",
+        &st, err);
+    if (rc != 0)
+        return rc;
+    stmt_bind_text(st, 1, from);
+    stmt_bind_text(st, 2, to);
+    struct store_event_count *rows = NULL;
+    size_t len = 0, cap = 0;
+    bool oom = false;
+    int src;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        rows = grow(arena, rows, len, &cap, sizeof(*rows));
+        if (!rows) {
+            oom = true;
+            break;
+        }
+        struct store_event_count *c = &rows[len++];
+        c->region_code = store_column_arena(arena, st, 0, &oom);
+        c->category = store_column_arena(arena, st, 1, &oom);
+        c->verified = (long)sqlite3_column_int64(st, 2);
+        c->leads = (long)sqlite3_column_int64(st, 3);
+        c->killed = (long)sqlite3_column_int64(st, 4);
+        c->injured = (long)sqlite3_column_int64(st, 5);
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "event counts do not fit in memory limit");
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "count events", NULL, NULL);
+    *out = rows;
+    *n = len;
+    return 0;
+}

@@ -1,0 +1,592 @@
+/*
+ * Integration tests of early warning in the real server: community reports with a death raise
+ * alerts (siaga), which reach open SSE streams over real connections within a second, filtered
+ * by scope; the ack/close workflow with notes, roles and CSRF; escalation with small timeouts
+ * (WASPADA_ESCALATE_PROVINCE_AFTER=3, WASPADA_ESCALATE_NATIONAL_AFTER=4 in the server's
+ * environment: the clock is the real one); webhooks delivered to a libmicrohttpd receiver in
+ * this test that answers the first delivery with 500 and checks every signature; the delivery
+ * log; the risk views (the public one without personal data or unverified details); /health
+ * answering while several streams are open.
+ *
+ * Demo accounts: admin, bandung (kabkota 32.73), pelapor (32.73); added: semarang (kabkota
+ * 33.74). Tests run in order and build on each other.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/base.h"
+#include "../support/support.h"
+
+#define DEMO_PASSWORD "waspada-demo"
+#define HOOK_SECRET "rahasia-webhook-uji"
+#define NSTREAMS 5
+
+static char *tmpdir, *db_path;
+static struct support_server server;
+static bool server_running;
+static struct support_http admin, semarang, bandung, pelapor;
+static char admin_csrf[65], semarang_csrf[65], bandung_csrf[65], pelapor_csrf[65];
+static json_int_t alert_a, alert_b, hook_id;
+static char today[16];
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static json_t *api(struct support_http *c, const char *method, const char *path, const char *body,
+                   const char *csrf, long expect_status)
+{
+    struct support_response r;
+    char hdr[128];
+    const char *headers[] = {hdr, NULL};
+    snprintf(hdr, sizeof(hdr), "X-CSRF-Token: %s", csrf ? csrf : "");
+    long status = support_http(c, method, path, body, (size_t)-1, csrf ? headers : NULL, &r);
+    if (status != expect_status)
+        fail_msg("%s %s: expected %ld, got %ld: %s", method, path, expect_status, status, r.body);
+    json_t *v = json_loads(r.body, 0, NULL);
+    if (!v)
+        fail_msg("%s %s: body is not JSON: %s", method, path, r.body);
+    support_response_free(&r);
+    return v;
+}
+
+static json_int_t jint(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v))
+        fail_msg("field '%s' is not an integer", key);
+    return json_integer_value(v);
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v))
+        fail_msg("field '%s' is not a string", key);
+    return json_string_value(v);
+}
+
+static void login(struct support_http *c, const char *user, char *csrf)
+{
+    assert_int_equal(support_http_init(c, server.base_url), 0);
+    char *body = xasprintf("{\"username\":\"%s\",\"password\":\"%s\"}", user, DEMO_PASSWORD);
+    json_t *v = api(c, "POST", "/api/v1/auth/login", body, NULL, 200);
+    str_copy(csrf, jstr(v, "csrf_token"), 65);
+    json_decref(v);
+    free(body);
+}
+
+/* ---- SSE client on a raw socket ----------------------------------------------------------- */
+
+struct stream {
+    int fd;
+    struct buf data;
+};
+
+static struct stream streams[NSTREAMS]; /* 0 semarang, 1 bandung, 2.. admin */
+
+static int stream_open(struct stream *s, struct support_http *c)
+{
+    char *tok = support_http_cookie(c, "waspada_session");
+    if (!tok)
+        return -1;
+    s->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server.port)};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(s->fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+        free(tok);
+        return -1;
+    }
+    char *req = xasprintf("GET /api/v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Accept: text/event-stream\r\nCookie: waspada_session=%s\r\n\r\n",
+                          tok);
+    ssize_t w = write(s->fd, req, strlen(req));
+    free(req);
+    free(tok);
+    fcntl(s->fd, F_SETFL, O_NONBLOCK);
+    buf_init(&s->data, 0);
+    return w > 0 ? 0 : -1;
+}
+
+/* Read what has arrived, waiting up to ms for more. */
+static void stream_pump(struct stream *s, int ms)
+{
+    struct pollfd p = {.fd = s->fd, .events = POLLIN};
+    if (poll(&p, 1, ms) <= 0)
+        return;
+    char chunk[8192];
+    ssize_t n;
+    while ((n = read(s->fd, chunk, sizeof(chunk))) > 0)
+        buf_append(&s->data, chunk, (size_t)n);
+}
+
+/* Milliseconds until needle shows up in the stream (from offset), or -1 after timeout_ms. */
+static long stream_wait(struct stream *s, size_t offset, const char *needle, long timeout_ms)
+{
+    int64_t t0 = time_mono_ms();
+    for (;;) {
+        if (s->data.len > offset && strstr(buf_cstr(&s->data) + offset, needle))
+            return (long)(time_mono_ms() - t0);
+        long left = timeout_ms - (long)(time_mono_ms() - t0);
+        if (left <= 0)
+            return -1;
+        stream_pump(s, (int)(left < 50 ? left : 50));
+    }
+}
+
+/* ---- webhook receiver ------------------------------------------------------------------- */
+
+struct hook_req {
+    struct buf body;
+};
+
+static struct {
+    struct MHD_Daemon *d;
+    unsigned port;
+    pthread_mutex_t mu;
+    int requests, bad_signatures, ok_bodies;
+    char last_event[64];
+} rx;
+
+static bool signature_ok(const char *sig, const char *body, size_t len)
+{
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state h;
+    crypto_auth_hmacsha256_init(&h, (const unsigned char *)HOOK_SECRET, strlen(HOOK_SECRET));
+    crypto_auth_hmacsha256_update(&h, (const unsigned char *)body, len);
+    crypto_auth_hmacsha256_final(&h, mac);
+    char want[80] = "sha256=";
+    sodium_bin2hex(want + 7, 65, mac, sizeof(mac));
+    return sig && strcmp(sig, want) == 0;
+}
+
+static enum MHD_Result hook_handler(void *cls, struct MHD_Connection *conn, const char *url,
+                                    const char *method, const char *version,
+                                    const char *upload_data, size_t *upload_data_size,
+                                    void **con_cls)
+{
+    WSP_UNUSED(cls);
+    WSP_UNUSED(url);
+    WSP_UNUSED(method);
+    WSP_UNUSED(version);
+    struct hook_req *r = *con_cls;
+    if (!r) {
+        r = xcalloc(1, sizeof(*r));
+        buf_init(&r->body, 0);
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        buf_append(&r->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    const char *sig = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Waspada-Signature");
+    const char *ev = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Waspada-Event");
+    pthread_mutex_lock(&rx.mu);
+    int n = ++rx.requests;
+    if (!signature_ok(sig, buf_cstr(&r->body), r->body.len))
+        rx.bad_signatures++;
+    else if (n > 1)
+        rx.ok_bodies++;
+    str_copy(rx.last_event, ev ? ev : "", sizeof(rx.last_event));
+    pthread_mutex_unlock(&rx.mu);
+    unsigned status = n == 1 ? MHD_HTTP_INTERNAL_SERVER_ERROR : MHD_HTTP_OK;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    buf_release(&r->body);
+    free(r);
+    *con_cls = NULL;
+    return ret;
+}
+
+static int receiver_start(void)
+{
+    pthread_mutex_init(&rx.mu, NULL);
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    rx.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, hook_handler, NULL,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin, MHD_OPTION_END);
+    if (!rx.d)
+        return -1;
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(rx.d, MHD_DAEMON_INFO_LISTEN_FD);
+    struct sockaddr_in got;
+    socklen_t len = sizeof(got);
+    if (!info || getsockname(info->listen_fd, (struct sockaddr *)&got, &len) != 0)
+        return -1;
+    rx.port = ntohs(got.sin_port);
+    return 0;
+}
+
+/* ---- setup ------------------------------------------------------------------------------ */
+
+static int group_setup(void **state)
+{
+    WSP_UNUSED(state);
+    setenv("WASPADA_FAST_HASH", "1", 1);
+    setenv("WASPADA_ESCALATE_PROVINCE_AFTER", "3", 1);
+    setenv("WASPADA_ESCALATE_NATIONAL_AFTER", "4", 1);
+    if (sodium_init() < 0)
+        return -1;
+    tmpdir = support_tmpdir();
+    db_path = support_path(tmpdir, "waspada.db");
+    struct support_run r;
+    const char *init[] = {"--db", db_path, "init", "--demo", NULL};
+    int rc = support_run(&r, NULL, init);
+    support_run_free(&r);
+    const char *add[] = {"--db",   db_path,   "user",     "add",   "--username",       "semarang",
+                         "--role", "kabkota", "--region", "33.74", "--password-stdin", NULL};
+    if (rc == 0)
+        rc = support_run(&r, DEMO_PASSWORD "\n", add);
+    if (rc == 0)
+        support_run_free(&r);
+    if (rc != 0 || receiver_start() != 0)
+        return -1;
+    char *log = support_path(tmpdir, "server.log");
+    const char *extra[] = {"--threads", "2", "--login-max-failures", "50", NULL};
+    rc = support_server_start(&server, db_path, extra, log);
+    free(log);
+    server_running = rc == 0;
+    int64_t now = time(NULL);
+    char iso[32];
+    time_format_iso(now, iso, sizeof(iso));
+    memcpy(today, iso, 10);
+    return rc;
+}
+
+static int group_teardown(void **state)
+{
+    WSP_UNUSED(state);
+    for (int i = 0; i < NSTREAMS; i++)
+        if (streams[i].fd > 0) {
+            close(streams[i].fd);
+            buf_release(&streams[i].data);
+        }
+    support_http_cleanup(&admin);
+    support_http_cleanup(&semarang);
+    support_http_cleanup(&bandung);
+    support_http_cleanup(&pelapor);
+    int rc = 0;
+    if (server_running && support_server_stop(&server) != 0)
+        rc = -1;
+    if (rx.d)
+        MHD_stop_daemon(rx.d);
+    if (rc != 0 || getenv("WASPADA_KEEP_TMP"))
+        fprintf(stderr, "test files kept in %s\n", tmpdir);
+    else
+        support_rmtree(tmpdir);
+    free(db_path);
+    free(tmpdir);
+    return rc;
+}
+
+static json_int_t report_death(const char *where)
+{
+    char *body = xasprintf("{\"what\":\"Bentrok antarwarga, seorang pemuda tewas dibacok\","
+                           "\"where\":\"%s\",\"when\":\"%s\",\"killed\":1,"
+                           "\"who\":\"Budi Santoso dan kelompoknya\"}",
+                           where, today);
+    json_t *v = api(&admin, "POST", "/api/v1/reports", body, admin_csrf, 201);
+    json_int_t id = jint(v, "event_id");
+    json_decref(v);
+    free(body);
+    return id;
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void test_stream_and_list(void **state)
+{
+    WSP_UNUSED(state);
+    login(&admin, "admin", admin_csrf);
+    login(&semarang, "semarang", semarang_csrf);
+    login(&bandung, "bandung", bandung_csrf);
+    login(&pelapor, "pelapor", pelapor_csrf);
+
+    /* A webhook for Semarang's siaga and above, to the receiver. */
+    char *body = xasprintf("{\"url\":\"http://127.0.0.1:%u/hook\",\"secret\":\"%s\","
+                           "\"region_prefix\":\"33.74\",\"min_level\":\"siaga\"}",
+                           rx.port, HOOK_SECRET);
+    json_decref(api(&semarang, "POST", "/api/v1/webhooks", body, semarang_csrf, 403));
+    json_t *v = api(&admin, "POST", "/api/v1/webhooks", body, admin_csrf, 201);
+    hook_id = jint(v, "id");
+    assert_string_equal(jstr(v, "secret"), HOOK_SECRET);
+    json_decref(v);
+    free(body);
+
+    assert_int_equal(stream_open(&streams[0], &semarang), 0);
+    assert_int_equal(stream_open(&streams[1], &bandung), 0);
+    for (int i = 2; i < NSTREAMS; i++)
+        assert_int_equal(stream_open(&streams[i], &admin), 0);
+    for (int i = 0; i < NSTREAMS; i++) {
+        if (stream_wait(&streams[i], 0, "waspada alert stream", 2000) < 0)
+            fail_msg("stream %d did not start: %s", i, buf_cstr(&streams[i].data));
+        assert_non_null(strstr(buf_cstr(&streams[i].data), "text/event-stream"));
+    }
+    /* The pool (2 threads) still answers while five streams are open. */
+    for (int i = 0; i < 5; i++) {
+        int64_t t0 = time_mono_ms();
+        json_decref(api(&pelapor, "GET", "/api/v1/health", NULL, NULL, 200));
+        assert_true(time_mono_ms() - t0 < 500);
+    }
+    /* pelapor has no stream */
+    struct support_response r;
+    assert_int_equal(support_http(&pelapor, "GET", "/api/v1/alerts/stream", NULL, 0, NULL, &r),
+                     403);
+    support_response_free(&r);
+
+    /* A death reported in Kota Semarang: siaga, on the stream within a second. */
+    size_t off0 = streams[0].data.len, off2 = streams[2].data.len;
+    int64_t t0 = time_mono_ms();
+    report_death("33.74");
+    long ms = stream_wait(&streams[0], off0, "event: alert.opened", 1000);
+    long total = (long)(time_mono_ms() - t0);
+    if (ms < 0)
+        fail_msg("no alert.opened on the semarang stream within 1 s: %s",
+                 buf_cstr(&streams[0].data) + off0);
+    fprintf(stderr, "alert.opened reached the stream %ld ms after the report was sent\n", total);
+    assert_true(total < 1000);
+    assert_true(stream_wait(&streams[2], off2, "\"region_code\":\"33.74\"", 1000) >= 0);
+
+    v = api(&semarang, "GET", "/api/v1/alerts?region=33.74&status=baru", NULL, NULL, 200);
+    assert_int_equal(jint(v, "total"), 1);
+    json_t *a = json_array_get(json_object_get(v, "items"), 0);
+    alert_a = jint(a, "id");
+    assert_string_equal(jstr(a, "level"), "siaga");
+    assert_string_equal(jstr(a, "region"), "Kota Semarang");
+    assert_string_equal(jstr(a, "first_day"), today);
+    assert_string_equal(jstr(a, "method"), "rule_death");
+    json_decref(v);
+
+    /* Scope: bandung sees none of Semarang's alerts, nor the alert itself. */
+    v = api(&bandung, "GET", "/api/v1/alerts?limit=500", NULL, NULL, 200);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(v, "items"), i, it)
+    {
+        const char *code = jstr(it, "region_code");
+        if (strncmp(code, "32.73", 5) != 0)
+            fail_msg("bandung sees alert of '%s'", code);
+    }
+    json_decref(v);
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld", (long long)alert_a);
+    json_decref(api(&bandung, "GET", path, NULL, NULL, 404));
+    json_decref(api(&pelapor, "GET", "/api/v1/alerts", NULL, NULL, 403));
+
+    /* Detail: explanation in both languages, the driving event, history. */
+    v = api(&semarang, "GET", path, NULL, NULL, 200);
+    json_t *ex = json_object_get(v, "explanation");
+    assert_non_null(strstr(jstr(ex, "id"), "tewas"));
+    assert_non_null(strstr(jstr(ex, "en"), "killed"));
+    assert_int_equal(json_array_size(json_object_get(v, "events")), 1);
+    assert_string_equal(jstr(json_array_get(json_object_get(v, "history"), 0), "kind"), "opened");
+    json_decref(v);
+}
+
+static void test_workflow(void **state)
+{
+    WSP_UNUSED(state);
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld/ack", (long long)alert_a);
+    json_decref(
+        api(&bandung, "POST", path, "{\"note\":\"bukan wilayah saya\"}", bandung_csrf, 404));
+    json_decref(api(&semarang, "POST", path, "{\"note\":\"tanpa csrf\"}", "salah", 403));
+    json_decref(api(&semarang, "POST", path, "{\"catatan\":\"x\"}", semarang_csrf, 400));
+    size_t off = streams[0].data.len;
+    json_t *v =
+        api(&semarang, "POST", path, "{\"note\":\"Tim turun ke lokasi\"}", semarang_csrf, 200);
+    assert_string_equal(jstr(v, "status"), "ditindaklanjuti");
+    assert_string_equal(jstr(v, "acked_by"), "semarang");
+    json_decref(v);
+    assert_true(stream_wait(&streams[0], off, "event: alert.ack", 1000) >= 0);
+    json_decref(api(&semarang, "POST", path, "{}", semarang_csrf, 409));
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld/close", (long long)alert_a);
+    v = api(&semarang, "POST", path, "{\"note\":\"Sudah damai\"}", semarang_csrf, 200);
+    assert_string_equal(jstr(v, "status"), "selesai");
+    json_t *h = json_object_get(v, "history");
+    size_t n = json_array_size(h);
+    assert_true(n >= 3);
+    assert_string_equal(jstr(json_array_get(h, n - 2), "kind"), "ack");
+    assert_string_equal(jstr(json_array_get(h, n - 2), "note"), "Tim turun ke lokasi");
+    assert_string_equal(jstr(json_array_get(h, n - 1), "kind"), "close");
+    assert_string_equal(jstr(json_array_get(h, n - 1), "by"), "semarang");
+    json_decref(v);
+    json_decref(api(&semarang, "POST", path, "{}", semarang_csrf, 409));
+    /* audited */
+    v = api(&admin, "GET", "/api/v1/audit?action=alert.close", NULL, NULL, 200);
+    assert_true(json_array_size(json_object_get(v, "items")) >= 1);
+    json_decref(v);
+}
+
+static void test_escalation(void **state)
+{
+    WSP_UNUSED(state);
+    /* Nobody acknowledges the alert of Kabupaten Bandung: province after 3 s, national
+     * after 4 s, each on the stream. Bandung (Kota) never sees it. */
+    size_t off = streams[2].data.len;
+    report_death("32.04");
+    assert_true(stream_wait(&streams[2], off, "\"region_code\":\"32.04\"", 1000) >= 0);
+    json_t *v = api(&admin, "GET", "/api/v1/alerts?region=32.04", NULL, NULL, 200);
+    alert_b = jint(json_array_get(json_object_get(v, "items"), 0), "id");
+    json_decref(v);
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld", (long long)alert_b);
+    const char *to = NULL;
+    for (int i = 0; i < 80; i++) {
+        v = api(&admin, "GET", path, NULL, NULL, 200);
+        json_t *e = json_object_get(v, "escalated_to");
+        if (json_is_string(e) && strcmp(json_string_value(e), "national") == 0) {
+            to = "national";
+            json_t *h = json_object_get(v, "history");
+            int esc = 0;
+            size_t k;
+            json_t *it;
+            json_array_foreach(h, k, it) esc += strcmp(jstr(it, "kind"), "escalate") == 0;
+            assert_int_equal(esc, 2);
+            json_decref(v);
+            break;
+        }
+        json_decref(v);
+        usleep(100 * 1000);
+    }
+    assert_non_null(to);
+    assert_true(stream_wait(&streams[2], off, "event: alert.escalated", 1000) >= 0);
+    /* The Kota Bandung stream got nothing of Kabupaten Bandung or Semarang. */
+    stream_pump(&streams[1], 200);
+    assert_null(strstr(buf_cstr(&streams[1].data), "\"region_code\":\"32.04\""));
+    assert_null(strstr(buf_cstr(&streams[1].data), "\"region_code\":\"33.74\""));
+    /* The Semarang stream got nothing of 32.04. */
+    assert_null(strstr(buf_cstr(&streams[0].data), "\"region_code\":\"32.04\""));
+}
+
+static void test_webhook_delivery(void **state)
+{
+    WSP_UNUSED(state);
+    /* The first delivery met a 500 and was retried; the receiver checked every signature. */
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/webhooks/%lld/deliveries", (long long)hook_id);
+    json_t *v = NULL, *first = NULL;
+    for (int i = 0; i < 60; i++) {
+        v = api(&admin, "GET", path, NULL, NULL, 200);
+        json_t *items = json_object_get(v, "items");
+        first = json_array_get(items, json_array_size(items) - 1); /* oldest */
+        if (first && strcmp(jstr(first, "state"), "delivered") == 0)
+            break;
+        json_decref(v);
+        v = NULL;
+        usleep(100 * 1000);
+    }
+    if (!v)
+        fail_msg("the first delivery was not delivered");
+    assert_string_equal(jstr(first, "event"), "alert.opened");
+    assert_int_equal(jint(first, "attempts"), 2);
+    assert_int_equal(jint(first, "status_code"), 200);
+    assert_int_equal(jint(first, "alert_id"), alert_a);
+    /* only Semarang's alerts: opened, ack, close (escalations of 32.04 are not for it) */
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(v, "items"), i, it)
+        assert_int_equal(jint(it, "alert_id"), alert_a);
+    json_decref(v);
+    pthread_mutex_lock(&rx.mu);
+    int bad = rx.bad_signatures, reqs = rx.requests;
+    pthread_mutex_unlock(&rx.mu);
+    assert_int_equal(bad, 0);
+    assert_true(reqs >= 2);
+    /* Removing the subscription keeps its log. */
+    snprintf(path, sizeof(path), "/api/v1/webhooks/%lld", (long long)hook_id);
+    json_decref(api(&admin, "DELETE", path, NULL, admin_csrf, 200));
+    json_decref(api(&admin, "DELETE", path, NULL, admin_csrf, 404));
+    v = api(&admin, "GET", "/api/v1/webhooks", NULL, NULL, 200);
+    assert_false(
+        json_is_true(json_object_get(json_array_get(json_object_get(v, "items"), 0), "active")));
+    json_decref(v);
+}
+
+static void test_risk(void **state)
+{
+    WSP_UNUSED(state);
+    json_t *v = api(&semarang, "GET", "/api/v1/risk?region=33.74", NULL, NULL, 200);
+    assert_string_equal(jstr(v, "level"), "siaga");
+    assert_int_equal(json_array_size(json_object_get(v, "trend")), 30);
+    assert_true(json_array_size(json_object_get(v, "latest_events")) >= 1);
+    json_decref(v);
+    json_decref(api(&semarang, "GET", "/api/v1/risk?region=32.73", NULL, NULL, 403));
+    json_decref(api(&semarang, "GET", "/api/v1/risk?region=ID", NULL, NULL, 403));
+    v = api(&admin, "GET", "/api/v1/risk?region=33", NULL, NULL, 200);
+    assert_true(json_array_size(json_object_get(v, "regions")) >= 1);
+    json_decref(v);
+
+    /* Public: no login, aggregated, nothing personal or unverified. */
+    struct support_http anon;
+    assert_int_equal(support_http_init(&anon, server.base_url), 0);
+    struct support_response r;
+    assert_int_equal(support_http(&anon, "GET", "/api/v1/public/risk", NULL, 0, NULL, &r), 200);
+    static const char *const banned[] = {"Budi",     "dibacok",   "tewas",       "Admin Sistem",
+                                         "semarang", "event_ids", "explanation", "\"who\"",
+                                         "33.74.",   "text"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(banned); i++)
+        if (strstr(r.body, banned[i]))
+            fail_msg("public risk contains '%s': %s", banned[i], r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    assert_non_null(doc);
+    bool found = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(doc, "regencies"), i, it)
+    {
+        if (strcmp(jstr(it, "region_code"), "33.74") != 0)
+            continue;
+        found = true;
+        assert_string_equal(jstr(it, "level"), "siaga");
+        assert_int_equal(jint(it, "verified_events"), 0); /* the report is an unverified lead */
+        assert_int_equal(jint(it, "leads"), 1);
+        assert_int_equal(jint(it, "killed"), 0);
+    }
+    assert_true(found);
+    json_decref(doc);
+    support_response_free(&r);
+    /* cached: the same document within the minute */
+    struct support_response r2;
+    assert_int_equal(support_http(&anon, "GET", "/api/v1/public/risk", NULL, 0, NULL, &r2), 200);
+    support_http(&anon, "GET", "/api/v1/public/risk", NULL, 0, NULL, &r);
+    assert_string_equal(r.body, r2.body);
+    support_response_free(&r);
+    support_response_free(&r2);
+    support_http_cleanup(&anon);
+
+    /* health still fine with the streams open */
+    json_decref(api(&pelapor, "GET", "/api/v1/health", NULL, NULL, 200));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stream_and_list),
+        cmocka_unit_test(test_workflow),
+        cmocka_unit_test(test_escalation),
+        cmocka_unit_test(test_webhook_delivery),
+        cmocka_unit_test(test_risk),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -296,6 +296,7 @@ void http_handle_alert_ack(struct http_request *rq);
 void http_handle_alert_close(struct http_request *rq);
 void http_handle_risk(struct http_request *rq);
 void http_handle_public_risk(struct http_request *rq);
+void http_handle_public_cases(struct http_request *rq);
 void http_handle_webhooks_list(struct http_request *rq);
 void http_handle_webhooks_add(struct http_request *rq);
 void http_handle_webhook_delete(struct http_request *rq);

@@ -92,6 +92,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/alerts/{id}/close", http_handle_alert_close, ROUTE_SESSION},
     {"GET", "/api/v1/risk", http_handle_risk, ROUTE_SESSION},
     {"GET", "/api/v1/public/risk", http_handle_public_risk, ROUTE_PUBLIC},
+    {"GET", "/api/v1/public/cases", http_handle_public_cases, ROUTE_PUBLIC},
     {"GET", "/api/v1/webhooks", http_handle_webhooks_list, ROUTE_SESSION},
     {"POST", "/api/v1/webhooks", http_handle_webhooks_add, ROUTE_SESSION},
     {"DELETE", "/api/v1/webhooks/{id}", http_handle_webhook_delete, ROUTE_SESSION},

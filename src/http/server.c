@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -198,15 +199,27 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     *con_cls = NULL;
 }
 
-static void add_security_headers(struct MHD_Response *resp, bool api)
+/* True when the handler set header `name` itself (names compare case-insensitively). */
+static bool handler_set_header(const struct http_request *rq, const char *name)
+{
+    for (const struct http_header *h = rq->resp_headers; h; h = h->next)
+        if (strcasecmp(h->name, name) == 0)
+            return true;
+    return false;
+}
+
+static void add_security_headers(struct MHD_Response *resp, const struct http_request *rq)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    if (api) {
+    if (rq->api) {
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 "application/json; charset=utf-8");
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        /* API answers are private and fresh, unless a public endpoint says otherwise
+         * (boundaries, public risk): then only the handler's Cache-Control is sent. */
+        if (!handler_set_header(rq, MHD_HTTP_HEADER_CACHE_CONTROL))
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     }
 }
 
@@ -234,7 +247,7 @@ static enum MHD_Result queue_reply(struct http_request *rq)
     }
     if (!resp)
         return MHD_NO;
-    add_security_headers(resp, rq->api);
+    add_security_headers(resp, rq);
     if (!rq->api && rq->resp_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rq->resp_type);
     /* Headers were prepended; add them in the order the handler gave them. */

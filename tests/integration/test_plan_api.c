@@ -909,6 +909,51 @@ static void test_demo_year(void **state)
     }
 }
 
+/* The public portal's view of cases: status counts and public summaries only. */
+static void test_public_cases(void **state)
+{
+    (void)state;
+    struct support_http anon;
+    support_http_init(&anon, server.base_url);
+    struct support_response r;
+    assert_int_equal(support_http(&anon, "GET", "/api/v1/public/cases", NULL, 0, NULL, &r), 200);
+    char *cc = support_response_header(&r, "Cache-Control");
+    assert_string_equal(cc, "public, max-age=60");
+    free(cc);
+    json_t *v = json_loads(r.body, 0, NULL);
+    assert_non_null(v);
+    /* earlier tests add cases: the counts add up to the total, the demo's are there */
+    json_t *by = json_object_get(v, "by_status");
+    json_int_t sum = 0;
+    const char *k;
+    json_t *n;
+    json_object_foreach(by, k, n) sum += json_integer_value(n);
+    assert_int_equal(sum, jint(v, "total"));
+    assert_true(json_integer_value(json_object_get(by, "pemulihan")) >= 1);
+    /* only cases with a public summary are listed, at regency level at most */
+    json_t *items = json_object_get(v, "items");
+    json_t *poso = NULL;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        assert_true(strlen(jstr(it, "public_summary")) > 0);
+        assert_true(strlen(jstr(it, "region_code")) <= 5);
+        if (str_eq(jstr(it, "region_code"), "72.02"))
+            poso = it;
+    }
+    assert_non_null(poso);
+    assert_string_equal(jstr(poso, "status"), "pemulihan");
+    assert_string_equal(jstr(poso, "region"), "Kabupaten Poso");
+    /* never titles, parties, actions or victims */
+    assert_null(json_object_get(poso, "title"));
+    assert_null(strstr(r.body, "Sengketa lahan perkebunan"));
+    assert_null(strstr(r.body, "Warga Desa A"));
+    assert_null(strstr(r.body, "Pengamanan lokasi"));
+    assert_null(strstr(r.body, "victim"));
+    json_decref(v);
+    support_response_free(&r);
+    support_http_cleanup(&anon);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -920,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_rad_workflow),
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_cli_import),
+        cmocka_unit_test(test_public_cases),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

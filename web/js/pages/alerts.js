@@ -1,0 +1,124 @@
+// Alerts inbox: list with filters, explanation, acknowledge and close with a note, live
+// updates from the SSE stream GET /api/v1/alerts/stream (EventSource, reconnects by itself).
+// #/alerts/12 opens one alert with its history and the events that drove it.
+import { api } from '../api.js';
+import { t, fmtDate } from '../i18n.js';
+import { h, field, select, loading, emptyState, errorBox, levelBadge, statusBadge, categoryName, date, announce, alertExplanation, LEVELS, table, mount } from '../ui.js';
+import { setQuery } from '../router.js';
+
+const SSE_EVENTS = ['alert.opened', 'alert.level', 'alert.closed', 'alert.reopened', 'alert.retracted', 'alert.ack', 'alert.escalated', 'alert.changed'];
+
+function unavailable(err) { return err && (err.status === 404 || err.status === 405 || err.status === 501); }
+
+export async function render(main, ctx) {
+  if (ctx.params.id) return renderOne(main, ctx);
+  const q = ctx.query;
+  const status = select([['', t('common.all')], ['baru', t('status.baru')], ['ditindaklanjuti', t('status.ditindaklanjuti')], ['selesai', t('status.selesai')]], q.status ?? 'baru');
+  const level = select([['', t('common.all')], ...LEVELS.slice(1).map((l) => [l, t('alerts.at_least', { level: t('level.' + l) })])], q.level);
+  const live = h('span', { class: 'badge', 'data-testid': 'live' }, t('alerts.live_connecting'));
+  const list = h('div', { id: 'alert-list' });
+  const form = h('form', { class: 'toolbar', 'aria-label': t('events.filters') }, field(t('alerts.status'), status), field(t('alerts.level'), level),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.search'))));
+  mount(main, h('h1', {}, t('alerts.title')), h('p', { class: 'muted' }, t('alerts.intro'), ' ', live), form, list);
+
+  async function load() {
+    setQuery({ status: status.value, level: level.value });
+    mount(list, loading());
+    let r;
+    try { r = await api.get('/alerts', { status: status.value, level: level.value, limit: 100 }); } catch (err) {
+      mount(list, unavailable(err) ? h('p', { class: 'empty', 'data-testid': 'alerts-unavailable' }, t('alerts.unavailable')) : errorBox(err));
+      return false;
+    }
+    if (!ctx.isCurrent()) return false;
+    const items = r.items || [];
+    mount(list, items.length ? h('ul', { class: 'list-plain', 'data-testid': 'alerts' }, items.map(item)) : emptyState(t('alerts.none')));
+    return true;
+  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
+  const ok = await load();
+
+  let es = null;
+  if (ok && 'EventSource' in window) {
+    es = new EventSource('/api/v1/alerts/stream');
+    es.onopen = () => { live.textContent = t('alerts.live_on'); live.className = 'badge status-selesai'; };
+    es.onerror = () => { live.textContent = t('alerts.live_off'); live.className = 'badge status-menunggu'; };
+    const onEvent = (ev) => {
+      let doc;
+      try { doc = JSON.parse(ev.data); } catch { return; }
+      const a = doc.alert;
+      if (!a) return;
+      announce(t('alerts.live_update', { region: a.region || a.region_code, level: t('level.' + a.level), what: t('alerts.kind_' + (doc.kind || 'changed')) }));
+      const ul = list.querySelector('ul');
+      const old = list.querySelector(`[data-alert="${a.id}"]`);
+      const matches = (!status.value || a.status === status.value) && (!level.value || LEVELS.indexOf(a.max_level || a.level) >= LEVELS.indexOf(level.value));
+      if (old) { if (matches) old.replaceWith(item(a)); else old.remove(); } else if (matches) {
+        if (ul) ul.prepend(item(a)); else mount(list, h('ul', { class: 'list-plain', 'data-testid': 'alerts' }, item(a)));
+      }
+    };
+    for (const name of SSE_EVENTS) es.addEventListener(name, onEvent);
+    es.onmessage = onEvent;
+  } else if (!ok) {
+    live.hidden = true;
+  }
+  return () => { if (es) es.close(); };
+}
+
+function item(a) {
+  return h('li', { 'data-alert': a.id },
+    h('div', {}, levelBadge(a.level), ' ', h('a', { href: '#/alerts/' + a.id }, a.region || a.region_code), ' ', statusBadge(a.status),
+      a.max_level && a.max_level !== a.level ? h('span', { class: 'small muted' }, ' ', t('alerts.max_level', { level: t('level.' + a.max_level) })) : null,
+      a.escalated_to ? h('span', { class: 'badge' }, ' ', t('alerts.escalated_' + a.escalated_to)) : null),
+    h('div', {}, alertExplanation(a)),
+    h('div', { class: 'small muted' }, t('alerts.period', { from: date(a.first_day), to: a.close_day ? date(a.close_day) : t('alerts.ongoing') })));
+}
+
+async function renderOne(main, ctx) {
+  mount(main, h('h1', {}, t('alerts.one', { id: ctx.params.id })), loading());
+  let a;
+  try { a = await api.get('/alerts/' + encodeURIComponent(ctx.params.id)); } catch (err) {
+    if (unavailable(err) && err.code !== 'not_found') {
+      mount(main, h('h1', {}, t('alerts.title')), h('p', { class: 'empty' }, t('alerts.unavailable')));
+      return;
+    }
+    throw err;
+  }
+  if (!ctx.isCurrent()) return;
+  draw(main, ctx, a);
+}
+
+function draw(main, ctx, a) {
+  const note = h('textarea', { rows: '3', maxlength: '1000' });
+  const msg = h('div', { 'aria-live': 'polite', 'data-testid': 'alert-msg' });
+  const act = (kind) => async (e) => {
+    e.target.disabled = true;
+    try {
+      const upd = await api.post(`/alerts/${a.id}/${kind}`, note.value.trim() ? { note: note.value.trim() } : {});
+      draw(main, ctx, upd && upd.id ? upd : a);
+      const m = main.querySelector('[data-testid="alert-msg"]');
+      mount(m, h('div', { class: 'notice notice-ok', role: 'status' }, t('alerts.done_' + kind)));
+      announce(t('alerts.done_' + kind));
+    } catch (err) { e.target.disabled = false; mount(msg, errorBox(err)); announce(err.message, 'assertive'); }
+  };
+  const buttons = [];
+  if (a.status === 'baru') buttons.push(h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'ack', onclick: act('ack') }, t('alerts.ack')));
+  if (a.status === 'baru' || a.status === 'ditindaklanjuti') buttons.push(h('button', { type: 'button', class: 'btn', 'data-action': 'close', onclick: act('close') }, t('alerts.close')));
+  const events = (a.events || []).map((e) => h('tr', {}, h('td', {}, date(e.event_date)),
+    h('td', {}, h('a', { href: '#/events/' + e.id }, categoryName(e.category))), h('td', {}, e.region || e.region_code || ''),
+    h('td', {}, statusBadge(e.status)), h('td', { class: 'num' }, e.killed ?? '–'), h('td', { class: 'num' }, e.injured ?? '–')));
+  const hist = (a.history || []).map((x) => h('li', {}, h('strong', {}, t('alerts.kind_' + x.kind)), x.level ? [' ', levelBadge(x.level)] : null,
+    h('span', { class: 'small muted' }, ' ', fmtDate(x.at), x.by ? ' · ' + x.by : ''), x.note ? h('div', {}, x.note) : null));
+  mount(main, 
+    h('p', { class: 'small' }, h('a', { href: '#/alerts' }, '← ', t('alerts.back'))),
+    h('h1', {}, t('alerts.one_title', { region: a.region || a.region_code })),
+    h('p', {}, levelBadge(a.level), ' ', statusBadge(a.status), ' ', a.max_level && a.max_level !== a.level ? t('alerts.max_level', { level: t('level.' + a.max_level) }) : ''),
+    h('section', { class: 'card' }, h('h2', {}, t('alerts.explanation')), h('p', { 'data-testid': 'explanation' }, alertExplanation(a) || '–'),
+      h('dl', { class: 'meta' }, h('dt', {}, t('alerts.period_label')), h('dd', {}, t('alerts.period', { from: date(a.first_day), to: a.close_day ? date(a.close_day) : t('alerts.ongoing') })),
+        h('dt', {}, t('alerts.score')), h('dd', {}, String(a.score ?? '–')),
+        a.acked_by ? [h('dt', {}, t('alerts.acked_by')), h('dd', {}, a.acked_by, ' · ', fmtDate(a.acked_at))] : null,
+        a.closed_by ? [h('dt', {}, t('alerts.closed_by')), h('dd', {}, a.closed_by, ' · ', fmtDate(a.closed_at))] : null)),
+    h('section', { class: 'card', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, t('alerts.follow_up')), msg,
+      buttons.length ? [field(t('alerts.note'), note, { hint: t('alerts.note_hint') }), h('div', { class: 'actions' }, buttons)] : h('p', { class: 'muted' }, t('alerts.no_actions'))),
+    h('section', { class: 'card' }, h('h2', {}, t('alerts.events')), events.length ? table([t('events.col_date'), t('events.col_category'), t('events.col_region'),
+      t('events.col_status'), t('events.killed'), t('events.injured')], events) : emptyState()),
+    h('section', { class: 'card' }, h('h2', {}, t('alerts.history')), hist.length ? h('ul', { class: 'list-plain' }, hist) : emptyState()));
+}

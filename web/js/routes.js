@@ -1,0 +1,26 @@
+// The route table. One entry per page; part B appends its pages here (see web/README.md).
+//   path   '/events/:id' (':name' -> ctx.params.name)
+//   page   () => import('./pages/x.js'), a module exporting render(main, ctx)
+//   roles  roles allowed (missing = any logged-in user); public: true = no login needed
+//   nav    { key: i18n key, order } to show an entry in the main nav (only to allowed roles)
+import { R } from './roles.js';
+
+export const routes = [
+  { path: '/login', page: () => import('./pages/login.js'), public: true },
+  { path: '/dashboard', page: () => import('./pages/dashboard.js'), roles: R.OFFICERS,
+    nav: { key: 'nav.dashboard', order: 10 } },
+  { path: '/events', page: () => import('./pages/events.js'), roles: R.OFFICERS,
+    nav: { key: 'nav.events', order: 20 } },
+  { path: '/events/:id', page: () => import('./pages/event.js'), roles: R.OFFICERS },
+  { path: '/alerts', page: () => import('./pages/alerts.js'), roles: R.OFFICERS,
+    nav: { key: 'nav.alerts', order: 30 } },
+  { path: '/alerts/:id', page: () => import('./pages/alerts.js'), roles: R.OFFICERS },
+  { path: '/lapor', page: () => import('./pages/lapor.js'), roles: R.ALL,
+    nav: { key: 'nav.lapor', order: 40 } },
+  // 50-69: part B (rad 50, progress 55, compliance 60, timdu 65)
+  { path: '/users', page: () => import('./pages/users.js'), roles: R.MANAGERS,
+    nav: { key: 'nav.users', order: 80 } },
+  { path: '/panduan', page: () => import('./pages/panduan.js'), public: true,
+    nav: { key: 'nav.panduan', order: 90 } },
+  { path: '/panduan/:topic', page: () => import('./pages/panduan.js'), public: true },
+];

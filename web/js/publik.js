@@ -93,7 +93,7 @@ function casesSection(cases) {
       h('span', { class: 'num' }, fmtNumber(n)), h('span', { class: 'lbl' }, t('case.' + s))))) : null,
     items && items.length ? h('ul', { class: 'list-plain' }, items.map((c) => h('li', {},
       h('strong', {}, c.region || c.region_code || ''), ' ', h('span', { class: 'badge' }, t('case.' + c.status)),
-      c.issue ? h('span', { class: 'small muted' }, ' · ', c.issue) : null,
+      c.issue ? h('span', { class: 'small muted' }, ' · ', t('issue.' + c.issue)) : null,
       c.public_summary ? h('p', { class: 'small', style: 'margin:0' }, c.public_summary) : null))) : null);
 }
 

@@ -75,7 +75,9 @@ export async function render(main, ctx) {
   const alertList = !alertsOk
     ? h('p', { class: 'empty' }, alRes.reason && alRes.reason.status === 404 ? t('alerts.unavailable') : t('error.generic'))
     : alerts.length ? h('ul', { class: 'list-plain' }, alerts.map((a) => h('li', {},
-      levelBadge(a.level), ' ', h('a', { href: '#/alerts/' + a.id }, a.region_name || a.region || a.region_code),
+      // The highest level of the episode leads; the current one follows when it has fallen.
+      levelBadge(a.max_level || a.level), ' ', h('a', { href: '#/alerts/' + a.id }, a.region_name || a.region || a.region_code),
+      a.max_level && a.max_level !== a.level ? h('span', { class: 'small muted' }, ' ', t('alerts.now_level', { level: t('level.' + a.level) })) : null,
       h('div', { class: 'small muted' }, date(a.first_day), alertExplanation(a) ? ' · ' + alertExplanation(a) : ''))))
       : emptyState(t('alerts.none_new'));
 

@@ -102,7 +102,8 @@ void auth_ratelimit_fail(struct auth_ratelimit *rl, const char *key, int64_t now
     }
     rl_expire(rl, e, now);
     if (e->count == rl->max_failures) { /* full: overwrite the oldest */
-        e->head = (e->head + 1) % rl->max_failures;
+        /* max_failures >= 1 (auth_ratelimit_new); the analyzer does not know it. */
+        e->head = (e->head + 1) % rl->max_failures; // NOLINT(clang-analyzer-core.DivideZero)
         e->count--;
     }
     e->fails[(e->head + e->count) % rl->max_failures] = now;

@@ -4,7 +4,8 @@
 
 #include "base/base.h"
 
-int error_set(struct error *err, int code, const char *fmt, ...)
+/* Parenthesised name: not the analyzer-only macro of the same name in base.h. */
+int(error_set)(struct error *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;

@@ -71,6 +71,6 @@ int time_parse_iso(const char *s, int64_t *out)
         return WSP_EINVAL;
     if (d > mdays[mo - 1] + (mo == 2 && leap(y)))
         return WSP_EINVAL;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    *out = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
     return 0;
 }

@@ -145,6 +145,9 @@ int cmd_region(struct cli_ctx *ctx, int argc, char **argv)
     q.q = buf_cstr(&qb);
     q.limit = (size_t)limit;
     size_t cap = limit ? (size_t)limit : geo_count(g, 0);
+    /* An array of pointers, so sizeof(*out) is meant (a clang-tidy 14 false positive on
+     * pointers to pointers to structs). */
+    // NOLINTNEXTLINE(bugprone-sizeof-expression)
     const struct geo_region **out = xcalloc(cap ? cap : 1, sizeof(*out));
     size_t total = geo_find(g, &q, out, cap);
     size_t shown = total - q.offset < cap ? total - q.offset : cap; /* offset is 0 here */

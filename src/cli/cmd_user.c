@@ -179,11 +179,11 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
     if (prc)
         return prc == 1 ? CLI_OK : prc;
 
-    bool needs_user = strcmp(sub, "list") != 0;
-    if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "list") &&
-        strcmp(sub, "disable") && strcmp(sub, "enable"))
+    bool list = strcmp(sub, "list") == 0; /* the one subcommand without --username */
+    if (strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 && !list &&
+        strcmp(sub, "disable") != 0 && strcmp(sub, "enable") != 0)
         return cli_usage_error("user", "unknown subcommand '%s'", sub);
-    if (needs_user && !o.username)
+    if (!list && !o.username)
         return cli_usage_error("user", "%s needs --username", sub);
     if (strcmp(sub, "add") == 0 && !o.role)
         return cli_usage_error("user", "add needs --role");
@@ -199,10 +199,11 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
     if (!rc)
         rc = store_open(&s, ctx->cfg.db, &err);
     if (!rc) {
-        if (strcmp(sub, "add") == 0) {
-            rc = user_add(s, &o, &err);
-        } else if (strcmp(sub, "list") == 0) {
+        /* `list` tested first: the other branches rely on the --username check above. */
+        if (list) {
             rc = user_list(s, o.json, &err);
+        } else if (strcmp(sub, "add") == 0) {
+            rc = user_add(s, &o, &err);
         } else {
             struct store_user u;
             rc = store_user_get_by_name(s, o.username, &u, &err);

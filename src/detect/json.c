@@ -346,12 +346,12 @@ static const char *const field_names[JF_N] = {"id", "text", "html", "title", "ur
 enum jval { JV_ABSENT, JV_NULL, JV_STRING, JV_INTEGER, JV_OTHER };
 
 struct jfield {
-    enum jval kind;
     const unsigned char *s; /* JV_STRING: the raw bytes between the quotes */
     size_t n;
-    size_t dlen;  /* length once decoded */
-    bool escaped; /* the raw bytes hold backslash escapes */
+    size_t dlen; /* length once decoded */
     long long integer;
+    enum jval kind;
+    bool escaped; /* the raw bytes hold backslash escapes */
 };
 
 #define JR_MAX_KEYS 32 /* more keys than this: left to jansson (duplicate check) */

@@ -72,7 +72,10 @@ static void pi_add(struct detect_model *m, const char *key, const struct geo_reg
     for (uint32_t i = 0; i < l->n; i++)
         if (l->r[i] == r)
             return;
-    if ((l->n & (l->n - 1)) == 0 || l->n == 0) /* grow at powers of two */
+    /* Grow at powers of two. l->r is an array of pointers, so sizeof(*l->r) is meant
+     * (a clang-tidy 14 false positive on pointers to pointers to structs). */
+    if ((l->n & (l->n - 1)) == 0 || l->n == 0)
+        // NOLINTNEXTLINE(bugprone-sizeof-expression)
         l->r = xrealloc(l->r, (l->n ? l->n * 2 : 1) * sizeof(*l->r));
     l->r[l->n++] = r;
 }

@@ -60,25 +60,26 @@ struct http_alerts {
     struct alertd *d;
     struct store *store; /* the service thread's connection */
     pthread_t thread;
-    bool thread_ok;
     /* wake-ups */
     pthread_mutex_t wake_mu;
     pthread_cond_t wake_cv;
-    bool kicked, stop;
     /* webhooks */
     pthread_t wh_thread;
-    bool wh_ok;
     pthread_cond_t wh_cv;
-    bool wh_kicked;
     /* SSE */
     pthread_mutex_t sse_mu;
     struct sse_sub *subs;
     size_t nsubs;
-    bool sse_closed;
     /* public risk cache */
     pthread_mutex_t cache_mu;
     char *cache;
     int64_t cache_ms;
+    /* the flags of the groups above, kept together (no padding between them) */
+    bool thread_ok;    /* engine */
+    bool kicked, stop; /* wake-ups */
+    bool wh_ok;        /* webhooks */
+    bool wh_kicked;
+    bool sse_closed; /* SSE */
 };
 
 /* ---- SSE ------------------------------------------------------------------------------- */
@@ -417,7 +418,7 @@ void http_webhook_sign(const char *secret, const char *body, size_t len, char ou
     crypto_auth_hmacsha256_init(&h, (const unsigned char *)secret, strlen(secret));
     crypto_auth_hmacsha256_update(&h, (const unsigned char *)body, len);
     crypto_auth_hmacsha256_final(&h, mac);
-    memcpy(out, "sha256=", 7);
+    str_copy(out, "sha256=", 8); /* bin2hex then overwrites the NUL at out[7] */
     sodium_bin2hex(out + 7, 65, mac, sizeof(mac));
 }
 

@@ -556,8 +556,16 @@ void http_handle_public_risk(struct http_request *rq)
     json_t *plist = json_array(), *rlist = json_array();
     const char *k;
     json_t *v;
-    json_object_foreach(prov, k, v) json_array_append(plist, v);
-    json_object_foreach(reg, k, v) json_array_append(rlist, v);
+    /* Braced bodies: cppcheck does not see jansson.h and reads an unbraced body as an
+     * unknown macro. */
+    json_object_foreach(prov, k, v)
+    {
+        json_array_append(plist, v);
+    }
+    json_object_foreach(reg, k, v)
+    {
+        json_array_append(rlist, v);
+    }
     json_decref(prov);
     json_decref(reg);
     char gen[32];

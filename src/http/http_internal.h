@@ -153,6 +153,10 @@ void http_reply_json(struct http_request *rq, unsigned status, json_t *value);
 int http_reply_error(struct http_request *rq, int code, const char *fmt, ...) WSP_PRINTF(3, 4);
 /* Same from a struct error filled by a lower layer. */
 int http_reply_err(struct http_request *rq, const struct error *err);
+#ifdef __clang_analyzer__ /* both never return 0: see error_set() in base.h */
+#define http_reply_error(...) WSP_ANALYZER_FAILS(http_reply_error(__VA_ARGS__))
+#define http_reply_err(...) WSP_ANALYZER_FAILS(http_reply_err(__VA_ARGS__))
+#endif
 /* 405 with an Allow header listing the methods the path supports. */
 void http_reply_method_not_allowed(struct http_request *rq, const char *allow);
 /* Non-API answer: body is copied. */

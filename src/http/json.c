@@ -168,7 +168,8 @@ static int reply_error_msg(struct http_request *rq, int code, const char *msg)
     return code;
 }
 
-int http_reply_error(struct http_request *rq, int code, const char *fmt, ...)
+/* Parenthesised names here: not the analyzer-only macros of the same names (http_internal.h). */
+int(http_reply_error)(struct http_request *rq, int code, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -180,7 +181,7 @@ int http_reply_error(struct http_request *rq, int code, const char *fmt, ...)
     return reply_error_msg(rq, code, msg);
 }
 
-int http_reply_err(struct http_request *rq, const struct error *err)
+int(http_reply_err)(struct http_request *rq, const struct error *err)
 {
     int code = err->code < 0 ? err->code : WSP_EINTERNAL;
     return reply_error_msg(rq, code, err->msg[0] ? err->msg : "unknown error");

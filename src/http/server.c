@@ -31,7 +31,7 @@ void http_config_defaults(struct http_config *cfg)
     cfg->login_window_s = 15 * 60;
     cfg->access_log = true;
     cfg->escalate_province_after = 3600;
-    cfg->escalate_national_after = 4 * 3600;
+    cfg->escalate_national_after = 4L * 3600;
 }
 
 unsigned http_status_for(int wsp_status)

@@ -171,7 +171,7 @@ static int add_plan(struct store *s, const char *region, int year, const char *t
             pr.narrative = "Kegiatan terlaksana sesuai jadwal bersama OPD terkait.";
             pr.kendala = mark == 'l' ? "Pencairan anggaran terlambat." : NULL;
             pr.tindak_lanjut = mark == 'l' ? "Koordinasi dengan BPKAD." : NULL;
-            pr.submitted_at = day * 86400 + 5 * 3600; /* 12:00 WIB */
+            pr.submitted_at = day * 86400 + (int64_t)5 * 3600; /* 12:00 WIB */
             rc = store_progress_add(s, &pr, &demo_actor, NULL, err);
         }
     }

@@ -81,7 +81,7 @@ void plan_date_format(int64_t days, char *out, size_t outsz)
 
 int64_t plan_day_of_time(int64_t t)
 {
-    int64_t s = t + 7 * 3600;
+    int64_t s = t + (int64_t)7 * 3600;
     return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
 }
 

@@ -793,7 +793,7 @@ int store_event_get(struct store *s, int64_t id, struct arena *arena, struct sto
     if (nsources)
         *nsources = 0;
     int rc = get_event(s, id, true, arena, out, err);
-    if (rc != 0 || !sources)
+    if (rc != 0 || !sources || !nsources)
         return rc;
     sqlite3_stmt *st;
     rc = stmt_get(s, STMT_EVENT_SOURCES,

@@ -57,8 +57,9 @@ void stmt_column_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
 
 /* ---- errors ------------------------------------------------------------------------------- */
 
-int store_fail(struct store *s, int rc, struct error *err, const char *what, const char *exists_msg,
-               const char *fk_msg)
+/* Parenthesised name: not the analyzer-only macro of the same name in store_internal.h. */
+int(store_fail)(struct store *s, int rc, struct error *err, const char *what,
+                const char *exists_msg, const char *fk_msg)
 {
     int primary = rc & 0xff;
     const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);

@@ -333,7 +333,8 @@ struct store_event_source {
     const char *reporter_name;     /* NULL when anonymous */
 };
 
-/* Event with its sources (oldest first); strings and the array from arena. */
+/* Event with its sources (oldest first); strings and the array from arena. The sources are
+ * read only when both sources and nsources are non-NULL. */
 int store_event_get(struct store *s, int64_t id, struct arena *arena, struct store_event *out,
                     struct store_event_source **sources, size_t *nsources, struct error *err);
 

@@ -79,7 +79,8 @@ void warn_backtest(const struct warn_state *st, int32_t from, int32_t to, unsign
             if (out->alerts[i].escalation)
                 leads[k++] = out->alerts[i].lead_days;
         qsort(leads, k, sizeof(*leads), cmp_int);
-        out->median_lead = k % 2 ? leads[k / 2] : (leads[k / 2 - 1] + leads[k / 2]) / 2.0;
+        size_t mid = k / 2;
+        out->median_lead = k % 2 ? leads[mid] : (leads[mid - 1] + leads[mid]) / 2.0;
         free(leads);
     }
 }

@@ -61,6 +61,12 @@ export function parseNumber(s) {
   return Number(v.replace(',', '.'));
 }
 
+// A number for a text input in the current language's decimal mark ("12,5" / "12.5").
+export function decStr(n) {
+  if (n === null || n === undefined || n === '') return '';
+  return lang() === 'id' ? String(n).replace('.', ',') : String(n);
+}
+
 // A text input for rupiah amounts, shown with thousand separators once the field is left.
 export function rupiahInput(value, attrs = {}) {
   const input = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', ...attrs,

@@ -23,4 +23,17 @@ export const routes = [
   { path: '/panduan', page: () => import('./pages/panduan.js'), public: true,
     nav: { key: 'nav.panduan', order: 90 } },
   { path: '/panduan/:topic', page: () => import('./pages/panduan.js'), public: true },
+  // part B: plan and control (rad 50, progress 55, compliance 60, timdu 65)
+  { path: '/rad', page: () => import('./pages/rad.js'), roles: R.PLANNERS,
+    nav: { key: 'nav.rad', order: 50 } },
+  { path: '/rad/opd', page: () => import('./pages/rad-opd.js'), roles: R.PLANNERS },
+  { path: '/rad/:id', page: () => import('./pages/rad-detail.js'), roles: R.PLANNERS },
+  { path: '/progress', page: () => import('./pages/progress.js'), roles: R.PLANNERS,
+    nav: { key: 'nav.progress', order: 55 } },
+  { path: '/progress/:id', page: () => import('./pages/progress-detail.js'), roles: R.PLANNERS },
+  { path: '/compliance', page: () => import('./pages/compliance.js'), roles: R.PLANNERS,
+    nav: { key: 'nav.compliance', order: 60 } },
+  { path: '/timdu', page: () => import('./pages/timdu.js'), roles: R.PLANNERS,
+    nav: { key: 'nav.timdu', order: 65 } },
+  { path: '/timdu/:id', page: () => import('./pages/timdu-detail.js'), roles: R.PLANNERS },
 ];

@@ -102,8 +102,6 @@ struct stok {
     bool cap;
 };
 
-#define DW_NUMBER 7
-
 static size_t scan(const char *s, size_t len, struct stok *t, size_t max)
 {
     size_t n = 0, i = 0;
@@ -218,16 +216,51 @@ static int infer_year(long pub, int m, int d)
     return -1;
 }
 
-/* After a date: ", 17:58 WIB" or " 17:58" makes it a publication stamp. */
+/* After a date: ", 17:58 WIB", " 17:58", " | 20:43" or " - 19:12" makes it a publication
+ * stamp. */
 static bool stamp_after(const struct stok *t, size_t n, size_t j)
 {
-    if (is_p(t, n, j, ','))
+    if (is_p(t, n, j, ',') || is_p(t, n, j, '|') || is_p(t, n, j, '-'))
         j++;
     if (j + 2 < n && t[j].kind == ST_NUM && t[j].len <= 2 &&
         (is_p(t, n, j + 1, ':') || is_p(t, n, j + 1, '.')) && t[j + 2].kind == ST_NUM &&
         t[j + 2].len == 2)
         return true;
     return false;
+}
+
+/* A day name that does not fit the date: the day number is often off by one ("Kamis (8/3)"
+ * for Thursday 7 March), and the day name is the better witness. Returns the fitted day. */
+static long fit_weekday(long days, int wd)
+{
+    if (wd < 0 || weekday_of(days) == wd)
+        return days;
+    if (weekday_of(days - 1) == wd)
+        return days - 1;
+    if (weekday_of(days + 1) == wd)
+        return days + 1;
+    return days;
+}
+
+/* Year for a day and month without one when the anchor is not a publication date but the
+ * latest date written in the text or the month of the URL: the event may come after it, so
+ * take the year around the anchor whose calendar fits the day name. */
+static int infer_year_weekday(long anchor, int m, int d, int wd)
+{
+    int ay, am, ad;
+    civil_from_days(anchor, &ay, &am, &ad);
+    int best = -1;
+    long bestdist = 0;
+    for (int y = ay - 1; y <= ay + 1; y++) {
+        if (!valid_ymd(y, m, d) || weekday_of(days_from_civil(y, m, d)) != wd)
+            continue;
+        long dist = labs(days_from_civil(y, m, d) - anchor);
+        if (best < 0 || dist < bestdist) {
+            best = y;
+            bestdist = dist;
+        }
+    }
+    return best;
 }
 
 static bool emit(struct detect_date *out, size_t max, size_t *nout, long days, int precision,
@@ -244,6 +277,7 @@ static bool emit(struct detect_date *out, size_t max, size_t *nout, long days, i
     o->precision = precision;
     o->off = off;
     o->len = end - off;
+    /* a day name that does not fit even after fit_weekday: the date is inconsistent */
     o->weekday = weekday;
     o->relative = relative;
     o->stamp = stamp;
@@ -252,8 +286,10 @@ static bool emit(struct detect_date *out, size_t max, size_t *nout, long days, i
 
 #define SCAN_MAX 4096
 
-size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len,
-                         const char *published, struct detect_date *out, size_t max)
+/* loose: published is only an approximate anchor (a date of the text, the month of the URL),
+ * so expressions relative to the publication day ("kemarin", "Senin") are not resolved. */
+static size_t find_dates(const struct detect_model *m, const char *s, size_t len,
+                         const char *published, bool loose, struct detect_date *out, size_t max)
 {
     if (!m || !s || !out || !max)
         return 0;
@@ -278,6 +314,14 @@ size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len
             int val = 0, wd = -1;
             size_t nw = 0, start = i, j = i;
             int kind = dword(m, t, n, i, &val, &nw);
+            /* "Pasar Minggu", "Jalan Senin": a place named after a day */
+            if (kind == DW_WEEKDAY && i > 0 && t[i - 1].cap &&
+                t[i - 1].off + t[i - 1].len < t[i].off) {
+                int pv = 0;
+                size_t pn = 0;
+                if (dword(m, t, n, i - 1, &pv, &pn) == DW_PLACE_HEAD && pn == 1)
+                    kind = DW_NONE;
+            }
             /* optional day name */
             if (kind == DW_WEEKDAY && (t[i].cap || strcmp(t[i].w, "minggu") != 0)) {
                 wd = val;
@@ -313,7 +357,9 @@ size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len
                     e++;
                 bool relative = false;
                 if (yy < 0 && have_pub) {
-                    yy = infer_year(pub, mm, dd);
+                    yy = loose && wd >= 0 ? infer_year_weekday(pub, mm, dd, wd) : -1;
+                    if (yy < 0)
+                        yy = infer_year(pub, mm, dd);
                     relative = true;
                 }
                 if (yy > 0 && valid_ymd(yy, mm, dd)) {
@@ -328,6 +374,7 @@ size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len
                                 break;
                             }
                     }
+                    days = fit_weekday(days, wd);
                     bool st = stamp_after(t, n, e);
                     emit(out, max, &nout, days, 1, t[start].off, t[e - 1].off + t[e - 1].len,
                          wd >= 0, relative, st);
@@ -352,15 +399,18 @@ size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len
                     }
                     bool relative = false;
                     if (yy < 0 && have_pub) {
-                        yy = infer_year(pub, mv, dd);
+                        yy = loose && wd >= 0 ? infer_year_weekday(pub, mv, dd, wd) : -1;
+                        if (yy < 0)
+                            yy = infer_year(pub, mv, dd);
                         relative = true;
                     }
                     if (paren && is_p(t, n, e, ')'))
                         e++;
                     if (yy > 0 && valid_ymd(yy, mv, dd)) {
                         bool st = stamp_after(t, n, e);
-                        emit(out, max, &nout, days_from_civil(yy, mv, dd), 1, t[start].off,
-                             t[e - 1].off + t[e - 1].len, wd >= 0, relative, st);
+                        long days = fit_weekday(days_from_civil(yy, mv, dd), wd);
+                        emit(out, max, &nout, days, 1, t[start].off, t[e - 1].off + t[e - 1].len,
+                             wd >= 0, relative, st);
                     }
                     i = e - 1;
                     continue;
@@ -377,7 +427,7 @@ size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len
                 i += 4;
                 continue;
             }
-            if (!have_pub)
+            if (!have_pub || loose)
                 continue;
             /* a day name alone: the most recent such day on or before published */
             if (wd >= 0) {
@@ -434,6 +484,12 @@ size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len
     return nout;
 }
 
+size_t detect_find_dates(const struct detect_model *m, const char *s, size_t len,
+                         const char *published, struct detect_date *out, size_t max)
+{
+    return find_dates(m, s, len, published, false, out, max);
+}
+
 /* ---- the event's date ------------------------------------------------------------------ */
 
 static uint32_t sent_of_off(const struct ddoc *d, size_t off)
@@ -452,6 +508,147 @@ static uint32_t sent_of_off(const struct ddoc *d, size_t off)
 
 #define MAX_DATES 64
 
+/* First token at or after byte off. */
+static size_t tok_at(const struct ddoc *d, size_t off)
+{
+    size_t lo = 0, hi = d->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->t[mid].off < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Context kind of the date words starting at token k ("bermula dari" is two). */
+static int ctx_kind(const struct detect_model *m, const struct ddoc *d, size_t k)
+{
+    if (d->t[k].kind != TOK_WORD)
+        return DW_NONE;
+    size_t nw = 1;
+    const struct lex_entry *e = lex_match(&m->dates.lx, d->t, d->n, k, &nw);
+    return e ? e->cat : DW_NONE;
+}
+
+/* What the words before a date (token ti, sentence starting at token sb) say about it. */
+struct date_ctx {
+    bool report;  /* "..., kata Kapolres Budi kepada wartawan, Senin (1/3)" */
+    bool occur;   /* "bentrok terjadi pada Senin (1/3)" */
+    bool cause;   /* "dipicu pengeroyokan terhadap anggota TNI, Sabtu (22/2)" */
+    bool until;   /* "hingga Ahad (29/8)" */
+    bool caption; /* "Ilustrasi: ..." */
+    bool past;    /* "bentrokan juga pernah terjadi pada 21 September": an earlier incident */
+    bool misfit;  /* a day name that fits neither the date nor a day next to it */
+};
+
+#define CTX_WINDOW 24
+
+static void date_context(const struct detect_model *m, const struct ddoc *d, size_t sb, size_t se,
+                         size_t ti, long days, struct date_ctx *c)
+{
+    memset(c, 0, sizeof(*c));
+    /* a statement: back over names, punctuation and attribution words to a statement verb */
+    int other = 0;
+    for (size_t k = ti; k-- > sb && k + CTX_WINDOW > ti;) {
+        const struct text_token *t = &d->t[k];
+        if (t->kind == TOK_PUNCT) {
+            char ch = d->text[t->off];
+            if (ch == '.' || ch == '!' || ch == '?' || ch == ';' || ch == ':')
+                break;
+            continue;
+        }
+        int kd = ctx_kind(m, d, k);
+        if (kd == DW_REPORT) {
+            c->report = true;
+            break;
+        }
+        if (kd == DW_OCCUR || kd == DW_CAUSE)
+            break;
+        if (kd == DW_ATTRIB || kd == DW_WEEKDAY || kd == DW_UNIT_DAY || kd == DW_REL_DAY ||
+            (t->capitalized && !t->sentence_start) || t->kind == TOK_NUMBER)
+            continue;
+        if (++other > 1)
+            break;
+    }
+    /* the nearest occurrence or trigger word before the date in its clause */
+    for (size_t k = ti; k-- > sb && k + CTX_WINDOW > ti;) {
+        int kd = ctx_kind(m, d, k);
+        if (kd == DW_OCCUR) {
+            c->occur = true;
+            break;
+        }
+        if (kd == DW_CAUSE) {
+            c->cause = true;
+            break;
+        }
+        if (kd == DW_REPORT)
+            break;
+    }
+    /* "juga pernah terjadi pada ...": an earlier incident, whatever the verb */
+    for (size_t k = ti; k-- > sb && k + CTX_WINDOW > ti;)
+        if (ctx_kind(m, d, k) == DW_PAST) {
+            c->past = true;
+            c->occur = false;
+            break;
+        }
+    /* "hingga [pada] Ahad (29/8)" */
+    for (size_t k = ti; k-- > sb && k + 3 > ti;) {
+        int kd = ctx_kind(m, d, k);
+        if (kd == DW_UNTIL) {
+            c->until = true;
+            break;
+        }
+        if (kd != DW_ATTRIB)
+            break;
+    }
+    /* the day name of the expression and the calendar disagree even after fit_weekday */
+    if (ti < se && d->t[ti].kind == TOK_WORD) {
+        size_t nw = 1;
+        const struct lex_entry *e = lex_match(&m->dates.lx, d->t, d->n, ti, &nw);
+        c->misfit = e && e->cat == DW_WEEKDAY && (int)e->sig_w != weekday_of(days);
+    }
+    for (size_t k = sb; k < se; k++)
+        if (ctx_kind(m, d, k) == DW_CAPTION) {
+            c->caption = true;
+            break;
+        }
+}
+
+/* The month of an address like ".../2015/05/slug" or ".../2015/05/11/slug": the last day of
+ * that month (or that day) as YYYY-MM-DD in buf, or false. */
+static bool url_anchor(const char *url, char *buf, size_t cap, bool *exact)
+{
+    if (!url)
+        return false;
+    size_t n = strlen(url);
+    for (size_t i = 0; i + 8 <= n; i++) {
+        const char *p = url + i;
+        if (p[0] != '/' || !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]) ||
+            !isdigit((unsigned char)p[3]) || !isdigit((unsigned char)p[4]) || p[5] != '/' ||
+            !isdigit((unsigned char)p[6]) || !isdigit((unsigned char)p[7]) ||
+            (i + 8 < n && p[8] != '/'))
+            continue;
+        int y = digits(p + 1, 4), mo = digits(p + 6, 2);
+        if (y < 1990 || y > 2100 || mo < 1 || mo > 12)
+            continue;
+        int dd = mdays(y, mo);
+        *exact = false;
+        if (i + 11 <= n && isdigit((unsigned char)p[9]) && isdigit((unsigned char)p[10]) &&
+            (i + 11 == n || p[11] == '/')) {
+            int v = digits(p + 9, 2);
+            if (v >= 1 && v <= dd) {
+                dd = v;
+                *exact = true;
+            }
+        }
+        snprintf(buf, cap, "%04d-%02d-%02d", y, mo, dd);
+        return true;
+    }
+    return false;
+}
+
 void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_event *ev)
 {
     ev->event_date = NULL;
@@ -460,27 +657,37 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
     if (!ds)
         return;
     const char *anchor = d->published;
-    char anchor_buf[11];
+    char anchor_buf[16];
     long pubdays = 0;
+    bool loose = false;
     if (!parse_pub(anchor, &pubdays)) {
-        /* no published date: anchor on the latest full date written in the text */
-        size_t n0 = detect_find_dates(m, d->text, d->len, NULL, ds, MAX_DATES);
-        long best = -1;
-        for (size_t i = 0; i < n0; i++) {
-            long dd = days_from_civil(ds[i].y, ds[i].m, ds[i].d);
-            if (dd > best)
-                best = dd;
-        }
+        bool exact = false;
         anchor = NULL;
-        if (best >= 0) {
-            int y, mo, da;
-            civil_from_days(best, &y, &mo, &da);
-            snprintf(anchor_buf, sizeof(anchor_buf), "%04d-%02d-%02d", y, mo, da);
+        if (url_anchor(d->url, anchor_buf, sizeof(anchor_buf), &exact) &&
+            parse_pub(anchor_buf, &pubdays)) {
+            /* the address dates the article: its day, or its month */
             anchor = anchor_buf;
-            pubdays = best;
+            loose = !exact;
+        } else {
+            /* no published date: anchor on the latest full date written in the text */
+            size_t n0 = detect_find_dates(m, d->text, d->len, NULL, ds, MAX_DATES);
+            long best = -1;
+            for (size_t i = 0; i < n0; i++) {
+                long dd = days_from_civil(ds[i].y, ds[i].m, ds[i].d);
+                if (dd > best)
+                    best = dd;
+            }
+            if (best >= 0) {
+                int y, mo, da;
+                civil_from_days(best, &y, &mo, &da);
+                snprintf(anchor_buf, sizeof(anchor_buf), "%04d-%02d-%02d", y, mo, da);
+                anchor = anchor_buf;
+                pubdays = best;
+                loose = true;
+            }
         }
     }
-    size_t n = detect_find_dates(m, d->text, d->len, anchor, ds, MAX_DATES);
+    size_t n = find_dates(m, d->text, d->len, anchor, loose, ds, MAX_DATES);
     int bi = -1;
     double bs = -1e9;
     for (size_t i = 0; i < n; i++) {
@@ -490,16 +697,38 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
         double sc = 0;
         if (s < d->nsent && d->sent_event[s])
             sc += 3;
-        if (x->weekday)
-            sc += 2;
+        bool witness = x->weekday; /* a day name that fits the date */
+        if (s < d->nsent && d->n) {
+            struct date_ctx c;
+            date_context(m, d, ddoc_sent_begin(d, s), ddoc_sent_end(d, s), tok_at(d, x->off), days,
+                         &c);
+            if (c.report)
+                sc -= 3.5;
+            if (c.occur)
+                sc += 2;
+            if (c.cause)
+                sc -= 3;
+            if (c.until)
+                sc -= 2.5;
+            if (c.caption)
+                sc -= 3;
+            if (c.past)
+                sc -= 3;
+            if (c.misfit) {
+                witness = false;
+                sc -= 1.5;
+            }
+        }
         if (s <= d->body_first_sent + 2)
             sc += 1.5;
         if (x->stamp)
             sc -= 4;
         if (anchor) {
-            if (days > pubdays + 1)
-                sc -= 6;
-            else if (days < pubdays - 400)
+            /* a loose anchor is no upper bound for a date placed by its day name */
+            if (days > pubdays + 1) {
+                if (!(loose && x->relative && witness))
+                    sc -= 6;
+            } else if (days < pubdays - 400)
                 sc -= 3;
             else if (days < pubdays - 45)
                 sc -= 1.5;
@@ -508,6 +737,8 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
             sc += 0.5; /* "kemarin" is about the event almost always */
         if (x->precision == 2)
             sc -= 1;
+        if (witness)
+            sc += 2;
         sc -= (double)i * 0.01; /* earlier first on ties */
         if (sc > bs) {
             bs = sc;
@@ -520,4 +751,22 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
     ev->event_date = arena_printf(d->a, "%04d-%02d-%02d", x->y, x->m, x->d);
     ev->time_precision = x->precision;
     evidence_add(d, ev, x->off, x->len, arena_printf(d->a, "date: %s", ev->event_date));
+    /* sentences dated more than a week away from the event are about another incident */
+    long ed = days_from_civil(x->y, x->m, x->d);
+    if (!d->sent_background)
+        d->sent_background = arena_alloc(d->a, (d->nsent ? d->nsent : 1) * sizeof(bool));
+    if (!d->sent_background)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        long dd = days_from_civil(ds[i].y, ds[i].m, ds[i].d);
+        uint32_t s = sent_of_off(d, ds[i].off);
+        if (!ds[i].stamp && s < d->nsent && labs(dd - ed) > 7)
+            d->sent_background[s] = true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        long dd = days_from_civil(ds[i].y, ds[i].m, ds[i].d);
+        uint32_t s = sent_of_off(d, ds[i].off);
+        if (s < d->nsent && labs(dd - ed) <= 1)
+            d->sent_background[s] = false;
+    }
 }

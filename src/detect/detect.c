@@ -234,6 +234,7 @@ int detect_article(struct detect_worker *w, const struct detect_article *in, str
     txt[total] = '\0';
     d->text = txt;
     d->len = total;
+    d->url = in->url;
     if (valid_iso_date(in->published))
         d->published = arena_strndup(a, in->published, 10);
     else if (valid_iso_date(doc.published))

@@ -93,7 +93,17 @@ enum date_word_kind {
     DW_REL_DAY,  /* value = days before published: kemarin 1, hari ini 0 */
     DW_REL_WEEK, /* pekan lalu: 7 days, approximate */
     DW_AGO,      /* "lalu", "yang lalu", "silam" after "N hari" */
-    DW_UNIT_DAY  /* "hari" */
+    DW_UNIT_DAY, /* "hari" */
+    DW_NUMBER,   /* number words for "dua hari lalu" */
+    /* context words: not dates themselves, they say what a nearby date is the date of */
+    DW_REPORT,     /* kata, ujarnya, dikonfirmasi: the date of a statement, not of the event */
+    DW_OCCUR,      /* terjadi, berlangsung, pecah: "bentrok terjadi pada Senin (1/3)" */
+    DW_CAUSE,      /* dipicu, berawal dari: a date after them is the trigger's */
+    DW_UNTIL,      /* hingga, sampai: "hingga Ahad (29/8)" is how long a state lasted */
+    DW_CAPTION,    /* ilustrasi, foto: a photo caption, often of another day */
+    DW_PLACE_HEAD, /* pasar, jalan: "Pasar Minggu" is a place, not Sunday */
+    DW_ATTRIB,     /* kepada wartawan, saat: between a statement verb and its date */
+    DW_PAST        /* pernah, serupa: "juga pernah terjadi pada ...", an earlier incident */
 };
 
 struct date_words {
@@ -112,7 +122,11 @@ enum vic_kind {
     VIC_WOMEN_CHILD, /* perempuan, anak-anak, balita, siswi */
     VIC_NOT_WC,      /* "anak buah", "ibu kota": not women/children */
     VIC_VICTIM_CTX,  /* korban, mengungsi, dianiaya: a sentence about victims */
-    VIC_PERSON       /* orang, warga, anggota: a count of people */
+    VIC_PERSON,      /* orang, warga, anggota: a count of people */
+    VIC_WOUND,       /* luka tusuk, luka bacok: injured, but "7 luka tusuk" counts wounds */
+    VIC_GROUP,       /* ormas, kelompok: "2 ormas" counts groups ("anggota ormas" is people) */
+    VIC_IDENT,       /* RW, RT, Yonif, nomor: the number after it is a name ("RW 12") */
+    VIC_BACKGROUND   /* pernah, simpang siur: a sentence about another incident or a rumour */
 };
 
 #define FEAT_MAX 32
@@ -168,6 +182,8 @@ struct ddoc {
     uint32_t dateline_end; /* tokens [body start, dateline_end) are a dateline, else 0 */
     uint32_t dateline_start;
     const char *published; /* YYYY-MM-DD or NULL */
+    const char *url;       /* source address or NULL (its /YYYY/MM/ path dates the article) */
+    bool *sent_background; /* sentence is about another incident (set by date and victims) */
     struct arena *a;
 };
 

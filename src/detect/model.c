@@ -282,9 +282,9 @@ static int row_signal(void *vctx, char **f, size_t nf, size_t line, struct error
     return 0;
 }
 
-static const char *const vic_names[] = {NULL,           "killed",    "injured",     "zero_killed",
-                                        "zero_injured", "nonperson", "women_child", "not_wc",
-                                        "victim_ctx",   "person"};
+static const char *const vic_names[] = {
+    NULL,     "killed",     "injured", "zero_killed", "zero_injured", "nonperson", "women_child",
+    "not_wc", "victim_ctx", "person",  "wound",       "group",        "ident",     "background"};
 
 static int row_victim(void *vctx, char **f, size_t nf, size_t line, struct error *err)
 {
@@ -325,8 +325,9 @@ static int row_date(void *vctx, char **f, size_t nf, size_t line, struct error *
 {
     struct load_ctx *c = vctx;
     WSP_UNUSED(line);
-    static const char *const kinds[] = {NULL,       "month", "weekday",  "rel_day",
-                                        "rel_week", "ago",   "unit_day", "number"};
+    static const char *const kinds[] = {
+        NULL,     "month", "weekday", "rel_day", "rel_week", "ago",        "unit_day", "number",
+        "report", "occur", "cause",   "until",   "caption",  "place_head", "attrib",   "past"};
     double v = 0;
     if (nf < 3 || parse_double(f[2], &v))
         return error_set(err, WSP_EINVAL, "expected word, kind, value");

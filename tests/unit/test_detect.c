@@ -119,6 +119,26 @@ static void test_date_stamp(void **state)
     assert_true(d[0].weekday);
 }
 
+/* Written day names against the calendar, stamps with other separators, day-named places. */
+static void test_date_day_names(void **state)
+{
+    WSP_UNUSED(state);
+    /* the day number off by one: the day name wins (14 Nov 2019 was a Thursday) */
+    assert_string_equal(first_date("Rabu (14/11)", "2019-11-15", NULL), "2019-11-13");
+    assert_string_equal(first_date("Sabtu, 25 Maret 2022", "2022-03-27", NULL), "2022-03-26");
+    /* a stamp separated by '|' or '-' from its time */
+    struct detect_date d[4];
+    const char *s = "Sabtu, 5 September 2020 | 19:40 WIB";
+    assert_int_equal(detect_find_dates(model, s, strlen(s), NULL, d, 4), 1);
+    assert_true(d[0].stamp);
+    s = "Rabu, 11 Januari 2023 - 19:12 WIB";
+    assert_int_equal(detect_find_dates(model, s, strlen(s), NULL, d, 4), 1);
+    assert_true(d[0].stamp);
+    /* "Pasar Minggu" is a place, not Sunday */
+    s = "tawuran di Jalan Raya Pasar Minggu, Jakarta Selatan";
+    assert_int_equal(detect_find_dates(model, s, strlen(s), "2023-08-09", d, 4), 0);
+}
+
 /* ---- the whole pipeline on one text ---------------------------------------------------- */
 
 static struct detect_event run(const char *title, const char *text, const char *pub)
@@ -411,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_date_absolute),
         cmocka_unit_test(test_date_relative),
         cmocka_unit_test(test_date_stamp),
+        cmocka_unit_test(test_date_day_names),
         cmocka_unit_test(test_event_date_prefers_event_sentence),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_place_dateline_rejected),

@@ -12,6 +12,7 @@
  *   GET  /api/v1/evidence/{id}                    the file, to whoever may read the report
  *   GET  /api/v1/compliance?year=&type=&region=&date=
  *   GET  /api/v1/compliance/report?...            the same as a printable HTML page
+ *   (CSV and XLSX exports of compliance, plans and reports: handlers_plan_export.c)
  * Compliance without region: national roles get every province, provinsi its province with
  * its regencies/cities, kabkota its own regency/city.
  */
@@ -321,28 +322,37 @@ void http_handle_evidence_get(struct http_request *rq)
 
 /* ---- compliance ------------------------------------------------------------------------- */
 
-/* Region, year, type and date of a compliance request; replies on error. */
+int plan_http_compliance_query(struct http_request *rq, struct plan_export_query *q)
+{
+    *q = (struct plan_export_query){0};
+    if (plan_http_officer(rq) || plan_http_year(rq, true, &q->year) ||
+        plan_http_region_filter(rq, &q->region))
+        return -1;
+    if (!q->region && (rq->role == AUTH_ROLE_PROVINSI || rq->role == AUTH_ROLE_KABKOTA))
+        q->region = plan_http_scope(rq);
+    q->plan_type = http_query(rq, "type");
+    if (!q->plan_type || !*q->plan_type)
+        q->plan_type = "pks";
+    if (!plan_type_valid(q->plan_type))
+        return http_reply_error(rq, WSP_EINVAL, "unknown plan type '%s' (pks, p3aks)",
+                                q->plan_type);
+    q->date = http_query(rq, "date");
+    if (q->date && !*q->date)
+        q->date = NULL;
+    return 0;
+}
+
+/* Compliance of a request's region, year, type and date; replies on error. */
 static int compliance_query(struct http_request *rq, struct plan_compliance *c)
 {
-    int year = 0;
-    const char *region = NULL;
-    if (plan_http_officer(rq) || plan_http_year(rq, true, &year) ||
-        plan_http_region_filter(rq, &region))
+    struct plan_export_query q;
+    if (plan_http_compliance_query(rq, &q))
         return -1;
-    if (!region && (rq->role == AUTH_ROLE_PROVINSI || rq->role == AUTH_ROLE_KABKOTA))
-        region = plan_http_scope(rq);
-    const char *type = http_query(rq, "type");
-    if (!type || !*type)
-        type = "pks";
-    if (!plan_type_valid(type))
-        return http_reply_error(rq, WSP_EINVAL, "unknown plan type '%s' (pks, p3aks)", type);
-    const char *date = http_query(rq, "date");
     struct store *st = http_store(rq);
     if (!st)
         return -1;
     struct error err = {0};
-    if (plan_compliance_load(st, year, type, region, date && *date ? date : NULL, &rq->arena, c,
-                             &err) != 0)
+    if (plan_compliance_load(st, q.year, q.plan_type, q.region, q.date, &rq->arena, c, &err) != 0)
         return http_reply_err(rq, &err);
     return 0;
 }

@@ -31,6 +31,10 @@ int plan_http_may_edit(struct http_request *rq, const char *region);
 int plan_http_region_filter(struct http_request *rq, const char **out);
 /* ?year= as a year (0 when absent and not required). */
 int plan_http_year(struct http_request *rq, bool required, int *out);
+/* The query of a compliance request (JSON, report or export): ?year= (required), ?type=
+ * (default pks), ?region= (in reach; default: the caller's own region for provinsi and
+ * kabkota, every province for national roles) and ?date=. Strings are borrowed from rq. */
+int plan_http_compliance_query(struct http_request *rq, struct plan_export_query *q);
 
 /* Body fields. present (may be NULL) tells whether the key was there. */
 int plan_json_str(struct http_request *rq, json_t *body, const char *key, bool required,

@@ -53,6 +53,7 @@ static const struct route routes[] = {
     {"DELETE", "/api/v1/forums/{id}", http_handle_forum_delete, ROUTE_SESSION},
     {"GET", "/api/v1/rad", http_handle_rad_list, ROUTE_SESSION},
     {"POST", "/api/v1/rad", http_handle_rad_add, ROUTE_SESSION},
+    {"GET", "/api/v1/rad/export", http_handle_rad_export, ROUTE_SESSION}, /* before {id} */
     {"GET", "/api/v1/rad/{id}", http_handle_rad_get, ROUTE_SESSION},
     {"PATCH", "/api/v1/rad/{id}", http_handle_rad_patch, ROUTE_SESSION},
     {"POST", "/api/v1/rad/{id}/submit", http_handle_rad_submit, ROUTE_SESSION},
@@ -68,6 +69,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/actions/{id}/progress", http_handle_progress_add, ROUTE_SESSION},
     {"GET", "/api/v1/opd", http_handle_opd, ROUTE_SESSION},
     {"GET", "/api/v1/progress", http_handle_progress_list, ROUTE_SESSION},
+    {"GET", "/api/v1/progress/export", http_handle_progress_export, ROUTE_SESSION},
     {"GET", "/api/v1/progress/{id}", http_handle_progress_get, ROUTE_SESSION},
     {"PATCH", "/api/v1/progress/{id}", http_handle_progress_patch, ROUTE_SESSION},
     {"POST", "/api/v1/progress/{id}/evidence", http_handle_evidence_add,
@@ -75,6 +77,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/evidence/{id}", http_handle_evidence_get, ROUTE_SESSION},
     {"GET", "/api/v1/compliance", http_handle_compliance, ROUTE_SESSION},
     {"GET", "/api/v1/compliance/report", http_handle_compliance_report, ROUTE_SESSION},
+    {"GET", "/api/v1/compliance/export", http_handle_compliance_export, ROUTE_SESSION},
     {"GET", "/api/v1/cases", http_handle_cases_list, ROUTE_SESSION},
     {"POST", "/api/v1/cases", http_handle_case_add, ROUTE_SESSION},
     {"GET", "/api/v1/cases/{id}", http_handle_case_get, ROUTE_SESSION},

@@ -1,6 +1,7 @@
 /* Demo content for `waspada init --demo`: Timdu, forums, plans in every workflow state,
  * progress reports on time, late and missing, and conflict cases, for several provinces.
  * Written by us: people, decrees and numbers are invented. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,62 @@
 #include "store/store.h"
 
 static const struct store_actor demo_actor = {0, "demo", NULL};
+
+/*
+ * People. Every person in the demo (Timdu chairs and members, forum contacts, Pokja members,
+ * case victims) gets an invented name put together from these pools, which hold no name of a
+ * national hero, official or other public figure, so nobody real is named. Person n of the
+ * demo (region index x WHO_COUNT + role) is given name n mod 11 of a pool by sex and family
+ * name n mod 13: by the Chinese remainder theorem no two of the first 143 people share a full
+ * name, so every region has its own people.
+ */
+static const char *const men[] = {
+    "Arkananta", "Bayuaji",    "Dirgantoro", "Fathurahim", "Haryasena", "Jatiraga",
+    "Mahesworo", "Prabaswara", "Rakaswara",  "Tanuarga",   "Wiranata",
+};
+static const char *const women[] = {
+    "Arsanti",  "Cahyaning", "Endarwati", "Galuhsari",  "Indraswari",  "Kinanthi",
+    "Laksmita", "Nugrahini", "Rarasati",  "Sekarwangi", "Tunjungsari",
+};
+static const char *const family_names[] = {
+    "Adiwangsa",   "Bratakusuma", "Cakrawinata", "Darmasetya",  "Ekaputra",
+    "Gunawibawa",  "Jayasentika", "Kartawiguna", "Mangkuprojo", "Nataprawira",
+    "Sastrowiryo", "Tirtamulya",  "Yudakencana",
+};
+
+enum demo_who {
+    WHO_CHAIR = 0,
+    WHO_SEKRETARIS,
+    WHO_POLRI,
+    WHO_TNI,
+    WHO_JAKSA,
+    WHO_DINSOS,
+    WHO_FKDM,
+    WHO_FKUB,
+    WHO_POKJA_KETUA,
+    WHO_POKJA_SEKRETARIS,
+    WHO_POKJA_ANGGOTA,
+    WHO_VICTIM,
+    WHO_COUNT
+};
+
+/* Titles of a role for a man and for a woman (NULL = none); suffix: a degree or "". */
+struct demo_title {
+    const char *man, *woman, *suffix;
+};
+
+/* Name of person `who` of the demo region with index region (see above). The victim is a
+ * girl (her sex is recorded as "p"); otherwise two in five people are women. */
+static void person(size_t region, enum demo_who who, const struct demo_title *t, char *out,
+                   size_t outsz)
+{
+    size_t n = region * WHO_COUNT + (size_t)who;
+    bool woman = who == WHO_VICTIM || n % 5 == 1 || n % 5 == 3;
+    const char *given = woman ? women[n % WSP_ARRAY_LEN(women)] : men[n % WSP_ARRAY_LEN(men)];
+    const char *title = t ? (woman ? t->woman : t->man) : NULL;
+    snprintf(out, outsz, "%s%s%s %s%s", title ? title : "", title ? " " : "", given,
+             family_names[n % WSP_ARRAY_LEN(family_names)], t && t->suffix ? t->suffix : "");
+}
 
 struct demo_action {
     const char *phase, *program, *kegiatan, *indikator;
@@ -84,6 +141,12 @@ static const struct demo_region regions[] = {
     {"11", NULL, "", NULL, 0, {0}, NULL},
 };
 
+/* Everyone gets a full name of their own (see person()): the regions' people and the cases'. */
+_Static_assert((WSP_ARRAY_LEN(regions) + 1) * WHO_COUNT <= (size_t)11 * 13 &&
+                   WSP_ARRAY_LEN(men) == 11 && WSP_ARRAY_LEN(women) == 11 &&
+                   WSP_ARRAY_LEN(family_names) == 13,
+               "demo names would repeat");
+
 static int demo_year(void)
 {
     int y, m, d;
@@ -108,7 +171,7 @@ static int move(struct store *s, int64_t id, const char *target, struct error *e
     return store_rad_set_status(s, id, "diajukan", "disetujui", "approve", NULL, &demo_actor, err);
 }
 
-static int add_plan(struct store *s, const char *region, int year, const char *type,
+static int add_plan(struct store *s, size_t idx, const char *region, int year, const char *type,
                     const char *title, const struct demo_action *acts, size_t n, const char *status,
                     const char *const *reports, const struct plan_calendar *cal, struct error *err)
 {
@@ -138,14 +201,20 @@ static int add_plan(struct store *s, const char *region, int year, const char *t
         rc = store_rad_action_add(s, rad_id, &a, &demo_actor, &ids[i], err);
     }
     if (!rc) {
-        static const char *const pokja[][3] = {
-            {"Drs. Hendra Wijaya", "Badan Kesbangpol", "ketua"},
-            {"Rina Marlina, S.Sos.", "Bappeda", "sekretaris"},
-            {"AKBP Yusuf Hamdani", "Polda", "anggota"},
+        static const struct {
+            enum demo_who who;
+            struct demo_title title;
+            const char *agency, *role;
+        } pokja[] = {
+            {WHO_POKJA_KETUA, {"Drs.", "Dra.", NULL}, "Badan Kesbangpol", "ketua"},
+            {WHO_POKJA_SEKRETARIS, {NULL, NULL, ", S.Sos."}, "Bappeda", "sekretaris"},
+            {WHO_POKJA_ANGGOTA, {"AKBP", "AKBP", NULL}, "Polda", "anggota"},
         };
         for (size_t i = 0; !rc && i < WSP_ARRAY_LEN(pokja); i++) {
+            char name[96];
+            person(idx, pokja[i].who, &pokja[i].title, name, sizeof(name));
             struct store_pokja p = {
-                .rad_id = rad_id, .name = pokja[i][0], .agency = pokja[i][1], .role = pokja[i][2]};
+                .rad_id = rad_id, .name = name, .agency = pokja[i].agency, .role = pokja[i].role};
             rc = store_pokja_add(s, &p, &demo_actor, NULL, err);
         }
     }
@@ -178,34 +247,75 @@ static int add_plan(struct store *s, const char *region, int year, const char *t
     return rc;
 }
 
-static int add_timdu(struct store *s, const char *code, const char *until, int year,
+static int add_timdu(struct store *s, size_t idx, const char *code, const char *until, int year,
                      struct error *err)
 {
-    char skdate[24], untildate[24], sk[64];
+    char skdate[24], untildate[24], sk[64], chair[96], title[64];
     snprintf(skdate, sizeof(skdate), "%04d-02-10", year - 1);
     snprintf(untildate, sizeof(untildate), "%04d-12-31", year - 1);
     snprintf(sk, sizeof(sk), "SK %s/KESBANGPOL/%d", code, year - 1);
+    /* The regional head chairs the Timdu and signs its decree: codes XX.7Y are cities. */
+    const char *dot = strchr(code, '.');
+    snprintf(title, sizeof(title), "%s, Ketua Timdu PKS",
+             !dot            ? "Gubernur"
+             : dot[1] == '7' ? "Wali Kota"
+                             : "Bupati");
+    person(idx, WHO_CHAIR, NULL, chair, sizeof(chair));
     struct store_timdu t = {.region_code = code,
                             .sk_number = sk,
                             .sk_date = skdate,
-                            .signed_by = "Kepala Daerah",
+                            .signed_by = chair,
                             .valid_until = str_eq(until, "expired") ? untildate : NULL,
-                            .chair_name = "Kepala Daerah",
-                            .chair_title = "Ketua Timdu PKS"};
+                            .chair_name = chair,
+                            .chair_title = title};
     int64_t id;
     int rc = store_timdu_add(s, &t, &demo_actor, &id, err);
     static const struct {
-        const char *name, *position, *agency, *type, *subteam, *phone;
+        enum demo_who who;
+        struct demo_title title;
+        const char *position, *agency, *type, *subteam, *phone;
     } members[] = {
-        {"Dr. Agus Salim", "Sekretaris", "Badan Kesbangpol", "opd", "pencegahan", "0812000101"},
-        {"Kombes Pol. Bambang Sutrisno", "Anggota", "Polda", "polri", "penghentian", "0812000102"},
-        {"Kolonel Inf. Darmawan", "Anggota", "Korem", "tni", "penghentian", "0812000103"},
-        {"Sri Wahyuni, S.H.", "Anggota", "Kejaksaan Tinggi", "kejaksaan", "penghentian", NULL},
-        {"Ir. Lestari Handayani", "Anggota", "Dinas Sosial", "opd", "pemulihan", "0812000105"},
+        {WHO_SEKRETARIS,
+         {"Drs.", "Dra.", ", M.Si."},
+         "Sekretaris",
+         "Badan Kesbangpol",
+         "opd",
+         "pencegahan",
+         "0812000101"},
+        {WHO_POLRI,
+         {"Kombes Pol.", "Kombes Pol.", NULL},
+         "Anggota",
+         "Polda",
+         "polri",
+         "penghentian",
+         "0812000102"},
+        {WHO_TNI,
+         {"Kolonel Inf.", "Kolonel Inf.", NULL},
+         "Anggota",
+         "Korem",
+         "tni",
+         "penghentian",
+         "0812000103"},
+        {WHO_JAKSA,
+         {NULL, NULL, ", S.H."},
+         "Anggota",
+         "Kejaksaan Tinggi",
+         "kejaksaan",
+         "penghentian",
+         NULL},
+        {WHO_DINSOS,
+         {"Ir.", "Ir.", NULL},
+         "Anggota",
+         "Dinas Sosial",
+         "opd",
+         "pemulihan",
+         "0812000105"},
     };
     for (size_t i = 0; !rc && i < WSP_ARRAY_LEN(members); i++) {
+        char name[96];
+        person(idx, members[i].who, &members[i].title, name, sizeof(name));
         struct store_timdu_member m = {.timdu_id = id,
-                                       .name = members[i].name,
+                                       .name = name,
                                        .position = members[i].position,
                                        .agency = members[i].agency,
                                        .agency_type = members[i].type,
@@ -214,25 +324,32 @@ static int add_timdu(struct store *s, const char *code, const char *until, int y
         rc = store_timdu_member_add(s, &m, &demo_actor, NULL, err);
     }
     if (!rc) {
+        char name[96];
+        static const struct demo_title haji = {"H.", "Hj.", NULL};
+        person(idx, WHO_FKDM, &haji, name, sizeof(name));
         struct store_forum f = {.region_code = code,
                                 .kind = "fkdm",
                                 .name = "Forum Kewaspadaan Dini Masyarakat",
-                                .contact_name = "H. Mulyadi",
+                                .contact_name = name,
                                 .contact_phone = "0813000201"};
         rc = store_forum_add(s, &f, &demo_actor, NULL, err);
     }
     if (!rc) {
+        char name[96];
+        static const struct demo_title kyai = {"KH.", "Hj.", NULL};
+        person(idx, WHO_FKUB, &kyai, name, sizeof(name));
         struct store_forum f = {.region_code = code,
                                 .kind = "fkub",
                                 .name = "Forum Kerukunan Umat Beragama",
-                                .contact_name = "KH. Abdul Rahman",
+                                .contact_name = name,
                                 .contact_email = "sekretariat.fkub@example.org"};
         rc = store_forum_add(s, &f, &demo_actor, NULL, err);
     }
     return rc;
 }
 
-static int add_cases(struct store *s, int year, struct error *err)
+/* idx: the person index of the cases' people (after those of the regions). */
+static int add_cases(struct store *s, size_t idx, int year, struct error *err)
 {
     char start[24], end[24], d1[24], d2[24];
     snprintf(start, sizeof(start), "%04d-03-02", year);
@@ -275,7 +392,9 @@ static int add_cases(struct store *s, int year, struct error *err)
     }
     if (!rc) {
         long counts[STORE_VICTIM_GROUPS] = {1, 4, 0, 2, 3, 1};
-        struct store_victim v[] = {{0, "Korban Contoh Satu", "p", 14, "Desa A", "luka ringan"}};
+        char name[96];
+        person(idx, WHO_VICTIM, NULL, name, sizeof(name));
+        struct store_victim v[] = {{0, name, "p", 14, "Desa A", "luka ringan"}};
         rc = store_case_victims_set(s, id, counts, v, 1, &demo_actor, err);
     }
     if (!rc) {
@@ -316,9 +435,9 @@ int plan_demo_seed(struct store *s, struct error *err)
     for (size_t i = 0; !rc && i < WSP_ARRAY_LEN(regions); i++) {
         const struct demo_region *r = &regions[i];
         if (r->timdu_until)
-            rc = add_timdu(s, r->code, r->timdu_until, year, err);
+            rc = add_timdu(s, i, r->code, r->timdu_until, year, err);
         if (!rc && r->pks_status)
-            rc = add_plan(s, r->code, year, "pks", r->title, pks_actions, r->npks, r->pks_status,
+            rc = add_plan(s, i, r->code, year, "pks", r->title, pks_actions, r->npks, r->pks_status,
                           r->reports, &cal, err);
         if (!rc && r->p3aks_status) {
             char title[160];
@@ -326,12 +445,12 @@ int plan_demo_seed(struct store *s, struct error *err)
                      r->title + strlen("RAD Penanganan "
                                        "Konflik Sosial "));
             static const char *const rep[] = {"oo", "o-", NULL};
-            rc = add_plan(s, r->code, year, "p3aks", title, p3aks_actions,
+            rc = add_plan(s, i, r->code, year, "p3aks", title, p3aks_actions,
                           WSP_ARRAY_LEN(p3aks_actions), r->p3aks_status, rep, &cal, err);
         }
     }
     if (!rc)
-        rc = add_cases(s, year, err);
+        rc = add_cases(s, WSP_ARRAY_LEN(regions), year, err);
     if (rc) {
         store_rollback(s);
         return rc;

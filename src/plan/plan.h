@@ -23,8 +23,9 @@
  * office time.
  *
  * Memory: functions fill caller-owned structs; plan_compliance_compute allocates its result
- * rows from the caller's arena. Errors: 0 or a negative WSP_E* code with err filled; CSV
- * validation messages are in Indonesian because operators read them.
+ * rows from the caller's arena; an export table owns its cells until plan_table_release().
+ * Errors: 0 or a negative WSP_E* code with err filled; CSV validation messages are in
+ * Indonesian because operators read them.
  */
 #ifndef WSP_PLAN_H
 #define WSP_PLAN_H
@@ -226,6 +227,66 @@ struct plan_compliance {
 int plan_compliance_load(struct store *s, int year, const char *plan_type, const char *region,
                          const char *ref_date, struct arena *arena, struct plan_compliance *out,
                          struct error *err);
+
+/* ---- exports: compliance, plans and reports as CSV or XLSX ------------------------------ */
+
+/*
+ * One writer for every export, used by `waspada export` and the HTTP export endpoints, so a
+ * file downloaded from the web is the file the CLI writes. A table is a header row and rows
+ * of text cells; a column marked numeric becomes a number cell in XLSX when its text parses
+ * as one (CSV is text anyway). The table owns its cells (malloc'd); sheet, head and kinds
+ * are static. plan_table_release() frees the cells; a zeroed table is empty and valid.
+ */
+enum plan_cell_kind { PLAN_CELL_TEXT = 0, PLAN_CELL_NUM };
+
+struct plan_table {
+    const char *sheet; /* XLSX sheet name: "Kepatuhan", "Rencana Aksi", "Laporan Kemajuan" */
+    size_t ncols;
+    const char *const *head;
+    const enum plan_cell_kind *kinds;
+    char **cells; /* nrows * ncols, row-major */
+    size_t nrows, cap;
+};
+
+void plan_table_release(struct plan_table *t);
+
+/* What to export: the options of `waspada export` plus the caller's scope. */
+struct plan_export_query {
+    int year;              /* 2000..2100 */
+    const char *plan_type; /* "pks", "p3aks"; NULL = pks for compliance, every type otherwise */
+    const char *region;    /* NULL = everything (compliance: every province); else that region
+                            * and the regions under it (see plan_compliance_load) */
+    const char *scope;     /* plans, reports: only regions under this prefix (NULL or "" = all);
+                            * compliance ignores it: pass the scope as region instead */
+    const char *date;      /* compliance reference date "YYYY-MM-DD"; NULL = today (WIB) */
+};
+
+/* One row per region: region_code, region, timdu (ya/tidak), rad_status ("belum" when there
+ * is no plan), expected, submitted, on_time, late, reporting_rate, on_time_rate (percent, one
+ * decimal), score (one decimal), rank. Sheet "Kepatuhan". */
+int plan_export_compliance(struct store *s, const struct plan_export_query *q,
+                           struct plan_table *out, struct error *err);
+/* One row per action of every plan (the columns of the import plus the plan's region, year,
+ * type, status and version). Sheet "Rencana Aksi". */
+int plan_export_plans(struct store *s, const struct plan_export_query *q, struct plan_table *out,
+                      struct error *err);
+/* One row per progress report. Sheet "Laporan Kemajuan". */
+int plan_export_reports(struct store *s, const struct plan_export_query *q, struct plan_table *out,
+                        struct error *err);
+
+/* Append the table as CSV (RFC 4180: CRLF line ends, fields with , " CR or LF quoted) after a
+ * UTF-8 BOM, so spreadsheet programs read the Indonesian names right. WSP_ENOMEM when out
+ * reaches its cap. */
+int plan_table_csv(const struct plan_table *t, struct buf *out, struct error *err);
+/* Write the table as an XLSX workbook (libxlsxwriter) to path: bold frozen header row,
+ * autofilter, numbers as number cells. */
+int plan_table_xlsx(const struct plan_table *t, const char *path, struct error *err);
+/* The same workbook appended to out: written to a temporary file in $TMPDIR (or /tmp), read
+ * back and unlinked. WSP_ENOMEM when out reaches its cap. */
+int plan_table_xlsx_buf(const struct plan_table *t, struct buf *out, struct error *err);
+
+#define PLAN_CSV_TYPE "text/csv; charset=utf-8"
+#define PLAN_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* ---- CSV import of a RAD action matrix -------------------------------------------------- */
 

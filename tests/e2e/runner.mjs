@@ -1,5 +1,7 @@
 // Runs the specs in specs/ (file-name order) against E2E_BASE with Debian's Chromium.
-// A spec: export default async function ({ browser, base, newPage, login, shot, assert, log, skip }).
+// A spec: export default async function ({ browser, base, newPage, login, shot, assert, log, skip,
+// bin, db }); bin and db are the server's binary and database (E2E_BIN, E2E_DB), for comparing
+// what the web gives with what the CLI says.
 // Each spec gets fresh browser contexts through newPage(); uncaught page errors fail the spec.
 import { chromium } from 'playwright-core';
 import { readdir } from 'node:fs/promises';
@@ -35,7 +37,7 @@ for (const file of files) {
   const pageErrors = [];
   const start = Date.now();
   const helpers = {
-    browser, base, assert, PASSWORD,
+    browser, base, assert, PASSWORD, bin: process.env.E2E_BIN, db: process.env.E2E_DB,
     log: (...a) => console.log(`   [${name}]`, ...a),
     skip: (why) => { throw new Skip(why); },
     async newPage(opts = {}) {

@@ -1,4 +1,5 @@
-/* plan: period arithmetic, workflows, Status Keadaan Konflik, compliance and CSV validation. */
+/* plan: period arithmetic, workflows, Status Keadaan Konflik, compliance, CSV validation and
+ * the export writers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -434,6 +435,39 @@ static void test_evidence_check(void **state)
     assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* The export writers: RFC 4180 quoting after a BOM, the buffer cap, an XLSX package. */
+static void test_table_writers(void **state)
+{
+    (void)state;
+    static const char *const head[] = {"kode", "nama", "angka"};
+    static const enum plan_cell_kind kinds[] = {PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_NUM};
+    static const char *const vals[] = {"32", "Polda, \"Kodam\"\r\nBappeda", "1.5", "11", "", "x"};
+    struct plan_table t = {.sheet = "Uji", .ncols = 3, .head = head, .kinds = kinds};
+    t.cells = xmalloc(WSP_ARRAY_LEN(vals) * sizeof(char *));
+    for (size_t i = 0; i < WSP_ARRAY_LEN(vals); i++)
+        t.cells[i] = xstrdup(vals[i]);
+    t.nrows = t.cap = 2;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(plan_table_csv(&t, &b, NULL), 0);
+    assert_string_equal(buf_cstr(&b), "\xEF\xBB\xBFkode,nama,angka\r\n"
+                                      "32,\"Polda, \"\"Kodam\"\"\r\nBappeda\",1.5\r\n"
+                                      "11,,x\r\n");
+    struct buf small;
+    buf_init(&small, 16);
+    struct error err = {0};
+    assert_int_equal(plan_table_csv(&t, &small, &err), WSP_ENOMEM);
+    buf_release(&small);
+    buf_reset(&b);
+    assert_int_equal(plan_table_xlsx_buf(&t, &b, NULL), 0);
+    assert_true(b.len > 1000);
+    assert_memory_equal(b.data, "PK\x03\x04", 4);
+    buf_release(&b);
+    plan_table_release(&t);
+    assert_null(t.cells);
+    plan_table_release(&t); /* released twice: still fine */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_rad_workflow),  cmocka_unit_test(test_access_rules),
         cmocka_unit_test(test_cases_and_skk), cmocka_unit_test(test_compliance),
         cmocka_unit_test(test_csv),           cmocka_unit_test(test_evidence_check),
+        cmocka_unit_test(test_table_writers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 // Shared helpers of the plan-and-control pages (RAD, progress, compliance, Timdu): who may do
-// what (the server still decides), region names, rupiah input, status badges, downloads.
+// what (the server still decides), region names, rupiah input, status badges,
+// evidence file names.
 import { api } from './api.js';
 import { t, fmtNumber, lang } from './i18n.js';
 import { h } from './ui.js';
@@ -88,23 +89,6 @@ export function yesNoBadge(yes) {
 export function years() {
   const y = new Date().getFullYear();
   return [y + 1, y, y - 1, y - 2, y - 3];
-}
-
-// Offer a Blob as a file download (CSV/XLSX made in the browser).
-export function downloadBlob(blob, filename) {
-  const a = h('a', { href: URL.createObjectURL(blob), download: filename, hidden: true });
-  document.body.append(a);
-  a.click();
-  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-}
-
-// RFC 4180 CSV with a UTF-8 BOM (so spreadsheet programs read the Indonesian names right).
-export function toCsv(head, rows) {
-  const cell = (v) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-  };
-  return '\ufeff' + [head, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
 // A plain file name the server accepts: letters, digits, space . _ - ( ), at most 120 chars.

@@ -1,8 +1,12 @@
 // Compliance as pusat: the demo provinces with their exact Timdu and RAD statuses, the "belum"
 // lists, the score of the province that reports everything on time; the exports are real files
-// (CSV and XLSX made in the page, the printable HTML report from the server); a province drills
-// down to its regencies.
-export default async function ({ newPage, login, shot, base, assert, log }) {
+// from the server: the CSV is byte for byte what `waspada export compliance --format csv` writes,
+// the XLSX a workbook holding the same values, the printable HTML report; a province drills down
+// to its regencies.
+import { execFileSync } from 'node:child_process';
+import { inflateRawSync } from 'node:zlib';
+
+export default async function ({ newPage, login, shot, base, assert, log, bin, db }) {
   const page = await newPage({ acceptDownloads: true });
   await login(page, 'pusat');
   // The demo writes its plans for one year (last year before October): take it from the API.
@@ -36,22 +40,45 @@ export default async function ({ newPage, login, shot, base, assert, log }) {
   assert.ok(belumRad.includes('11') && !belumRad.includes('72') && !belumRad.includes('33'), 'belum menyusun RAD: ' + belumRad.join(' '));
   assert.ok(belumTimdu.includes('33') && !belumTimdu.includes('11') && !belumTimdu.includes('72'), 'belum membentuk Timdu: ' + belumTimdu.join(' '));
 
-  // Exports.
+  // Exports: links to the server's export endpoint, the same writer as the CLI.
   let dl = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="csv"]').click()]).then(([d]) => d);
-  assert.match(dl.suggestedFilename(), new RegExp(`^kepatuhan-rad-pks-${year}\\.csv$`));
-  const csv = (await streamText(await dl.createReadStream())).replace(/^\ufeff/, '');
-  const lines = csv.trim().split(/\r\n/);
+  assert.equal(dl.suggestedFilename(), `kepatuhan-${year}-pks.csv`);
+  const csvBytes = await streamBytes(await dl.createReadStream());
+  const cli = execFileSync(bin, ['--db', db, 'export', 'compliance', '--year', String(year), '--type', 'pks', '--format', 'csv']);
+  assert.ok(csvBytes.equals(cli), 'the downloaded CSV is what `waspada export compliance` writes');
+  const csv = csvBytes.toString('utf8');
+  assert.ok(csv.startsWith('\ufeff'), 'CSV starts with a BOM');
+  const lines = csv.slice(1).trim().split(/\r\n/);
   assert.equal(lines[0], 'region_code,region,timdu,rad_status,expected,submitted,on_time,late,reporting_rate,on_time_rate,score,rank');
   assert.equal(lines.length, 39);
   assert.ok(lines.some((l) => /^72,Sulawesi Tengah,ya,disetujui,\d+,\d+,\d+,0,100.0,100.0,100.0,1$/.test(l)), 'Sulteng row in the CSV');
   assert.ok(lines.includes('11,Aceh,ya,belum,0,0,0,0,0.0,0.0,20.0,' + (await row('11')).rank), 'Aceh row in the CSV');
+
   dl = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="xlsx"]').click()]).then(([d]) => d);
-  assert.match(dl.suggestedFilename(), /\.xlsx$/);
+  assert.equal(dl.suggestedFilename(), `kepatuhan-${year}-pks.xlsx`);
   const xlsx = await streamBytes(await dl.createReadStream());
-  assert.equal(xlsx.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'XLSX is a ZIP package');
-  assert.ok(xlsx.includes(Buffer.from('xl/worksheets/sheet1.xml')) && xlsx.includes(Buffer.from('Sulawesi Tengah')), 'the sheet holds the rows');
-  const href = await page.locator('[data-export="html"]').getAttribute('href');
-  const rep = await page.request.get(base + href);
+  const zip = unzip(xlsx);
+  for (const part of ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/styles.xml', 'xl/sharedStrings.xml', 'xl/worksheets/sheet1.xml']) {
+    assert.ok(zip.has(part), 'the XLSX package has ' + part);
+  }
+  assert.match(zip.get('xl/workbook.xml'), /<sheet name="Kepatuhan"/);
+  const sheet = sheetRows(zip.get('xl/worksheets/sheet1.xml'), sharedStrings(zip.get('xl/sharedStrings.xml')));
+  assert.equal(sheet.length, lines.length, 'one sheet row per CSV line');
+  lines.forEach((l, i) => {
+    const want = l.split(',');
+    const got = sheet[i];
+    assert.equal(got.length, want.length, 'cells of row ' + (i + 1));
+    // Header and text columns are strings, the counts, rates, score and rank numbers.
+    want.forEach((w, k) => assert.ok(i > 0 && k >= 4 ? got[k] === Number(w) : got[k] === w,
+      `row ${i + 1} column ${k + 1}: ${JSON.stringify(got[k])} for ${w}`));
+  });
+  const href = await page.locator('[data-export="xlsx"]').getAttribute('href');
+  const res = await page.request.get(base + href);
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.equal(res.headers()['content-disposition'], `attachment; filename="kepatuhan-${year}-pks.xlsx"`);
+  assert.equal(res.headers()['cache-control'], 'private, no-store');
+  const rep = await page.request.get(base + await page.locator('[data-export="html"]').getAttribute('href'));
   assert.equal(rep.status(), 200);
   assert.match(rep.headers()['content-type'], /^text\/html/);
   const html = await rep.text();
@@ -79,4 +106,47 @@ async function streamBytes(stream) {
   for await (const c of stream) chunks.push(c);
   return Buffer.concat(chunks);
 }
-async function streamText(stream) { return (await streamBytes(stream)).toString('utf8'); }
+
+// The members of a ZIP file (stored or deflated) as a Map of name -> text, read through the
+// central directory as a spreadsheet program reads it.
+function unzip(buf) {
+  let end = buf.length - 22;
+  while (end >= 0 && buf.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a ZIP file: no end of central directory');
+  const files = new Map();
+  let p = buf.readUInt32LE(end + 16);
+  for (let i = 0; i < buf.readUInt16LE(end + 10); i++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory entry');
+    const method = buf.readUInt16LE(p + 10), size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28), extraLen = buf.readUInt16LE(p + 30), commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    if (buf.readUInt32LE(local) !== 0x04034b50) throw new Error('bad local header of ' + name);
+    const at = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(at, at + size);
+    files.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return files;
+}
+
+const unxml = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
+function sharedStrings(xml) {
+  return [...xml.matchAll(/<si>(.*?)<\/si>/gs)].map((m) => unxml([...m[1].matchAll(/<t[^>]*>(.*?)<\/t>/gs)].map((t) => t[1]).join('')));
+}
+
+// Rows of a worksheet as arrays of strings (shared or inline) and numbers.
+function sheetRows(xml, strings) {
+  const col = (letters) => [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) - 1;
+  return [...xml.matchAll(/<row [^>]*>(.*?)<\/row>/gs)].map((r) => {
+    const cells = [];
+    for (const c of r[1].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>(.*?)<\/c>)/gs)) {
+      const v = (c[3] || '').match(/<v>(.*?)<\/v>/s);
+      const type = (c[2].match(/t="(\w+)"/) || [])[1];
+      cells[col(c[1])] = type === 's' ? strings[Number(v[1])] : type === 'inlineStr' ? unxml(c[3].replace(/<[^>]+>/g, ''))
+        : type === 'str' ? unxml(v[1]) : Number(v[1]);
+    }
+    return cells;
+  });
+}

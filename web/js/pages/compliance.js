@@ -1,16 +1,15 @@
 // Compliance (kepatuhan): per region, Timdu formed, RAD status, expected/submitted/on-time
 // reports (DHIS2-style rates), score and rank; the "belum menyusun RAD" and "belum membentuk
-// Timdu" lists; exports: CSV and XLSX made here from the same data (the columns of `waspada
-// export compliance`), and the server's printable HTML report.
+// Timdu" lists; exports: CSV and XLSX from the server's /api/v1/compliance/export (the same
+// writer as `waspada export compliance`, so the files are the CLI's), and its printable HTML
+// report. The exports are plain links: the session cookie goes along and the server names
+// the file.
 import { api } from '../api.js';
 import { t, fmtNumber, fmtDate } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, announce, mount } from '../ui.js';
 import { setQuery } from '../router.js';
 import { regionPicker } from '../region-picker.js';
-import { PLAN_TYPES, radStatusBadge, yesNoBadge, years, pct, downloadBlob, toCsv, regionNames, regionText } from '../plan.js';
-
-export const CSV_HEAD = ['region_code', 'region', 'timdu', 'rad_status', 'expected', 'submitted', 'on_time', 'late',
-  'reporting_rate', 'on_time_rate', 'score', 'rank'];
+import { PLAN_TYPES, radStatusBadge, yesNoBadge, years, pct, regionNames, regionText } from '../plan.js';
 
 export async function render(main, ctx) {
   const q = { ...ctx.query };
@@ -57,22 +56,12 @@ function view(c, params, national) {
   const tot = c.totals || { expected: 0, submitted: 0, on_time: 0 };
   const rate = (a, b) => (b ? Math.round((1000 * a) / b) / 10 : null);
   const stat = (num, lbl, id) => h('div', { class: 'stat', 'data-stat': id }, h('span', { class: 'num' }, num), h('span', { class: 'lbl' }, lbl));
-  const base = `kepatuhan-rad-${c.type}-${c.year}${params.region ? '-' + params.region : ''}`;
-  // Rates and score with one decimal in CSV (as the CLI writes them), numbers in XLSX.
-  const d1 = (x, text) => (text ? Number(x).toFixed(1) : x);
-  const csvRows = (text) => items.map((r) => [r.region_code, r.region, r.timdu ? 'ya' : 'tidak', r.rad_status, r.expected, r.submitted,
-    r.on_time, r.late, d1(r.reporting_rate, text), d1(r.on_time_rate, text), d1(r.score, text), r.rank]);
   const reportUrl = api.url('/compliance/report', params);
+  const exportLink = (format, label) => h('a', { class: 'btn', href: api.url('/compliance/export', { ...params, format }),
+    download: true, 'data-export': format }, label);
   const exportBar = h('div', { class: 'actions', 'data-testid': 'exports' },
-    h('button', { type: 'button', class: 'btn', 'data-export': 'csv', onclick: () => {
-      downloadBlob(new Blob([toCsv(CSV_HEAD, csvRows(true))], { type: 'text/csv;charset=utf-8' }), base + '.csv');
-      announce(t('compliance.exported', { file: base + '.csv' }));
-    } }, t('compliance.export_csv')),
-    h('button', { type: 'button', class: 'btn', 'data-export': 'xlsx', onclick: async () => {
-      const { xlsxBlob } = await import('../xlsx.js');
-      downloadBlob(xlsxBlob('Kepatuhan', CSV_HEAD, csvRows(false)), base + '.xlsx');
-      announce(t('compliance.exported', { file: base + '.xlsx' }));
-    } }, t('compliance.export_xlsx')),
+    exportLink('csv', t('compliance.export_csv')),
+    exportLink('xlsx', t('compliance.export_xlsx')),
     h('a', { class: 'btn', href: reportUrl, target: '_blank', rel: 'noopener', 'data-export': 'html' }, t('compliance.export_html'),
       h('span', { class: 'visually-hidden' }, ' ' + t('compliance.new_window'))));
   const rows = items.map((r) => h('tr', { 'data-region': r.region_code },

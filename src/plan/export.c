@@ -1,0 +1,301 @@
+/* Exports: compliance, plans and progress reports as tables, written as CSV or XLSX. The one
+ * writer behind `waspada export` and the HTTP export endpoints. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "base/base.h"
+#include "plan/plan.h"
+#include "store/store.h"
+
+/* ---- the table -------------------------------------------------------------------------- */
+
+static void table_start(struct plan_table *t, const char *sheet, const char *const *head,
+                        const enum plan_cell_kind *kinds, size_t ncols)
+{
+    t->sheet = sheet;
+    t->head = head;
+    t->kinds = kinds;
+    t->ncols = ncols;
+}
+
+static void table_row(struct plan_table *t, const char *const *vals)
+{
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->cells = xrealloc(t->cells, t->cap * t->ncols * sizeof(char *));
+    }
+    for (size_t i = 0; i < t->ncols; i++)
+        t->cells[t->nrows * t->ncols + i] = xstrdup(vals[i] ? vals[i] : "");
+    t->nrows++;
+}
+
+void plan_table_release(struct plan_table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    t->cells = NULL;
+    t->nrows = t->cap = 0;
+}
+
+/* ---- filling it from the store ---------------------------------------------------------- */
+
+int plan_export_compliance(struct store *s, const struct plan_export_query *q,
+                           struct plan_table *out, struct error *err)
+{
+    static const char *const head[] = {"region_code",    "region",       "timdu",   "rad_status",
+                                       "expected",       "submitted",    "on_time", "late",
+                                       "reporting_rate", "on_time_rate", "score",   "rank"};
+    static const enum plan_cell_kind kinds[] = {PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT,
+                                                PLAN_CELL_TEXT, PLAN_CELL_NUM,  PLAN_CELL_NUM,
+                                                PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM,
+                                                PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM};
+    table_start(out, "Kepatuhan", head, kinds, WSP_ARRAY_LEN(head));
+    struct arena a;
+    arena_init(&a, 0);
+    struct plan_compliance c;
+    int rc = plan_compliance_load(s, q->year, q->plan_type ? q->plan_type : "pks", q->region,
+                                  q->date, &a, &c, err);
+    for (size_t i = 0; !rc && i < c.n; i++) {
+        const struct plan_comp_row *r = &c.rows[i];
+        char e[24], sub[24], ot[24], late[24], rr[24], otr[24], sc[24], rank[24];
+        snprintf(e, sizeof(e), "%ld", r->expected);
+        snprintf(sub, sizeof(sub), "%ld", r->submitted);
+        snprintf(ot, sizeof(ot), "%ld", r->on_time);
+        snprintf(late, sizeof(late), "%ld", r->late);
+        snprintf(rr, sizeof(rr), "%.1f", r->reporting_rate);
+        snprintf(otr, sizeof(otr), "%.1f", r->on_time_rate);
+        snprintf(sc, sizeof(sc), "%.1f", r->score);
+        snprintf(rank, sizeof(rank), "%d", r->rank);
+        const char *vals[] = {
+            r->code, r->name, r->timdu ? "ya" : "tidak", r->rad_status, e, sub, ot, late, rr, otr,
+            sc,      rank};
+        table_row(out, vals);
+    }
+    arena_release(&a);
+    return rc;
+}
+
+int plan_export_plans(struct store *s, const struct plan_export_query *q, struct plan_table *out,
+                      struct error *err)
+{
+    static const char *const head[] = {
+        "region_code", "region",   "year",        "plan_type", "plan_status",      "plan_version",
+        "no",          "fase",     "program",     "kegiatan",  "indikator",        "target",
+        "satuan",      "anggaran", "sumber_dana", "opd",       "instansi_terkait", "fokus",
+        "p3aks",       "mulai",    "selesai"};
+    static const enum plan_cell_kind kinds[] = {
+        PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_NUM,  PLAN_CELL_TEXT, PLAN_CELL_TEXT,
+        PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT,
+        PLAN_CELL_TEXT, PLAN_CELL_NUM,  PLAN_CELL_TEXT, PLAN_CELL_NUM,  PLAN_CELL_TEXT,
+        PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT,
+        PLAN_CELL_TEXT};
+    table_start(out, "Rencana Aksi", head, kinds, WSP_ARRAY_LEN(head));
+    struct arena a;
+    arena_init(&a, 0);
+    struct store_rad_query sq = {
+        .scope = q->scope, .region = q->region, .year = q->year, .plan_type = q->plan_type};
+    struct store_rad *plans = NULL;
+    size_t n = 0;
+    int rc = store_rad_list(s, &sq, &a, &plans, &n, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct store_rad_action *acts;
+        size_t na;
+        const char *name = NULL;
+        rc = store_region_name(s, plans[i].region_code, &a, &name, err);
+        if (!rc)
+            rc = store_rad_actions(s, plans[i].id, &a, &acts, &na, err);
+        for (size_t k = 0; !rc && k < na; k++) {
+            const struct store_rad_action *x = &acts[k];
+            char y[16], v[16], no[16], tg[32], ag[32];
+            snprintf(y, sizeof(y), "%d", plans[i].year);
+            snprintf(v, sizeof(v), "%d", plans[i].version);
+            snprintf(no, sizeof(no), "%d", x->seq);
+            snprintf(tg, sizeof(tg), "%g", x->target);
+            snprintf(ag, sizeof(ag), "%lld", (long long)x->anggaran);
+            const char *vals[] = {plans[i].region_code,
+                                  name,
+                                  y,
+                                  plans[i].plan_type,
+                                  plans[i].status,
+                                  v,
+                                  no,
+                                  x->phase,
+                                  x->program,
+                                  x->kegiatan,
+                                  x->indikator,
+                                  tg,
+                                  x->unit,
+                                  ag,
+                                  x->sumber_dana,
+                                  x->opd,
+                                  x->instansi_terkait,
+                                  x->focus,
+                                  x->p3aks ? "ya" : "tidak",
+                                  x->start_date,
+                                  x->end_date};
+            table_row(out, vals);
+        }
+    }
+    arena_release(&a);
+    return rc;
+}
+
+int plan_export_reports(struct store *s, const struct plan_export_query *q, struct plan_table *out,
+                        struct error *err)
+{
+    static const char *const head[] = {
+        "region_code", "year",          "plan_type",    "action_id",       "kegiatan",
+        "opd",         "period",        "physical_pct", "budget_realized", "narrative",
+        "kendala",     "tindak_lanjut", "submitted_at", "submitted_by",    "evidence_files"};
+    static const enum plan_cell_kind kinds[] = {
+        PLAN_CELL_TEXT, PLAN_CELL_NUM,  PLAN_CELL_TEXT, PLAN_CELL_NUM,  PLAN_CELL_TEXT,
+        PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_TEXT,
+        PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_NUM};
+    table_start(out, "Laporan Kemajuan", head, kinds, WSP_ARRAY_LEN(head));
+    struct arena a;
+    arena_init(&a, 0);
+    struct store_progress_query sq = {
+        .scope = q->scope, .region = q->region, .year = q->year, .plan_type = q->plan_type};
+    struct store_progress *ps = NULL;
+    size_t n = 0;
+    int rc = store_progress_list(s, &sq, &a, &ps, &n, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const struct store_progress *p = &ps[i];
+        char y[16], aid[24], pct[24], bud[32], at[32], ne[16];
+        snprintf(y, sizeof(y), "%d", p->year);
+        snprintf(aid, sizeof(aid), "%lld", (long long)p->action_id);
+        snprintf(pct, sizeof(pct), "%g", p->physical_pct);
+        snprintf(bud, sizeof(bud), "%lld", (long long)p->budget_realized);
+        time_format_iso(p->submitted_at, at, sizeof(at));
+        snprintf(ne, sizeof(ne), "%zu", p->nevidence);
+        const char *vals[] = {p->region_code,
+                              y,
+                              p->plan_type,
+                              aid,
+                              p->kegiatan,
+                              p->opd,
+                              p->period,
+                              pct,
+                              bud,
+                              p->narrative,
+                              p->kendala,
+                              p->tindak_lanjut,
+                              at,
+                              p->submitted_by,
+                              ne};
+        table_row(out, vals);
+    }
+    arena_release(&a);
+    return rc;
+}
+
+/* ---- CSV -------------------------------------------------------------------------------- */
+
+static void csv_cell(struct buf *b, const char *v)
+{
+    if (!strpbrk(v, ",\"\r\n")) {
+        buf_puts(b, v);
+        return;
+    }
+    buf_putc(b, '"');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *p);
+    }
+    buf_putc(b, '"');
+}
+
+static void csv_line(struct buf *b, const char *const *cells, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(b, ',');
+        csv_cell(b, cells[i]);
+    }
+    buf_puts(b, "\r\n");
+}
+
+int plan_table_csv(const struct plan_table *t, struct buf *out, struct error *err)
+{
+    buf_puts(out, "\xEF\xBB\xBF");
+    csv_line(out, t->head, t->ncols);
+    for (size_t r = 0; r < t->nrows; r++)
+        csv_line(out, (const char *const *)&t->cells[r * t->ncols], t->ncols);
+    if (out->oom)
+        return error_set(err, WSP_ENOMEM, "export of %zu rows does not fit in memory limit",
+                         t->nrows);
+    return 0;
+}
+
+/* ---- XLSX ------------------------------------------------------------------------------- */
+
+int plan_table_xlsx(const struct plan_table *t, const char *path, struct error *err)
+{
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb)
+        return error_set(err, WSP_EIO, "cannot create '%s'", path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, t->sheet);
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    for (size_t i = 0; i < t->ncols; i++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)i, t->head[i], bold);
+        worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, i == 1 ? 40 : 14, NULL);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t i = 0; i < t->ncols; i++) {
+            const char *v = t->cells[r * t->ncols + i];
+            lxw_row_t row = (lxw_row_t)(r + 1);
+            char *end;
+            double d = strtod(v, &end);
+            if (t->kinds[i] == PLAN_CELL_NUM && *v && !*end)
+                worksheet_write_number(ws, row, (lxw_col_t)i, d, NULL);
+            else if (*v)
+                worksheet_write_string(ws, row, (lxw_col_t)i, v, NULL);
+        }
+    }
+    if (t->nrows > 0)
+        worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, (lxw_col_t)(t->ncols - 1));
+    lxw_error e = workbook_close(wb);
+    if (e != LXW_NO_ERROR)
+        return error_set(err, WSP_EIO, "cannot write '%s': %s", path, lxw_strerror(e));
+    return 0;
+}
+
+int plan_table_xlsx_buf(const struct plan_table *t, struct buf *out, struct error *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char *path = xasprintf("%s/waspada-export-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        int rc = error_set(err, WSP_EIO, "cannot create a temporary file like '%s'", path);
+        free(path);
+        return rc;
+    }
+    close(fd);
+    int rc = plan_table_xlsx(t, path, err);
+    FILE *f = rc ? NULL : fopen(path, "rb");
+    if (!rc && !f)
+        rc = error_set(err, WSP_EIO, "cannot read '%s'", path);
+    if (f) {
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !out->oom)
+            buf_append(out, chunk, n);
+        if (ferror(f))
+            rc = error_set(err, WSP_EIO, "cannot read '%s'", path);
+        else if (out->oom)
+            rc = error_set(err, WSP_ENOMEM, "export of %zu rows does not fit in memory limit",
+                           t->nrows);
+        fclose(f);
+    }
+    unlink(path);
+    free(path);
+    return rc;
+}

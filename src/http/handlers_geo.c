@@ -4,12 +4,16 @@
  * Public (boundaries are public data). The documents never change while the server runs, so
  * they are prepared once (regencies split by province on first use) and kept for the life of
  * the process; each carries an ETag (FNV-1a of its bytes), If-None-Match answers 304, and
- * Cache-Control lets browsers keep them for a day. */
+ * Cache-Control lets browsers keep them for a day. A gzip copy of each document is made once
+ * (zlib, level 9): the provinces shrink from 1.2 MB to about a quarter, which matters on a
+ * phone on a slow connection; clients that do not accept gzip get the plain bytes. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 
 #include "http/http_internal.h"
 
@@ -20,9 +24,12 @@
 #define GEO_MAX_PROVINCES 64
 
 struct geo_doc {
-    char *body; /* malloc'd, or borrowed from an embedded blob when !owned */
+    char *body; /* malloc'd */
     size_t len;
     char etag[24];
+    char *gz; /* gzip of body, malloc'd; NULL when compression failed */
+    size_t gzlen;
+    char gz_etag[28];
 };
 
 struct geo_province_doc {
@@ -38,6 +45,27 @@ static struct geo_province_doc geo_by_province[GEO_MAX_PROVINCES];
 static size_t geo_nprovinces;
 static struct geo_doc geo_empty; /* an empty FeatureCollection for a province with none */
 
+/* gzip (RFC 1952) of d->body into d->gz; leaves d->gz NULL on failure (plain is served). */
+static void doc_gzip(struct geo_doc *d)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return;
+    uLong cap = deflateBound(&z, (uLong)d->len);
+    char *out = xmalloc(cap);
+    z.next_in = (Bytef *)d->body;
+    z.avail_in = (uInt)d->len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) == Z_STREAM_END) {
+        d->gz = out;
+        d->gzlen = z.total_out;
+    } else {
+        free(out);
+    }
+    deflateEnd(&z);
+}
+
 static void doc_etag(struct geo_doc *d)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -46,6 +74,8 @@ static void doc_etag(struct geo_doc *d)
         h *= 1099511628211ULL;
     }
     snprintf(d->etag, sizeof(d->etag), "\"%016llx\"", (unsigned long long)h);
+    snprintf(d->gz_etag, sizeof(d->gz_etag), "\"%016llx-gz\"", (unsigned long long)h);
+    doc_gzip(d);
 }
 
 /* Copy a data file into d. */
@@ -151,12 +181,20 @@ static int boundaries_load(struct error *err)
 
 static void reply_doc(struct http_request *rq, const struct geo_doc *d)
 {
+    const char *ae = http_header(rq, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    bool gz = d->gz && ae && strstr(ae, "gzip");
+    const char *etag = gz ? d->gz_etag : d->etag;
     const char *inm = http_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    if (inm && strstr(inm, d->etag))
+    if (inm && strstr(inm, etag))
         http_reply_raw(rq, MHD_HTTP_NOT_MODIFIED, GEO_TYPE, "", 0);
+    else if (gz)
+        http_reply_raw(rq, MHD_HTTP_OK, GEO_TYPE, d->gz, d->gzlen);
     else
         http_reply_raw(rq, MHD_HTTP_OK, GEO_TYPE, d->body, d->len);
-    http_add_header(rq, MHD_HTTP_HEADER_ETAG, d->etag);
+    if (gz)
+        http_add_header(rq, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    http_add_header(rq, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    http_add_header(rq, MHD_HTTP_HEADER_ETAG, etag);
     http_add_header(rq, MHD_HTTP_HEADER_CACHE_CONTROL, GEO_CACHE_CONTROL);
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "base/base.h"
 #include "../support/support.h"
@@ -202,6 +203,59 @@ static json_t *geo(const char *path, long status, char **etag)
     return v;
 }
 
+/* gunzip src into a malloc'd buffer; *outlen its length; NULL when src is not gzip. */
+static char *gunzip(const char *src, size_t len, size_t *outlen)
+{
+    z_stream z = {0};
+    if (inflateInit2(&z, 15 + 16) != Z_OK)
+        return NULL;
+    size_t cap = 8 * len + 1024;
+    char *out = xmalloc(cap);
+    z.next_in = (Bytef *)src;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    int rc = inflate(&z, Z_FINISH);
+    *outlen = z.total_out;
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Browsers that accept gzip get the boundaries compressed (a quarter of the bytes), with
+ * their own ETag; the content is the same document. */
+static void test_geo_gzip(void **state)
+{
+    WSP_UNUSED(state);
+    struct support_response plain, gz;
+    get("/api/v1/geo/provinces", NULL, NULL, 200, &plain);
+    get("/api/v1/geo/provinces", "Accept-Encoding: gzip", NULL, 200, &gz);
+    expect_header(&gz, "Content-Encoding", "gzip");
+    expect_header(&gz, "Vary", "Accept-Encoding");
+    assert_true(gz.len * 3 < plain.len);
+    size_t n = 0;
+    char *body = gunzip(gz.body, gz.len, &n);
+    assert_non_null(body);
+    assert_int_equal(n, plain.len);
+    assert_memory_equal(body, plain.body, n);
+    free(body);
+    char *etag = support_response_header(&gz, "ETag"),
+         *petag = support_response_header(&plain, "ETag");
+    assert_string_not_equal(etag, petag);
+    char inm[128];
+    snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+    struct support_response r;
+    get("/api/v1/geo/provinces", "Accept-Encoding: gzip", inm, 304, &r);
+    support_response_free(&r);
+    free(etag);
+    free(petag);
+    support_response_free(&plain);
+    support_response_free(&gz);
+}
+
 static void test_geo(void **state)
 {
     WSP_UNUSED(state);
@@ -265,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_leaflet),
         cmocka_unit_test(test_static_validators),
         cmocka_unit_test(test_geo),
+        cmocka_unit_test(test_geo_gzip),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

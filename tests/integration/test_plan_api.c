@@ -216,6 +216,22 @@ static void run_matrix(struct endpoint *eps, size_t n)
     }
 }
 
+/* POST as admin, then the id of the element named `name` in reply[obj][list]: members and
+ * Pokja come back inside their Timdu or plan. */
+static json_int_t create_in(const char *path, const char *body, const char *obj, const char *list,
+                            const char *name)
+{
+    json_t *v = as(0, "POST", path, body, 201);
+    json_t *items = json_object_get(json_object_get(v, obj), list);
+    json_int_t id = 0;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (str_eq(jstr(json_array_get(items, i), "name"), name))
+            id = jint(json_array_get(items, i), "id");
+    json_decref(v);
+    assert_true(id > 0);
+    return id;
+}
+
 static void test_authorization_matrix(void **state)
 {
     (void)state;
@@ -370,7 +386,54 @@ static void test_authorization_matrix(void **state)
             json_decref(
                 as(r, global[e].method, global[e].path, global[e].body, global[e].expect[r]));
 
-    /* Deletes last (they remove the matrix objects): member, pokja, action, forum, timdu. */
+    /* Deletes: every role x every region on a fresh object each time (a delete consumes
+     * it). Allowed exactly where EDIT_OK allows: admin, and the officer of that region. */
+    static const grid del_ok = EDIT_OK(200);
+    for (int g = 0; g < NREG; g++) {
+        for (int r = 0; r < NROLES; r++) {
+            /* Timdu member */
+            snprintf(q, sizeof(q), "/api/v1/timdu/%lld/members", (long long)timdu[g]);
+            json_int_t mid =
+                create_in(q, "{\"name\":\"Anggota Sementara\",\"subteam\":\"pencegahan\"}", "timdu",
+                          "member_list", "Anggota Sementara");
+            snprintf(q, sizeof(q), "/api/v1/timdu/%lld/members/%lld", (long long)timdu[g],
+                     (long long)mid);
+            json_decref(as(r, "DELETE", q, NULL, del_ok[r][g]));
+            /* Pokja member and action of a draft plan */
+            snprintf(q, sizeof(q), "/api/v1/rad/%lld/pokja", (long long)draft[g]);
+            json_int_t pid =
+                create_in(q, "{\"name\":\"Pokja Sementara\"}", "rad", "pokja", "Pokja Sementara");
+            snprintf(q, sizeof(q), "/api/v1/rad/%lld/pokja/%lld", (long long)draft[g],
+                     (long long)pid);
+            json_decref(as(r, "DELETE", q, NULL, del_ok[r][g]));
+            snprintf(q, sizeof(q), "/api/v1/rad/%lld/actions", (long long)draft[g]);
+            json_int_t aid = create(q,
+                                    "{\"phase\":\"pencegahan\",\"program\":\"P\",\"kegiatan\":"
+                                    "\"K\",\"opd\":\"Dinas\"}",
+                                    "action");
+            snprintf(q, sizeof(q), "/api/v1/actions/%lld", (long long)aid);
+            json_decref(as(r, "DELETE", q, NULL, del_ok[r][g]));
+        }
+    }
+    /* A Timdu decree itself: a fresh one per region, tried by every role but the last
+     * allowed one, then removed by the region's own officer (or admin for 31). */
+    for (int g = 0; g < NREG; g++) {
+        char *tb = xasprintf("{\"region\":\"%s\",\"sk_number\":\"SK/MATRIKS/%d\","
+                             "\"sk_date\":\"2026-01-10\",\"valid_from\":\"2026-01-10\","
+                             "\"valid_until\":\"2026-12-31\",\"signed_by\":\"Kepala Daerah\"}",
+                             regs[g], g);
+        json_int_t tid = create("/api/v1/timdu", tb, "timdu");
+        free(tb);
+        snprintf(q, sizeof(q), "/api/v1/timdu/%lld", (long long)tid);
+        for (int r = NROLES - 1; r >= 1; r--)
+            if (del_ok[r][g] != 200)
+                json_decref(as(r, "DELETE", q, NULL, del_ok[r][g]));
+        int owner = g == 0 ? 2 : g == 1 ? 3 : 0;
+        json_decref(as(owner, "DELETE", q, NULL, 200));
+        json_decref(as(0, "GET", q, NULL, 404));
+    }
+
+    /* Forums last (they remove the matrix objects). */
     json_t *v = as(3, "GET", "/api/v1/timdu?region=32.73", NULL, 200);
     json_decref(v);
     snprintf(q, sizeof(q), "/api/v1/forums/%lld", (long long)forum[2]);

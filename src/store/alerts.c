@@ -197,6 +197,11 @@ static void read_alert(sqlite3_stmt *st, struct arena *ar, struct store_alert *a
     a->updated_at = sqlite3_column_int64(st, 22);
 }
 
+static void alert_row(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+{
+    read_alert(st, ar, row, oom);
+}
+
 int store_alert_get(struct store *s, int64_t id, struct arena *arena, struct store_alert *out,
                     struct error *err)
 {
@@ -206,18 +211,8 @@ int store_alert_get(struct store *s, int64_t id, struct arena *arena, struct sto
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    int src = sqlite3_step(st);
-    bool oom = false;
-    if (src == SQLITE_ROW) {
-        read_alert(st, arena, out, &oom);
-        rc = oom ? error_set(err, WSP_ENOMEM, "alert does not fit in memory limit") : 0;
-    } else if (src == SQLITE_DONE) {
-        rc = error_set(err, WSP_ENOTFOUND, "no alert with id '%" PRId64 "'", id);
-    } else {
-        rc = store_fail(s, src, err, "read alert", NULL, NULL);
-    }
-    stmt_done(st);
-    return rc;
+    return store_get_row(s, st, arena, out, alert_row, "alert", id, "read alert",
+                         "alert does not fit in memory limit", err);
 }
 
 /* ---- engine updates ----------------------------------------------------------------------- */
@@ -518,17 +513,18 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
     return rc;
 }
 
-/* Grow an arena array of rows (arena memory is not freed; lists here are small). */
-static void *grow(struct arena *a, void *old, size_t len, size_t *cap, size_t size)
+/* A store_row_fn for struct store_alert_history. */
+static void history_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
 {
-    if (len < *cap)
-        return old;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = arena_alloc(a, ncap * size);
-    if (p && old)
-        memcpy(p, old, len * size);
-    *cap = ncap;
-    return p;
+    struct store_alert_history *h = row;
+    h->id = sqlite3_column_int64(st, 0);
+    h->alert_id = sqlite3_column_int64(st, 1);
+    h->at = sqlite3_column_int64(st, 2);
+    h->kind = store_column_arena(a, st, 3, oom);
+    h->level = store_column_arena(a, st, 4, oom);
+    h->day = store_column_arena(a, st, 5, oom);
+    h->note = store_column_arena(a, st, 6, oom);
+    h->username = store_column_arena(a, st, 7, oom);
 }
 
 int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *arena,
@@ -544,34 +540,11 @@ int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *ar
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, alert_id);
-    struct store_alert_history *rows = NULL;
-    size_t len = 0, cap = 0;
-    bool oom = false;
-    int src;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        rows = grow(arena, rows, len, &cap, sizeof(*rows));
-        if (!rows) {
-            oom = true;
-            break;
-        }
-        struct store_alert_history *h = &rows[len++];
-        h->id = sqlite3_column_int64(st, 0);
-        h->alert_id = sqlite3_column_int64(st, 1);
-        h->at = sqlite3_column_int64(st, 2);
-        h->kind = store_column_arena(arena, st, 3, &oom);
-        h->level = store_column_arena(arena, st, 4, &oom);
-        h->day = store_column_arena(arena, st, 5, &oom);
-        h->note = store_column_arena(arena, st, 6, &oom);
-        h->username = store_column_arena(arena, st, 7, &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "alert history does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "read alert history", NULL, NULL);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), history_read, "read alert history",
+                       "alert history does not fit in memory limit", err);
     *out = rows;
-    *n = len;
-    return 0;
+    return rc;
 }
 
 /* ---- event change feed -------------------------------------------------------------------- */
@@ -639,6 +612,15 @@ int store_event_changes(struct store *s, int64_t after, size_t max, struct arena
     return 0;
 }
 
+/* A store_row_fn for struct store_declared_status. */
+static void declared_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_declared_status *d = row;
+    d->region_code = store_column_arena(a, st, 0, oom);
+    d->start = store_column_arena(a, st, 1, oom);
+    d->end = store_column_arena(a, st, 2, oom);
+}
+
 int store_declared_statuses(struct store *s, struct arena *arena,
                             struct store_declared_status **out, size_t *n, struct error *err)
 {
@@ -651,29 +633,24 @@ int store_declared_statuses(struct store *s, struct arena *arena,
                       &st, err);
     if (rc != 0)
         return rc;
-    struct store_declared_status *rows = NULL;
-    size_t len = 0, cap = 0;
-    bool oom = false;
-    int src;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        rows = grow(arena, rows, len, &cap, sizeof(*rows));
-        if (!rows) {
-            oom = true;
-            break;
-        }
-        struct store_declared_status *d = &rows[len++];
-        d->region_code = store_column_arena(arena, st, 0, &oom);
-        d->start = store_column_arena(arena, st, 1, &oom);
-        d->end = store_column_arena(arena, st, 2, &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "declared statuses do not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "read declared statuses", NULL, NULL);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), declared_read,
+                       "read declared statuses", "declared statuses do not fit in memory limit",
+                       err);
     *out = rows;
-    *n = len;
-    return 0;
+    return rc;
+}
+
+/* A store_row_fn for struct store_event_count. */
+static void event_count_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_event_count *c = row;
+    c->region_code = store_column_arena(a, st, 0, oom);
+    c->category = store_column_arena(a, st, 1, oom);
+    c->verified = (long)sqlite3_column_int64(st, 2);
+    c->leads = (long)sqlite3_column_int64(st, 3);
+    c->killed = (long)sqlite3_column_int64(st, 4);
+    c->injured = (long)sqlite3_column_int64(st, 5);
 }
 
 int store_event_counts(struct store *s, const char *from, const char *to, struct arena *arena,
@@ -701,30 +678,9 @@ int store_event_counts(struct store *s, const char *from, const char *to, struct
         return rc;
     stmt_bind_text(st, 1, from);
     stmt_bind_text(st, 2, to);
-    struct store_event_count *rows = NULL;
-    size_t len = 0, cap = 0;
-    bool oom = false;
-    int src;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        rows = grow(arena, rows, len, &cap, sizeof(*rows));
-        if (!rows) {
-            oom = true;
-            break;
-        }
-        struct store_event_count *c = &rows[len++];
-        c->region_code = store_column_arena(arena, st, 0, &oom);
-        c->category = store_column_arena(arena, st, 1, &oom);
-        c->verified = (long)sqlite3_column_int64(st, 2);
-        c->leads = (long)sqlite3_column_int64(st, 3);
-        c->killed = (long)sqlite3_column_int64(st, 4);
-        c->injured = (long)sqlite3_column_int64(st, 5);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "event counts do not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "count events", NULL, NULL);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), event_count_read, "count events",
+                       "event counts do not fit in memory limit", err);
     *out = rows;
-    *n = len;
-    return 0;
+    return rc;
 }

@@ -340,6 +340,11 @@ static void read_event(sqlite3_stmt *st, struct arena *a, struct store_event *e,
     e->nsources = (size_t)sqlite3_column_int64(st, 18);
 }
 
+static void event_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    read_event(st, a, row, oom);
+}
+
 /* One event; nsources is counted only when with_count. */
 static int get_event(struct store *s, int64_t id, bool with_count, struct arena *a,
                      struct store_event *out, struct error *err)
@@ -353,18 +358,8 @@ static int get_event(struct store *s, int64_t id, bool with_count, struct arena 
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    int src = sqlite3_step(st);
-    bool oom = false;
-    if (src == SQLITE_ROW) {
-        read_event(st, a, out, &oom);
-        rc = oom ? error_set(err, WSP_ENOMEM, "event does not fit in memory limit") : 0;
-    } else if (src == SQLITE_DONE) {
-        rc = error_set(err, WSP_ENOTFOUND, "no event with id '%" PRId64 "'", id);
-    } else {
-        rc = store_fail(s, src, err, "read event", NULL, NULL);
-    }
-    stmt_done(st);
-    return rc;
+    return store_get_row(s, st, a, out, event_row, "event", id, "read event",
+                         "event does not fit in memory limit", err);
 }
 
 /* "YYYY-MM-DD" shifted by days into out (11 bytes). */

@@ -90,6 +90,22 @@ out:
     return rc;
 }
 
+/* A store_row_fn for struct store_feed. */
+static void feed_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_feed *f = row;
+    f->id = sqlite3_column_int64(st, 0);
+    f->url = store_column_arena(a, st, 1, oom);
+    f->title = store_column_arena(a, st, 2, oom);
+    f->etag = store_column_arena(a, st, 3, oom);
+    f->last_modified = store_column_arena(a, st, 4, oom);
+    f->last_polled_at = sqlite3_column_int64(st, 5);
+    f->next_poll_at = sqlite3_column_int64(st, 6);
+    f->failures = sqlite3_column_int(st, 7);
+    f->last_error = store_column_arena(a, st, 8, oom);
+    f->created_at = sqlite3_column_int64(st, 9);
+}
+
 int store_feed_list(struct store *s, struct arena *arena, struct store_feed **out, size_t *n,
                     struct error *err)
 {
@@ -102,43 +118,11 @@ int store_feed_list(struct store *s, struct arena *arena, struct store_feed **ou
                       &st, err);
     if (rc != 0)
         return rc;
-    struct store_feed *rows = NULL;
-    size_t len = 0, cap = 0;
-    bool oom = false;
-    int src;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct store_feed *nrows = arena_alloc(arena, ncap * sizeof(*nrows));
-            if (!nrows) {
-                oom = true;
-                break;
-            }
-            if (len)
-                memcpy(nrows, rows, len * sizeof(*rows));
-            rows = nrows;
-            cap = ncap;
-        }
-        struct store_feed *f = &rows[len++];
-        f->id = sqlite3_column_int64(st, 0);
-        f->url = store_column_arena(arena, st, 1, &oom);
-        f->title = store_column_arena(arena, st, 2, &oom);
-        f->etag = store_column_arena(arena, st, 3, &oom);
-        f->last_modified = store_column_arena(arena, st, 4, &oom);
-        f->last_polled_at = sqlite3_column_int64(st, 5);
-        f->next_poll_at = sqlite3_column_int64(st, 6);
-        f->failures = sqlite3_column_int(st, 7);
-        f->last_error = store_column_arena(arena, st, 8, &oom);
-        f->created_at = sqlite3_column_int64(st, 9);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "feed list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list feeds", NULL, NULL);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), feed_read, "list feeds",
+                       "feed list does not fit in memory limit", err);
     *out = rows;
-    *n = len;
-    return 0;
+    return rc;
 }
 
 int store_feed_remove(struct store *s, const char *url, const struct store_actor *actor,

@@ -19,8 +19,10 @@
 static const char *const sexes[2] = {"l", "p"};
 static const char *const ages[3] = {"anak", "dewasa", "lansia"};
 
-static void case_read(struct arena *ar, sqlite3_stmt *st, struct store_case *c, bool *oom)
+/* A store_row_fn for struct store_case (without its further regions). */
+static void case_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
 {
+    struct store_case *c = row;
     memset(c, 0, sizeof(*c));
     c->id = sqlite3_column_int64(st, 0);
     c->title = plan_col(ar, st, 1, oom);
@@ -54,6 +56,12 @@ static json_t *case_json(const struct store_case *c)
                      plan_jstr(c->skk_end), "public_summary", plan_jstr(c->public_summary));
 }
 
+/* A store_row_fn for a region code (const char *). */
+static void region_code_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+{
+    *(const char **)row = plan_col(ar, st, 0, oom);
+}
+
 static int case_regions_read(struct store *s, struct arena *ar, struct store_case *c,
                              struct error *err)
 {
@@ -64,27 +72,15 @@ static int case_regions_read(struct store *s, struct arena *ar, struct store_cas
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, c->id);
-    const char **list = NULL;
-    size_t n = 0, cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char **g = plan_grow(ar, (void *)list, &cap, n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        list = g;
-        list[n++] = plan_col(ar, st, 0, &oom);
+    void *list;
+    size_t n;
+    rc = store_collect(s, st, ar, &list, &n, sizeof(*c->regions), region_code_read,
+                       "read case regions", "case does not fit in memory limit", err);
+    if (!rc) {
+        c->regions = list;
+        c->nregions = n;
     }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "case does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "read case regions", NULL, NULL);
-    c->regions = list;
-    c->nregions = n;
-    return 0;
+    return rc;
 }
 
 static int case_regions_write(struct store *s, const struct store_case *c, int64_t id,
@@ -180,17 +176,10 @@ int store_case_get(struct store *s, int64_t id, struct arena *arena, struct stor
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        case_read(arena, st, out, &oom);
-    stmt_done(st);
-    if (src == SQLITE_DONE)
-        return error_set(err, WSP_ENOTFOUND, "no case with id '%" PRId64 "'", id);
-    if (src != SQLITE_ROW)
-        return store_fail(s, src, err, "read case", NULL, NULL);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "case does not fit in memory limit");
+    rc = store_get_row(s, st, arena, out, case_read, "case", id, "read case",
+                       "case does not fit in memory limit", err);
+    if (rc)
+        return rc;
     return case_regions_read(s, arena, out, err);
 }
 
@@ -249,23 +238,10 @@ int store_case_list(struct store *s, const struct store_case_query *q, struct ar
     stmt_bind_text(st, 2, q->region);
     stmt_bind_text(st, 3, q->status);
     stmt_bind_text(st, 4, q->issue);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_case *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        case_read(arena, st, &g[(*n)++], &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "case list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list cases", NULL, NULL);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), case_read, "list cases",
+                       "case list does not fit in memory limit", err);
+    *out = rows;
     for (size_t i = 0; !rc && i < *n; i++)
         rc = case_regions_read(s, arena, &(*out)[i], err);
     return rc;
@@ -312,6 +288,19 @@ int store_case_action_add(struct store *s, const struct store_case_action *a,
     return rc;
 }
 
+/* A store_row_fn for struct store_case_action. */
+static void case_action_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_case_action *a = row;
+    a->id = sqlite3_column_int64(st, 0);
+    a->case_id = sqlite3_column_int64(st, 1);
+    a->phase = plan_col(ar, st, 2, oom);
+    a->action_date = plan_col(ar, st, 3, oom);
+    a->description = plan_col(ar, st, 4, oom);
+    a->agency = plan_col(ar, st, 5, oom);
+    a->created_at = sqlite3_column_int64(st, 6);
+}
+
 int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
                        struct store_case_action **out, size_t *n, struct error *err)
 {
@@ -325,31 +314,11 @@ int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_case_action *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        struct store_case_action *a = &g[(*n)++];
-        a->id = sqlite3_column_int64(st, 0);
-        a->case_id = sqlite3_column_int64(st, 1);
-        a->phase = plan_col(arena, st, 2, &oom);
-        a->action_date = plan_col(arena, st, 3, &oom);
-        a->description = plan_col(arena, st, 4, &oom);
-        a->agency = plan_col(arena, st, 5, &oom);
-        a->created_at = sqlite3_column_int64(st, 6);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "case actions do not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list case actions", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), case_action_read, "list case actions",
+                       "case actions do not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }
 
 static int case_exists(struct store *s, int64_t id, struct error *err)
@@ -440,6 +409,18 @@ int store_case_victims_set(struct store *s, int64_t case_id, const long counts[S
     return store_tx_end(s, rc, err);
 }
 
+/* A store_row_fn for struct store_victim (age -1 when unknown). */
+static void victim_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_victim *x = row;
+    x->id = sqlite3_column_int64(st, 0);
+    x->name = plan_col(ar, st, 1, oom);
+    x->sex = plan_col(ar, st, 2, oom);
+    x->age = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+    x->address = plan_col(ar, st, 4, oom);
+    x->condition = plan_col(ar, st, 5, oom);
+}
+
 int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_VICTIM_GROUPS],
                            struct arena *arena, struct store_victim **v, size_t *n,
                            struct error *err)
@@ -475,28 +456,9 @@ int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_V
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
-    size_t cap = 0;
-    bool oom = false;
-    src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_victim *g = plan_grow(arena, *v, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *v = g;
-        struct store_victim *x = &g[(*n)++];
-        x->id = sqlite3_column_int64(st, 0);
-        x->name = plan_col(arena, st, 1, &oom);
-        x->sex = plan_col(arena, st, 2, &oom);
-        x->age = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
-        x->address = plan_col(arena, st, 4, &oom);
-        x->condition = plan_col(arena, st, 5, &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "victims do not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "read victims", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**v), victim_read, "read victims",
+                       "victims do not fit in memory limit", err);
+    *v = rows;
+    return rc;
 }

@@ -69,20 +69,6 @@ const char *plan_col(struct arena *a, sqlite3_stmt *st, int col, bool *oom)
     return store_column_arena(a, st, col, oom);
 }
 
-void *plan_grow(struct arena *a, void *arr, size_t *cap, size_t len, size_t elem)
-{
-    if (len < *cap)
-        return arr;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *n = arena_alloc(a, ncap * elem);
-    if (!n)
-        return NULL;
-    if (len)
-        memcpy(n, arr, len * elem);
-    *cap = ncap;
-    return n;
-}
-
 void plan_bind_id(sqlite3_stmt *st, int idx, int64_t v)
 {
     if (v)
@@ -210,31 +196,24 @@ int store_region_name(struct store *s, const char *code, struct arena *arena, co
     return 0;
 }
 
+/* A store_row_fn for struct store_region. */
+static void region_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_region *r = row;
+    r->code = plan_col(a, st, 0, oom);
+    r->parent_code = plan_col(a, st, 1, oom);
+    r->level = sqlite3_column_int(st, 2);
+    r->name = plan_col(a, st, 3, oom);
+}
+
 static int read_regions(struct store *s, sqlite3_stmt *st, struct arena *arena,
                         struct store_region **out, size_t *n, struct error *err)
 {
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_region *g = plan_grow(arena, *out, &cap, *n, sizeof(**out));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        struct store_region *r = &g[(*n)++];
-        r->code = plan_col(arena, st, 0, &oom);
-        r->parent_code = plan_col(arena, st, 1, &oom);
-        r->level = sqlite3_column_int(st, 2);
-        r->name = plan_col(arena, st, 3, &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "region list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list regions", NULL, NULL);
-    return 0;
+    void *rows;
+    int rc = store_collect(s, st, arena, &rows, n, sizeof(**out), region_read, "list regions",
+                           "region list does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }
 
 int store_plan_regions(struct store *s, const char *region, struct arena *arena,
@@ -323,7 +302,7 @@ int store_plan_status(struct store *s, const char *region, int year, const char 
     sqlite3_bind_int64(st, 1, rad_id);
     size_t cap = 0;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        void *g = plan_grow(arena, out->actions, &cap, out->nactions, sizeof(*out->actions));
+        void *g = store_grow(arena, out->actions, &cap, out->nactions, sizeof(*out->actions));
         if (!g) {
             oom = true;
             break;
@@ -349,7 +328,7 @@ int store_plan_status(struct store *s, const char *region, int year, const char 
     sqlite3_bind_int64(st, 1, rad_id);
     cap = 0;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        void *g = plan_grow(arena, out->reports, &cap, out->nreports, sizeof(*out->reports));
+        void *g = store_grow(arena, out->reports, &cap, out->nreports, sizeof(*out->reports));
         if (!g) {
             oom = true;
             break;

@@ -1,7 +1,8 @@
 /*
  * Internals of the plan-and-control part of the store (plan_*.c): statement numbering inside
  * the STMT_PLAN_FIRST..STMT_PLAN_LAST range of the shared cache, and small helpers for
- * inserts, audit rows and arena-allocated lists. Not part of the public interface.
+ * inserts and audit rows. Lists and single rows are read with store_collect() and
+ * store_get_row() (store_internal.h). Not part of the public interface.
  */
 #ifndef WSP_STORE_PLAN_INTERNAL_H
 #define WSP_STORE_PLAN_INTERNAL_H
@@ -113,8 +114,6 @@ int plan_audit(struct store *s, const struct store_actor *actor, const char *act
 json_t *plan_jstr(const char *s);
 /* Column text into the arena (NULL for SQL NULL); sets *oom. */
 const char *plan_col(struct arena *a, sqlite3_stmt *st, int col, bool *oom);
-/* Grow an arena array to hold len+1 elements (doubling); NULL on arena exhaustion. */
-void *plan_grow(struct arena *a, void *arr, size_t *cap, size_t len, size_t elem);
 /* Bind int64 or NULL when 0. */
 void plan_bind_id(sqlite3_stmt *st, int idx, int64_t v);
 

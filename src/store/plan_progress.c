@@ -21,8 +21,10 @@
     " FROM progress_reports p JOIN rad_actions a ON a.id = p.action_id"                            \
     " JOIN rad r ON r.id = a.rad_id"
 
-static void progress_read(struct arena *ar, sqlite3_stmt *st, struct store_progress *p, bool *oom)
+/* A store_row_fn for struct store_progress. */
+static void progress_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
 {
+    struct store_progress *p = row;
     memset(p, 0, sizeof(*p));
     p->id = sqlite3_column_int64(st, 0);
     p->action_id = sqlite3_column_int64(st, 1);
@@ -71,16 +73,9 @@ int store_progress_get(struct store *s, int64_t id, struct arena *arena, struct 
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        progress_read(arena, st, out, &oom);
-    stmt_done(st);
-    if (src == SQLITE_DONE)
-        return error_set(err, WSP_ENOTFOUND, "no progress report with id '%" PRId64 "'", id);
-    if (src != SQLITE_ROW)
-        return store_fail(s, src, err, "read progress report", NULL, NULL);
-    return oom ? error_set(err, WSP_ENOMEM, "progress report does not fit in memory limit") : 0;
+    return store_get_row(s, st, arena, out, progress_read, "progress report", id,
+                         "read progress report", "progress report does not fit in memory limit",
+                         err);
 }
 
 int store_progress_add(struct store *s, const struct store_progress *p,
@@ -192,32 +187,21 @@ int store_progress_list(struct store *s, const struct store_progress_query *q, s
     stmt_bind_text(st, 5, q->period);
     sqlite3_bind_int64(st, 6, q->rad_id);
     sqlite3_bind_int64(st, 7, q->action_id);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_progress *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        progress_read(arena, st, &g[(*n)++], &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "report list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list progress reports", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), progress_read,
+                       "list progress reports", "report list does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }
 
 /* ---- evidence --------------------------------------------------------------------------- */
 
 #define EVIDENCE_COLS "id, report_id, filename, content_type, size, sha256, created_at, created_by"
 
-static void evidence_read(struct arena *ar, sqlite3_stmt *st, struct store_evidence *e, bool *oom)
+/* A store_row_fn for struct store_evidence. */
+static void evidence_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
 {
+    struct store_evidence *e = row;
     memset(e, 0, sizeof(*e));
     e->id = sqlite3_column_int64(st, 0);
     e->report_id = sqlite3_column_int64(st, 1);
@@ -275,16 +259,8 @@ int store_evidence_get(struct store *s, int64_t id, struct arena *arena, struct 
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        evidence_read(arena, st, out, &oom);
-    stmt_done(st);
-    if (src == SQLITE_DONE)
-        return error_set(err, WSP_ENOTFOUND, "no evidence file with id '%" PRId64 "'", id);
-    if (src != SQLITE_ROW)
-        return store_fail(s, src, err, "read evidence", NULL, NULL);
-    return oom ? error_set(err, WSP_ENOMEM, "evidence does not fit in memory limit") : 0;
+    return store_get_row(s, st, arena, out, evidence_read, "evidence file", id, "read evidence",
+                         "evidence does not fit in memory limit", err);
 }
 
 int store_evidence_list(struct store *s, int64_t report_id, struct arena *arena,
@@ -299,22 +275,9 @@ int store_evidence_list(struct store *s, int64_t report_id, struct arena *arena,
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, report_id);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_evidence *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        evidence_read(arena, st, &g[(*n)++], &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "evidence list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list evidence", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), evidence_read, "list evidence",
+                       "evidence list does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }

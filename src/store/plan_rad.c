@@ -46,6 +46,11 @@ static void rad_read(struct arena *a, sqlite3_stmt *st, struct store_rad *r, boo
     r->anggaran = sqlite3_column_int64(st, 14);
 }
 
+static void rad_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    rad_read(a, st, row, oom);
+}
+
 static json_t *rad_json(const struct store_rad *r)
 {
     return json_pack("{s:I,s:o,s:i,s:o,s:o,s:o,s:o,s:i}", "id", (json_int_t)r->id, "region",
@@ -143,27 +148,21 @@ int store_rad_list(struct store *s, const struct store_rad_query *q, struct aren
     sqlite3_bind_int(st, 3, q->year);
     stmt_bind_text(st, 4, q->plan_type);
     stmt_bind_text(st, 5, q->status);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_rad *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        rad_read(arena, st, &g[(*n)++], &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "plan list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list plans", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), rad_row, "list plans",
+                       "plan list does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }
 
 /* ---- actions ---------------------------------------------------------------------------- */
+
+static void case_id_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    (void)a;
+    (void)oom;
+    *(int64_t *)row = sqlite3_column_int64(st, 0);
+}
 
 static int action_cases(struct store *s, struct arena *arena, struct store_rad_action *a,
                         struct error *err)
@@ -175,24 +174,15 @@ static int action_cases(struct store *s, struct arena *arena, struct store_rad_a
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, a->id);
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0;
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t *g = plan_grow(arena, ids, &cap, n, sizeof(*g));
-        if (!g) {
-            stmt_done(st);
-            return error_set(err, WSP_ENOMEM, "action does not fit in memory limit");
-        }
-        ids = g;
-        ids[n++] = sqlite3_column_int64(st, 0);
+    void *ids;
+    size_t n;
+    rc = store_collect(s, st, arena, &ids, &n, sizeof(*a->case_ids), case_id_read,
+                       "read action cases", "action does not fit in memory limit", err);
+    if (!rc) {
+        a->case_ids = ids;
+        a->ncases = n;
     }
-    stmt_done(st);
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "read action cases", NULL, NULL);
-    a->case_ids = ids;
-    a->ncases = n;
-    return 0;
+    return rc;
 }
 
 static void action_read(struct arena *ar, sqlite3_stmt *st, struct store_rad_action *a, bool *oom)
@@ -220,6 +210,11 @@ static void action_read(struct arena *ar, sqlite3_stmt *st, struct store_rad_act
     a->updated_at = sqlite3_column_int64(st, 19);
 }
 
+static void action_row(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+{
+    action_read(ar, st, row, oom);
+}
+
 int store_rad_actions(struct store *s, int64_t rad_id, struct arena *arena,
                       struct store_rad_action **out, size_t *n, struct error *err)
 {
@@ -233,23 +228,10 @@ int store_rad_actions(struct store *s, int64_t rad_id, struct arena *arena,
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, rad_id);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_rad_action *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        action_read(arena, st, &g[(*n)++], &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "action list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list actions", NULL, NULL);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), action_row, "list actions",
+                       "action list does not fit in memory limit", err);
+    *out = rows;
     for (size_t i = 0; i < *n && !rc; i++)
         rc = action_cases(s, arena, &(*out)[i], err);
     return rc;
@@ -264,21 +246,24 @@ int store_rad_action_get(struct store *s, int64_t id, struct arena *arena,
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        action_read(arena, st, out, &oom);
-    stmt_done(st);
-    if (src == SQLITE_DONE)
-        return error_set(err, WSP_ENOTFOUND, "no action with id '%" PRId64 "'", id);
-    if (src != SQLITE_ROW)
-        return store_fail(s, src, err, "read action", NULL, NULL);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "action does not fit in memory limit");
-    rc = action_cases(s, arena, out, err);
+    rc = store_get_row(s, st, arena, out, action_row, "action", id, "read action",
+                       "action does not fit in memory limit", err);
+    if (!rc)
+        rc = action_cases(s, arena, out, err);
     if (!rc && rad)
         rc = store_rad_get(s, out->rad_id, arena, rad, err);
     return rc;
+}
+
+/* A store_row_fn for struct store_pokja. */
+static void pokja_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_pokja *p = row;
+    p->id = sqlite3_column_int64(st, 0);
+    p->rad_id = sqlite3_column_int64(st, 1);
+    p->name = plan_col(a, st, 2, oom);
+    p->agency = plan_col(a, st, 3, oom);
+    p->role = plan_col(a, st, 4, oom);
 }
 
 int store_pokja_list(struct store *s, int64_t rad_id, struct arena *arena, struct store_pokja **out,
@@ -294,29 +279,11 @@ int store_pokja_list(struct store *s, int64_t rad_id, struct arena *arena, struc
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, rad_id);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_pokja *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        struct store_pokja *p = &g[(*n)++];
-        p->id = sqlite3_column_int64(st, 0);
-        p->rad_id = sqlite3_column_int64(st, 1);
-        p->name = plan_col(arena, st, 2, &oom);
-        p->agency = plan_col(arena, st, 3, &oom);
-        p->role = plan_col(arena, st, 4, &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "pokja list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list pokja", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), pokja_read, "list pokja",
+                       "pokja list does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }
 
 /* ---- versions --------------------------------------------------------------------------- */
@@ -403,6 +370,20 @@ int plan_rad_bump(struct store *s, int64_t rad_id, const char *change, const cha
     return rc;
 }
 
+/* A store_row_fn for struct store_rad_version, without the snapshot. */
+static void version_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_rad_version *v = row;
+    memset(v, 0, sizeof(*v));
+    v->id = sqlite3_column_int64(st, 0);
+    v->version = sqlite3_column_int(st, 1);
+    v->status = plan_col(a, st, 2, oom);
+    v->change = plan_col(a, st, 3, oom);
+    v->note = plan_col(a, st, 4, oom);
+    v->username = plan_col(a, st, 5, oom);
+    v->at = sqlite3_column_int64(st, 6);
+}
+
 int store_rad_versions(struct store *s, int64_t rad_id, struct arena *arena,
                        struct store_rad_version **out, size_t *n, struct error *err)
 {
@@ -416,32 +397,11 @@ int store_rad_versions(struct store *s, int64_t rad_id, struct arena *arena,
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, rad_id);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_rad_version *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        struct store_rad_version *v = &g[(*n)++];
-        memset(v, 0, sizeof(*v));
-        v->id = sqlite3_column_int64(st, 0);
-        v->version = sqlite3_column_int(st, 1);
-        v->status = plan_col(arena, st, 2, &oom);
-        v->change = plan_col(arena, st, 3, &oom);
-        v->note = plan_col(arena, st, 4, &oom);
-        v->username = plan_col(arena, st, 5, &oom);
-        v->at = sqlite3_column_int64(st, 6);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "version list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list plan versions", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), version_read, "list plan versions",
+                       "version list does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }
 
 int store_rad_version_get(struct store *s, int64_t rad_id, int version, struct arena *arena,
@@ -459,14 +419,7 @@ int store_rad_version_get(struct store *s, int64_t rad_id, int version, struct a
     bool oom = false;
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
-        memset(out, 0, sizeof(*out));
-        out->id = sqlite3_column_int64(st, 0);
-        out->version = sqlite3_column_int(st, 1);
-        out->status = plan_col(arena, st, 2, &oom);
-        out->change = plan_col(arena, st, 3, &oom);
-        out->note = plan_col(arena, st, 4, &oom);
-        out->username = plan_col(arena, st, 5, &oom);
-        out->at = sqlite3_column_int64(st, 6);
+        version_read(arena, st, out, &oom);
         out->snapshot_json = plan_col(arena, st, 7, &oom);
     }
     stmt_done(st);
@@ -952,6 +905,20 @@ int store_pokja_delete(struct store *s, int64_t rad_id, int64_t id, const struct
 
 /* ---- per-OPD view ----------------------------------------------------------------------- */
 
+/* A store_row_fn for struct store_opd_action: the action, then its plan and progress. */
+static void opd_action_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_opd_action *o = row;
+    memset(o, 0, sizeof(*o));
+    action_read(a, st, &o->action, oom);
+    o->plan_type = plan_col(a, st, 20, oom);
+    o->plan_status = plan_col(a, st, 21, oom);
+    o->rad_id = sqlite3_column_int64(st, 22);
+    o->last_period = plan_col(a, st, 23, oom);
+    o->last_physical_pct = sqlite3_column_double(st, 24);
+    o->budget_realized = sqlite3_column_int64(st, 25);
+}
+
 int store_opd_actions(struct store *s, const char *region, int year, struct arena *arena,
                       struct store_opd_action **out, size_t *n, struct error *err)
 {
@@ -974,30 +941,9 @@ int store_opd_actions(struct store *s, const char *region, int year, struct aren
         return rc;
     stmt_bind_text(st, 1, region);
     sqlite3_bind_int(st, 2, year);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_opd_action *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        struct store_opd_action *o = &g[(*n)++];
-        memset(o, 0, sizeof(*o));
-        action_read(arena, st, &o->action, &oom);
-        o->plan_type = plan_col(arena, st, 20, &oom);
-        o->plan_status = plan_col(arena, st, 21, &oom);
-        o->rad_id = sqlite3_column_int64(st, 22);
-        o->last_period = plan_col(arena, st, 23, &oom);
-        o->last_physical_pct = sqlite3_column_double(st, 24);
-        o->budget_realized = sqlite3_column_int64(st, 25);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "OPD view does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list OPD actions", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), opd_action_read, "list OPD actions",
+                       "OPD view does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }

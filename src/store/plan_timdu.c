@@ -1,6 +1,5 @@
 /* Timdu registry (decrees, chair, members by sub-team) and forums (FKDM, Forkopimda, FKUB,
  * Forum Kesatuan Bangsa) with their contact persons. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +29,34 @@ static void timdu_read(struct arena *a, sqlite3_stmt *st, struct store_timdu *t,
     t->notes = plan_col(a, st, 8, oom);
     t->created_at = sqlite3_column_int64(st, 9);
     t->updated_at = sqlite3_column_int64(st, 10);
+}
+
+static void timdu_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    timdu_read(a, st, row, oom);
+}
+
+/* A store_row_fn for the timdu list: the decree and its number of members. */
+static void timdu_list_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_timdu *t = row;
+    timdu_read(a, st, t, oom);
+    t->nmembers = (size_t)sqlite3_column_int64(st, 11);
+}
+
+/* A store_row_fn for struct store_timdu_member. */
+static void member_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_timdu_member *m = row;
+    m->id = sqlite3_column_int64(st, 0);
+    m->timdu_id = sqlite3_column_int64(st, 1);
+    m->name = plan_col(a, st, 2, oom);
+    m->position = plan_col(a, st, 3, oom);
+    m->agency = plan_col(a, st, 4, oom);
+    m->agency_type = plan_col(a, st, 5, oom);
+    m->subteam = plan_col(a, st, 6, oom);
+    m->phone = plan_col(a, st, 7, oom);
+    m->email = plan_col(a, st, 8, oom);
 }
 
 static json_t *timdu_json(const struct store_timdu *t)
@@ -111,19 +138,14 @@ int store_timdu_get(struct store *s, int64_t id, struct arena *arena, struct sto
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        timdu_read(arena, st, out, &oom);
-    stmt_done(st);
-    if (src == SQLITE_DONE)
-        return error_set(err, WSP_ENOTFOUND, "no timdu with id '%" PRId64 "'", id);
-    if (src != SQLITE_ROW)
-        return store_fail(s, src, err, "read timdu", NULL, NULL);
-    if (!members)
-        return oom ? error_set(err, WSP_ENOMEM, "timdu does not fit in memory limit") : 0;
-    *members = NULL;
-    *nmembers = 0;
+    if (members) {
+        *members = NULL;
+        *nmembers = 0;
+    }
+    rc = store_get_row(s, st, arena, out, timdu_row, "timdu", id, "read timdu",
+                       "timdu does not fit in memory limit", err);
+    if (rc || !members)
+        return rc;
     rc = PSTMT(s, PS_TIMDU_MEMBERS,
                "SELECT id, timdu_id, name, position, agency, agency_type, subteam, phone, email"
                " FROM timdu_members WHERE timdu_id = ?1 ORDER BY id",
@@ -131,31 +153,11 @@ int store_timdu_get(struct store *s, int64_t id, struct arena *arena, struct sto
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    size_t cap = 0;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_timdu_member *g = plan_grow(arena, *members, &cap, *nmembers, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *members = g;
-        struct store_timdu_member *m = &g[(*nmembers)++];
-        m->id = sqlite3_column_int64(st, 0);
-        m->timdu_id = sqlite3_column_int64(st, 1);
-        m->name = plan_col(arena, st, 2, &oom);
-        m->position = plan_col(arena, st, 3, &oom);
-        m->agency = plan_col(arena, st, 4, &oom);
-        m->agency_type = plan_col(arena, st, 5, &oom);
-        m->subteam = plan_col(arena, st, 6, &oom);
-        m->phone = plan_col(arena, st, 7, &oom);
-        m->email = plan_col(arena, st, 8, &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "timdu does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "read timdu members", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, nmembers, sizeof(**members), member_read,
+                       "read timdu members", "timdu does not fit in memory limit", err);
+    *members = rows;
+    return rc;
 }
 
 int store_timdu_update(struct store *s, const struct store_timdu *t,
@@ -243,26 +245,11 @@ int store_timdu_list(struct store *s, const char *scope, const char *region, str
         return rc;
     stmt_bind_text(st, 1, scope);
     stmt_bind_text(st, 2, region);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_timdu *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        timdu_read(arena, st, &g[*n], &oom);
-        g[*n].nmembers = (size_t)sqlite3_column_int64(st, 11);
-        (*n)++;
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "timdu list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list timdu", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), timdu_list_read, "list timdu",
+                       "timdu list does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }
 
 static json_t *member_json(const struct store_timdu_member *m)
@@ -348,8 +335,10 @@ int store_timdu_member_delete(struct store *s, int64_t timdu_id, int64_t member_
     "id, region_code, kind, name, sk_number, contact_name, contact_phone, contact_email,"          \
     " created_at, updated_at"
 
-static void forum_read(struct arena *a, sqlite3_stmt *st, struct store_forum *f, bool *oom)
+/* A store_row_fn for struct store_forum. */
+static void forum_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
 {
+    struct store_forum *f = row;
     memset(f, 0, sizeof(*f));
     f->id = sqlite3_column_int64(st, 0);
     f->region_code = plan_col(a, st, 1, oom);
@@ -430,16 +419,8 @@ int store_forum_get(struct store *s, int64_t id, struct arena *arena, struct sto
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        forum_read(arena, st, out, &oom);
-    stmt_done(st);
-    if (src == SQLITE_DONE)
-        return error_set(err, WSP_ENOTFOUND, "no forum with id '%" PRId64 "'", id);
-    if (src != SQLITE_ROW)
-        return store_fail(s, src, err, "read forum", NULL, NULL);
-    return oom ? error_set(err, WSP_ENOMEM, "forum does not fit in memory limit") : 0;
+    return store_get_row(s, st, arena, out, forum_read, "forum", id, "read forum",
+                         "forum does not fit in memory limit", err);
 }
 
 int store_forum_update(struct store *s, const struct store_forum *f,
@@ -522,22 +503,9 @@ int store_forum_list(struct store *s, const char *scope, const char *region, str
         return rc;
     stmt_bind_text(st, 1, scope);
     stmt_bind_text(st, 2, region);
-    size_t cap = 0;
-    bool oom = false;
-    int src = SQLITE_DONE;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_forum *g = plan_grow(arena, *out, &cap, *n, sizeof(*g));
-        if (!g) {
-            oom = true;
-            break;
-        }
-        *out = g;
-        forum_read(arena, st, &g[(*n)++], &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "forum list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list forums", NULL, NULL);
-    return 0;
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), forum_read, "list forums",
+                       "forum list does not fit in memory limit", err);
+    *out = rows;
+    return rc;
 }

@@ -1,5 +1,6 @@
 /* SQLite backend: connection, pragmas, statement cache, transactions, error mapping, backup. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,70 @@ void stmt_column_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);
     str_copy(dst, v ? v : "", dstsz);
+}
+
+/* ---- reading rows ------------------------------------------------------------------------- */
+
+void *store_grow(struct arena *a, void *arr, size_t *cap, size_t len, size_t elem)
+{
+    if (len < *cap)
+        return arr;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *n = arena_alloc(a, ncap * elem);
+    if (!n)
+        return NULL;
+    if (len)
+        memcpy(n, arr, len * elem);
+    *cap = ncap;
+    return n;
+}
+
+int store_collect(struct store *s, sqlite3_stmt *st, struct arena *a, void **rows, size_t *n,
+                  size_t elem_size, store_row_fn *read_row, const char *what, const char *oom_msg,
+                  struct error *err)
+{
+    unsigned char *arr = NULL;
+    size_t len = 0, cap = 0;
+    bool oom = false;
+    int src = SQLITE_DONE;
+    *rows = NULL;
+    *n = 0;
+    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        unsigned char *g = store_grow(a, arr, &cap, len, elem_size);
+        if (!g) {
+            oom = true;
+            break;
+        }
+        arr = g;
+        read_row(a, st, arr + len * elem_size, &oom);
+        len++;
+    }
+    stmt_done(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "%s", oom_msg);
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, what, NULL, NULL);
+    *rows = arr;
+    *n = len;
+    return 0;
+}
+
+int store_get_row(struct store *s, sqlite3_stmt *st, struct arena *a, void *row,
+                  store_row_fn *read_row, const char *noun, int64_t id, const char *what,
+                  const char *oom_msg, struct error *err)
+{
+    bool oom = false;
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        read_row(a, st, row, &oom);
+    stmt_done(st);
+    if (src == SQLITE_DONE)
+        return error_set(err, WSP_ENOTFOUND, "no %s with id '%" PRId64 "'", noun, id);
+    if (src != SQLITE_ROW)
+        return store_fail(s, src, err, what, NULL, NULL);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "%s", oom_msg);
+    return 0;
 }
 
 /* ---- errors ------------------------------------------------------------------------------- */

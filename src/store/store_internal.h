@@ -162,6 +162,31 @@ int store_event_insert(struct store *s, const struct store_event *e, int64_t art
                        const struct store_actor *actor, int64_t *id, struct error *err);
 /* Copy a nullable text column into the arena; sets *oom when the arena is full. */
 char *store_column_arena(struct arena *a, sqlite3_stmt *st, int col, bool *oom);
+
+/* Grow an arena array to hold len+1 elements of size elem (capacity 16, then doubling); NULL
+ * when the arena is full. The old copy stays in the arena until the arena is released. */
+void *store_grow(struct arena *a, void *arr, size_t *cap, size_t len, size_t elem);
+
+/* Reads the current row of st into *row (one element of the caller's type), copying strings
+ * into the arena; sets *oom when the arena is full. Each file wraps its typed reader in one. */
+typedef void store_row_fn(struct arena *a, sqlite3_stmt *st, void *row, bool *oom);
+
+/* Step st to the end and collect its rows into an arena array of elem_size elements (grown
+ * by doubling from 16), reading each with read_row; stmt_done(st) in every case. On success
+ * *rows and *n hold the array (NULL and 0 for no rows). On failure *rows is NULL, *n is 0 and
+ * the result is WSP_ENOMEM with oom_msg (the whole message, "case list does not fit in
+ * memory limit") when the arena is full, else store_fail() for `what` ("list cases").
+ * rows must point at a real `void *`: the caller assigns it to its typed pointer. */
+int store_collect(struct store *s, sqlite3_stmt *st, struct arena *a, void **rows, size_t *n,
+                  size_t elem_size, store_row_fn *read_row, const char *what, const char *oom_msg,
+                  struct error *err);
+
+/* Step st once and read its row into *row with read_row; stmt_done(st). WSP_ENOTFOUND
+ * "no <noun> with id '<id>'" when there is no row, store_fail() for `what` ("read case") on
+ * a step error, WSP_ENOMEM with oom_msg when the strings do not fit in the arena. */
+int store_get_row(struct store *s, sqlite3_stmt *st, struct arena *a, void *row,
+                  store_row_fn *read_row, const char *noun, int64_t id, const char *what,
+                  const char *oom_msg, struct error *err);
 /* "YYYY-MM-DD" check (a real calendar date). */
 bool store_date_valid(const char *s);
 

@@ -104,6 +104,17 @@ static void read_webhook(sqlite3_stmt *st, struct arena *a, struct store_webhook
         w->secret = store_column_arena(a, st, 8, oom);
 }
 
+/* store_row_fn for lists (no secret) and for one webhook (with its secret). */
+static void webhook_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    read_webhook(st, a, row, false, oom);
+}
+
+static void webhook_row_secret(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    read_webhook(st, a, row, true, oom);
+}
+
 int store_webhook_list(struct store *s, bool active_only, struct arena *arena,
                        struct store_webhook **out, size_t *n, struct error *err)
 {
@@ -116,33 +127,11 @@ int store_webhook_list(struct store *s, bool active_only, struct arena *arena,
     if (rc != 0)
         return rc;
     sqlite3_bind_int(st, 1, active_only ? 1 : 0);
-    struct store_webhook *rows = NULL;
-    size_t len = 0, cap = 0;
-    bool oom = false;
-    int src;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct store_webhook *p = arena_alloc(arena, ncap * sizeof(*p));
-            if (!p) {
-                oom = true;
-                break;
-            }
-            if (rows)
-                memcpy(p, rows, len * sizeof(*p));
-            rows = p;
-            cap = ncap;
-        }
-        read_webhook(st, arena, &rows[len++], false, &oom);
-    }
-    stmt_done(st);
-    if (oom)
-        return error_set(err, WSP_ENOMEM, "webhook list does not fit in memory limit");
-    if (src != SQLITE_DONE)
-        return store_fail(s, src, err, "list webhooks", NULL, NULL);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), webhook_row, "list webhooks",
+                       "webhook list does not fit in memory limit", err);
     *out = rows;
-    *n = len;
-    return 0;
+    return rc;
 }
 
 int store_webhook_get(struct store *s, int64_t id, struct arena *arena, struct store_webhook *out,
@@ -154,18 +143,8 @@ int store_webhook_get(struct store *s, int64_t id, struct arena *arena, struct s
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    int src = sqlite3_step(st);
-    bool oom = false;
-    if (src == SQLITE_ROW) {
-        read_webhook(st, arena, out, true, &oom);
-        rc = oom ? error_set(err, WSP_ENOMEM, "webhook does not fit in memory limit") : 0;
-    } else if (src == SQLITE_DONE) {
-        rc = error_set(err, WSP_ENOTFOUND, "no webhook with id '%" PRId64 "'", id);
-    } else {
-        rc = store_fail(s, src, err, "read webhook", NULL, NULL);
-    }
-    stmt_done(st);
-    return rc;
+    return store_get_row(s, st, arena, out, webhook_row_secret, "webhook", id, "read webhook",
+                         "webhook does not fit in memory limit", err);
 }
 
 int store_webhook_remove(struct store *s, int64_t id, const struct store_actor *actor,

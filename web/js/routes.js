@@ -36,4 +36,9 @@ export const routes = [
   { path: '/timdu', page: () => import('./pages/timdu.js'), roles: R.PLANNERS,
     nav: { key: 'nav.timdu', order: 65 } },
   { path: '/timdu/:id', page: () => import('./pages/timdu-detail.js'), roles: R.PLANNERS },
+  // conflict cases (issue 5 item 6): nav 70; pusat reads, admin/provinsi/kabkota write in scope
+  { path: '/cases', page: () => import('./pages/cases.js'), roles: R.OFFICERS,
+    nav: { key: 'nav.cases', order: 70 } },
+  { path: '/cases/new', page: () => import('./pages/cases.js'), roles: R.MANAGERS },
+  { path: '/cases/:id', page: () => import('./pages/case-detail.js'), roles: R.OFFICERS },
 ];

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, levelBadge, statusBadge, categoryName, date, announce, alertExplanation, LEVELS, table, mount } from '../ui.js';
 import { setQuery } from '../router.js';
+import { canWriteCase } from './cases.js';
 
 const SSE_EVENTS = ['alert.opened', 'alert.level', 'alert.closed', 'alert.reopened', 'alert.retracted', 'alert.ack', 'alert.escalated', 'alert.changed'];
 
@@ -118,6 +119,9 @@ function draw(main, ctx, a) {
         a.closed_by ? [h('dt', {}, t('alerts.closed_by')), h('dd', {}, a.closed_by, ' · ', fmtDate(a.closed_at))] : null)),
     h('section', { class: 'card', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, t('alerts.follow_up')), msg,
       buttons.length ? [field(t('alerts.note'), note, { hint: t('alerts.note_hint') }), h('div', { class: 'actions' }, buttons)] : h('p', { class: 'muted' }, t('alerts.no_actions'))),
+    canWriteCase(ctx.user, a.region_code) ? h('section', { class: 'card', 'aria-labelledby': 'case-h' }, h('h2', { id: 'case-h' }, t('cases.handle_title')),
+      h('p', { class: 'small muted' }, t('cases.from_alert_help')),
+      h('p', {}, h('a', { class: 'btn btn-primary', href: '#/cases/new?alert=' + a.id, 'data-testid': 'make-case' }, t('cases.make')))) : null,
     h('section', { class: 'card' }, h('h2', {}, t('alerts.events')), events.length ? table([t('events.col_date'), t('events.col_category'), t('events.col_region'),
       t('events.col_status'), t('events.killed'), t('events.injured')], events) : emptyState()),
     h('section', { class: 'card' }, h('h2', {}, t('alerts.history')), hist.length ? h('ul', { class: 'list-plain' }, hist) : emptyState()));

@@ -4,6 +4,7 @@ import { t, fmtDate } from '../i18n.js';
 import { h, field, loading, errorBox, statusBadge, categoryName, regionLabel, date, announce, emptyState, mount } from '../ui.js';
 import { can } from '../roles.js';
 import { victims } from './events.js';
+import { canWriteCase } from './cases.js';
 
 // Allowed moves (the server checks them too; 409 otherwise).
 export const MOVES = {
@@ -55,7 +56,7 @@ function draw(main, ctx, ev) {
           extra.length ? h('dl', { class: 'meta' }, extra.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null),
         h('section', { class: 'card' }, h('h2', {}, t('event.sources')), sources.length ? h('ul', { class: 'list-plain' }, sources) : emptyState()),
         h('section', { class: 'card' }, h('h2', {}, t('event.evidence')), evidence.length ? h('ul', { class: 'list-plain' }, evidence) : emptyState(t('event.no_evidence')))),
-      h('div', {}, verifyBox(main, ctx, ev))));
+      h('div', {}, verifyBox(main, ctx, ev), caseBox(ctx, ev))));
 }
 
 function reportPart(s) {
@@ -91,4 +92,13 @@ function verifyBox(main, ctx, ev) {
     h('div', { 'data-testid': 'verify-msg' }),
     moves.length ? [h('p', { class: 'small muted' }, t('event.verify_help')), field(t('event.note'), note), h('div', { class: 'actions' }, buttons)]
       : h('p', { class: 'muted' }, t('event.no_moves')), msg);
+}
+
+// "Jadikan kasus": open the new-case form prefilled from this event (writers of cases in the
+// event's region; the server decides and its 403 is shown on the form).
+function caseBox(ctx, ev) {
+  if (!canWriteCase(ctx.user, ev.regency_code || ev.province_code)) return null;
+  return h('section', { class: 'card', 'aria-labelledby': 'case-h' }, h('h2', { id: 'case-h' }, t('cases.handle_title')),
+    h('p', { class: 'small muted' }, t('cases.from_event_help')),
+    h('p', {}, h('a', { class: 'btn btn-primary', href: '#/cases/new?event=' + ev.id, 'data-testid': 'make-case' }, t('cases.make'))));
 }

@@ -45,6 +45,10 @@
 struct sse_sub {
     struct http_alerts *owner;
     struct MHD_Connection *conn;
+    /* The session the stream belongs to: it ends with it (http_alerts_end_streams, expiry). */
+    int64_t user_id;
+    int64_t expires_at;
+    char token_hash[AUTH_TOKEN_HEX];
     bool national;
     char scope[32];
     struct buf out;
@@ -162,6 +166,38 @@ static void sse_broadcast(struct http_alerts *a, const char *region, const char 
     pthread_mutex_unlock(&a->sse_mu);
 }
 
+/* End a subscriber's stream (sse_mu held): what is buffered is sent, then the stream ends. */
+static void sse_end(struct sse_sub *sub)
+{
+    sub->closed = true;
+    if (sub->suspended) {
+        sub->suspended = false;
+        MHD_resume_connection(sub->conn);
+    }
+}
+
+void http_alerts_end_streams(struct http_server *srv, int64_t user_id, const char *token_hash)
+{
+    struct http_alerts *a = srv->alerts;
+    if (!a)
+        return;
+    pthread_mutex_lock(&a->sse_mu);
+    for (struct sse_sub *s = a->subs; s; s = s->next)
+        if (s->user_id == user_id && (!token_hash || str_eq(s->token_hash, token_hash)))
+            sse_end(s);
+    pthread_mutex_unlock(&a->sse_mu);
+}
+
+/* End the streams whose session has expired. */
+static void sse_expire(struct http_alerts *a, int64_t now)
+{
+    pthread_mutex_lock(&a->sse_mu);
+    for (struct sse_sub *s = a->subs; s; s = s->next)
+        if (s->expires_at <= now)
+            sse_end(s);
+    pthread_mutex_unlock(&a->sse_mu);
+}
+
 void http_alerts_close_streams(struct http_server *srv)
 {
     struct http_alerts *a = srv->alerts;
@@ -187,6 +223,9 @@ int http_alerts_stream(struct http_request *rq)
     struct sse_sub *sub = xcalloc(1, sizeof(*sub));
     sub->owner = a;
     sub->conn = rq->conn;
+    sub->user_id = rq->user.id;
+    sub->expires_at = rq->session.expires_at;
+    auth_token_hash(rq->token, sub->token_hash);
     sub->national = rq->role == AUTH_ROLE_ADMIN || rq->role == AUTH_ROLE_PUSAT;
     str_copy(sub->scope, rq->user.region, sizeof(sub->scope));
     buf_init(&sub->out, 0);
@@ -345,6 +384,7 @@ static void *service_main(void *arg)
             last_error_log = now;
         }
         if (now - last_keepalive >= ALERTS_KEEPALIVE_MS) {
+            sse_expire(a, time_now());
             sse_broadcast(a, NULL, ": keep-alive\n\n");
             last_keepalive = now;
         }

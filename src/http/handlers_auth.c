@@ -154,6 +154,7 @@ void http_handle_logout(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_alerts_end_streams(rq->srv, rq->user.id, hash);
     http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
     http_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, http_session_cookie(rq, NULL, 0));
 }

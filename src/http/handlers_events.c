@@ -233,6 +233,8 @@ void http_handle_events_list(struct http_request *rq)
         }
         q.scope = rq->user.region;
     }
+    /* A report's own words are for the officers covering it: others search news only. */
+    q.q_skip_reports = !officer(rq->role);
     q.offset = (size_t)offset;
     q.limit = (size_t)limit;
     struct store *st = http_store(rq);

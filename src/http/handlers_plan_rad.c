@@ -368,6 +368,30 @@ static int action_fields(struct http_request *rq, json_t *body, bool create,
     return 0;
 }
 
+/* Cases named in the body's "cases" must be ones the caller may read (403 otherwise, as for
+ * any object out of reach): an action must not cite, or probe for, another region's cases.
+ * Unknown ids are left to the store (400). */
+static int check_cases(struct http_request *rq, struct store *st, json_t *body,
+                       const struct store_rad_action *a)
+{
+    json_t *cases = json_object_get(body, "cases");
+    if (!cases || json_is_null(cases))
+        return 0;
+    for (size_t i = 0; i < a->ncases; i++) {
+        struct store_case c;
+        struct error err = {0};
+        int rc = store_case_get(st, a->case_ids[i], &rq->arena, &c, &err);
+        if (rc == WSP_ENOTFOUND)
+            continue;
+        if (rc)
+            return http_reply_err(rq, &err);
+        if (!plan_may_read(rq->role, plan_http_scope(rq), c.region_code))
+            return http_reply_error(rq, WSP_EPERM, "case %lld is outside your scope",
+                                    (long long)a->case_ids[i]);
+    }
+    return 0;
+}
+
 void http_handle_rad_action_add(struct http_request *rq)
 {
     struct store *st = NULL;
@@ -377,7 +401,7 @@ void http_handle_rad_action_add(struct http_request *rq)
         load_rad(rq, st, 0, true, &r))
         return;
     struct store_rad_action a = {0};
-    if (action_fields(rq, body, true, &a))
+    if (action_fields(rq, body, true, &a) || check_cases(rq, st, body, &a))
         return;
     struct store_actor actor;
     plan_http_actor(rq, &actor);
@@ -413,7 +437,7 @@ void http_handle_action_patch(struct http_request *rq)
     json_t *body;
     if (plan_http_officer(rq) || http_request_json(rq, &body) || !(st = http_store(rq)) ||
         load_action(rq, st, &a, &r) || plan_http_may_edit(rq, r.region_code) ||
-        action_fields(rq, body, false, &a))
+        action_fields(rq, body, false, &a) || check_cases(rq, st, body, &a))
         return;
     struct store_actor actor;
     plan_http_actor(rq, &actor);

@@ -199,6 +199,8 @@ void http_handle_user_patch(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    if (json_is_true(disabled)) /* the store ended the sessions; their streams end too */
+        http_alerts_end_streams(rq->srv, target.id, NULL);
     reply_user(rq, st, MHD_HTTP_OK, target.id);
 }
 
@@ -233,6 +235,7 @@ void http_handle_user_password(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_alerts_end_streams(rq->srv, target.id, NULL);
     /* The store ended all of the target's sessions, this one too when it was their own. */
     bool own = target.id == rq->user.id;
     http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:b, s:b}", "ok", 1, "logged_out", own));

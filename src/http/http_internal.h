@@ -274,6 +274,9 @@ struct warn_state;
 struct http_alerts *http_alerts_start(struct http_server *srv);
 /* End every SSE stream (before the daemon stops: suspended connections must be resumed). */
 void http_alerts_close_streams(struct http_server *srv);
+/* End the SSE streams of a session (token_hash, the stored hash of its token) or, with
+ * token_hash NULL, of every session of the user: after logout, a new password or disabling. */
+void http_alerts_end_streams(struct http_server *srv, int64_t user_id, const char *token_hash);
 /* Stop the threads and free (after the daemon stopped). NULL is a no-op. */
 void http_alerts_stop(struct http_alerts *a);
 /* Events were written by this server: poll the change feed now. */

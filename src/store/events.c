@@ -690,7 +690,11 @@ int store_event_list(struct store *s, const struct store_event_query *q, struct 
             goto out;
         }
         add_cond(&where, "e.id IN (SELECT es.event_id FROM event_sources es WHERE es.article_id"
-                         " IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?10))");
+                         " IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?10)");
+        if (q->q_skip_reports)
+            buf_puts(&where, " AND es.article_id NOT IN (SELECT id FROM articles"
+                             " WHERE source_type = 'report')");
+        buf_puts(&where, ")");
     }
     if (q->min_confidence > 0)
         add_cond(&where, "e.confidence >= ?11");

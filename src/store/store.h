@@ -301,6 +301,7 @@ struct store_event_query {
     const char *from;     /* event_date >= from ("YYYY-MM-DD"), or NULL */
     const char *to;       /* event_date <= to, or NULL */
     const char *q;        /* words that must all occur in a source article (full text), or NULL */
+    bool q_skip_reports;  /* q searches news only, not the words of community reports */
     double min_confidence;
     const char *status; /* or NULL */
     enum store_event_sort sort;

@@ -167,16 +167,17 @@ int store_webhook_remove(struct store *s, int64_t id, const struct store_actor *
         else if (sqlite3_changes(s->db) == 0)
             rc = error_set(err, WSP_ENOTFOUND, "no active webhook with id '%" PRId64 "'", id);
     }
+    if (rc == 0)
+        rc = stmt_get(
+            s, STMT_ALERT_WEBHOOK_FAIL_PENDING,
+            "UPDATE webhook_deliveries SET state = 'failed', error = 'subscription removed'"
+            " WHERE webhook_id = ?1 AND state = 'pending'",
+            &st, err);
     if (rc == 0) {
-        char *errmsg = NULL;
-        char sql[160];
-        snprintf(sql, sizeof(sql),
-                 "UPDATE webhook_deliveries SET state = 'failed', error = 'subscription removed'"
-                 " WHERE webhook_id = %" PRId64 " AND state = 'pending'",
-                 id);
-        int src = sqlite3_exec(s->db, sql, NULL, NULL, &errmsg);
-        sqlite3_free(errmsg);
-        if (src != SQLITE_OK)
+        sqlite3_bind_int64(st, 1, id);
+        int src = sqlite3_step(st);
+        stmt_done(st);
+        if (src != SQLITE_DONE)
             rc = store_fail(s, src, err, "fail pending deliveries", NULL, NULL);
     }
     if (rc == 0) {

@@ -579,6 +579,83 @@ static void test_risk(void **state)
     json_decref(api(&pelapor, "GET", "/api/v1/health", NULL, NULL, 200));
 }
 
+/* True when the stream ended within ms: the last chunk ("0" CRLF CRLF) came, or the server
+ * closed the connection. */
+static bool stream_ended(struct stream *s, long ms)
+{
+    int64_t t0 = time_mono_ms();
+    for (;;) {
+        size_t n = s->data.len;
+        if (n >= 5 && memcmp(s->data.data + n - 5, "0\r\n\r\n", 5) == 0)
+            return true;
+        long left = ms - (long)(time_mono_ms() - t0);
+        if (left <= 0)
+            return false;
+        struct pollfd p = {.fd = s->fd, .events = POLLIN};
+        if (poll(&p, 1, (int)(left < 50 ? left : 50)) <= 0)
+            continue;
+        char chunk[4096];
+        ssize_t r = read(s->fd, chunk, sizeof(chunk));
+        if (r == 0)
+            return true;
+        if (r > 0)
+            buf_append(&s->data, chunk, (size_t)r);
+    }
+}
+
+/* A stream lives no longer than its session: logging out, disabling the account and a new
+ * password each end the open streams of that session or user at once. */
+static void test_stream_ends_with_session(void **state)
+{
+    WSP_UNUSED(state);
+    json_t *v = api(&admin, "POST", "/api/v1/users",
+                    "{\"username\":\"cimahi\",\"password\":\"" DEMO_PASSWORD "\","
+                    "\"role\":\"kabkota\",\"region\":\"32.77\"}",
+                    admin_csrf, 201);
+    json_int_t uid = jint(json_object_get(v, "user"), "id");
+    json_decref(v);
+    char upath[64], ppath[80];
+    snprintf(upath, sizeof(upath), "/api/v1/users/%lld", (long long)uid);
+    snprintf(ppath, sizeof(ppath), "/api/v1/users/%lld/password", (long long)uid);
+
+    for (int round = 0; round < 3; round++) {
+        struct support_http c, other;
+        char csrf[65], other_csrf[65];
+        struct stream s = {0}, keep = {0};
+        login(&c, "cimahi", csrf);
+        login(&other, "cimahi", other_csrf); /* a second session of the same user */
+        assert_int_equal(stream_open(&s, &c), 0);
+        assert_int_equal(stream_open(&keep, &other), 0);
+        assert_true(stream_wait(&s, 0, "waspada alert stream", 2000) >= 0);
+        assert_true(stream_wait(&keep, 0, "waspada alert stream", 2000) >= 0);
+        if (round == 0) {
+            json_decref(api(&c, "POST", "/api/v1/auth/logout", NULL, csrf, 200));
+            if (!stream_ended(&s, 2000))
+                fail_msg("the stream went on after logout: %s", buf_cstr(&s.data));
+            /* Only that session's stream: the other session is still logged in. */
+            assert_false(stream_ended(&keep, 300));
+            json_decref(api(&other, "POST", "/api/v1/auth/logout", NULL, other_csrf, 200));
+            assert_true(stream_ended(&keep, 2000));
+        } else if (round == 1) {
+            json_decref(api(&admin, "PATCH", upath, "{\"disabled\":true}", admin_csrf, 200));
+            if (!stream_ended(&s, 2000) || !stream_ended(&keep, 2000))
+                fail_msg("a stream went on after the account was disabled");
+            json_decref(api(&admin, "PATCH", upath, "{\"disabled\":false}", admin_csrf, 200));
+        } else {
+            json_decref(api(&admin, "POST", ppath, "{\"password\":\"" DEMO_PASSWORD "\"}",
+                            admin_csrf, 200));
+            if (!stream_ended(&s, 2000) || !stream_ended(&keep, 2000))
+                fail_msg("a stream went on after a new password");
+        }
+        close(s.fd);
+        close(keep.fd);
+        buf_release(&s.data);
+        buf_release(&keep.data);
+        support_http_cleanup(&c);
+        support_http_cleanup(&other);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_escalation),
         cmocka_unit_test(test_webhook_delivery),
         cmocka_unit_test(test_risk),
+        cmocka_unit_test(test_stream_ends_with_session),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -747,6 +747,28 @@ static void test_report(void **state)
     free(path);
 }
 
+/* A report's own words stay with the officers, so the text search must not let a reporter
+ * probe them: another reporter of the same city sees the lead, but searching for a word only
+ * in the report ("SMK", from "who") finds nothing; the city's operator finds it. */
+static void test_report_search(void **state)
+{
+    WSP_UNUSED(state);
+    struct support_http c;
+    json_int_t total = -1;
+    char want[32];
+    snprintf(want, sizeof(want), "%lld", (long long)report_event_id);
+    login(&c, "warga", DEMO_PASSWORD, NULL);
+    event_ids(&c, "/api/v1/events?q=SMK", &total);
+    assert_int_equal(total, 0);
+    event_ids(&c, "/api/v1/events?q=sepulang", &total); /* the free text */
+    assert_int_equal(total, 0);
+    support_http_cleanup(&c);
+    login(&c, "bandung", DEMO_PASSWORD, NULL);
+    assert_string_equal(event_ids(&c, "/api/v1/events?q=SMK", &total), want);
+    assert_int_equal(total, 1);
+    support_http_cleanup(&c);
+}
+
 /* Last: the server still stops cleanly. */
 static void test_shutdown(void **state)
 {
@@ -762,7 +784,8 @@ int main(void)
         cmocka_unit_test(test_ingest_files), cmocka_unit_test(test_ingest_errors),
         cmocka_unit_test(test_feeds),        cmocka_unit_test(test_events_list),
         cmocka_unit_test(test_event_detail), cmocka_unit_test(test_event_patch),
-        cmocka_unit_test(test_report),       cmocka_unit_test(test_shutdown),
+        cmocka_unit_test(test_report),       cmocka_unit_test(test_report_search),
+        cmocka_unit_test(test_shutdown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

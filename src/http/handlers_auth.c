@@ -113,7 +113,16 @@ void http_handle_login(struct http_request *rq)
     struct store_actor actor = {user.id, user.username, rq->client[0] ? rq->client : NULL};
     char object_id[32];
     snprintf(object_id, sizeof(object_id), "%lld", (long long)user.id);
+    /* A session this browser still holds ends with the new login, whoever it belonged to:
+     * one browser, one session, and no forgotten session lives on beside the new one. */
+    const char *old_token =
+        MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
+    char old_hash[AUTH_TOKEN_HEX] = "";
+    if (old_token && strlen(old_token) == AUTH_TOKEN_HEX - 1)
+        auth_token_hash(old_token, old_hash);
     rc = store_begin(st, &err);
+    if (!rc && old_hash[0])
+        rc = store_session_delete(st, old_hash, &err);
     if (!rc)
         rc = store_session_create(st, hash, user.id, now + (int64_t)ttl, actor.client, &err);
     if (!rc)

@@ -218,11 +218,39 @@ void http_handle_user_password(struct http_request *rq)
         return;
     }
     struct error err = {0};
-    const char *password;
+    const char *password, *current = NULL;
+    bool own = target.id == rq->user.id;
     if (http_json_string(body, "password", true, AUTH_PASSWORD_MAX, &password, &err) ||
+        http_json_string(body, "current_password", own, AUTH_PASSWORD_MAX, &current, &err) ||
         auth_password_policy(password, &err)) {
         http_reply_err(rq, &err);
         return;
+    }
+    /* Changing one's own password needs the current one: a session left open on a shared
+     * computer must not be enough to take the account over. */
+    if (own) {
+        /* Guessing it counts against the same per-user limit as failed logins. */
+        char user_key[96];
+        snprintf(user_key, sizeof(user_key), "user:%s", target.username);
+        int64_t now = time_now();
+        unsigned wait = auth_ratelimit_check(rq->srv->ratelimit, user_key, now);
+        if (wait) {
+            char retry[16];
+            snprintf(retry, sizeof(retry), "%u", wait);
+            http_reply_error(rq, WSP_ERATE, "too many wrong passwords; try again in %u s", wait);
+            http_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, arena_strdup(&rq->arena, retry));
+            return;
+        }
+        struct store_user auth;
+        if (store_user_get_auth(st, target.username, &auth, &err) != 0) {
+            http_reply_err(rq, &err);
+            return;
+        }
+        if (!auth_password_verify(auth.password_hash, current)) {
+            auth_ratelimit_fail(rq->srv->ratelimit, user_key, now);
+            http_reply_error(rq, WSP_EPERM, "current password is wrong");
+            return;
+        }
     }
     char hash[AUTH_HASH_MAX];
     if (auth_password_hash(password, hash, sizeof(hash), &err) != 0) {
@@ -237,7 +265,6 @@ void http_handle_user_password(struct http_request *rq)
     }
     http_alerts_end_streams(rq->srv, target.id, NULL);
     /* The store ended all of the target's sessions, this one too when it was their own. */
-    bool own = target.id == rq->user.id;
     http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:b, s:b}", "ok", 1, "logged_out", own));
     if (own)
         http_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, http_session_cookie(rq, NULL, 0));

@@ -600,7 +600,16 @@ static void test_user_disable_and_password(void **state)
     login(&u, "bdg-op2", "long-enough-pw", ucsrf);
     v = api(&u, "POST", pw_path, "{\"password\":\"x\"}", ucsrf, 400);
     json_decref(v);
-    v = api(&u, "POST", pw_path, "{\"password\":\"a-new-password\"}", ucsrf, 200);
+    /* their own password needs the current one */
+    v = api(&u, "POST", pw_path, "{\"password\":\"a-new-password\"}", ucsrf, 400);
+    json_decref(v);
+    v = api(&u, "POST", pw_path,
+            "{\"password\":\"a-new-password\",\"current_password\":\"not-my-password\"}", ucsrf,
+            403);
+    json_decref(v);
+    v = api(&u, "POST", pw_path,
+            "{\"password\":\"a-new-password\",\"current_password\":\"long-enough-pw\"}", ucsrf,
+            200);
     assert_true(json_is_true(json_object_get(v, "logged_out")));
     json_decref(v);
     /* A new password ends every session of the user, including this one. */
@@ -764,6 +773,37 @@ static void test_routes(void **state)
     support_response_free(&r);
     assert_int_equal(support_http(&c, "POST", "/index.html", "{}", (size_t)-1, NULL, &r), 405);
     support_response_free(&r);
+    support_http_cleanup(&c);
+}
+
+/* Logging in again from a browser that still holds a session ends the old session. */
+static void test_login_replaces_session(void **state)
+{
+    WSP_UNUSED(state);
+    struct support_http c;
+    client(&c);
+    char csrf[65];
+    login(&c, "jabar", DEMO_PASSWORD, csrf);
+    char *old = support_http_cookie(&c, "waspada_session");
+    assert_non_null(old);
+    login(&c, "bandung", DEMO_PASSWORD, csrf);
+    char *now = support_http_cookie(&c, "waspada_session");
+    assert_string_not_equal(old, now);
+    json_t *v = api(&c, "GET", "/api/v1/auth/me", NULL, NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "user"), "username")),
+                        "bandung");
+    json_decref(v);
+    struct support_http replay;
+    client(&replay);
+    char *ch = xasprintf("Cookie: waspada_session=%s", old);
+    const char *h[] = {ch, NULL};
+    struct support_response r;
+    assert_int_equal(support_http(&replay, "GET", "/api/v1/auth/me", NULL, 0, h, &r), 401);
+    support_response_free(&r);
+    free(ch);
+    free(old);
+    free(now);
+    support_http_cleanup(&replay);
     support_http_cleanup(&c);
 }
 
@@ -996,6 +1036,7 @@ int main(void)
         cmocka_unit_test(test_audit),
         cmocka_unit_test(test_bad_bodies),
         cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_login_replaces_session),
         cmocka_unit_test(test_logout),
         cmocka_unit_test(test_concurrent_clients),
         cmocka_unit_test(test_login_rate_limit),

@@ -36,13 +36,21 @@ export async function render(main, ctx) {
         } catch (err) { mount(msg, errorBox(err)); announce(err.message, 'assertive'); }
       } }, t(u.disabled ? 'users.enable' : 'users.disable'));
     const pw = h('input', { type: 'password', minlength: '8', autocomplete: 'new-password' });
-    const pwForm = h('form', { class: 'actions' }, field(t('users.new_password'), pw, { hint: t('users.password_hint') }),
+    // Your own password needs the current one (the server insists; a session left open on a
+    // shared computer must not be enough). Changing it logs you out everywhere.
+    const cur = self ? h('input', { type: 'password', autocomplete: 'current-password', required: true }) : null;
+    const pwForm = h('form', { class: 'actions' },
+      cur ? field(t('users.current_password'), cur) : null,
+      field(t('users.new_password'), pw, { hint: t('users.password_hint') }),
       h('button', { type: 'submit', class: 'btn btn-small btn-primary' }, t('common.save')));
     pwForm.addEventListener('submit', async (e) => {
       e.preventDefault();
+      if (cur && !cur.value) { setFieldError(cur, t('users.current_password_needed')); cur.focus(); return; }
       if (pw.value.length < 8) { setFieldError(pw, t('users.password_short')); pw.focus(); return; }
       try {
-        await api.post('/users/' + u.id + '/password', { password: pw.value });
+        const body = cur ? { password: pw.value, current_password: cur.value } : { password: pw.value };
+        await api.post('/users/' + u.id + '/password', body);
+        if (cur) { location.hash = '#/login'; return; } // all of your sessions ended
         setFieldError(pw, '');
         pwBox.hidden = true;
         announce(t('users.password_set', { name: u.username }));

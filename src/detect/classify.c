@@ -11,7 +11,7 @@
  *     p = 1 / (1 + exp(-(bias + sum_i w_i * f_i)))
  * is_conflict_event = p >= threshold. How the weights were fitted is written at the top of
  * model.tsv. The category is the arg-max of category-cue weights (title and event sentences
- * count more).
+ * count more), unless a cause or framing trigger names a land, identity or election issue.
  */
 #include <math.h>
 #include <stdio.h>
@@ -291,10 +291,53 @@ void classify_article(struct detect_worker *w, struct ddoc *d, struct detect_eve
             form_tok = (uint32_t)i;
         }
     }
+    /* what the violence was about: issue cues next to a cause or framing trigger ("bentrok
+     * dipicu sengketa lahan", "sengketa tanah pemicu bentrokan", "warga berlainan etnis") name the
+     * issue, and SNPK codes the issue rather than the form: a clash between villages over land is
+     * land_resource however often the text says "antardesa" (see categories.tsv) */
+    double cause[CAT_COUNT] = {0};
+    for (size_t i = 0; i < d->n; i++) {
+        const struct lex_entry *e = d->d[i].hit;
+        if (!e || !e->cause)
+            continue;
+        uint32_t s = d->d[i].sent;
+        unsigned words = 0;
+        for (size_t j = i + d->d[i].hitlen; j < d->n && d->d[j].sent == s && words < e->cause;
+             j++) {
+            if (d->t[j].kind != TOK_WORD)
+                continue;
+            const struct lex_entry *c = d->d[j].hit;
+            words += c ? d->d[j].hitlen : 1;
+            if (c && c->cat)
+                cause[c->cat] += c->cat_w;
+            if (c)
+                j += d->d[j].hitlen - 1;
+        }
+        words = 0;
+        for (size_t j = i; e->cause_back && j-- > 0 && d->d[j].sent == s && words < e->cause;) {
+            if (d->t[j].kind != TOK_WORD)
+                continue;
+            words++;
+            const struct lex_entry *c = d->d[j].hit;
+            if (c && c->cat)
+                cause[c->cat] += c->cat_w;
+        }
+    }
+    static const enum detect_category issues[] = {CAT_LAND_RESOURCE, CAT_IDENTITY_RELIGIOUS_ETHNIC,
+                                                  CAT_POLITICAL_ELECTION};
+    int issue = 0;
+    for (size_t k = 0; k < WSP_ARRAY_LEN(issues); k++)
+        if (cause[issues[k]] >= 1.5 && cause[issues[k]] > cause[issue] + 1e-9)
+            issue = (int)issues[k];
     int best = 0;
     for (int c = 1; c < CAT_COUNT; c++)
         if (cat[c] > cat[best] + 1e-9)
             best = c;
+    /* separatist_armed and vigilante are defined by who acts and how (an armed separatist
+     * group; a crowd punishing a suspect), not by the issue, so a stated cause does not move them
+     */
+    if (issue && best != CAT_SEPARATIST_ARMED && best != CAT_VIGILANTE)
+        best = issue;
     if (best == 0)
         best = body[SIG_GROUP] + title[SIG_GROUP] > 0 ? CAT_INTER_GROUP_CLASH : CAT_OTHER_VIOLENCE;
     if (ev->is_conflict_event) {

@@ -48,6 +48,11 @@ struct lex_entry {
     uint8_t cat; /* enum detect_category or 0 */
     float sig_w;
     float cat_w;
+    /* cause or framing trigger ("dipicu", "pemicu", "berlainan"): the issue cues within this
+     * many words after it (and before it too when cause_back) name what the violence was about
+     * (categories.tsv classes "cause" and "cause_both"); 0 = not a trigger */
+    uint8_t cause;
+    bool cause_back;
 };
 
 struct lexicon {

@@ -261,6 +261,17 @@ static int row_signal(void *vctx, char **f, size_t nf, size_t line, struct error
     double w;
     if (nf < 3 || parse_double(f[2], &w))
         return error_set(err, WSP_EINVAL, "expected term, class, weight");
+    bool cause_back = strcmp(f[1], "cause_both") == 0;
+    if (cause_back || strcmp(f[1], "cause") == 0) {
+        if (w < 1 || w > 20)
+            return error_set(err, WSP_EINVAL, "cause window must be 1..20 words");
+        struct lex_entry *e;
+        if (lex_add(c->lx, &c->m->mem, f[0], strlen(f[0]), &e))
+            return error_set(err, WSP_EINVAL, "empty term");
+        e->cause = (uint8_t)w;
+        e->cause_back = cause_back;
+        return 0;
+    }
     int sig = 0, cat = -1;
     for (int i = 1; i < SIG_COUNT; i++)
         if (strcmp(sig_names[i], f[1]) == 0)

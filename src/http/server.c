@@ -513,9 +513,11 @@ void http_server_stop(struct http_server *srv)
     /* End the alert streams (resuming suspended ones), stop accepting, give in-flight
      * requests a moment, then shut down. */
     http_alerts_close_streams(srv);
+    /* The quiesced listen socket stays open until the daemon has stopped: the pool's worker
+     * threads take it out of their epoll sets asynchronously, and libmicrohttpd aborts the
+     * process ("Failed to remove listen FD from epoll set") when it was closed under them. */
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET) {
-        close(fd);
         for (int waited = 0; waited < HTTP_STOP_WAIT_MS; waited += 10) {
             const union MHD_DaemonInfo *info =
                 MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -526,6 +528,8 @@ void http_server_stop(struct http_server *srv)
     }
     /* Joins the worker threads; their store connections close in the key destructor. */
     MHD_stop_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
     LOG_I("http", "stopped");
     server_free(srv);
 }

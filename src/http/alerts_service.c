@@ -8,6 +8,18 @@
  * handler of this server wrote events (http_alerts_kick). Alert changes go to the store
  * (alertd) and from there to http_alerts_publish: SSE subscribers and the webhook queue.
  *
+ * SSE events are the alert_history rows (the alert feed, store_alert_feed): every event carries
+ * `id: <history id>`, which grows with every change and survives restarts. One feed cursor
+ * (feed_last, under feed_mu) is the newest row already broadcast; publishing (and the service
+ * thread's poll, which also catches changes written by other processes) reads the rows after
+ * it from the store and broadcasts them in id order, so two writers publishing at once cannot
+ * reorder the stream. A client reconnecting with Last-Event-ID gets, before the live events,
+ * the rows after that id up to feed_last that lie in its scope (same events, names and JSON
+ * as live ones; the alert as stored now), read while holding feed_mu and subscribing before
+ * letting it go: the next broadcast starts right after feed_last, so nothing is lost or sent
+ * twice. More than SSE_REPLAY_MAX missed events (or an id the feed never reached) give one
+ * `event: resync` with id feed_last instead: the client reloads its list.
+ *
  * SSE. A stream is a callback response. libmicrohttpd's pool threads each multiplex many
  * connections with epoll, so a stream must never block its thread: when a subscriber has
  * nothing to send, the content reader suspends the connection (MHD_suspend_connection, allowed
@@ -38,6 +50,8 @@
 #define ALERTS_POLL_MS 250
 #define ALERTS_KEEPALIVE_MS 15000
 #define SSE_BUFFER_MAX ((size_t)1 << 20)
+#define SSE_REPLAY_MAX 500
+#define FEED_BATCH 500
 #define WEBHOOK_ATTEMPTS 6
 #define WEBHOOK_TIMEOUT_S 10L
 #define WEBHOOK_BATCH 16
@@ -71,6 +85,8 @@ struct http_alerts {
     pthread_t wh_thread;
     pthread_cond_t wh_cv;
     /* SSE */
+    pthread_mutex_t feed_mu; /* guards feed_last; taken before sse_mu */
+    int64_t feed_last;       /* newest alert_history id broadcast */
     pthread_mutex_t sse_mu;
     struct sse_sub *subs;
     size_t nsubs;
@@ -215,11 +231,71 @@ void http_alerts_close_streams(struct http_server *srv)
     pthread_mutex_unlock(&a->sse_mu);
 }
 
+/* Last-Event-ID as a history id, or -1 when absent or not a number. */
+static int64_t last_event_id(struct http_request *rq)
+{
+    const char *v = http_header(rq, "Last-Event-ID");
+    if (!v || !*v || strlen(v) > 18)
+        return -1;
+    int64_t id = 0;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        id = id * 10 + (*p - '0');
+    }
+    return id;
+}
+
+static char *sse_frame(struct http_server *srv, const struct store_alert_change *c);
+
+/* Append to sub->out the events after `after` it missed (feed_mu held). */
+static int sse_replay(struct http_alerts *a, struct store *s, struct sse_sub *sub, int64_t after,
+                      struct error *err)
+{
+    int64_t upto = a->feed_last;
+    if (after >= upto) {
+        if (after == upto)
+            return 0;
+    } else if (!sub->national && !sub->scope[0]) {
+        return 0;
+    } else {
+        struct arena ar;
+        arena_init(&ar, 0);
+        struct store_alert_change *rows;
+        size_t n;
+        int rc = store_alert_feed(s, after, upto, sub->national ? NULL : sub->scope,
+                                  SSE_REPLAY_MAX + 1, &ar, &rows, &n, err);
+        if (rc == 0 && n <= SSE_REPLAY_MAX) {
+            for (size_t i = 0; i < n; i++) {
+                if (!sub_sees(sub, rows[i].alert.region_code))
+                    continue;
+                char *frame = sse_frame(a->srv, &rows[i]);
+                if (frame)
+                    buf_puts(&sub->out, frame);
+                free(frame);
+            }
+        }
+        arena_release(&ar);
+        if (rc != 0 || n <= SSE_REPLAY_MAX)
+            return rc;
+    }
+    /* Too much missed, or an id this feed never reached (another database): start over. */
+    buf_printf(&sub->out,
+               "event: resync\nid: %" PRId64 "\ndata: {\"event\":\"resync\",\"last_id\":%" PRId64
+               "}\n\n",
+               upto, upto);
+    return 0;
+}
+
 int http_alerts_stream(struct http_request *rq)
 {
     struct http_alerts *a = rq->srv->alerts;
     if (!a)
         return http_reply_error(rq, WSP_EBUSY, "early warning is unavailable");
+    int64_t after = last_event_id(rq);
+    struct store *store = NULL;
+    if (after >= 0 && !(store = http_store(rq)))
+        return -1;
     struct sse_sub *sub = xcalloc(1, sizeof(*sub));
     sub->owner = a;
     sub->conn = rq->conn;
@@ -230,9 +306,19 @@ int http_alerts_stream(struct http_request *rq)
     str_copy(sub->scope, rq->user.region, sizeof(sub->scope));
     buf_init(&sub->out, 0);
     buf_puts(&sub->out, "retry: 3000\n: waspada alert stream\n\n");
+    /* Replay and subscribe under feed_mu: live events start right after what was replayed. */
+    pthread_mutex_lock(&a->feed_mu);
+    struct error err = {0};
+    if (after >= 0 && sse_replay(a, store, sub, after, &err) != 0) {
+        pthread_mutex_unlock(&a->feed_mu);
+        buf_release(&sub->out);
+        free(sub);
+        return http_reply_err(rq, &err);
+    }
     pthread_mutex_lock(&a->sse_mu);
     if (a->sse_closed) {
         pthread_mutex_unlock(&a->sse_mu);
+        pthread_mutex_unlock(&a->feed_mu);
         buf_release(&sub->out);
         free(sub);
         return http_reply_error(rq, WSP_EBUSY, "server is shutting down");
@@ -243,6 +329,7 @@ int http_alerts_stream(struct http_request *rq)
     a->subs = sub;
     a->nsubs++;
     pthread_mutex_unlock(&a->sse_mu);
+    pthread_mutex_unlock(&a->feed_mu);
     rq->replied = true;
     rq->status = MHD_HTTP_OK;
     rq->api = false;
@@ -290,12 +377,55 @@ static int level_rank(const char *s)
     return r < 0 ? 0 : r;
 }
 
+/* One SSE event of the feed: `event: <name>`, `id: <history id>`, the JSON document. */
+static char *sse_frame(struct http_server *srv, const struct store_alert_change *c)
+{
+    const char *name = event_name(c->kind);
+    json_t *doc = json_pack("{s:s,s:s,s:o,s:o}", "event", name, "kind", c->kind, "alert",
+                            http_json_alert(srv, &c->alert), "at", http_json_time(c->at));
+    char *data = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (!data)
+        return NULL;
+    char *frame = xasprintf("event: %s\nid: %" PRId64 "\ndata: %s\n\n", name, c->id, data);
+    free(data);
+    return frame;
+}
+
+/* Broadcast the feed rows after feed_last, in id order, reading them through s. */
+static void feed_pump(struct http_alerts *a, struct store *s)
+{
+    pthread_mutex_lock(&a->feed_mu);
+    for (;;) {
+        struct arena ar;
+        arena_init(&ar, 0);
+        struct store_alert_change *rows;
+        size_t n = 0;
+        struct error err = {0};
+        if (store_alert_feed(s, a->feed_last, 0, NULL, FEED_BATCH, &ar, &rows, &n, &err) != 0)
+            LOG_W("http", "cannot read the alert feed: %s", err.msg);
+        for (size_t i = 0; i < n; i++) {
+            char *frame = sse_frame(a->srv, &rows[i]);
+            if (frame)
+                sse_broadcast(a, rows[i].alert.region_code, frame);
+            free(frame);
+            a->feed_last = rows[i].id;
+        }
+        arena_release(&ar);
+        if (n < FEED_BATCH)
+            break;
+    }
+    pthread_mutex_unlock(&a->feed_mu);
+}
+
 void http_alerts_publish(struct http_server *srv, struct store *s, const char *kind,
                          const struct store_alert *al)
 {
     struct http_alerts *a = srv->alerts;
     if (!a)
         return;
+    /* SSE: the history row this change wrote, with any others not yet broadcast. */
+    feed_pump(a, s);
     const char *name = event_name(kind);
     json_t *doc = json_pack("{s:s,s:s,s:o,s:o}", "event", name, "kind", kind, "alert",
                             http_json_alert(srv, al), "at", http_json_time(time_now()));
@@ -303,9 +433,6 @@ void http_alerts_publish(struct http_server *srv, struct store *s, const char *k
     json_decref(doc);
     if (!data)
         return;
-    char *frame = xasprintf("event: %s\nid: %" PRId64 "\ndata: %s\n\n", name, al->id, data);
-    sse_broadcast(a, al->region_code, frame);
-    free(frame);
 
     /* Webhooks: subscriptions whose region prefix covers the alert and whose minimum level
      * the alert reached (its highest level, so closing is told to the same subscribers). */
@@ -378,6 +505,7 @@ static void *service_main(void *arg)
         pthread_mutex_lock(&a->mu);
         int rc = alertd_poll(a->d, a->store, &err);
         pthread_mutex_unlock(&a->mu);
+        feed_pump(a, a->store); /* changes written by other processes */
         int64_t now = time_mono_ms();
         if (rc != 0 && now - last_error_log > 10000) {
             LOG_E("http", "early warning: %s", err.msg);
@@ -560,6 +688,7 @@ struct http_alerts *http_alerts_start(struct http_server *srv)
     pthread_mutex_init(&a->wake_mu, NULL);
     pthread_cond_init(&a->wake_cv, NULL);
     pthread_cond_init(&a->wh_cv, NULL);
+    pthread_mutex_init(&a->feed_mu, NULL);
     pthread_mutex_init(&a->sse_mu, NULL);
     pthread_mutex_init(&a->cache_mu, NULL);
     struct error err = {0};
@@ -573,6 +702,8 @@ struct http_alerts *http_alerts_start(struct http_server *srv)
         rc = store_open(&a->store, srv->cfg.db_path, &err);
     if (rc == 0)
         rc = alertd_open(&a->d, a->store, &cfg, &err);
+    if (rc == 0) /* start-up reconciliation is no news: the feed starts after it */
+        rc = store_alert_feed_last(a->store, &a->feed_last, &err);
     if (rc == 0) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
         srv->alerts = a;
@@ -607,6 +738,7 @@ void http_alerts_stop(struct http_alerts *a)
     pthread_mutex_destroy(&a->wake_mu);
     pthread_cond_destroy(&a->wake_cv);
     pthread_cond_destroy(&a->wh_cv);
+    pthread_mutex_destroy(&a->feed_mu);
     pthread_mutex_destroy(&a->sse_mu);
     pthread_mutex_destroy(&a->cache_mu);
     free(a);

@@ -547,6 +547,83 @@ int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *ar
     return rc;
 }
 
+/* ---- alert feed --------------------------------------------------------------------------- */
+
+#define ALERT_FEED_DEFAULT 500
+
+/* A store_row_fn for struct store_alert_change: the alert's columns, then the history row's. */
+static void feed_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_alert_change *c = row;
+    read_alert(st, a, &c->alert, oom);
+    c->id = sqlite3_column_int64(st, 23);
+    c->at = sqlite3_column_int64(st, 24);
+    c->kind = store_column_arena(a, st, 25, oom);
+}
+
+int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *scope, size_t max,
+                     struct arena *arena, struct store_alert_change **out, size_t *n,
+                     struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (max == 0)
+        max = ALERT_FEED_DEFAULT;
+    if (scope && !*scope)
+        scope = NULL;
+    if (scope && !code_ok(scope))
+        return error_set(err, WSP_EINVAL, "bad region code");
+    char lo[40], hi[40];
+    if (scope) {
+        snprintf(lo, sizeof(lo), "%s.", scope);
+        snprintf(hi, sizeof(hi), "%s/", scope);
+    }
+    sqlite3_stmt *st;
+    int rc = stmt_get(
+        s, STMT_ALERT_FEED,
+        "SELECT a.id, a.region_code, a.level, a.max_level, a.status, a.is_open, a.retracted,"
+        " a.first_day, a.last_day, a.close_day, a.score, a.method, a.explanation_id,"
+        " a.explanation_en, a.event_ids, a.escalated_to, a.escalated_at, a.acked_at, a.acked_by,"
+        " a.closed_at, a.closed_by, a.created_at, a.updated_at, h.id, h.at, h.kind"
+        " FROM alert_history h JOIN alerts a ON a.id = h.alert_id"
+        " WHERE h.id > ?1 AND (?2 <= 0 OR h.id <= ?2) AND (?3 IS NULL OR a.region_code = ?3"
+        "  OR (a.region_code >= ?4 AND a.region_code < ?5))"
+        " ORDER BY h.id LIMIT ?6",
+        &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, upto);
+    if (scope) {
+        stmt_bind_text(st, 3, scope);
+        stmt_bind_text(st, 4, lo);
+        stmt_bind_text(st, 5, hi);
+    }
+    sqlite3_bind_int64(st, 6, (int64_t)(max > (size_t)INT32_MAX ? INT32_MAX : max));
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), feed_read, "read alert feed",
+                       "alert feed does not fit in memory limit", err);
+    *out = rows;
+    return rc;
+}
+
+int store_alert_feed_last(struct store *s, int64_t *id, struct error *err)
+{
+    *id = 0;
+    sqlite3_stmt *st;
+    int rc = stmt_get(s, STMT_ALERT_FEED_LAST, "SELECT COALESCE(MAX(id), 0) FROM alert_history",
+                      &st, err);
+    if (rc != 0)
+        return rc;
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    stmt_done(st);
+    if (src != SQLITE_ROW)
+        return store_fail(s, src, err, "read alert feed", NULL, NULL);
+    return 0;
+}
+
 /* ---- event change feed -------------------------------------------------------------------- */
 
 int store_event_changes(struct store *s, int64_t after, size_t max, struct arena *arena,

@@ -832,6 +832,24 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
 int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *arena,
                              struct store_alert_history **out, size_t *n, struct error *err);
 
+/* The alert feed: alert_history rows in id order (ids grow and commit in the same order, so
+ * they survive restarts and serve as SSE event ids), each with its alert as stored now. */
+struct store_alert_change {
+    int64_t id; /* alert_history id */
+    int64_t at;
+    const char *kind; /* as in struct store_alert_history */
+    struct store_alert alert;
+};
+
+/* History rows with after < id (and id <= upto when upto > 0) whose alert lies in scope
+ * (visibility prefix on region_code, whole segments; NULL = all), oldest first, at most max
+ * (0 = 500). */
+int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *scope, size_t max,
+                     struct arena *arena, struct store_alert_change **out, size_t *n,
+                     struct error *err);
+/* The newest alert_history id (0 when there is none). */
+int store_alert_feed_last(struct store *s, int64_t *id, struct error *err);
+
 /* Event change feed: events written (created, merged, status changed) after cursor `after`,
  * in commit order, at most max. ev.id is set for every change; the other fields only when
  * !deleted. *next is the cursor to pass next time (unchanged when none). */

@@ -102,7 +102,8 @@ struct stream {
 
 static struct stream streams[NSTREAMS]; /* 0 semarang, 1 bandung, 2.. admin */
 
-static int stream_open(struct stream *s, struct support_http *c)
+/* Open a stream as c; last_id, when not NULL, is sent as Last-Event-ID (a reconnection). */
+static int stream_open(struct stream *s, struct support_http *c, const char *last_id)
 {
     char *tok = support_http_cookie(c, "waspada_session");
     if (!tok)
@@ -115,8 +116,9 @@ static int stream_open(struct stream *s, struct support_http *c)
         return -1;
     }
     char *req = xasprintf("GET /api/v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                          "Accept: text/event-stream\r\nCookie: waspada_session=%s\r\n\r\n",
-                          tok);
+                          "Accept: text/event-stream\r\nCookie: waspada_session=%s\r\n%s%s%s\r\n",
+                          tok, last_id ? "Last-Event-ID: " : "", last_id ? last_id : "",
+                          last_id ? "\r\n" : "");
     ssize_t w = write(s->fd, req, strlen(req));
     free(req);
     free(tok);
@@ -149,6 +151,70 @@ static long stream_wait(struct stream *s, size_t offset, const char *needle, lon
             return -1;
         stream_pump(s, (int)(left < 50 ? left : 50));
     }
+}
+
+/* The events of a stream so far: the body is de-chunked (a chunk may split an event), then
+ * split into events; comments and a last incomplete event are left out. */
+struct sse_event {
+    long long id;
+    char name[32];
+    char region[32];
+};
+
+static size_t stream_events(struct stream *s, struct sse_event *out, size_t max)
+{
+    const char *raw = buf_cstr(&s->data), *p = strstr(raw, "\r\n\r\n");
+    if (!p)
+        return 0;
+    p += 4;
+    const char *end = raw + s->data.len;
+    struct buf body;
+    buf_init(&body, 0);
+    for (;;) {
+        char *q;
+        unsigned long size = strtoul(p, &q, 16);
+        if (q == p || end - q < 2 || strncmp(q, "\r\n", 2) != 0 || size == 0)
+            break;
+        q += 2;
+        if ((size_t)(end - q) < size + 2)
+            break;
+        buf_append(&body, q, size);
+        p = q + size + 2;
+    }
+    size_t n = 0;
+    const char *b = buf_cstr(&body);
+    for (const char *e; n < max && (e = strstr(b, "\n\n")) != NULL; b = e + 2) {
+        char *block = xasprintf("%.*s", (int)(e - b), b);
+        const char *name = strstr(block, "event: "), *id = strstr(block, "id: "),
+                   *reg = strstr(block, "\"region_code\":\"");
+        if (name && id) {
+            struct sse_event *ev = &out[n++];
+            memset(ev, 0, sizeof(*ev));
+            sscanf(name + 7, "%31[^\n]", ev->name);
+            ev->id = strtoll(id + 4, NULL, 10);
+            if (reg)
+                sscanf(reg + 15, "%31[^\"]", ev->region);
+        }
+        free(block);
+    }
+    buf_release(&body);
+    return n;
+}
+
+/* Wait until the admin stream shows an event named name for region after id `after`. */
+static bool admin_saw(const char *name, const char *region, long long after, long timeout_ms)
+{
+    static struct sse_event evs[512];
+    int64_t t0 = time_mono_ms();
+    do {
+        stream_pump(&streams[2], 50);
+        size_t n = stream_events(&streams[2], evs, WSP_ARRAY_LEN(evs));
+        for (size_t i = 0; i < n; i++)
+            if (evs[i].id > after && strcmp(evs[i].name, name) == 0 &&
+                strcmp(evs[i].region, region) == 0)
+                return true;
+    } while (time_mono_ms() - t0 < timeout_ms);
+    return false;
 }
 
 /* ---- webhook receiver ------------------------------------------------------------------- */
@@ -333,10 +399,10 @@ static void test_stream_and_list(void **state)
     json_decref(v);
     free(body);
 
-    assert_int_equal(stream_open(&streams[0], &semarang), 0);
-    assert_int_equal(stream_open(&streams[1], &bandung), 0);
+    assert_int_equal(stream_open(&streams[0], &semarang, NULL), 0);
+    assert_int_equal(stream_open(&streams[1], &bandung, NULL), 0);
     for (int i = 2; i < NSTREAMS; i++)
-        assert_int_equal(stream_open(&streams[i], &admin), 0);
+        assert_int_equal(stream_open(&streams[i], &admin, NULL), 0);
     for (int i = 0; i < NSTREAMS; i++) {
         if (stream_wait(&streams[i], 0, "waspada alert stream", 2000) < 0)
             fail_msg("stream %d did not start: %s", i, buf_cstr(&streams[i].data));
@@ -579,6 +645,107 @@ static void test_risk(void **state)
     json_decref(api(&pelapor, "GET", "/api/v1/health", NULL, NULL, 200));
 }
 
+/* A stream that reconnects with Last-Event-ID first gets exactly what it missed in its scope,
+ * with the same ids as the live events, then live events with larger ids. */
+static void test_stream_replay(void **state)
+{
+    WSP_UNUSED(state);
+    static struct sse_event got[64], all[512];
+    struct stream s = {0};
+    assert_int_equal(stream_open(&s, &bandung, NULL), 0);
+    assert_true(stream_wait(&s, 0, "waspada alert stream", 2000) >= 0);
+    report_death("32.73");
+    assert_true(stream_wait(&s, 0, "event: alert.opened", 2000) >= 0);
+    stream_pump(&s, 100);
+    size_t n = stream_events(&s, got, WSP_ARRAY_LEN(got));
+    assert_int_equal(n, 1);
+    assert_string_equal(got[0].name, "alert.opened");
+    assert_string_equal(got[0].region, "32.73");
+    long long seen = got[0].id;
+    assert_true(seen > 0);
+    close(s.fd);
+    buf_release(&s.data);
+
+    /* While it is away: the new alert is escalated (3 s) and acknowledged, and Kabupaten
+     * Bandung's alert (outside its scope) is acknowledged in between. */
+    if (!admin_saw("alert.escalated", "32.73", seen, 6000)) {
+        size_t k = stream_events(&streams[2], all, WSP_ARRAY_LEN(all));
+        fprintf(stderr, "seen %lld, %zu events\n", seen, k);
+        for (size_t i = 0; i < k; i++)
+            fprintf(stderr, "  %lld %s %s\n", all[i].id, all[i].name, all[i].region);
+        fail_msg("the 32.73 alert was not escalated");
+    }
+    json_t *v = api(&admin, "GET", "/api/v1/alerts?region=32.73", NULL, NULL, 200);
+    json_int_t alert_c = jint(json_array_get(json_object_get(v, "items"), 0), "id");
+    json_decref(v);
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld/ack", (long long)alert_b);
+    json_decref(api(&admin, "POST", path, "{\"note\":\"diteruskan\"}", admin_csrf, 200));
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld/ack", (long long)alert_c);
+    json_decref(api(&bandung, "POST", path, "{\"note\":\"ditangani\"}", bandung_csrf, 200));
+    assert_true(admin_saw("alert.ack", "32.04", seen, 2000));
+    assert_true(admin_saw("alert.ack", "32.73", seen, 2000));
+
+    /* What it missed, as the national stream saw it live. */
+    size_t na = stream_events(&streams[2], all, WSP_ARRAY_LEN(all)), nwant = 0, nother = 0;
+    struct sse_event want[64];
+    for (size_t i = 0; i < na; i++) {
+        if (all[i].id <= seen)
+            continue;
+        if (strcmp(all[i].region, "32.73") == 0 && nwant < WSP_ARRAY_LEN(want))
+            want[nwant++] = all[i];
+        else
+            nother++;
+    }
+    assert_true(nwant >= 2); /* escalated (to the province, maybe the nation), ack */
+    assert_true(nother >= 1);
+
+    /* Reconnect: exactly the missed events of 32.73, in order, with their ids. */
+    char last[32];
+    snprintf(last, sizeof(last), "%lld", seen);
+    assert_int_equal(stream_open(&s, &bandung, last), 0);
+    assert_true(stream_wait(&s, 0, "event: alert.ack", 2000) >= 0);
+    stream_pump(&s, 300);
+    n = stream_events(&s, got, WSP_ARRAY_LEN(got));
+    assert_int_equal(n, nwant);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(got[i].id, want[i].id);
+        assert_string_equal(got[i].name, want[i].name);
+        assert_string_equal(got[i].region, "32.73");
+    }
+    assert_null(strstr(buf_cstr(&s.data), "\"region_code\":\"32.04\""));
+    assert_null(strstr(buf_cstr(&s.data), "\"region_code\":\"33.74\""));
+
+    /* Then live: closing the alert comes after the replay with a larger id. */
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld/close", (long long)alert_c);
+    json_decref(api(&bandung, "POST", path, "{\"note\":\"aman\"}", bandung_csrf, 200));
+    assert_true(stream_wait(&s, 0, "event: alert.closed", 2000) >= 0);
+    stream_pump(&s, 100);
+    n = stream_events(&s, got, WSP_ARRAY_LEN(got));
+    assert_int_equal(n, nwant + 1);
+    assert_string_equal(got[n - 1].name, "alert.closed");
+    assert_true(got[n - 1].id > got[n - 2].id);
+    long long newest = got[n - 1].id;
+    close(s.fd);
+    buf_release(&s.data);
+
+    /* Nothing missed: nothing replayed. An id the feed never reached: resync at the newest. */
+    snprintf(last, sizeof(last), "%lld", newest);
+    assert_int_equal(stream_open(&s, &bandung, last), 0);
+    assert_true(stream_wait(&s, 0, "waspada alert stream", 2000) >= 0);
+    stream_pump(&s, 200);
+    assert_int_equal(stream_events(&s, got, WSP_ARRAY_LEN(got)), 0);
+    close(s.fd);
+    buf_release(&s.data);
+    assert_int_equal(stream_open(&s, &bandung, "99999999"), 0);
+    assert_true(stream_wait(&s, 0, "event: resync", 2000) >= 0);
+    n = stream_events(&s, got, WSP_ARRAY_LEN(got));
+    assert_int_equal(n, 1);
+    assert_true(got[0].id >= newest && got[0].id < 99999999);
+    close(s.fd);
+    buf_release(&s.data);
+}
+
 /* True when the stream ended within ms: the last chunk ("0" CRLF CRLF) came, or the server
  * closed the connection. */
 static bool stream_ended(struct stream *s, long ms)
@@ -624,8 +791,8 @@ static void test_stream_ends_with_session(void **state)
         struct stream s = {0}, keep = {0};
         login(&c, "cimahi", csrf);
         login(&other, "cimahi", other_csrf); /* a second session of the same user */
-        assert_int_equal(stream_open(&s, &c), 0);
-        assert_int_equal(stream_open(&keep, &other), 0);
+        assert_int_equal(stream_open(&s, &c, NULL), 0);
+        assert_int_equal(stream_open(&keep, &other, NULL), 0);
         assert_true(stream_wait(&s, 0, "waspada alert stream", 2000) >= 0);
         assert_true(stream_wait(&keep, 0, "waspada alert stream", 2000) >= 0);
         if (round == 0) {
@@ -664,6 +831,7 @@ int main(void)
         cmocka_unit_test(test_escalation),
         cmocka_unit_test(test_webhook_delivery),
         cmocka_unit_test(test_risk),
+        cmocka_unit_test(test_stream_replay),
         cmocka_unit_test(test_stream_ends_with_session),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,5 +1,7 @@
 // Alerts inbox: list with filters, explanation, acknowledge and close with a note, live
-// updates from the SSE stream GET /api/v1/alerts/stream (EventSource, reconnects by itself).
+// updates from the SSE stream GET /api/v1/alerts/stream (EventSource, reconnects by itself
+// and sends Last-Event-ID: the server replays what was missed, or sends `resync` when that
+// was too much, and the list is then loaded again).
 // #/alerts/12 opens one alert with its history and the events that drove it.
 import { api } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
@@ -58,6 +60,7 @@ export async function render(main, ctx) {
     };
     for (const name of SSE_EVENTS) es.addEventListener(name, onEvent);
     es.onmessage = onEvent;
+    es.addEventListener('resync', () => { if (ctx.isCurrent()) load(); });
   } else if (!ok) {
     live.hidden = true;
   }

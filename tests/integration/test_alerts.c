@@ -551,12 +551,21 @@ static void test_webhook_delivery(void **state)
     /* The first delivery met a 500 and was retried; the receiver checked every signature. */
     char path[96];
     snprintf(path, sizeof(path), "/api/v1/webhooks/%lld/deliveries", (long long)hook_id);
-    json_t *v = NULL, *first = NULL;
+    /* The 'opened' delivery is queued by the engine thread and the 'ack' by the request that
+     * acknowledged, so under load their queue order may differ from the alert's history:
+     * look the opened delivery up by its event name, not by position. */
+    json_t *v = NULL, *first = NULL, *it_;
+    size_t i_;
     for (int i = 0; i < 60; i++) {
         v = api(&admin, "GET", path, NULL, NULL, 200);
         json_t *items = json_object_get(v, "items");
-        first = json_array_get(items, json_array_size(items) - 1); /* oldest */
-        if (first && strcmp(jstr(first, "state"), "delivered") == 0)
+        first = NULL;
+        for (size_t k = 0; k < json_array_size(items); k++)
+            if (strcmp(jstr(json_array_get(items, k), "event"), "alert.opened") == 0)
+                first = json_array_get(items, k);
+        bool all = true; /* wait until every queued delivery went out */
+        json_array_foreach(items, i_, it_) all = all && !strcmp(jstr(it_, "state"), "delivered");
+        if (first && all)
             break;
         json_decref(v);
         v = NULL;
@@ -565,9 +574,12 @@ static void test_webhook_delivery(void **state)
     if (!v)
         fail_msg("the first delivery was not delivered");
     assert_string_equal(jstr(first, "event"), "alert.opened");
-    assert_int_equal(jint(first, "attempts"), 2);
     assert_int_equal(jint(first, "status_code"), 200);
     assert_int_equal(jint(first, "alert_id"), alert_a);
+    /* The receiver answered its first request with 500: exactly one retry in all. */
+    json_int_t retries = 0;
+    json_array_foreach(json_object_get(v, "items"), i_, it_) retries += jint(it_, "attempts") - 1;
+    assert_int_equal(retries, 1);
     /* only Semarang's alerts: opened, ack, close (escalations of 32.04 are not for it) */
     size_t i;
     json_t *it;

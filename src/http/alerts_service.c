@@ -378,23 +378,66 @@ static int level_rank(const char *s)
 }
 
 /* One SSE event of the feed: `event: <name>`, `id: <history id>`, the JSON document. */
-static char *sse_frame(struct http_server *srv, const struct store_alert_change *c)
+/* The JSON document of one change, as sent on the stream and to webhooks. Caller frees. */
+static char *feed_json(struct http_server *srv, const struct store_alert_change *c)
 {
-    const char *name = event_name(c->kind);
-    json_t *doc = json_pack("{s:s,s:s,s:o,s:o}", "event", name, "kind", c->kind, "alert",
-                            http_json_alert(srv, &c->alert), "at", http_json_time(c->at));
+    json_t *doc = json_pack("{s:s,s:s,s:o,s:o}", "event", event_name(c->kind), "kind", c->kind,
+                            "alert", http_json_alert(srv, &c->alert), "at", http_json_time(c->at));
     char *data = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
+    return data;
+}
+
+static char *sse_frame(struct http_server *srv, const struct store_alert_change *c)
+{
+    char *data = feed_json(srv, c);
     if (!data)
         return NULL;
-    char *frame = xasprintf("event: %s\nid: %" PRId64 "\ndata: %s\n\n", name, c->id, data);
+    char *frame =
+        xasprintf("event: %s\nid: %" PRId64 "\ndata: %s\n\n", event_name(c->kind), c->id, data);
     free(data);
     return frame;
+}
+
+/* Queue webhook deliveries for one change: subscriptions whose region prefix covers the alert
+ * and whose minimum level the alert reached (its highest level, so closing is told to the
+ * same subscribers). Called in history order from feed_pump, so every subscriber gets one
+ * alert's changes in the order they happened, whichever thread made them. */
+static bool webhooks_queue(struct http_alerts *a, struct store *s,
+                           const struct store_alert_change *c)
+{
+    struct arena ar;
+    arena_init(&ar, 0);
+    struct store_webhook *hooks;
+    size_t n;
+    struct error err = {0};
+    bool queued = false;
+    char *data = NULL;
+    if (store_webhook_list(s, true, &ar, &hooks, &n, &err) != 0) {
+        LOG_W("http", "cannot read webhooks: %s", err.msg);
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!auth_scope_covers(hooks[i].region_prefix, c->alert.region_code) ||
+            level_rank(c->alert.max_level) < level_rank(hooks[i].min_level))
+            continue;
+        if (!data && !(data = feed_json(a->srv, c)))
+            break;
+        if (store_delivery_add(s, hooks[i].id, c->alert.id, event_name(c->kind), data, NULL,
+                               &err) != 0)
+            LOG_W("http", "cannot queue webhook %" PRId64 ": %s", hooks[i].id, err.msg);
+        else
+            queued = true;
+    }
+    free(data);
+    arena_release(&ar);
+    return queued;
 }
 
 /* Broadcast the feed rows after feed_last, in id order, reading them through s. */
 static void feed_pump(struct http_alerts *a, struct store *s)
 {
+    bool queued = false;
     pthread_mutex_lock(&a->feed_mu);
     for (;;) {
         struct arena ar;
@@ -409,6 +452,7 @@ static void feed_pump(struct http_alerts *a, struct store *s)
             if (frame)
                 sse_broadcast(a, rows[i].alert.region_code, frame);
             free(frame);
+            queued |= webhooks_queue(a, s, &rows[i]);
             a->feed_last = rows[i].id;
         }
         arena_release(&ar);
@@ -416,53 +460,25 @@ static void feed_pump(struct http_alerts *a, struct store *s)
             break;
     }
     pthread_mutex_unlock(&a->feed_mu);
-}
-
-void http_alerts_publish(struct http_server *srv, struct store *s, const char *kind,
-                         const struct store_alert *al)
-{
-    struct http_alerts *a = srv->alerts;
-    if (!a)
-        return;
-    /* SSE: the history row this change wrote, with any others not yet broadcast. */
-    feed_pump(a, s);
-    const char *name = event_name(kind);
-    json_t *doc = json_pack("{s:s,s:s,s:o,s:o}", "event", name, "kind", kind, "alert",
-                            http_json_alert(srv, al), "at", http_json_time(time_now()));
-    char *data = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    if (!data)
-        return;
-
-    /* Webhooks: subscriptions whose region prefix covers the alert and whose minimum level
-     * the alert reached (its highest level, so closing is told to the same subscribers). */
-    struct arena ar;
-    arena_init(&ar, 0);
-    struct store_webhook *hooks;
-    size_t n;
-    struct error err = {0};
-    bool queued = false;
-    if (store_webhook_list(s, true, &ar, &hooks, &n, &err) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            if (!auth_scope_covers(hooks[i].region_prefix, al->region_code) ||
-                level_rank(al->max_level) < level_rank(hooks[i].min_level))
-                continue;
-            if (store_delivery_add(s, hooks[i].id, al->id, name, data, NULL, &err) != 0)
-                LOG_W("http", "cannot queue webhook %" PRId64 ": %s", hooks[i].id, err.msg);
-            else
-                queued = true;
-        }
-    } else {
-        LOG_W("http", "cannot read webhooks: %s", err.msg);
-    }
-    arena_release(&ar);
-    free(data);
     if (queued) {
         pthread_mutex_lock(&a->wake_mu);
         a->wh_kicked = true;
         pthread_cond_broadcast(&a->wh_cv);
         pthread_mutex_unlock(&a->wake_mu);
     }
+}
+
+void http_alerts_publish(struct http_server *srv, struct store *s, const char *kind,
+                         const struct store_alert *al)
+{
+    struct http_alerts *a = srv->alerts;
+    WSP_UNUSED(kind);
+    WSP_UNUSED(al);
+    if (!a)
+        return;
+    /* The history row this change wrote, with any others not yet sent: to the streams and
+     * to the webhooks, in history order. */
+    feed_pump(a, s);
 }
 
 static void on_alert(void *ud, struct store *s, const char *kind, const struct store_alert *al)

@@ -387,12 +387,6 @@ int store_alert_escalate(struct store *s, int64_t id, const char *from, const ch
 
 /* ---- list --------------------------------------------------------------------------------- */
 
-static void add_cond(struct buf *w, const char *cond)
-{
-    buf_puts(w, w->len ? " AND " : " WHERE ");
-    buf_puts(w, cond);
-}
-
 int store_alert_list(struct store *s, const struct store_alert_query *q, struct arena *arena,
                      struct store_alert **out, size_t *n, size_t *total, struct error *err)
 {
@@ -420,28 +414,26 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
     buf_init(&where, 4096);
     buf_init(&sql, 8192);
     if (scope) {
-        snprintf(slo, sizeof(slo), "%s.", scope);
-        snprintf(shi, sizeof(shi), "%s/", scope);
-        add_cond(&where, "(region_code = ?1 OR (region_code >= ?2 AND region_code < ?3))");
+        store_prefix_bounds(scope, slo, shi);
+        store_where_add(&where, "(region_code = ?1 OR (region_code >= ?2 AND region_code < ?3))");
     }
     if (region) {
-        snprintf(rlo, sizeof(rlo), "%s.", region);
-        snprintf(rhi, sizeof(rhi), "%s/", region);
-        add_cond(&where, "(region_code = ?4 OR (region_code >= ?5 AND region_code < ?6))");
+        store_prefix_bounds(region, rlo, rhi);
+        store_where_add(&where, "(region_code = ?4 OR (region_code >= ?5 AND region_code < ?6))");
     }
     if (minl > 0)
-        add_cond(&where, "(CASE max_level WHEN 'waspada' THEN 1 WHEN 'siaga' THEN 2"
-                         " WHEN 'awas' THEN 3 ELSE 0 END) >= ?7");
+        store_where_add(&where, "(CASE max_level WHEN 'waspada' THEN 1 WHEN 'siaga' THEN 2"
+                                " WHEN 'awas' THEN 3 ELSE 0 END) >= ?7");
     if (q->status)
-        add_cond(&where, "status = ?8");
+        store_where_add(&where, "status = ?8");
     if (q->from)
-        add_cond(&where, "COALESCE(close_day, last_day) >= ?9");
+        store_where_add(&where, "COALESCE(close_day, last_day) >= ?9");
     if (q->to)
-        add_cond(&where, "first_day <= ?10");
+        store_where_add(&where, "first_day <= ?10");
     if (q->open >= 0)
-        add_cond(&where, "is_open = ?11");
+        store_where_add(&where, "is_open = ?11");
     if (!q->with_retracted)
-        add_cond(&where, "retracted = 0");
+        store_where_add(&where, "retracted = 0");
     int rc = 0;
     sqlite3_stmt *st = NULL;
     for (int pass = 0; pass < 2 && rc == 0; pass++) {
@@ -574,10 +566,8 @@ int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *s
     if (scope && !code_ok(scope))
         return error_set(err, WSP_EINVAL, "bad region code");
     char lo[40], hi[40];
-    if (scope) {
-        snprintf(lo, sizeof(lo), "%s.", scope);
-        snprintf(hi, sizeof(hi), "%s/", scope);
-    }
+    if (scope)
+        store_prefix_bounds(scope, lo, hi);
     sqlite3_stmt *st;
     int rc = stmt_get(
         s, STMT_ALERT_FEED,

@@ -630,18 +630,6 @@ static size_t fts_query(const char *q, struct buf *out)
 
 /* Code-prefix condition on the region key: the code itself or anything below it. The range
  * form ('32.' <= key < '32/') uses the index on every backend. */
-static void prefix_bounds(const char *code, char lo[40], char hi[40])
-{
-    snprintf(lo, 40, "%s.", code);
-    snprintf(hi, 40, "%s/", code);
-}
-
-static void add_cond(struct buf *w, const char *cond)
-{
-    buf_puts(w, w->len ? " AND " : " WHERE ");
-    buf_puts(w, cond);
-}
-
 int store_event_list(struct store *s, const struct store_event_query *q, struct arena *arena,
                      struct store_event **out, size_t *n, size_t *total, struct error *err)
 {
@@ -671,35 +659,38 @@ int store_event_list(struct store *s, const struct store_event_query *q, struct 
     int rc = 0;
     char slo[40], shi[40], rlo[40], rhi[40];
     if (scope) {
-        prefix_bounds(scope, slo, shi);
-        add_cond(&where, "(e.region_code = ?1 OR (e.region_code >= ?2 AND e.region_code < ?3))");
+        store_prefix_bounds(scope, slo, shi);
+        store_where_add(&where,
+                        "(e.region_code = ?1 OR (e.region_code >= ?2 AND e.region_code < ?3))");
     }
     if (region) {
-        prefix_bounds(region, rlo, rhi);
-        add_cond(&where, "(e.region_code = ?4 OR (e.region_code >= ?5 AND e.region_code < ?6))");
+        store_prefix_bounds(region, rlo, rhi);
+        store_where_add(&where,
+                        "(e.region_code = ?4 OR (e.region_code >= ?5 AND e.region_code < ?6))");
     }
     if (q->category)
-        add_cond(&where, "e.category = ?7");
+        store_where_add(&where, "e.category = ?7");
     if (q->from)
-        add_cond(&where, "e.event_date >= ?8");
+        store_where_add(&where, "e.event_date >= ?8");
     if (q->to)
-        add_cond(&where, "e.event_date <= ?9");
+        store_where_add(&where, "e.event_date <= ?9");
     if (q->q && *q->q) {
         if (fts_query(q->q, &fts) == 0) {
             rc = error_set(err, WSP_EINVAL, "search text has no words");
             goto out;
         }
-        add_cond(&where, "e.id IN (SELECT es.event_id FROM event_sources es WHERE es.article_id"
-                         " IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?10)");
+        store_where_add(&where,
+                        "e.id IN (SELECT es.event_id FROM event_sources es WHERE es.article_id"
+                        " IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?10)");
         if (q->q_skip_reports)
             buf_puts(&where, " AND es.article_id NOT IN (SELECT id FROM articles"
                              " WHERE source_type = 'report')");
         buf_puts(&where, ")");
     }
     if (q->min_confidence > 0)
-        add_cond(&where, "e.confidence >= ?11");
+        store_where_add(&where, "e.confidence >= ?11");
     if (q->status)
-        add_cond(&where, "e.status = ?12");
+        store_where_add(&where, "e.status = ?12");
     if (where.oom || fts.oom) {
         rc = error_set(err, WSP_EINVAL, "event query is too long");
         goto out;

@@ -405,3 +405,15 @@ out:
     unlink(tmp);
     return code;
 }
+
+void store_prefix_bounds(const char *code, char *lo, char *hi)
+{
+    snprintf(lo, 40, "%s.", code);
+    snprintf(hi, 40, "%s/", code);
+}
+
+void store_where_add(struct buf *w, const char *cond)
+{
+    buf_puts(w, w->len ? " AND " : " WHERE ");
+    buf_puts(w, cond);
+}

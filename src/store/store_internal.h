@@ -180,6 +180,13 @@ typedef void store_row_fn(struct arena *a, sqlite3_stmt *st, void *row, bool *oo
  * the result is WSP_ENOMEM with oom_msg (the whole message, "case list does not fit in
  * memory limit") when the arena is full, else store_fail() for `what` ("list cases").
  * rows must point at a real `void *`: the caller assigns it to its typed pointer. */
+/* Bounds of the codes strictly below `code` in the region hierarchy: every code c with
+ * lo <= c < hi ("32." .. "32/") lies under "32" on whole segments ('/' follows '.'), so
+ * "32.73" is inside and "320" is not. lo and hi hold at least 40 bytes. */
+void store_prefix_bounds(const char *code, char *lo, char *hi);
+/* Append one condition to a WHERE clause being built from fixed fragments. */
+void store_where_add(struct buf *w, const char *cond);
+
 int store_collect(struct store *s, sqlite3_stmt *st, struct arena *a, void **rows, size_t *n,
                   size_t elem_size, store_row_fn *read_row, const char *what, const char *oom_msg,
                   struct error *err);

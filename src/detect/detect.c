@@ -263,6 +263,7 @@ int detect_article(struct detect_worker *w, const struct detect_article *in, str
         return error_set(err, WSP_ENOMEM, "document arena full");
     size_t before = out->nevidence;
     classify_article(w, d, out, feat);
+    role_resolve(m, d, out, doc.not_article);
     out->features = feat;
     out->nfeatures = m->nfeat;
     /* evidence order: decision first */

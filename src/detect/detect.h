@@ -47,6 +47,28 @@ enum detect_category {
 const char *detect_category_name(enum detect_category c);
 int detect_category_parse(const char *s);
 
+/* What kind of news an article is (docs/detection.md). Only ROLE_EVENT creates or updates an
+ * event; is_conflict_event is true exactly when role is ROLE_EVENT. */
+enum detect_role {
+    ROLE_OTHER = 0,   /* anything else, accidents and disasters (fires, floods, explosions
+                         without an attacker) included */
+    ROLE_EVENT,       /* a report of a social-conflict event in Indonesia */
+    ROLE_FOLLOWUP,    /* later news of a specific earlier event: arrests, victims identified,
+                         funerals, court, peace and reconciliation (ikrar damai, patah panah) */
+    ROLE_PREVENTION,  /* meetings, forums (FKDM, FKUB, Forkopimda), drills and simulations,
+                         security preparations, peaceful demonstrations, a brawl prevented */
+    ROLE_CRIME,       /* violence between individuals with a personal motive, domestic
+                         violence, robbery, drug cases */
+    ROLE_ABROAD,      /* the place is outside Indonesia */
+    ROLE_NOT_ARTICLE, /* home, index, tag and search pages */
+    ROLE_COUNT
+};
+
+/* "other", "event", "followup", "prevention", "crime", "abroad", "not_article";
+ * detect_role_parse returns -1 when unknown. */
+const char *detect_role_name(enum detect_role r);
+int detect_role_parse(const char *s);
+
 /* The input: one article as read by a source (file, feed, form). Strings are borrowed. */
 struct detect_article {
     const char *id;
@@ -66,6 +88,11 @@ struct detect_evidence {
 struct detect_event {
     const char *id;
     bool is_conflict_event;
+    enum detect_role role;             /* is_conflict_event == (role == ROLE_EVENT) */
+    const char *role_cue;              /* the cue that set the role ("hendak tawuran"), or NULL */
+    bool reconciliation;               /* a followup reporting peace or reconciliation (the
+                                          event's case may move to pemulihan) */
+    const char *abroad;                /* the foreign place when role is ROLE_ABROAD, or NULL */
     enum detect_category category;     /* CAT_NONE exactly when !is_conflict_event */
     const struct geo_region *province; /* NULL when unknown */
     const struct geo_region *regency;  /* NULL when unknown */
@@ -84,7 +111,8 @@ struct detect_event {
     size_t nactors;
     int geo_precision;  /* ACLED style: 1 exact (village/district), 2 regency,
                            3 province only, 0 unknown */
-    int time_precision; /* 1 exact day, 2 approximate (week), 3 month, 0 none */
+    int time_precision; /* 1 exact day, 2 approximate (week; also an event date taken from
+                           the published date when the text gives none), 3 month, 0 none */
     /* cleaned text, for storage and full-text search */
     const char *title;
     const char *body;

@@ -219,6 +219,10 @@ void classify_article(struct detect_worker *w, struct ddoc *d, struct detect_eve
                       double *features);
 void classify_prepare(struct detect_worker *w, struct ddoc *d);
 
+/* role.c: sets ev->role (and clears is_conflict_event when the role is not ROLE_EVENT) */
+void role_resolve(const struct detect_model *m, struct ddoc *d, struct detect_event *ev,
+                  bool not_article);
+
 /* place.c */
 void place_resolve(const struct detect_model *m, struct ddoc *d, struct detect_event *ev);
 int place_index_build(struct detect_model *m, struct error *err);

@@ -205,6 +205,7 @@ static char *event_json_compact(const struct detect_event *e)
     jw_open(&w, '{');
     jw_str_key(&w, "id", e->id);
     jw_bool_key(&w, "is_conflict_event", e->is_conflict_event);
+    jw_str_key(&w, "role", detect_role_name(e->role));
     jw_str_key(&w, "category", detect_category_name(e->category));
     jw_str_key(&w, "province_code", e->province ? e->province->code : NULL);
     jw_str_key(&w, "province", e->province ? e->province->name : NULL);
@@ -244,6 +245,8 @@ static char *event_json_compact(const struct detect_event *e)
     jw_str_key(&w, "place_level", e->place ? geo_level_name(e->place->level) : NULL);
     jw_int_key(&w, "geo_precision", e->geo_precision);
     jw_int_key(&w, "time_precision", e->time_precision);
+    jw_str_key(&w, "abroad", e->abroad);
+    jw_bool_key(&w, "reconciliation", e->reconciliation);
     char hex[17];
     snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)e->simhash);
     jw_str_key(&w, "simhash", hex);
@@ -264,6 +267,7 @@ char *detect_event_to_json(const struct detect_event *e, bool pretty)
     json_t *o = json_object();
     json_object_set_new(o, "id", str_or_null(e->id));
     json_object_set_new(o, "is_conflict_event", json_boolean(e->is_conflict_event));
+    json_object_set_new(o, "role", json_string(detect_role_name(e->role)));
     json_object_set_new(o, "category", json_string(detect_category_name(e->category)));
     json_object_set_new(o, "province_code", str_or_null(e->province ? e->province->code : NULL));
     json_object_set_new(o, "province", str_or_null(e->province ? e->province->name : NULL));
@@ -296,6 +300,8 @@ char *detect_event_to_json(const struct detect_event *e, bool pretty)
                         str_or_null(e->place ? geo_level_name(e->place->level) : NULL));
     json_object_set_new(o, "geo_precision", json_integer(e->geo_precision));
     json_object_set_new(o, "time_precision", json_integer(e->time_precision));
+    json_object_set_new(o, "abroad", str_or_null(e->abroad));
+    json_object_set_new(o, "reconciliation", json_boolean(e->reconciliation));
     char hex[17];
     snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)e->simhash);
     json_object_set_new(o, "simhash", json_string(hex));

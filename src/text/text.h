@@ -41,6 +41,8 @@ struct text_doc {
     size_t body_len;
     const char *published; /* "YYYY-MM-DD" found in page metadata, or NULL */
     const char *url;       /* canonical URL from the page (<link rel=canonical>, og:url), or NULL */
+    bool not_article;      /* a home, index, tag or search page: mostly link lists and short
+                              headlines, no article body */
 };
 
 /* Largest input text_from_html, text_from_plain and text_parse_feed accept (WSP_ETOOBIG). */

@@ -178,6 +178,13 @@ const char *data_get_dir(void); /* NULL when using the embedded copy */
 /* name is relative to data/, e.g. "wilayah/provinces.csv". */
 int data_read(const char *name, struct data_blob *out, struct error *err);
 void data_blob_free(struct data_blob *b);
+/* Read a tab-separated data file line by line: blank lines and lines starting with '#' are
+ * skipped, a final '\r' is dropped, and row() gets up to 8 fields (the strings are valid only
+ * during the call) with the 1-based line number. A non-zero return of row() stops the reading
+ * and is returned, with "name:line: " put in front of err's message. */
+int data_read_tsv(const char *name,
+                  int (*row)(void *ctx, char **f, size_t nf, size_t line, struct error *err),
+                  void *ctx, struct error *err);
 /* Names of the embedded files, for `waspada --version` and tests. */
 size_t data_embedded_count(void);
 const char *data_embedded_name(size_t i);

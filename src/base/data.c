@@ -98,3 +98,56 @@ void data_blob_free(struct data_blob *b)
     b->data = NULL;
     b->len = 0;
 }
+
+int data_read_tsv(const char *name,
+                  int (*row)(void *ctx, char **f, size_t nf, size_t line, struct error *err),
+                  void *ctx, struct error *err)
+{
+    struct data_blob b;
+    int rc = data_read(name, &b, err);
+    if (rc)
+        return rc;
+    char *copy = xstrndup(b.data, b.len);
+    data_blob_free(&b);
+    size_t lineno = 0;
+    char *save = copy;
+    rc = 0;
+    while (save && *save) {
+        char *line = save;
+        char *nl = strchr(line, '\n');
+        if (nl) {
+            *nl = '\0';
+            save = nl + 1;
+        } else {
+            save = NULL;
+        }
+        lineno++;
+        size_t ll = strlen(line);
+        if (ll && line[ll - 1] == '\r')
+            line[--ll] = '\0';
+        if (!ll || line[0] == '#')
+            continue;
+        char *f[8];
+        size_t nf = 0;
+        char *p = line;
+        while (nf < WSP_ARRAY_LEN(f)) {
+            f[nf++] = p;
+            char *tab = strchr(p, '\t');
+            if (!tab)
+                break;
+            *tab = '\0';
+            p = tab + 1;
+        }
+        rc = row(ctx, f, nf, lineno, err);
+        if (rc) {
+            if (err && !strstr(err->msg, name)) {
+                char msg[sizeof(err->msg)];
+                str_copy(msg, err->msg, sizeof(msg));
+                error_set(err, rc, "%s:%zu: %s", name, lineno, msg);
+            }
+            break;
+        }
+    }
+    free(copy);
+    return rc;
+}

@@ -76,6 +76,8 @@ const struct lex_entry *lex_find(const struct lexicon *lx, const char *term, siz
 struct place_list {
     const struct geo_region **r;
     uint32_t n;
+    const struct geo_foreign *foreign; /* a place abroad of this name (only when no Indonesian
+                                          province or regency has it), or NULL */
     bool weak;   /* name is also a common word: needs an explicit prefix or "di" */
     bool prefix; /* a longer name starts with this one plus a space */
 };
@@ -142,6 +144,7 @@ struct detect_model {
     struct lexicon lex;     /* signals.tsv + categories.tsv */
     struct lexicon victims; /* victims.tsv: cat field holds enum vic_kind */
     struct lexicon actors;  /* actors.tsv: heads of actor phrases */
+    struct lexicon roles;   /* roles.tsv: cat holds the cue class, sig_w an intent window */
     struct date_words dates;
     struct place_index places;
     /* logistic model (model.tsv) */
@@ -220,6 +223,7 @@ void classify_article(struct detect_worker *w, struct ddoc *d, struct detect_eve
 void classify_prepare(struct detect_worker *w, struct ddoc *d);
 
 /* role.c: sets ev->role (and clears is_conflict_event when the role is not ROLE_EVENT) */
+int role_lexicon_load(struct detect_model *m, struct error *err);
 void role_resolve(const struct detect_model *m, struct ddoc *d, struct detect_event *ev,
                   bool not_article);
 

@@ -185,53 +185,7 @@ int detect_read_tsv(const char *name,
                     int (*row)(void *ctx, char **f, size_t nf, size_t line, struct error *err),
                     void *ctx, struct error *err)
 {
-    struct data_blob b;
-    int rc = data_read(name, &b, err);
-    if (rc)
-        return rc;
-    char *copy = xstrndup(b.data, b.len);
-    data_blob_free(&b);
-    size_t lineno = 0;
-    char *save = copy;
-    rc = 0;
-    while (save && *save) {
-        char *line = save;
-        char *nl = strchr(line, '\n');
-        if (nl) {
-            *nl = '\0';
-            save = nl + 1;
-        } else {
-            save = NULL;
-        }
-        lineno++;
-        size_t ll = strlen(line);
-        if (ll && line[ll - 1] == '\r')
-            line[--ll] = '\0';
-        if (!ll || line[0] == '#')
-            continue;
-        char *f[8];
-        size_t nf = 0;
-        char *p = line;
-        while (nf < WSP_ARRAY_LEN(f)) {
-            f[nf++] = p;
-            char *tab = strchr(p, '\t');
-            if (!tab)
-                break;
-            *tab = '\0';
-            p = tab + 1;
-        }
-        rc = row(ctx, f, nf, lineno, err);
-        if (rc) {
-            if (err && !strstr(err->msg, name)) {
-                char msg[sizeof(err->msg)];
-                str_copy(msg, err->msg, sizeof(msg));
-                error_set(err, rc, "%s:%zu: %s", name, lineno, msg);
-            }
-            break;
-        }
-    }
-    free(copy);
-    return rc;
+    return data_read_tsv(name, row, ctx, err);
 }
 
 static const char *const sig_names[SIG_COUNT] = {
@@ -434,6 +388,8 @@ int detect_model_load(struct detect_model **out, const struct text_resources *re
     c.lx = &m->actors;
     if (!rc)
         rc = detect_read_tsv("detect/actors.tsv", row_actor, &c, err);
+    if (!rc)
+        rc = role_lexicon_load(m, err);
     c.lx = &m->dates.lx;
     if (!rc)
         rc = detect_read_tsv("detect/dates.tsv", row_date, &c, err);
@@ -457,6 +413,7 @@ void detect_model_free(struct detect_model *m)
     lex_release(&m->lex);
     lex_release(&m->victims);
     lex_release(&m->actors);
+    lex_release(&m->roles);
     lex_release(&m->dates.lx);
     for (size_t i = 0; i < m->places.nslots; i++)
         free(m->places.vals[i].r);

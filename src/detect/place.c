@@ -13,6 +13,12 @@
  *    words that are also region names ("Serang", "Batu", "Puncak") need a prefix or "di".
  * 4. Votes go up to the regency and province; the best province wins, then the best regency
  *    inside it if it has enough support. Unknown rather than guessed.
+ * 5. Places abroad (data/geo/foreign-places.tsv: "Papua Nugini", "Enga", "Gaza") vote for their
+ *    country with the same weights, unless the mention also names an Indonesian region that
+ *    takes the vote, or stands after "asal", "warga negara", "WNA" (a person's origin, not the
+ *    scene). Indonesian places win when both occur; the event is abroad only when there is no
+ *    Indonesian province or the foreign places outweigh it more than twice (a dateline
+ *    "JAKARTA -" over a story from Enga). An event abroad has no Indonesian region at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,7 +178,30 @@ int place_index_build(struct detect_model *m, struct error *err)
         }
         data_blob_free(&b);
     }
-    return detect_read_tsv("detect/places.tsv", row_place, m, err);
+    int rc = detect_read_tsv("detect/places.tsv", row_place, m, err);
+    if (rc)
+        return rc;
+    /* places abroad last: a name an Indonesian province or regency carries stays Indonesian */
+    const struct geo_foreign *f;
+    for (size_t i = 0; (f = geo_foreign_at(m->geo, i)); i++) {
+        const struct place_list *have = place_lookup(pi, f->norm);
+        bool big = false;
+        for (uint32_t j = 0; have && j < have->n; j++)
+            big |= have->r[j]->level <= GEO_REGENCY;
+        if (big)
+            continue;
+        char pre[256];
+        for (size_t k = 0; k < sizeof(pre) && f->norm[k]; k++)
+            if (f->norm[k] == ' ') {
+                memcpy(pre, f->norm, k);
+                pre[k] = '\0';
+                pi_add_key(m, pre)->prefix = true;
+            }
+        struct place_list *l = pi_add_key(m, f->norm);
+        if (!l->foreign)
+            l->foreign = f;
+    }
+    return 0;
 }
 
 /* ---- mentions -------------------------------------------------------------------------- */
@@ -208,6 +237,7 @@ struct mention {
     enum pfx pfx;
     float w;
     bool locative, title, dateline, weak;
+    bool origin; /* after "asal", "warga negara", "WNA": where a person is from */
     const struct place_list *l;
     const struct mention *next; /* the mention right after ", " (chains like "Desa X, Kec Y") */
 };
@@ -271,6 +301,34 @@ static bool accept_level(enum pfx p, const struct geo_region *r)
     return false;
 }
 
+/* Words before a place name that make it a person's (or a thing's) origin, not the scene:
+ * "mahasiswa asal Malaysia", "warga negara Prancis", "WNA Tiongkok", "KBRI Kuala Lumpur". */
+static bool origin_word(const char *lower)
+{
+    static const char *const ow[] = {"asal",
+                                     "negara",
+                                     "wna",
+                                     "tka",
+                                     "kebangsaan",
+                                     "kewarganegaraan",
+                                     "berkewarganegaraan",
+                                     "buatan",
+                                     "produksi",
+                                     "impor",
+                                     "ekspor",
+                                     "kbri",
+                                     "kjri",
+                                     "dubes",
+                                     "kedubes",
+                                     "kedutaan",
+                                     "duta",
+                                     "besar"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(ow); i++)
+        if (strcmp(ow[i], lower) == 0)
+            return true;
+    return false;
+}
+
 static size_t collect_mentions(const struct detect_model *m, struct ddoc *d, struct mention *out,
                                size_t max)
 {
@@ -331,7 +389,7 @@ static size_t collect_mentions(const struct detect_model *m, struct ddoc *d, str
             const struct place_list *l = place_lookup(&m->places, norm);
             if (!l)
                 break;
-            if (l->n) {
+            if (l->n || l->foreign) {
                 best = l;
                 bestlen = k + 1;
             }
@@ -357,6 +415,8 @@ static size_t collect_mentions(const struct detect_model *m, struct ddoc *d, str
                            (strcmp(pl, "di") == 0 || strcmp(pl, "wilayah") == 0 ||
                             strcmp(pl, "daerah") == 0 || strcmp(pl, "kawasan") == 0);
         }
+        if (before > 0 && d->t[before - 1].kind == TOK_WORD)
+            mt->origin = origin_word(d->t[before - 1].lower);
         mt->w = mention_weight(d, mt);
         i = start + bestlen - 1;
     }
@@ -424,6 +484,7 @@ static bool supported(const struct mention *ms, size_t n, size_t self, const str
 void place_resolve(const struct detect_model *m, struct ddoc *d, struct detect_event *ev)
 {
     ev->province = ev->regency = ev->place = NULL;
+    ev->abroad = NULL;
     ev->geo_precision = 0;
     if (!m->geo)
         return;
@@ -436,8 +497,12 @@ void place_resolve(const struct detect_model *m, struct ddoc *d, struct detect_e
     struct votes *fine = arena_alloc(d->a, sizeof(*fine));
     if (!prov || !reg || !fine)
         return;
-    int best_mention[1] = {-1};
-    WSP_UNUSED(best_mention);
+    struct foreign_vote {
+        const char *country;
+        float w;
+        const struct mention *m;
+    } fv[16];
+    size_t nfv = 0;
 
     for (size_t k = 0; k < n; k++) {
         struct mention *mt = &ms[k];
@@ -472,6 +537,22 @@ void place_resolve(const struct detect_model *m, struct ddoc *d, struct detect_e
             }
         }
         float w = mt->w;
+        bool indonesian = nbig || nsmall ||
+                          (mt->pfx != P_NONE && mt->pfx != P_DUSUN && nsmall_all > 0 &&
+                           nsmall_all <= 2 && !mt->title);
+        if (!indonesian && l->foreign && !mt->origin) {
+            size_t j = 0;
+            while (j < nfv && strcmp(fv[j].country, l->foreign->country) != 0)
+                j++;
+            if (j == nfv && nfv < WSP_ARRAY_LEN(fv))
+                fv[nfv++] = (struct foreign_vote){l->foreign->country, 0, mt};
+            if (j < nfv) {
+                fv[j].w += w;
+                if (w > fv[j].m->w)
+                    fv[j].m = mt;
+            }
+            continue;
+        }
         if (nbig) {
             /* a name that is both a province and a regency (Bengkulu, Gorontalo): both */
             for (size_t j = 0; j < nbig; j++) {
@@ -533,6 +614,24 @@ void place_resolve(const struct detect_model *m, struct ddoc *d, struct detect_e
         } else if (ptot->v[i].w > second) {
             second = ptot->v[i].w;
         }
+    }
+    /* abroad: foreign places and no Indonesian province, or foreign places that outweigh the
+     * Indonesian ones more than twice */
+    const struct foreign_vote *fbest = NULL;
+    float ftotal = 0;
+    for (size_t j = 0; j < nfv; j++) {
+        ftotal += fv[j].w;
+        if (!fbest || fv[j].w > fbest->w)
+            fbest = &fv[j];
+    }
+    float home = bp ? bw : 0;
+    if (fbest && ftotal >= 0.9f && (home < 0.5f || ftotal > 2.0f * home)) {
+        ev->abroad = fbest->country;
+        const struct text_token *a = &d->t[fbest->m->tok];
+        const struct text_token *z = &d->t[fbest->m->tok + fbest->m->ntok - 1];
+        evidence_add(d, ev, a->off, z->off + z->len - a->off,
+                     arena_printf(d->a, "place abroad: %s", fbest->country));
+        return;
     }
     if (!bp || bw < 0.5f)
         return;

@@ -406,12 +406,15 @@ struct geo_gazetteer {
     size_t nwords;
     struct geo_alias *aliases;
     size_t naliases, alias_cap;
+    struct geo_foreign *foreign;
+    size_t nforeign, foreign_cap;
 };
 
 void geo_free(struct geo_gazetteer *g)
 {
     if (!g)
         return;
+    free(g->foreign);
     arena_release(&g->arena);
     free(g);
 }
@@ -725,6 +728,40 @@ static int build_words(struct geo_gazetteer *g, struct error *err)
     return 0;
 }
 
+static int foreign_row(void *ctx, char **f, size_t nf, size_t line, struct error *err)
+{
+    struct geo_gazetteer *g = ctx;
+    WSP_UNUSED(line);
+    if (nf < 2 || !*f[0] || !*f[1])
+        return error_set(err, WSP_EINVAL, "expected name <TAB> country");
+    char norm[256];
+    geo_normalize_name(f[0], strlen(f[0]), norm, sizeof(norm));
+    if (!*norm)
+        return error_set(err, WSP_EINVAL, "name '%s' is empty once normalized", f[0]);
+    if (g->nforeign == g->foreign_cap) {
+        g->foreign_cap = g->foreign_cap ? g->foreign_cap * 2 : 256;
+        g->foreign = xrealloc(g->foreign, g->foreign_cap * sizeof(*g->foreign));
+    }
+    struct geo_foreign *p = &g->foreign[g->nforeign];
+    p->name = arena_strdup(&g->arena, f[0]);
+    p->norm = arena_strdup(&g->arena, norm);
+    p->country = arena_strdup(&g->arena, f[1]);
+    if (!p->name || !p->norm || !p->country)
+        return error_set(err, WSP_ENOMEM, "gazetteer over its memory cap");
+    g->nforeign++;
+    return 0;
+}
+
+size_t geo_foreign_count(const struct geo_gazetteer *g)
+{
+    return g ? g->nforeign : 0;
+}
+
+const struct geo_foreign *geo_foreign_at(const struct geo_gazetteer *g, size_t i)
+{
+    return g && i < g->nforeign ? &g->foreign[i] : NULL;
+}
+
 int geo_load(struct geo_gazetteer **out, struct error *err)
 {
     static const struct {
@@ -769,6 +806,12 @@ int geo_load(struct geo_gazetteer **out, struct error *err)
             goto out;
     }
     rc = build_words(g, err);
+    /* places abroad are optional: a --data-dir with only the wilayah files has none */
+    struct data_blob fb;
+    if (!rc && data_read("geo/foreign-places.tsv", &fb, NULL) == 0) {
+        data_blob_free(&fb);
+        rc = data_read_tsv("geo/foreign-places.tsv", foreign_row, g, err);
+    }
 
 out:
     for (size_t i = 0; i < WSP_ARRAY_LEN(files); i++)

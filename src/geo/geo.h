@@ -61,6 +61,18 @@ enum geo_level geo_parse_level(const char *s);
  * places); says nothing about whether it exists. */
 bool geo_code_valid(const char *code);
 
+/* A place outside Indonesia (data/geo/foreign-places.tsv): countries, their capitals and big
+ * cities, and the foreign regions Indonesian news names most, in Indonesian spellings. Used to
+ * tell events abroad from events at home; an Indonesian region of the same name always wins. */
+struct geo_foreign {
+    const char *name;    /* as written in the file: "Papua Nugini", "Enga" */
+    const char *norm;    /* geo_normalize_name(name) */
+    const char *country; /* "Papua Nugini" */
+};
+size_t geo_foreign_count(const struct geo_gazetteer *g);
+/* The i-th foreign place in file order; NULL past the end. */
+const struct geo_foreign *geo_foreign_at(const struct geo_gazetteer *g, size_t i);
+
 /* Search filters. level 0 = any; parent NULL or "" = anywhere, else a code prefix on whole
  * segments: "32" covers 32 itself and "32.73", but not "320". */
 struct geo_query {

@@ -115,6 +115,7 @@ int role_lexicon_load(struct detect_model *m, struct error *err)
 struct head {
     unsigned cue[3][RC_COUNT];     /* cue hits */
     uint32_t cue_tok[3][RC_COUNT]; /* first token of the first hit, for evidence */
+    uint8_t cue_len[3][RC_COUNT];  /* and its words */
     unsigned collective[3];        /* collective cues not under a reference word */
     unsigned violence_live[2];     /* violence cues that report violence */
     unsigned violence_intent[2];   /* violence cues under an intent cue ("hendak tawuran") */
@@ -189,8 +190,10 @@ static void read_head(const struct detect_model *m, const struct ddoc *d, struct
             }
             if (c && c->cat) {
                 int cls = c->cat;
-                if (!h->cue[part][cls])
+                if (!h->cue[part][cls]) {
                     h->cue_tok[part][cls] = i;
+                    h->cue_len[part][cls] = (uint8_t)nw;
+                }
                 h->cue[part][cls]++;
                 if (cls == RC_COLLECTIVE && !under_refer)
                     h->collective[part]++;
@@ -232,23 +235,35 @@ static unsigned both(const struct head *h, enum role_cue c)
     return h->cue[0][c] + h->cue[1][c];
 }
 
-/* The cue token of class c (title first), for the evidence quote. */
+/* The cue of class c (title first), for the evidence quote: first token and words. */
 static uint32_t cue_token(const struct head *h, enum role_cue c)
 {
     return h->cue[0][c] ? h->cue_tok[0][c] : h->cue_tok[1][c];
 }
+static unsigned cue_words(const struct head *h, enum role_cue c)
+{
+    return h->cue[0][c] ? h->cue_len[0][c] : h->cue_len[1][c];
+}
 
+/* Set the role; the cue is nw words from token tok (has_tok false: no cue in the text). */
 static void set_role(struct ddoc *d, struct detect_event *ev, enum detect_role role, bool has_tok,
-                     uint32_t tok, const char *why)
+                     uint32_t tok, unsigned nw, const char *why)
 {
     ev->role = role;
-    const char *cue = has_tok && tok < d->n ? d->t[tok].lower : NULL;
-    ev->role_cue = cue ? arena_strdup(d->a, cue) : why;
-    if (has_tok && tok < d->n)
-        evidence_add(d, ev, d->t[tok].off, d->t[tok].len,
-                     arena_printf(d->a, "role %s: %s '%s'", detect_role_name(role), why, cue));
-    else
+    if (has_tok && tok < d->n) {
+        uint32_t last = tok + (nw ? nw : 1) - 1;
+        if (last >= d->n)
+            last = (uint32_t)d->n - 1;
+        size_t off = d->t[tok].off, len = d->t[last].off + d->t[last].len - off;
+        char *cue = arena_strndup(d->a, d->text + off, len);
+        ev->role_cue = cue ? cue : why;
+        evidence_add(
+            d, ev, off, len,
+            arena_printf(d->a, "role %s: %s '%s'", detect_role_name(role), why, ev->role_cue));
+    } else {
+        ev->role_cue = why;
         evidence_add(d, ev, 0, 0, arena_printf(d->a, "role %s: %s", detect_role_name(role), why));
+    }
 }
 
 /* The role of an article that reports violence (the classifier said so). */
@@ -261,20 +276,22 @@ static void role_of_event(struct ddoc *d, struct detect_event *ev, const struct 
 
     if (h->cue[0][RC_PEACE] || (h->cue[1][RC_PEACE] && !title_live)) {
         ev->reconciliation = true;
-        set_role(d, ev, ROLE_FOLLOWUP, true, cue_token(h, RC_PEACE), "peace or reconciliation");
+        set_role(d, ev, ROLE_FOLLOWUP, true, cue_token(h, RC_PEACE), cue_words(h, RC_PEACE),
+                 "peace or reconciliation");
         return;
     }
     if (h->cue[0][RC_DRILL] || (h->cue[1][RC_DRILL] && !title_live)) {
-        set_role(d, ev, ROLE_PREVENTION, true, cue_token(h, RC_DRILL), "drill or exercise");
+        set_role(d, ev, ROLE_PREVENTION, true, cue_token(h, RC_DRILL), cue_words(h, RC_DRILL),
+                 "drill or exercise");
         return;
     }
     if ((h->cue[0][RC_DENIAL] || (h->cue[0][RC_RUMOUR] && !title_live)) && !h->cue[0][RC_OCCUR]) {
         enum role_cue c = h->cue[0][RC_DENIAL] ? RC_DENIAL : RC_RUMOUR;
-        set_role(d, ev, ROLE_PREVENTION, true, h->cue_tok[0][c], "rumour denied");
+        set_role(d, ev, ROLE_PREVENTION, true, h->cue_tok[0][c], h->cue_len[0][c], "rumour denied");
         return;
     }
     if ((h->violence_intent[0] || h->violence_intent[1]) && !title_live && !h->occur_live) {
-        set_role(d, ev, ROLE_PREVENTION, h->has_intent_tok, h->intent_tok,
+        set_role(d, ev, ROLE_PREVENTION, h->has_intent_tok, h->intent_tok, 1,
                  "violence about to happen, none that did");
         return;
     }
@@ -289,7 +306,8 @@ static void role_of_event(struct ddoc *d, struct detect_event *ev, const struct 
         };
         for (size_t k = 0; k < WSP_ARRAY_LEN(quiet) && !head_live && !head_crowd; k++)
             if (h->cue[0][quiet[k].c]) {
-                set_role(d, ev, quiet[k].role, true, h->cue_tok[0][quiet[k].c], quiet[k].why);
+                set_role(d, ev, quiet[k].role, true, h->cue_tok[0][quiet[k].c],
+                         h->cue_len[0][quiet[k].c], quiet[k].why);
                 return;
             }
         if (!h->occur_live) {
@@ -303,7 +321,8 @@ static void role_of_event(struct ddoc *d, struct detect_event *ev, const struct 
             };
             for (size_t k = 0; k < WSP_ARRAY_LEN(prev); k++)
                 if (h->cue[0][prev[k].c] || (prev[k].c == RC_PEACEFUL && h->cue[1][prev[k].c])) {
-                    set_role(d, ev, ROLE_PREVENTION, true, cue_token(h, prev[k].c), prev[k].why);
+                    set_role(d, ev, ROLE_PREVENTION, true, cue_token(h, prev[k].c),
+                             cue_words(h, prev[k].c), prev[k].why);
                     return;
                 }
         }
@@ -312,11 +331,13 @@ static void role_of_event(struct ddoc *d, struct detect_event *ev, const struct 
     unsigned personal_title = h->cue[0][RC_KIN] + h->cue[0][RC_MOTIVE] + h->cue[0][RC_CRIMETYPE];
     if (!collective && (personal_title || personal >= 2)) {
         enum role_cue c = both(h, RC_KIN) ? RC_KIN : both(h, RC_MOTIVE) ? RC_MOTIVE : RC_CRIMETYPE;
-        set_role(d, ev, ROLE_CRIME, true, cue_token(h, c), "personal crime, no collective actor");
+        set_role(d, ev, ROLE_CRIME, true, cue_token(h, c), cue_words(h, c),
+                 "personal crime, no collective actor");
         return;
     }
     if (h->cue[0][RC_ACCIDENT] && !title_live && !collective) {
-        set_role(d, ev, ROLE_OTHER, true, h->cue_tok[0][RC_ACCIDENT], "accident, no attacker");
+        set_role(d, ev, ROLE_OTHER, true, h->cue_tok[0][RC_ACCIDENT], h->cue_len[0][RC_ACCIDENT],
+                 "accident, no attacker");
         return;
     }
     ev->role = ROLE_EVENT;
@@ -328,7 +349,8 @@ static void role_of_other(struct ddoc *d, struct detect_event *ev, const struct 
 {
     if (both(h, RC_PEACE) && (both(h, RC_COLLECTIVE) || both(h, RC_TOPIC))) {
         ev->reconciliation = true;
-        set_role(d, ev, ROLE_FOLLOWUP, true, cue_token(h, RC_PEACE), "peace or reconciliation");
+        set_role(d, ev, ROLE_FOLLOWUP, true, cue_token(h, RC_PEACE), cue_words(h, RC_PEACE),
+                 "peace or reconciliation");
         return;
     }
     static const struct {
@@ -356,11 +378,12 @@ static void role_of_other(struct ddoc *d, struct detect_event *ev, const struct 
         for (size_t k = 0; k < WSP_ARRAY_LEN(order); k++)
             if (h->cue[part][order[k].c] &&
                 (order[k].role == ROLE_CRIME ? !collective : conflict_topic)) {
-                set_role(d, ev, order[k].role, true, h->cue_tok[part][order[k].c], order[k].why);
+                set_role(d, ev, order[k].role, true, h->cue_tok[part][order[k].c],
+                         h->cue_len[part][order[k].c], order[k].why);
                 return;
             }
     if (h->violence_intent[0] || h->violence_intent[1]) {
-        set_role(d, ev, ROLE_PREVENTION, h->has_intent_tok, h->intent_tok,
+        set_role(d, ev, ROLE_PREVENTION, h->has_intent_tok, h->intent_tok, 1,
                  "violence about to happen");
         return;
     }
@@ -375,7 +398,8 @@ void role_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
     struct head h;
     read_head(m, d, &h);
     if (not_article) {
-        set_role(d, ev, ROLE_NOT_ARTICLE, false, 0, "link lists and short headlines, no article");
+        set_role(d, ev, ROLE_NOT_ARTICLE, false, 0, 0,
+                 "link lists and short headlines, no article");
     } else if (ev->abroad && (ev->is_conflict_event || h.violence_any || both(&h, RC_COLLECTIVE) ||
                               both(&h, RC_OCCUR))) {
         /* abroad is a story of violence or conflict there; a phone made in China is other */
@@ -385,7 +409,7 @@ void role_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
         if (!ev->is_conflict_event)
             role_of_other(d, ev, &h);
         else if (!ev->province)
-            set_role(d, ev, ROLE_OTHER, false, 0, "no place in Indonesia found");
+            set_role(d, ev, ROLE_OTHER, false, 0, 0, "no place in Indonesia found");
         else
             role_of_event(d, ev, &h);
     }

@@ -66,13 +66,38 @@ enum role_cue {
     RC_DENIAL,
     RC_RUMOUR,
     RC_TOPIC,
+    RC_FANS,
+    RC_RETRO,
+    RC_STATISTIC,
+    RC_ARREST,
+    RC_PAST,
     RC_COUNT
 };
 
 static const char *const cue_names[RC_COUNT] = {
-    NULL,       "intent", "occur",   "drill",  "security", "forum",     "peaceful",
-    "peace",    "court",  "funeral", "kin",    "motive",   "crimetype", "collective",
-    "accident", "refer",  "denial",  "rumour", "topic",
+    [RC_INTENT] = "intent",
+    [RC_OCCUR] = "occur",
+    [RC_DRILL] = "drill",
+    [RC_SECURITY] = "security",
+    [RC_FORUM] = "forum",
+    [RC_PEACEFUL] = "peaceful",
+    [RC_PEACE] = "peace",
+    [RC_COURT] = "court",
+    [RC_FUNERAL] = "funeral",
+    [RC_KIN] = "kin",
+    [RC_MOTIVE] = "motive",
+    [RC_CRIMETYPE] = "crimetype",
+    [RC_COLLECTIVE] = "collective",
+    [RC_ACCIDENT] = "accident",
+    [RC_REFER] = "refer",
+    [RC_DENIAL] = "denial",
+    [RC_RUMOUR] = "rumour",
+    [RC_TOPIC] = "topic",
+    [RC_FANS] = "fans",
+    [RC_RETRO] = "retro",
+    [RC_STATISTIC] = "statistic",
+    [RC_ARREST] = "arrest",
+    [RC_PAST] = "past",
 };
 
 #define INTENT_WINDOW 3 /* words between an intent cue and its violence cue, by default */
@@ -86,7 +111,7 @@ static int row_role(void *vctx, char **f, size_t nf, size_t line, struct error *
         return error_set(err, WSP_EINVAL, "expected term, class [, window]");
     int cls = 0;
     for (int i = 1; i < RC_COUNT; i++)
-        if (strcmp(cue_names[i], f[1]) == 0)
+        if (cue_names[i] && strcmp(cue_names[i], f[1]) == 0)
             cls = i;
     if (!cls)
         return error_set(err, WSP_EINVAL, "unknown class '%s'", f[1]);
@@ -120,6 +145,7 @@ struct head {
     unsigned violence_live[2];     /* violence cues that report violence */
     unsigned violence_intent[2];   /* violence cues under an intent cue ("hendak tawuran") */
     unsigned violence_any;         /* violence cues of any kind in the title and lead */
+    bool sport_title;              /* a sports cue of signals.tsv in the title */
     unsigned occur_live;           /* occurrence cues not under an intent cue, whole head */
     uint32_t intent_tok;           /* the intent cue token, for evidence */
     bool has_intent_tok;
@@ -182,6 +208,8 @@ static void read_head(const struct detect_model *m, const struct ddoc *d, struct
                 h->collective[part]++;
             if (v && v->sig == SIG_VIOLENCE)
                 h->violence_any++;
+            if (v && v->sig == SIG_SPORT && part == 0)
+                h->sport_title = true;
             if (violence) {
                 if (under_intent)
                     h->violence_intent[part]++;
@@ -206,7 +234,8 @@ static void read_head(const struct detect_model *m, const struct ddoc *d, struct
                         h->intent_tok = i;
                         h->has_intent_tok = true;
                     }
-                } else if (cls == RC_REFER) {
+                } else if (cls == RC_REFER || cls == RC_COURT) {
+                    /* "sidang vonis rusuh Temanggung" is the trial of a riot */
                     since_refer = 0;
                 }
                 if (nw > 1) {
@@ -216,7 +245,7 @@ static void read_head(const struct detect_model *m, const struct ddoc *d, struct
                     if (since_refer != UINT32_MAX && cls != RC_REFER)
                         since_refer += (uint32_t)nw - 1;
                 }
-                if (cls == RC_INTENT || cls == RC_REFER)
+                if (cls == RC_INTENT || cls == RC_REFER || cls == RC_COURT)
                     continue;
             } else if (v && d->d[i].hitlen > 1) {
                 /* a multi-word violence cue ("saling serang") is one step */
@@ -283,6 +312,23 @@ static void role_of_event(struct ddoc *d, struct detect_event *ev, const struct 
     if (h->cue[0][RC_DRILL] || (h->cue[1][RC_DRILL] && !title_live)) {
         set_role(d, ev, ROLE_PREVENTION, true, cue_token(h, RC_DRILL), cue_words(h, RC_DRILL),
                  "drill or exercise");
+        return;
+    }
+    if (h->cue[0][RC_DRILL] == 0 && (h->cue[0][RC_ARREST] || h->cue[1][RC_ARREST]) &&
+        both(h, RC_PAST) && !title_live) {
+        set_role(d, ev, ROLE_FOLLOWUP, true, cue_token(h, RC_PAST), cue_words(h, RC_PAST),
+                 "arrest for an event months back");
+        return;
+    }
+    /* a look back or statistics over a period: the headline reports no incident of its own */
+    if ((h->cue[0][RC_RETRO] || h->cue[0][RC_STATISTIC]) && !title_live) {
+        enum role_cue c = h->cue[0][RC_RETRO] ? RC_RETRO : RC_STATISTIC;
+        set_role(d, ev, ROLE_OTHER, true, h->cue_tok[0][c], h->cue_len[0][c],
+                 c == RC_RETRO ? "a look back" : "statistics over a period");
+        return;
+    }
+    if (h->sport_title && !both(h, RC_FANS) && !h->occur_live) {
+        set_role(d, ev, ROLE_OTHER, false, 0, 0, "sports match, no crowd violence");
         return;
     }
     if ((h->cue[0][RC_DENIAL] || (h->cue[0][RC_RUMOUR] && !title_live)) && !h->cue[0][RC_OCCUR]) {

@@ -6,8 +6,15 @@
  *   D Bulan                      "23 Februari" (year from published)
  *   Hari [pagi|malam|...]        "Minggu malam": the most recent such day on or before published
  *   kemarin, hari ini, tadi malam, N hari (yang) lalu, pekan lalu (approximate)
- * Words (months with abbreviations, day names, relative words, number words) come from
- * data/detect/dates.tsv. date_resolve() picks the date of the event among them.
+ * A day and month without a year take the latest such day not after published ("28 Desember"
+ * published 2024-01-03 is 2023-12-28); a day name next to them may move them by a day, never
+ * past published. Words (months with abbreviations, day names, relative words, number words)
+ * come from data/detect/dates.tsv.
+ *
+ * date_resolve() picks the date of the event among them. Publication stamps, photo captions,
+ * earlier incidents and days after publication are no date of the event; when the text gives
+ * no other, the event date is the published date (without one, a publication stamp in the
+ * text) with time_precision 2, as the article reports something recent; else null.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -205,13 +212,14 @@ static int year_of(int v, size_t ndig)
 }
 
 /* Year for a day and month written without one: the latest such date not after published
- * (plus a day of slack for time zones). */
+ * ("28 Desember" published 2024-01-03 is 2023-12-28, "3 Januari" is 2024-01-03), or -1 when
+ * neither that year nor the one before has the day (29/2, 31/9). */
 static int infer_year(long pub, int m, int d)
 {
     int py, pm, pd;
     civil_from_days(pub, &py, &pm, &pd);
-    for (int y = py + 1; y >= py - 1; y--)
-        if (valid_ymd(y, m, d) && days_from_civil(y, m, d) <= pub + 1)
+    for (int y = py; y >= py - 1; y--)
+        if (valid_ymd(y, m, d) && days_from_civil(y, m, d) <= pub)
             return y;
     return -1;
 }
@@ -242,6 +250,40 @@ static long fit_weekday(long days, int wd)
     return days;
 }
 
+/* The day y-m-d, or the day before or after it, whose day name is wd (the number is often off
+ * by one: "Kamis (8/3)" for Thursday 7 March), not after pub; -1 when none. */
+static long weekday_fit_by(int y, int m, int d, int wd, long pub)
+{
+    if (!valid_ymd(y, m, d))
+        return -1;
+    long days = days_from_civil(y, m, d);
+    static const int shift[] = {0, -1, 1};
+    for (size_t k = 0; k < WSP_ARRAY_LEN(shift); k++)
+        if (days + shift[k] <= pub && weekday_of(days + shift[k]) == wd)
+            return days + shift[k];
+    return -1;
+}
+
+/* A day and month without a year, with day name wd (or -1), in an article published on pub:
+ * the latest such day not after pub (infer_year). The day name may move it by a day, never
+ * past pub, and breaks the tie between this year and last year when this year's day is just
+ * after pub ("Kamis (8/3)" published Thursday 2013-03-07 is that day, not 2012-03-08). When
+ * the day name fits neither, the latest day stands. -1 when there is no such day. */
+static long infer_day_pub(long pub, int m, int d, int wd)
+{
+    int y = infer_year(pub, m, d);
+    if (y < 0)
+        return -1;
+    if (wd < 0)
+        return days_from_civil(y, m, d);
+    int py, pm, pd;
+    civil_from_days(pub, &py, &pm, &pd);
+    long fit = weekday_fit_by(py, m, d, wd, pub);
+    if (fit < 0 && y != py)
+        fit = weekday_fit_by(y, m, d, wd, pub);
+    return fit >= 0 ? fit : days_from_civil(y, m, d);
+}
+
 /* Year for a day and month without one when the anchor is not a publication date but the
  * latest date written in the text or the month of the URL: the event may come after it, so
  * take the year around the anchor whose calendar fits the day name. */
@@ -261,6 +303,19 @@ static int infer_year_weekday(long anchor, int m, int d, int wd)
         }
     }
     return best;
+}
+
+/* A day and month without a year resolved against pub: a publication date (infer_day_pub)
+ * or a loose anchor (infer_year_weekday, else the latest such day not after it). -1 when
+ * there is no such day. */
+static long relative_day(long pub, bool loose, int m, int d, int wd)
+{
+    if (!loose)
+        return infer_day_pub(pub, m, d, wd);
+    int y = wd >= 0 ? infer_year_weekday(pub, m, d, wd) : -1;
+    if (y < 0)
+        y = infer_year(pub, m, d);
+    return y < 0 ? -1 : fit_weekday(days_from_civil(y, m, d), wd);
 }
 
 static bool emit(struct detect_date *out, size_t max, size_t *nout, long days, int precision,
@@ -355,17 +410,12 @@ static size_t find_dates(const struct detect_model *m, const char *s, size_t len
                 }
                 if (paren && is_p(t, n, e, ')'))
                     e++;
-                bool relative = false;
-                if (yy < 0 && have_pub) {
-                    yy = loose && wd >= 0 ? infer_year_weekday(pub, mm, dd, wd) : -1;
-                    if (yy < 0)
-                        yy = infer_year(pub, mm, dd);
-                    relative = true;
-                }
-                if (yy > 0 && valid_ymd(yy, mm, dd)) {
-                    long days = days_from_civil(yy, mm, dd);
+                bool relative = yy < 0;
+                long days = -1;
+                if (!relative && valid_ymd(yy, mm, dd)) {
+                    days = days_from_civil(yy, mm, dd);
                     /* a day name that does not fit: the year next to it may be a typo */
-                    if (wd >= 0 && weekday_of(days) != wd && !relative && have_pub) {
+                    if (wd >= 0 && weekday_of(days) != wd && have_pub) {
                         for (int dy = 1; dy >= -1; dy -= 2)
                             if (valid_ymd(yy + dy, mm, dd) &&
                                 weekday_of(days_from_civil(yy + dy, mm, dd)) == wd &&
@@ -375,6 +425,10 @@ static size_t find_dates(const struct detect_model *m, const char *s, size_t len
                             }
                     }
                     days = fit_weekday(days, wd);
+                } else if (relative && have_pub) {
+                    days = relative_day(pub, loose, mm, dd, wd);
+                }
+                if (days >= 0) {
                     bool st = stamp_after(t, n, e);
                     emit(out, max, &nout, days, 1, t[start].off, t[e - 1].off + t[e - 1].len,
                          wd >= 0, relative, st);
@@ -397,18 +451,16 @@ static size_t find_dates(const struct detect_model *m, const char *s, size_t len
                         yy = t[e].num;
                         e++;
                     }
-                    bool relative = false;
-                    if (yy < 0 && have_pub) {
-                        yy = loose && wd >= 0 ? infer_year_weekday(pub, mv, dd, wd) : -1;
-                        if (yy < 0)
-                            yy = infer_year(pub, mv, dd);
-                        relative = true;
-                    }
+                    bool relative = yy < 0;
+                    long days = -1;
+                    if (!relative && valid_ymd(yy, mv, dd))
+                        days = fit_weekday(days_from_civil(yy, mv, dd), wd);
+                    else if (relative && have_pub)
+                        days = relative_day(pub, loose, mv, dd, wd);
                     if (paren && is_p(t, n, e, ')'))
                         e++;
-                    if (yy > 0 && valid_ymd(yy, mv, dd)) {
+                    if (days >= 0) {
                         bool st = stamp_after(t, n, e);
-                        long days = fit_weekday(days_from_civil(yy, mv, dd), wd);
                         emit(out, max, &nout, days, 1, t[start].off, t[e - 1].off + t[e - 1].len,
                              wd >= 0, relative, st);
                     }
@@ -545,6 +597,14 @@ struct date_ctx {
 
 #define CTX_WINDOW 24
 
+/* "Foto:" (also "Foto :"): the label of a photo caption. The word alone is not one ("foto
+ * bersama", "merekam foto"). */
+static bool photo_label(const struct ddoc *d, size_t k, size_t se)
+{
+    return d->t[k].kind == TOK_WORD && strcmp(d->t[k].lower, "foto") == 0 && k + 1 < se &&
+           d->t[k + 1].kind == TOK_PUNCT && d->text[d->t[k + 1].off] == ':';
+}
+
 static void date_context(const struct detect_model *m, const struct ddoc *d, size_t sb, size_t se,
                          size_t ti, long days, struct date_ctx *c)
 {
@@ -586,13 +646,17 @@ static void date_context(const struct detect_model *m, const struct ddoc *d, siz
         if (kd == DW_REPORT)
             break;
     }
-    /* "juga pernah terjadi pada ...": an earlier incident, whatever the verb */
-    for (size_t k = ti; k-- > sb && k + CTX_WINDOW > ti;)
+    /* "juga pernah terjadi pada ...": an earlier incident, whatever the verb; but "bentrokan
+     * serupa kembali terjadi pada ..." is this one, happening again */
+    for (size_t k = ti; k-- > sb && k + CTX_WINDOW > ti;) {
+        if (d->t[k].kind == TOK_WORD && strcmp(d->t[k].lower, "kembali") == 0)
+            break;
         if (ctx_kind(m, d, k) == DW_PAST) {
             c->past = true;
             c->occur = false;
             break;
         }
+    }
     /* "hingga [pada] Ahad (29/8)" */
     for (size_t k = ti; k-- > sb && k + 3 > ti;) {
         int kd = ctx_kind(m, d, k);
@@ -610,7 +674,7 @@ static void date_context(const struct detect_model *m, const struct ddoc *d, siz
         c->misfit = e && e->cat == DW_WEEKDAY && (int)e->sig_w != weekday_of(days);
     }
     for (size_t k = sb; k < se; k++)
-        if (ctx_kind(m, d, k) == DW_CAPTION) {
+        if (ctx_kind(m, d, k) == DW_CAPTION || photo_label(d, k, se)) {
             c->caption = true;
             break;
         }
@@ -688,12 +752,24 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
         }
     }
     size_t n = find_dates(m, d->text, d->len, anchor, loose, ds, MAX_DATES);
-    int bi = -1;
+    /* the article's own publication date, not a stand-in from its address or its text */
+    bool published = anchor && anchor == d->published;
+    int bi = -1, stamp = -1;
     double bs = -1e9;
     for (size_t i = 0; i < n; i++) {
         const struct detect_date *x = &ds[i];
         uint32_t s = sent_of_off(d, x->off);
         long days = days_from_civil(x->y, x->m, x->d);
+        /* No date of this event: a publication stamp, a photo caption, an earlier incident or
+         * (against a publication date) a day after publication. When the text gives only such
+         * dates, it gives no date of the event. */
+        if (x->stamp) {
+            if (stamp < 0)
+                stamp = (int)i;
+            continue;
+        }
+        if (published && days > pubdays + 1)
+            continue;
         double sc = 0;
         if (s < d->nsent && d->sent_event[s])
             sc += 3;
@@ -702,18 +778,20 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
             struct date_ctx c;
             date_context(m, d, ddoc_sent_begin(d, s), ddoc_sent_end(d, s), tok_at(d, x->off), days,
                          &c);
+            /* (a statement's date is no earlier incident's: "korban pernah melapor, kata
+             * Kapolres, Rabu (3/4)") */
+            if (c.caption || (c.past && !c.report))
+                continue;
             if (c.report)
                 sc -= 3.5;
+            if (c.past)
+                sc -= 3;
             if (c.occur)
                 sc += 2;
             if (c.cause)
                 sc -= 3;
             if (c.until)
                 sc -= 2.5;
-            if (c.caption)
-                sc -= 3;
-            if (c.past)
-                sc -= 3;
             if (c.misfit) {
                 witness = false;
                 sc -= 1.5;
@@ -721,8 +799,6 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
         }
         if (s <= d->body_first_sent + 2)
             sc += 1.5;
-        if (x->stamp)
-            sc -= 4;
         if (anchor) {
             /* a loose anchor is no upper bound for a date placed by its day name */
             if (days > pubdays + 1) {
@@ -745,14 +821,42 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
             bi = (int)i;
         }
     }
-    if (bi < 0)
+    long ed;
+    if (bi >= 0) {
+        const struct detect_date *x = &ds[bi];
+        ev->event_date = arena_printf(d->a, "%04d-%02d-%02d", x->y, x->m, x->d);
+        ev->time_precision = x->precision;
+        evidence_add(d, ev, x->off, x->len, arena_printf(d->a, "date: %s", ev->event_date));
+        ed = days_from_civil(x->y, x->m, x->d);
+    } else if (published) {
+        /* the text gives no date of the event: it happened shortly before publication */
+        ev->event_date = arena_strndup(d->a, d->published, 10);
+        ev->time_precision = 2;
+        evidence_add(d, ev, 0, 0,
+                     arena_printf(d->a,
+                                  "date: %s, the published date (the text gives no date of the "
+                                  "event)",
+                                  d->published));
+        ed = pubdays;
+    } else if (stamp >= 0) {
+        /* no publication date but a stamp in the text ("19/06/2022, 17:58 WIB"): the same */
+        const struct detect_date *x = &ds[stamp];
+        ev->event_date = arena_printf(d->a, "%04d-%02d-%02d", x->y, x->m, x->d);
+        ev->time_precision = 2;
+        evidence_add(d, ev, x->off, x->len,
+                     arena_printf(d->a,
+                                  "date: %s, the publication stamp (the text gives no date of "
+                                  "the event)",
+                                  ev->event_date));
+        ed = days_from_civil(x->y, x->m, x->d);
+    } else {
         return;
-    const struct detect_date *x = &ds[bi];
-    ev->event_date = arena_printf(d->a, "%04d-%02d-%02d", x->y, x->m, x->d);
-    ev->time_precision = x->precision;
-    evidence_add(d, ev, x->off, x->len, arena_printf(d->a, "date: %s", ev->event_date));
+    }
+    if (!ev->event_date) {
+        ev->time_precision = 0;
+        return;
+    }
     /* sentences dated more than a week away from the event are about another incident */
-    long ed = days_from_civil(x->y, x->m, x->d);
     if (!d->sent_background)
         d->sent_background = arena_alloc(d->a, (d->nsent ? d->nsent : 1) * sizeof(bool));
     if (!d->sent_background)

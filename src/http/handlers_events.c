@@ -11,6 +11,11 @@
  * kabkota, pusat, admin) whose scope covers the event, never for an anonymous report; the
  * report's own words (structured fields, text) and the evidence quoted from them likewise.
  *
+ * Follow-ups (later news of the event: arrests, funerals, trials, peace) are listed apart from
+ * the sources ("followups") and, with the sources, in date order ("timeline"); they never
+ * change the event. An open phase proposal (pemulihan after a reconciliation) is shown as
+ * "proposal" until an officer decides it through a case opened from the event.
+ *
  * Changing status: officers whose scope covers the event, along the workflow menunggu ->
  * terverifikasi | ditolak, terverifikasi -> dalam_penanganan | ditolak, dalam_penanganan ->
  * selesai, ditolak -> menunggu; other moves are 409. Audited by the store. */
@@ -127,9 +132,104 @@ static json_t *source_json(const struct store_event_source *s, bool identity)
     return o;
 }
 
+/* One follow-up of the event (the same shape as a case's "event_followups"). */
+static json_t *followup_json(const struct store_followup *f)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "article_id", json_integer(f->article_id));
+    json_object_set_new(o, "date", http_json_str(f->article_date));
+    json_object_set_new(o, "title", http_json_str(f->title));
+    json_object_set_new(o, "url", http_json_str(f->url));
+    json_object_set_new(o, "source_type", http_json_str(f->source_type));
+    json_object_set_new(o, "role", http_json_str(f->role ? f->role : "followup"));
+    json_object_set_new(o, "reconciliation", json_boolean(f->reconciliation));
+    json_object_set_new(o, "note", http_json_str(f->cue));
+    json_object_set_new(o, "why", http_json_str(f->why));
+    json_object_set_new(o, "added_at", http_json_time(f->added_at));
+    return o;
+}
+
+static json_t *proposal_json(const struct store_proposal *p)
+{
+    if (!p)
+        return json_null();
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(p->id));
+    json_object_set_new(o, "phase", http_json_str(p->phase));
+    json_object_set_new(o, "state", http_json_str(p->state));
+    json_object_set_new(o, "note", http_json_str(p->note));
+    json_object_set_new(o, "proposed_by", http_json_str(p->proposed_by));
+    json_object_set_new(o, "created_at", http_json_time(p->created_at));
+    json_object_set_new(o, "article_id", p->article_id ? json_integer(p->article_id) : json_null());
+    json_object_set_new(o, "article_title", http_json_str(p->article_title));
+    json_object_set_new(o, "article_url", http_json_str(p->article_url));
+    return o;
+}
+
+struct timeline_item {
+    const char *date; /* NULL sorts last */
+    int kind;         /* 0 source, 1 follow-up: sources first on the same day */
+    size_t index;
+};
+
+static int cmp_timeline(const void *pa, const void *pb)
+{
+    const struct timeline_item *a = pa, *b = pb;
+    if (!a->date != !b->date)
+        return a->date ? -1 : 1;
+    int c = a->date && b->date ? strcmp(a->date, b->date) : 0;
+    if (c)
+        return c;
+    if (a->kind != b->kind)
+        return a->kind - b->kind;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Sources (dated by their published date) and follow-ups (by the date they were matched on)
+ * in date order, undated last: {date, kind, role, title, url, article_id, note}. */
+static json_t *timeline_json(struct http_request *rq, const struct store_event_source *src,
+                             size_t n, const struct store_followup *fu, size_t nfu)
+{
+    struct timeline_item *items = arena_alloc(&rq->arena, (n + nfu + 1) * sizeof(*items));
+    json_t *arr = json_array();
+    if (!items)
+        return arr;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        items[k++] = (struct timeline_item){src[i].published, 0, i};
+    for (size_t i = 0; i < nfu; i++)
+        items[k++] = (struct timeline_item){fu[i].article_date, 1, i};
+    qsort(items, k, sizeof(*items), cmp_timeline);
+    for (size_t i = 0; i < k; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "date", http_json_str(items[i].date));
+        if (items[i].kind == 0) {
+            const struct store_event_source *x = &src[items[i].index];
+            json_object_set_new(o, "kind", json_string("source"));
+            json_object_set_new(o, "role", json_string("event"));
+            json_object_set_new(o, "title", http_json_str(x->title));
+            json_object_set_new(o, "url", http_json_str(x->url));
+            json_object_set_new(o, "article_id", json_integer(x->article_id));
+            json_object_set_new(o, "note", json_null());
+        } else {
+            const struct store_followup *x = &fu[items[i].index];
+            json_object_set_new(o, "kind", json_string("followup"));
+            json_object_set_new(o, "role", http_json_str(x->role ? x->role : "followup"));
+            json_object_set_new(o, "title", http_json_str(x->title));
+            json_object_set_new(o, "url", http_json_str(x->url));
+            json_object_set_new(o, "article_id", json_integer(x->article_id));
+            json_object_set_new(o, "note", http_json_str(x->cue));
+        }
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 /* The event with its sources, evidence and richer fields, as the caller may see it. */
 static json_t *event_full_json(struct http_request *rq, const struct store_event *e,
-                               const struct store_event_source *src, size_t n)
+                               const struct store_event_source *src, size_t n,
+                               const struct store_followup *fu, size_t nfu,
+                               const struct store_proposal *proposal)
 {
     bool identity = officer_covers(rq, e);
     bool from_report = false;
@@ -146,7 +246,33 @@ static json_t *event_full_json(struct http_request *rq, const struct store_event
     json_object_set_new(o, "detail", stored_json(e->detail_json));
     json_object_set_new(o, "verified_by",
                         e->verified_by && identity ? json_integer(e->verified_by) : json_null());
+    json_t *followups = json_array();
+    for (size_t i = 0; i < nfu; i++)
+        json_array_append_new(followups, followup_json(&fu[i]));
+    json_object_set_new(o, "followups", followups);
+    json_object_set_new(o, "timeline", timeline_json(rq, src, n, fu, nfu));
+    json_object_set_new(o, "proposal", proposal_json(proposal));
     return o;
+}
+
+/* Reply with the event, its follow-ups and its open proposal. */
+static void reply_event(struct http_request *rq, struct store *st, const struct store_event *e,
+                        const struct store_event_source *src, size_t n)
+{
+    struct store_followup *fu = NULL;
+    size_t nfu = 0;
+    struct store_proposal p;
+    struct error err = {0};
+    if (store_followup_list(st, e->id, &rq->arena, &fu, &nfu, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    int rc = store_proposal_open(st, e->id, &rq->arena, &p, &err);
+    if (rc != 0 && rc != WSP_ENOTFOUND) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    http_reply_json(rq, MHD_HTTP_OK, event_full_json(rq, e, src, n, fu, nfu, rc == 0 ? &p : NULL));
 }
 
 /* ---- GET /events -------------------------------------------------------------------------- */
@@ -281,7 +407,7 @@ void http_handle_event_get(struct http_request *rq)
     size_t n = 0;
     if (!st || load_event(rq, st, &e, &src, &n))
         return;
-    http_reply_json(rq, MHD_HTTP_OK, event_full_json(rq, &e, src, n));
+    reply_event(rq, st, &e, src, n);
 }
 
 /* ---- PATCH /events/{id} ------------------------------------------------------------------- */
@@ -336,5 +462,5 @@ void http_handle_event_patch(struct http_request *rq)
     http_alerts_kick(rq->srv); /* early warning sees the new status at once */
     if (load_event(rq, st, &e, &src, &n))
         return;
-    http_reply_json(rq, MHD_HTTP_OK, event_full_json(rq, &e, src, n));
+    reply_event(rq, st, &e, src, n);
 }

@@ -3,11 +3,17 @@
  *   GET  /api/v1/cases?region=&status=&issue=
  *   POST /api/v1/cases                        admin; provinsi/kabkota inside their scope
  *   GET|PATCH /api/v1/cases/{id}              PATCH moves the status along the case workflow
- *                                             and records a Status Keadaan Konflik (<= 90 days)
+ *                                             and records a Status Keadaan Konflik (<= 90 days);
+ *                                             {"proposal": "accept"|"dismiss"} decides the open
+ *                                             phase proposal of the case's event
  *   POST /api/v1/cases/{id}/actions           handling action {phase, date, description, agency}
  *   PUT  /api/v1/cases/{id}/victims           counts by sex and age group, named victims
  * Victims' personal data is served only to admin and the officers whose scope covers the
  * case's region (pusat gets the counts). pusat reads cases but does not write them.
+ *
+ * A case opened from an event (event_id) shows that event's follow-ups (later news: arrests,
+ * trials, peace) and its open phase proposal, which ingest makes when a follow-up reports a
+ * reconciliation; nothing moves until an officer accepts it (plan_case_proposal_accept).
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,12 +40,57 @@ static json_t *case_json(const struct store_case *c)
                                   J(c->skk_decree), "start", J(c->skk_start), "end", J(c->skk_end))
                       : json_null();
     return json_pack(
-        "{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)c->id,
+        "{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)c->id,
         "title", J(c->title), "region", J(c->region_code), "regions", regions, "issue", J(c->issue),
         "parties", J(c->parties), "status", J(c->status), "origin", J(c->origin), "event_id",
         c->event_id ? json_integer(c->event_id) : json_null(), "alert_ref", J(c->alert_ref),
         "status_keadaan_konflik", skk, "public_summary", J(c->public_summary), "created_at",
-        http_json_time(c->created_at), "updated_at", http_json_time(c->updated_at));
+        http_json_time(c->created_at), "updated_at", http_json_time(c->updated_at),
+        "proposed_phase", J(c->proposed_phase));
+}
+
+/* The same shapes as the follow-ups and proposal of GET /events/{id}. */
+static json_t *followup_json(const struct store_followup *f)
+{
+    return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o}", "article_id",
+                     (json_int_t)f->article_id, "date", J(f->article_date), "title", J(f->title),
+                     "url", J(f->url), "source_type", J(f->source_type), "role",
+                     J(f->role ? f->role : "followup"), "reconciliation", f->reconciliation, "note",
+                     J(f->cue), "why", J(f->why), "added_at", http_json_time(f->added_at));
+}
+
+static json_t *proposal_json(const struct store_proposal *p)
+{
+    return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)p->id, "phase",
+                     J(p->phase), "state", J(p->state), "note", J(p->note), "proposed_by",
+                     J(p->proposed_by), "created_at", http_json_time(p->created_at), "article_id",
+                     p->article_id ? json_integer(p->article_id) : json_null(), "article_title",
+                     J(p->article_title), "article_url", J(p->article_url));
+}
+
+/* "event_followups" and "proposal" of a case opened from an event (empty and null else). */
+static int case_event_parts(struct http_request *rq, struct store *st, const struct store_case *c,
+                            json_t *o)
+{
+    json_t *list = json_array();
+    json_object_set_new(o, "event_followups", list);
+    json_object_set_new(o, "proposal", json_null());
+    if (!c->event_id)
+        return 0;
+    struct store_followup *fu;
+    size_t n;
+    struct store_proposal p;
+    struct error err = {0};
+    if (store_followup_list(st, c->event_id, &rq->arena, &fu, &n, &err) != 0)
+        return http_reply_err(rq, &err);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, followup_json(&fu[i]));
+    int rc = store_proposal_open(st, c->event_id, &rq->arena, &p, &err);
+    if (rc == 0)
+        json_object_set_new(o, "proposal", proposal_json(&p));
+    else if (rc != WSP_ENOTFOUND)
+        return http_reply_err(rq, &err);
+    return 0;
 }
 
 void http_handle_cases_list(struct http_request *rq)
@@ -117,6 +168,10 @@ static void reply_case(struct http_request *rq, struct store *st, unsigned statu
         json_object_set_new(victims, "people", names);
     }
     json_object_set_new(o, "victims", victims);
+    if (case_event_parts(rq, st, &c, o)) {
+        json_decref(o);
+        return;
+    }
     http_reply_json(rq, status, json_pack("{s:o}", "case", o));
 }
 
@@ -249,6 +304,62 @@ void http_handle_case_get(struct http_request *rq)
     reply_case(rq, st, MHD_HTTP_OK, c.id);
 }
 
+/* PATCH {"proposal": "accept"|"dismiss", "proposal_id"?, "proposal_note"?}: decide the open
+ * phase proposal of the case's event. Accepting moves the case as plan_case_proposal_accept
+ * says; dismissing leaves it. 409 when there is no open proposal (or not proposal_id), or the
+ * case's status does not allow the move. */
+static void decide_proposal(struct http_request *rq, struct store *st, const struct store_case *c,
+                            json_t *body)
+{
+    const char *key, *decision, *note;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (!str_eq(key, "proposal") && !str_eq(key, "proposal_id") &&
+            !str_eq(key, "proposal_note")) {
+            http_reply_error(rq, WSP_EINVAL,
+                             "field '%s' cannot be changed together with a proposal decision", key);
+            return;
+        }
+    }
+    long long want = 0;
+    bool present = false;
+    if (plan_json_str(rq, body, "proposal", true, 10, &decision) ||
+        plan_json_int(rq, body, "proposal_id", false, 1, INT64_MAX, &want, &present) ||
+        plan_json_str(rq, body, "proposal_note", false, 1000, &note))
+        return;
+    bool accept = str_eq(decision, "accept");
+    if (!accept && !str_eq(decision, "dismiss")) {
+        http_reply_error(rq, WSP_EINVAL, "'proposal' must be 'accept' or 'dismiss'");
+        return;
+    }
+    struct store_proposal p;
+    struct error err = {0};
+    int rc =
+        c->event_id ? store_proposal_open(st, c->event_id, &rq->arena, &p, &err) : WSP_ENOTFOUND;
+    if (rc == WSP_ENOTFOUND || (rc == 0 && present && p.id != (int64_t)want)) {
+        http_reply_error(rq, WSP_EEXIST, "case %lld has no open proposal%s", (long long)c->id,
+                         present ? " with that id" : "");
+        return;
+    }
+    if (rc != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    const char *to = NULL;
+    if (accept && plan_case_proposal_accept(c->status, p.phase, &to, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    struct store_actor actor;
+    plan_http_actor(rq, &actor);
+    if (store_case_decide_proposal(st, c->id, p.id, c->status, to, note, &actor, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    reply_case(rq, st, MHD_HTTP_OK, c->id);
+}
+
 void http_handle_case_patch(struct http_request *rq)
 {
     struct store *st = NULL;
@@ -257,6 +368,10 @@ void http_handle_case_patch(struct http_request *rq)
     if (plan_http_officer(rq) || http_request_json(rq, &body) || !(st = http_store(rq)) ||
         load_case(rq, st, true, &c))
         return;
+    if (json_object_get(body, "proposal")) {
+        decide_proposal(rq, st, &c, body);
+        return;
+    }
     const char *old = c.status;
     if (case_fields(rq, body, false, &c))
         return;

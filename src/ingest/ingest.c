@@ -16,10 +16,12 @@
 #include "base/base.h"
 #include "ingest/ingest.h"
 #include "ingest/ingest_internal.h"
+#include "plan/plan.h"
 
 #define DOC_ARENA_MAX ((size_t)256 << 20) /* one document through text -> detect */
 #define LINE_MAX_BYTES (TEXT_MAX_INPUT + ((size_t)1 << 20))
 #define CANDIDATES_MAX 32
+#define FOLLOWUP_CANDIDATES_MAX 256 /* events of a province in the follow-up window */
 #define PROGRESS_EVERY_MS 200
 #define FEED_BACKOFF_MAX_S 86400
 
@@ -345,19 +347,148 @@ static bool same_event(const struct store_event *cand, int dist, const struct st
            time_parse_iso(e->event_date, &b) == 0 && (a > b ? a - b : b - a) <= 86400;
 }
 
+/* The date a follow-up is matched on: its published date, else its own event date. */
+static const char *article_date(const struct slot *s)
+{
+    int64_t t;
+    const char *p = s->in.published;
+    if (p && strlen(p) == 10 && time_parse_iso(p, &t) == 0)
+        return p;
+    return s->ev.event_date;
+}
+
+/* The actors of a stored event (detail JSON "actors"), copied into arena a. */
+static size_t stored_actors(const char *detail_json, struct arena *a, const char ***out)
+{
+    *out = NULL;
+    json_t *d = detail_json ? json_loads(detail_json, 0, NULL) : NULL;
+    json_t *arr = json_object_get(d, "actors");
+    size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+    if (n > INGEST_FOLLOWUP_ACTORS)
+        n = INGEST_FOLLOWUP_ACTORS;
+    const char **list = n ? arena_alloc(a, n * sizeof(*list)) : NULL;
+    size_t k = 0;
+    for (size_t i = 0; list && i < n; i++) {
+        const char *v = json_string_value(json_array_get(arr, i));
+        if (v && (list[k] = arena_strdup(a, v)) != NULL)
+            k++;
+    }
+    json_decref(d);
+    *out = list;
+    return k;
+}
+
+/* A follow-up article (already stored as article_id, inside the caller's transaction): link
+ * it to the event it follows, if any, and let a reconciliation propose the pemulihan phase for
+ * the event's case. Sets *linked and *proposed. */
+static int attach_followup(struct run *r, struct store *db, struct slot *s, int64_t article_id,
+                           const char *title, bool *linked, bool *proposed, struct error *err)
+{
+    const struct detect_event *ev = &s->ev;
+    const struct store_actor *actor = r->cfg->actor;
+    struct ingest_followup f = {
+        .province_code = ev->province ? ev->province->code : NULL,
+        .regency_code = ev->regency ? ev->regency->code : NULL,
+        .category = detect_category_name(ev->category),
+        .form = ev->form,
+        .date = article_date(s),
+        .simhash = ev->simhash,
+        .actors = ev->actors,
+        .nactors = ev->nactors,
+    };
+    *linked = *proposed = false;
+    if (!f.province_code || !f.date)
+        return 0; /* nowhere or never: an article only */
+    struct store_event *cand = NULL;
+    int *dist = NULL;
+    size_t n = 0;
+    int rc = store_event_candidates(db, f.province_code, f.date, INGEST_FOLLOWUP_DAYS, f.simhash,
+                                    64, FOLLOWUP_CANDIDATES_MAX, &s->arena, &cand, &dist, &n, err);
+    if (rc != 0 || n == 0)
+        return rc;
+    struct ingest_followed *fe = arena_alloc(&s->arena, n * sizeof(*fe));
+    if (!fe)
+        return error_set(err, WSP_ENOMEM, "follow-up candidates do not fit in the arena");
+    for (size_t i = 0; i < n; i++) {
+        const char **actors;
+        size_t na = stored_actors(cand[i].detail_json, &s->arena, &actors);
+        fe[i] = (struct ingest_followed){
+            .id = cand[i].id,
+            .province_code = cand[i].province_code,
+            .regency_code = cand[i].regency_code,
+            .category = cand[i].category,
+            .event_date = cand[i].event_date,
+            .simhash = cand[i].simhash,
+            .has_simhash = cand[i].has_simhash,
+            .actors = actors,
+            .nactors = na,
+        };
+    }
+    struct ingest_followup_match m;
+    long best = ingest_followup_best(&f, fe, n, &m);
+    if (best < 0)
+        return 0;
+    int64_t event_id = fe[best].id;
+    struct store_followup fu = {
+        .event_id = event_id,
+        .article_id = article_id,
+        .article_date = f.date,
+        .reconciliation = ev->reconciliation,
+        .cue = ev->role_cue,
+        .why = m.why,
+        .score = m.score,
+    };
+    rc = store_followup_add(db, &fu, actor, err);
+    if (rc != 0)
+        return rc;
+    *linked = true;
+    if (!ev->reconciliation)
+        return 0;
+    struct store_case c;
+    struct error ce = {0};
+    const char *status = NULL;
+    rc = store_case_of_event(db, event_id, &s->arena, &c, &ce);
+    if (rc == 0) {
+        status = c.status;
+    } else if (rc != WSP_ENOTFOUND) {
+        if (err)
+            *err = ce;
+        return rc;
+    }
+    struct store_proposal p = {
+        .event_id = event_id,
+        .article_id = article_id,
+        .phase = plan_case_reconciliation_proposal(status),
+    };
+    if (!p.phase)
+        return 0;
+    char note[800];
+    ingest_proposal_note(note, sizeof(note), title, f.date, ev->role_cue);
+    p.note = note;
+    bool existed = false;
+    rc = store_proposal_add(db, &p, actor, NULL, &existed, err);
+    *proposed = rc == 0 && !existed;
+    return rc;
+}
+
 /* Store one detected article in one transaction. */
 static int store_one(struct run *r, struct store *db, struct slot *s, struct error *err)
 {
     const struct detect_event *ev = &s->ev;
     const struct store_actor *actor = r->cfg->actor;
     const char *body = ev->body && *ev->body ? ev->body : s->in.text;
+    const char *title = ev->title && *ev->title ? ev->title : s->in.title;
+    /* A home or index page has no article text; it is still kept (by its title, else its URL)
+     * with its role, so that it is known and not fetched again. */
+    if ((!body || !*body) && ev->role == ROLE_NOT_ARTICLE)
+        body = title && *title ? title : s->in.url;
     if (!body || !*body)
         return error_set(err, WSP_EINVAL, "no text left after extraction");
     struct store_article a = {
         .source_type = s->source_type,
         .url = s->in.url,
         .canonical_url = s->canonical[0] ? s->canonical : NULL,
-        .title = ev->title && *ev->title ? ev->title : s->in.title,
+        .title = title,
         .body = body,
         .published = s->in.published,
     };
@@ -365,9 +496,14 @@ static int store_one(struct run *r, struct store *db, struct slot *s, struct err
     if (rc != 0)
         return rc;
     int64_t article_id = 0, target = 0;
-    bool existed = false;
+    bool existed = false, linked = false, proposed = false;
     rc = store_article_put(db, &a, actor, &article_id, &existed, err);
-    if (rc != 0 || existed || !ev->is_conflict_event)
+    if (rc != 0 || existed)
+        goto out;
+    rc = store_article_set_role(db, article_id, detect_role_name(ev->role), ev->role_cue, err);
+    if (rc == 0 && ev->role == ROLE_FOLLOWUP)
+        rc = attach_followup(r, db, s, article_id, a.title, &linked, &proposed, err);
+    if (rc != 0 || !ev->is_conflict_event)
         goto out;
 
     struct store_event e;
@@ -403,6 +539,8 @@ out:
         r->st.duplicates++;
     } else {
         r->st.stored++;
+        r->st.followups += linked;
+        r->st.proposals += proposed;
         if (!ev->is_conflict_event)
             r->st.non_events++;
         else if (target)

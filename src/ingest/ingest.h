@@ -18,6 +18,13 @@
  * the same regency with event dates at most one day apart (the same clash told in different
  * words). How the merged event combines its sources is store_event_merge().
  *
+ * Follow-ups (later news of an event: arrests, funerals, trials, peace): an article the
+ * detector gives role "followup" never creates or changes an event; it is stored as an article
+ * and, when ingest_followup_best() finds the event it follows, linked to that event's timeline
+ * (store_followup_add). A reconciliation follow-up also proposes moving the event's case to
+ * phase pemulihan (plan_case_reconciliation_proposal), for an officer to accept or dismiss.
+ * Every article keeps its role (store_article_set_role).
+ *
  * Ownership: the model and text resources are borrowed and must outlive the call. Results are
  * counted in struct ingest_stats. Errors of single articles are written to cfg.messages
  * (stderr by default) and counted; only failures that stop everything (database cannot be
@@ -64,6 +71,8 @@ struct ingest_stats {
     size_t events_new;      /* new events */
     size_t events_merged;   /* articles that became one more source of an existing event */
     size_t non_events;      /* new articles that are not conflict events */
+    size_t followups;       /* of those, follow-ups linked to the event they follow */
+    size_t proposals;       /* phase proposals made by reconciliation follow-ups */
     size_t errors;          /* broken or unreadable articles, failed fetches */
     size_t feeds_polled;    /* feeds fetched with new content */
     size_t feeds_unchanged; /* 304 Not Modified */
@@ -88,5 +97,73 @@ bool ingest_canonical_url(const char *url, char *out, size_t outsz);
  * JSON. Strings are allocated from a. */
 void ingest_event_from_detect(const struct detect_event *d, struct arena *a,
                               struct store_event *out);
+
+/* ---- follow-ups: which event an article follows (pure, tested on values) ---------------- */
+
+#define INGEST_FOLLOWUP_DAYS 60  /* the event happened at most this many days before */
+#define INGEST_FOLLOWUP_NEAR 24  /* SimHash distance that counts as similar text */
+#define INGEST_FOLLOWUP_ACTORS 8 /* actors compared per side */
+
+/* A follow-up article as the detector read it. Strings are borrowed. */
+struct ingest_followup {
+    const char *province_code, *regency_code; /* NULL = unknown */
+    const char *category; /* detect category name; "none" or NULL when it gave none */
+    const char *form;     /* the violence cue ("bentrok", "ditembak"), or NULL */
+    const char *date;     /* "YYYY-MM-DD": published, else the article's own event date */
+    uint64_t simhash;     /* 0 = none */
+    const char *const *actors;
+    size_t nactors;
+};
+
+/* A stored event that the article may follow. Strings are borrowed. */
+struct ingest_followed {
+    int64_t id;
+    const char *province_code, *regency_code;
+    const char *category; /* detect category name */
+    const char *event_date;
+    uint64_t simhash;
+    bool has_simhash;
+    const char *const *actors;
+    size_t nactors;
+};
+
+struct ingest_followup_match {
+    double score;  /* higher is better */
+    int precision; /* 2 the same regency, 1 the same province (a regency unknown) */
+    int days;      /* article date - event date */
+    int distance;  /* SimHash distance; 64 when either has none */
+    size_t shared; /* actors named by both (generic ones such as "warga" or "TNI" not counted) */
+    char why[200]; /* "same regency, 5 days after, text distance 18, shared actors 1" */
+};
+
+/* Does follow-up f fit event e? Rules:
+ *  - place: both have a regency and it is the same; or one has none and the provinces agree
+ *    (the article must name at least a province); such a province-level match also needs
+ *    corroboration: similar text (distance <= INGEST_FOLLOWUP_NEAR) or a shared actor;
+ *  - time: the event's date lies 0..INGEST_FOLLOWUP_DAYS days before the article's date (both
+ *    known);
+ *  - category: compatible. The article's own category, or when it has none the hint of its
+ *    cues (ingest_followup_hint), contradicts the event's only across families: collective
+ *    violence (land, clashes, riots, identity, elections) | separatist_armed | vigilante;
+ *    other_violence and none go with all.
+ * Score: precision (regency 2, province 1) + recency (1 - days/60) + similarity (1.5 at
+ * distance 0, falling to 0 at 32) + 0.5 per shared actor (at most 3). When it fits, m (may be
+ * NULL) is filled. */
+bool ingest_followup_fits(const struct ingest_followup *f, const struct ingest_followed *e,
+                          struct ingest_followup_match *m);
+/* The index of the best-fitting event of events[0..n) (highest score; ties: the later event
+ * date, then the higher id), or -1 when none fits. m may be NULL. */
+long ingest_followup_best(const struct ingest_followup *f, const struct ingest_followed *events,
+                          size_t n, struct ingest_followup_match *m);
+/* The category a follow-up's cues point at when the detector gave it none: "separatist_armed"
+ * for an armed separatist group among the actors (KKB, OPM, TPNPB, KST), "vigilante" for mob
+ * justice cues (amuk massa, dihakimi, main hakim), else NULL. */
+const char *ingest_followup_hint(const char *form, const char *const *actors, size_t nactors);
+/* Whether follow-up category a (a name, "none" or NULL) is compatible with event category b. */
+bool ingest_followup_categories_agree(const char *a, const char *b);
+/* The Indonesian note of a reconciliation proposal, for the officer: which article (title,
+ * date, cue) reports the peace. Any of the strings may be NULL. */
+void ingest_proposal_note(char *out, size_t outsz, const char *title, const char *date,
+                          const char *cue);
 
 #endif

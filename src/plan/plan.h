@@ -141,6 +141,20 @@ bool plan_case_transition_allowed(const char *from, const char *to);
 /* SNPK issue typology: "sumber_daya", "tata_kelola", "pemilihan_jabatan", "identitas",
  * "main_hakim_sendiri", "separatisme", "lainnya". */
 bool plan_case_issue_valid(const char *s);
+/* A reconciliation reported after an event (peace agreement, ikrar damai, patah panah)
+ * proposes moving the event's case to phase pemulihan; an officer decides, nothing moves by
+ * itself. case_status is the status of the event's case, NULL when it has none yet (the
+ * proposal then waits on the event for a case opened from it). Returns the proposed phase
+ * ("pemulihan"), or NULL when there is nothing to propose: the case is already in pemulihan or
+ * closed (selesai; news of peace does not reopen a case). */
+const char *plan_case_reconciliation_proposal(const char *case_status);
+/* Accepting a proposed phase for a case in status `from`: *to is the status the case moves
+ * to. Phase pemulihan moves to "pemulihan" from dihentikan (the workflow's own move) and from
+ * aktif (a peace agreement reports that the violence has stopped, so the case passes
+ * dihentikan at once). WSP_EEXIST with the reason for any other status (potensi: no violence
+ * to recover from yet; pemulihan, selesai: nothing to move); WSP_EINVAL for another phase. */
+int plan_case_proposal_accept(const char *from, const char *phase, const char **to,
+                              struct error *err);
 /* Status Keadaan Konflik level: "kabupaten_kota", "provinsi", "nasional". */
 bool plan_skk_level_valid(const char *s);
 /* Start and end as "YYYY-MM-DD": start <= end <= start + 90 days. */

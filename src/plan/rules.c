@@ -361,6 +361,31 @@ bool plan_case_transition_allowed(const char *from, const char *to)
     return false;
 }
 
+const char *plan_case_reconciliation_proposal(const char *case_status)
+{
+    if (case_status && (str_eq(case_status, "pemulihan") || str_eq(case_status, "selesai")))
+        return NULL;
+    return "pemulihan";
+}
+
+int plan_case_proposal_accept(const char *from, const char *phase, const char **to,
+                              struct error *err)
+{
+    *to = NULL;
+    if (!str_eq(phase, "pemulihan"))
+        return error_set(err, WSP_EINVAL, "unknown proposed phase '%s' (only pemulihan)",
+                         phase ? phase : "");
+    if (str_eq(from, "dihentikan") || str_eq(from, "aktif")) {
+        *to = "pemulihan";
+        return 0;
+    }
+    if (str_eq(from, "potensi"))
+        return error_set(err, WSP_EEXIST,
+                         "case is 'potensi': move it to 'aktif' first or dismiss the proposal");
+    return error_set(err, WSP_EEXIST, "case is already '%s': dismiss the proposal",
+                     from ? from : "");
+}
+
 int plan_skk_validate(const char *start, const char *end, struct error *err)
 {
     int64_t a, b;

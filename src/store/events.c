@@ -924,3 +924,294 @@ done:
     arena_release(&a);
     return rc;
 }
+
+/* ---- article roles, follow-ups, phase proposals (schema v6) ------------------------------- */
+
+/* These statements run a few times per follow-up article or API request, so they are
+ * prepared per call rather than cached. */
+static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what,
+                   struct error *err)
+{
+    *st = NULL;
+    int src = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    if (src != SQLITE_OK) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+        return store_fail(s, src, err, what, NULL, NULL);
+    }
+    return 0;
+}
+
+static const char *const roles[] = {"event",  "followup",    "prevention", "crime",
+                                    "abroad", "not_article", "other"};
+static const char *const phases[] = {"pencegahan", "penghentian", "pemulihan"};
+
+int store_article_set_role(struct store *s, int64_t article_id, const char *role, const char *cue,
+                           struct error *err)
+{
+    if (!in_list(role, roles, WSP_ARRAY_LEN(roles)))
+        return error_set(err, WSP_EINVAL, "unknown article role '%s'", role ? role : "");
+    sqlite3_stmt *st;
+    int rc = prepare(s, "UPDATE articles SET role = ?2, role_cue = ?3 WHERE id = ?1", &st,
+                     "set article role", err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, article_id);
+    stmt_bind_text(st, 2, role);
+    stmt_bind_text(st, 3, nonempty(cue));
+    int src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "set article role", NULL, NULL);
+    if (sqlite3_changes(s->db) == 0)
+        return error_set(err, WSP_ENOTFOUND, "no article with id '%" PRId64 "'", article_id);
+    return 0;
+}
+
+int store_article_count_role(struct store *s, const char *role, size_t *count, struct error *err)
+{
+    *count = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     role ? "SELECT COUNT(*) FROM articles WHERE role = ?1"
+                          : "SELECT COUNT(*) FROM articles WHERE role IS NULL",
+                     &st, "count articles", err);
+    if (rc != 0)
+        return rc;
+    if (role)
+        stmt_bind_text(st, 1, role);
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *count = (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW ? 0 : store_fail(s, src, err, "count articles", NULL, NULL);
+}
+
+int store_followup_add(struct store *s, const struct store_followup *f,
+                       const struct store_actor *actor, struct error *err)
+{
+    if (f->article_date && !store_date_valid(f->article_date))
+        return error_set(err, WSP_EINVAL, "bad follow-up date '%s' (want YYYY-MM-DD)",
+                         f->article_date);
+    int rc = store_tx_begin(s, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st;
+    rc = prepare(s,
+                 "INSERT INTO event_followups (event_id, article_id, article_date, reconciliation,"
+                 " cue, why, score, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                 " ON CONFLICT (event_id, article_id) DO NOTHING",
+                 &st, "link follow-up", err);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, f->event_id);
+        sqlite3_bind_int64(st, 2, f->article_id);
+        stmt_bind_text(st, 3, f->article_date);
+        sqlite3_bind_int(st, 4, f->reconciliation ? 1 : 0);
+        stmt_bind_text(st, 5, nonempty(f->cue));
+        stmt_bind_text(st, 6, nonempty(f->why));
+        sqlite3_bind_double(st, 7, f->score);
+        sqlite3_bind_int64(st, 8, time_now());
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+            rc = store_fail(s, src, err, "link follow-up", NULL,
+                            "unknown event or article for the follow-up link");
+    }
+    if (rc == 0 && sqlite3_changes(s->db) > 0) {
+        char oid[24];
+        snprintf(oid, sizeof(oid), "%" PRId64, f->event_id);
+        json_t *o =
+            json_pack("{s:I,s:o,s:b,s:o,s:o}", "article_id", (json_int_t)f->article_id,
+                      "article_date", nullable_str(f->article_date), "reconciliation",
+                      f->reconciliation, "cue", nullable_str(f->cue), "why", nullable_str(f->why));
+        char *after = dump_or_abort(o);
+        json_decref(o);
+        rc = store_audit_add(s, actor, "event.followup", "event", oid, NULL, after, err);
+        free(after);
+    }
+    return store_tx_end(s, rc, err);
+}
+
+static void followup_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_followup *f = row;
+    memset(f, 0, sizeof(*f));
+    f->event_id = sqlite3_column_int64(st, 0);
+    f->article_id = sqlite3_column_int64(st, 1);
+    f->article_date = store_column_arena(a, st, 2, oom);
+    f->reconciliation = sqlite3_column_int(st, 3) != 0;
+    f->cue = store_column_arena(a, st, 4, oom);
+    f->why = store_column_arena(a, st, 5, oom);
+    f->score = sqlite3_column_double(st, 6);
+    f->added_at = sqlite3_column_int64(st, 7);
+    f->role = store_column_arena(a, st, 8, oom);
+    f->source_type = store_column_arena(a, st, 9, oom);
+    f->url = store_column_arena(a, st, 10, oom);
+    f->title = store_column_arena(a, st, 11, oom);
+    f->published = store_column_arena(a, st, 12, oom);
+}
+
+int store_followup_list(struct store *s, int64_t event_id, struct arena *arena,
+                        struct store_followup **out, size_t *n, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT f.event_id, f.article_id, f.article_date, f.reconciliation, f.cue,"
+                     " f.why, f.score, f.added_at, a.role, a.source_type, a.url, a.title,"
+                     " a.published FROM event_followups f JOIN articles a ON a.id = f.article_id"
+                     " WHERE f.event_id = ?1"
+                     " ORDER BY f.article_date IS NULL, f.article_date, f.added_at, f.article_id",
+                     &st, "list follow-ups", err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, event_id);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), followup_row, "list follow-ups",
+                       "follow-ups do not fit in memory limit", err);
+    sqlite3_finalize(st);
+    *out = rows;
+    return rc;
+}
+
+#define PROPOSAL_COLS                                                                              \
+    "p.id, p.event_id, p.article_id, p.phase, p.note, p.state, p.proposed_by, p.created_at,"       \
+    " p.case_id, p.decided_by, p.decision_note, p.decided_at, a.title, a.url"                      \
+    " FROM phase_proposals p LEFT JOIN articles a ON a.id = p.article_id"
+
+static void proposal_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+{
+    struct store_proposal *p = row;
+    memset(p, 0, sizeof(*p));
+    p->id = sqlite3_column_int64(st, 0);
+    p->event_id = sqlite3_column_int64(st, 1);
+    p->article_id = sqlite3_column_int64(st, 2);
+    p->phase = store_column_arena(a, st, 3, oom);
+    p->note = store_column_arena(a, st, 4, oom);
+    p->state = store_column_arena(a, st, 5, oom);
+    p->proposed_by = store_column_arena(a, st, 6, oom);
+    p->created_at = sqlite3_column_int64(st, 7);
+    p->case_id = sqlite3_column_int64(st, 8);
+    p->decided_by = store_column_arena(a, st, 9, oom);
+    p->decision_note = store_column_arena(a, st, 10, oom);
+    p->decided_at = sqlite3_column_int64(st, 11);
+    p->article_title = store_column_arena(a, st, 12, oom);
+    p->article_url = store_column_arena(a, st, 13, oom);
+}
+
+int store_proposal_open(struct store *s, int64_t event_id, struct arena *arena,
+                        struct store_proposal *out, struct error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT " PROPOSAL_COLS " WHERE p.event_id = ?1 AND p.state = 'open'", &st,
+                     "read proposal", err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, event_id);
+    rc = store_get_row(s, st, arena, out, proposal_row, "open proposal for event", event_id,
+                       "read proposal", "proposal does not fit in memory limit", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_proposal_list(struct store *s, int64_t event_id, struct arena *arena,
+                        struct store_proposal **out, size_t *n, struct error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT " PROPOSAL_COLS " WHERE p.event_id = ?1 ORDER BY p.id DESC", &st,
+                     "list proposals", err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, event_id);
+    void *rows;
+    rc = store_collect(s, st, arena, &rows, n, sizeof(**out), proposal_row, "list proposals",
+                       "proposals do not fit in memory limit", err);
+    sqlite3_finalize(st);
+    *out = rows;
+    return rc;
+}
+
+int store_proposal_add(struct store *s, const struct store_proposal *p,
+                       const struct store_actor *actor, int64_t *id, bool *existed,
+                       struct error *err)
+{
+    int64_t tmp_id;
+    bool tmp_existed;
+    if (!id)
+        id = &tmp_id;
+    if (!existed)
+        existed = &tmp_existed;
+    *id = 0;
+    *existed = false;
+    if (!in_list(p->phase, phases, WSP_ARRAY_LEN(phases)))
+        return error_set(err, WSP_EINVAL, "unknown phase '%s' (pencegahan, penghentian, pemulihan)",
+                         p->phase ? p->phase : "");
+    if (!p->note || !*p->note)
+        return error_set(err, WSP_EINVAL, "a proposal needs a note");
+    struct arena a;
+    arena_init(&a, 1 << 20);
+    int rc = store_tx_begin(s, err);
+    if (rc != 0)
+        goto done;
+    struct store_proposal open;
+    struct error e2 = {0};
+    rc = store_proposal_open(s, p->event_id, &a, &open, &e2);
+    if (rc == 0) {
+        *id = open.id;
+        *existed = true;
+        goto out;
+    }
+    if (rc != WSP_ENOTFOUND) {
+        if (err)
+            *err = e2;
+        goto out;
+    }
+    sqlite3_stmt *st;
+    rc = prepare(s,
+                 "INSERT INTO phase_proposals (event_id, article_id, phase, note, state,"
+                 " proposed_by, created_at) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6) RETURNING id",
+                 &st, "add proposal", err);
+    if (rc != 0)
+        goto out;
+    sqlite3_bind_int64(st, 1, p->event_id);
+    if (p->article_id)
+        sqlite3_bind_int64(st, 2, p->article_id);
+    else
+        sqlite3_bind_null(st, 2);
+    stmt_bind_text(st, 3, p->phase);
+    stmt_bind_text(st, 4, p->note);
+    stmt_bind_text(st, 5, store_actor_name(actor));
+    sqlite3_bind_int64(st, 6, time_now());
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        src = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE) {
+        rc = store_fail(s, src, err, "add proposal", NULL,
+                        "unknown event or article for the proposal");
+        goto out;
+    }
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%" PRId64, p->event_id);
+    json_t *o =
+        json_pack("{s:I,s:s,s:s,s:o}", "proposal_id", (json_int_t)*id, "phase", p->phase, "note",
+                  p->note, "article_id", p->article_id ? json_integer(p->article_id) : json_null());
+    char *after = dump_or_abort(o);
+    json_decref(o);
+    rc = store_audit_add(s, actor, "proposal.add", "event", oid, NULL, after, err);
+    free(after);
+out:
+    rc = store_tx_end(s, rc, err);
+    if (rc != 0) {
+        *id = 0;
+        *existed = false;
+    }
+done:
+    arena_release(&a);
+    return rc;
+}

@@ -453,6 +453,46 @@ static const struct migration migrations[] = {
      "CREATE TRIGGER events_change_ad AFTER DELETE ON events BEGIN"
      " INSERT OR REPLACE INTO event_changes (event_id, deleted) VALUES (old.id, 1);"
      " END;"},
+    {6, "article roles, follow-ups of events, phase proposals",
+     /* The detector's role of an article (NULL for articles stored before roles existed and
+      * for community reports) and the cue that set it, so non-events can be told apart. */
+     "ALTER TABLE articles ADD COLUMN role TEXT CHECK (role IS NULL OR role IN ('event',"
+     " 'followup', 'prevention', 'crime', 'abroad', 'not_article', 'other'));"
+     "ALTER TABLE articles ADD COLUMN role_cue TEXT;"
+     "CREATE INDEX articles_role_idx ON articles(role, published);"
+     /* Later news of an event (arrests, funerals, trials, peace): linked apart from
+      * event_sources, so a follow-up never counts as a source and never changes the event.
+      * article_date is the date the match used (published, else the article's event date). */
+     "CREATE TABLE event_followups ("
+     " event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+     " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+     " article_date TEXT,"
+     " reconciliation INTEGER NOT NULL DEFAULT 0 CHECK (reconciliation IN (0, 1)),"
+     " cue TEXT,"
+     " why TEXT,"
+     " score REAL NOT NULL DEFAULT 0,"
+     " added_at INTEGER NOT NULL,"
+     " PRIMARY KEY (event_id, article_id));"
+     "CREATE INDEX event_followups_article_idx ON event_followups(article_id);"
+     /* A proposed move of the event's case to another phase (today: pemulihan after a
+      * reconciliation), made by ingest and decided by an officer. It sits on the event, so
+      * a case opened from the event later shows it too. At most one open per event. */
+     "CREATE TABLE phase_proposals ("
+     " id INTEGER PRIMARY KEY,"
+     " event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+     " article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,"
+     " phase TEXT NOT NULL CHECK (phase IN ('pencegahan', 'penghentian', 'pemulihan')),"
+     " note TEXT NOT NULL,"
+     " state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'accepted', 'dismissed')),"
+     " proposed_by TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL,"
+     " case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,"
+     " decided_by TEXT,"
+     " decided_at INTEGER,"
+     " decision_note TEXT);"
+     "CREATE UNIQUE INDEX phase_proposals_open_idx ON phase_proposals(event_id)"
+     " WHERE state = 'open';"
+     "CREATE INDEX phase_proposals_event_idx ON phase_proposals(event_id, id);"},
 };
 
 int store_schema_latest(void)

@@ -14,7 +14,9 @@
 
 #define CASE_COLS                                                                                  \
     "id, title, region_code, issue, parties, status, origin, event_id, alert_ref, skk_level,"      \
-    " skk_decree, skk_start, skk_end, public_summary, created_at, updated_at"
+    " skk_decree, skk_start, skk_end, public_summary, created_at, updated_at,"                     \
+    " (SELECT p.phase FROM phase_proposals p WHERE p.event_id = cases.event_id"                    \
+    " AND p.state = 'open')"
 
 static const char *const sexes[2] = {"l", "p"};
 static const char *const ages[3] = {"anak", "dewasa", "lansia"};
@@ -40,6 +42,7 @@ static void case_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
     c->public_summary = plan_col(ar, st, 13, oom);
     c->created_at = sqlite3_column_int64(st, 14);
     c->updated_at = sqlite3_column_int64(st, 15);
+    c->proposed_phase = plan_col(ar, st, 16, oom);
 }
 
 static json_t *case_json(const struct store_case *c)
@@ -244,6 +247,134 @@ int store_case_list(struct store *s, const struct store_case_query *q, struct ar
     *out = rows;
     for (size_t i = 0; !rc && i < *n; i++)
         rc = case_regions_read(s, arena, &(*out)[i], err);
+    return rc;
+}
+
+int store_case_of_event(struct store *s, int64_t event_id, struct arena *arena,
+                        struct store_case *out, struct error *err)
+{
+    /* Prepared per call: looked up once per reconciliation follow-up. */
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(s->db,
+                                 "SELECT " CASE_COLS " FROM cases WHERE event_id = ?1"
+                                 " ORDER BY created_at DESC, id DESC LIMIT 1",
+                                 -1, &st, NULL);
+    if (src != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return store_fail(s, src, err, "find the case of an event", NULL, NULL);
+    }
+    sqlite3_bind_int64(st, 1, event_id);
+    int rc = store_get_row(s, st, arena, out, case_read, "case for event", event_id, "read case",
+                           "case does not fit in memory limit", err);
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    return case_regions_read(s, arena, out, err);
+}
+
+/* Prepare sql, bind its parameters with bind(st, arg), step once and finalize. */
+static int exec_once(struct store *s, const char *sql, const char *what,
+                     void (*bind)(sqlite3_stmt *, const void *), const void *arg, struct error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (src == SQLITE_OK) {
+        bind(st, arg);
+        src = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE || src == SQLITE_OK ? 0 : store_fail(s, src, err, what, NULL, NULL);
+}
+
+struct decision {
+    int64_t case_id, proposal_id;
+    const char *state, *status, *note, *by;
+};
+
+static void bind_status(sqlite3_stmt *st, const void *arg)
+{
+    const struct decision *d = arg;
+    sqlite3_bind_int64(st, 1, d->case_id);
+    stmt_bind_text(st, 2, d->status);
+    sqlite3_bind_int64(st, 3, time_now());
+}
+
+static void bind_decision(sqlite3_stmt *st, const void *arg)
+{
+    const struct decision *d = arg;
+    sqlite3_bind_int64(st, 1, d->proposal_id);
+    stmt_bind_text(st, 2, d->state);
+    sqlite3_bind_int64(st, 3, d->case_id);
+    stmt_bind_text(st, 4, d->by);
+    sqlite3_bind_int64(st, 5, time_now());
+    stmt_bind_text(st, 6, d->note && *d->note ? d->note : NULL);
+}
+
+int store_case_decide_proposal(struct store *s, int64_t case_id, int64_t proposal_id,
+                               const char *old_status, const char *new_status, const char *note,
+                               const struct store_actor *actor, struct error *err)
+{
+    int rc = store_tx_begin(s, err);
+    if (rc)
+        return rc;
+    struct arena ar;
+    arena_init(&ar, 1 << 20);
+    struct store_case old;
+    struct store_proposal p = {0};
+    rc = store_case_get(s, case_id, &ar, &old, err);
+    if (!rc && !old.event_id) {
+        rc = error_set(err, WSP_ENOTFOUND,
+                       "case %" PRId64 " was not opened from an event, so it has no proposals",
+                       case_id);
+    } else if (!rc) {
+        rc = store_proposal_open(s, old.event_id, &ar, &p, err);
+        if (rc == WSP_ENOTFOUND)
+            rc = error_set(err, WSP_EEXIST, "the event of case %" PRId64 " has no open proposal",
+                           case_id);
+    }
+    if (!rc && p.id != proposal_id)
+        rc = error_set(err, WSP_EEXIST,
+                       "proposal %" PRId64 " is not the open proposal of case %" PRId64
+                       " (that is %" PRId64 ")",
+                       proposal_id, case_id, p.id);
+    if (!rc && new_status && old_status && !str_eq(old.status, old_status))
+        rc = error_set(err, WSP_EEXIST, "case %" PRId64 " is '%s', not '%s'", case_id, old.status,
+                       old_status);
+    struct decision d = {.case_id = case_id,
+                         .proposal_id = proposal_id,
+                         .state = new_status ? "accepted" : "dismissed",
+                         .status = new_status,
+                         .note = note,
+                         .by = store_actor_name(actor)};
+    if (!rc && new_status && !str_eq(new_status, old.status)) {
+        rc = exec_once(s, "UPDATE cases SET status = ?2, updated_at = ?3 WHERE id = ?1",
+                       "update case status", bind_status, &d, err);
+        if (!rc) {
+            struct store_case now = old;
+            now.status = new_status;
+            rc = plan_audit(s, actor, "case.update", "case", case_id, case_json(&old),
+                            case_json(&now), err);
+        }
+    }
+    if (!rc)
+        rc = exec_once(s,
+                       "UPDATE phase_proposals SET state = ?2, case_id = ?3, decided_by = ?4,"
+                       " decided_at = ?5, decision_note = ?6 WHERE id = ?1 AND state = 'open'",
+                       "decide proposal", bind_decision, &d, err);
+    if (!rc && sqlite3_changes(s->db) == 0)
+        rc = error_set(err, WSP_EEXIST, "proposal %" PRId64 " was decided meanwhile", proposal_id);
+    if (!rc) {
+        json_t *after = json_pack(
+            "{s:I,s:I,s:o,s:o,s:o,s:o,s:o}", "proposal_id", (json_int_t)proposal_id, "event_id",
+            (json_int_t)old.event_id, "phase", plan_jstr(p.phase), "status_from",
+            plan_jstr(old.status), "status_to", plan_jstr(new_status ? new_status : old.status),
+            "article_id", p.article_id ? json_integer(p.article_id) : json_null(), "note",
+            plan_jstr(note && *note ? note : NULL));
+        rc = plan_audit(s, actor, new_status ? "proposal.accept" : "proposal.dismiss", "case",
+                        case_id, NULL, after, err);
+    }
+    rc = store_tx_end(s, rc, err);
+    arena_release(&ar);
     return rc;
 }
 

@@ -671,6 +671,7 @@ struct store_case {
     const char *skk_level, *skk_decree, *skk_start, *skk_end; /* Status Keadaan Konflik */
     const char *public_summary;
     int64_t created_at, updated_at;
+    const char *proposed_phase; /* phase of the event's open proposal (read only), or NULL */
 };
 
 struct store_case_action {
@@ -705,6 +706,19 @@ int store_case_get(struct store *s, int64_t id, struct arena *arena, struct stor
                    struct error *err);
 int store_case_list(struct store *s, const struct store_case_query *q, struct arena *arena,
                     struct store_case **out, size_t *n, struct error *err);
+/* The newest case opened from event_id (cases.event_id); WSP_ENOTFOUND when none. */
+int store_case_of_event(struct store *s, int64_t event_id, struct arena *arena,
+                        struct store_case *out, struct error *err);
+/* Decide the open proposal proposal_id of case case_id's event in one transaction: accept
+ * (new_status non-NULL: the case moves old_status -> new_status by compare-and-set, as
+ * store_case_update) or dismiss (new_status NULL). The proposal must be open and belong to the
+ * case's event (WSP_EEXIST when it is not that event's open proposal, e.g. decided
+ * meanwhile; WSP_ENOTFOUND when the case was not opened from an event). Audit "proposal.accept" /
+ * "proposal.dismiss" (object: the case) with the proposal, and "case.update" for the status move.
+ * note may be NULL. */
+int store_case_decide_proposal(struct store *s, int64_t case_id, int64_t proposal_id,
+                               const char *old_status, const char *new_status, const char *note,
+                               const struct store_actor *actor, struct error *err);
 /* Audit "case.action.add". */
 int store_case_action_add(struct store *s, const struct store_case_action *a,
                           const struct store_actor *actor, int64_t *id, struct error *err);
@@ -861,6 +875,83 @@ struct store_event_change {
 int store_event_changes(struct store *s, int64_t after, size_t max, struct arena *arena,
                         struct store_event_change **out, size_t *n, int64_t *next,
                         struct error *err);
+
+/* ==== follow-ups and phase proposals (schema v6; owner: issue 9, "follow-ups join their event")
+ */
+
+/*
+ * Article roles: what kind of news the detector said an article is ("event", "followup",
+ * "prevention", "crime", "abroad", "not_article", "other"); NULL for older articles and
+ * community reports.
+ *
+ * Follow-ups: later news of an event (arrests, funerals, trials, peace and reconciliation),
+ * linked to the event apart from its sources: they never count as sources and never change
+ * the event (counts, status, confidence). Which event a follow-up belongs to is decided by
+ * ingest (ingest_followup_match); the store only saves and loads.
+ *
+ * Phase proposals: a move of the event's conflict case to another phase (pemulihan after a
+ * reconciliation), proposed by ingest and accepted or dismissed by an officer through the case.
+ * A proposal sits on the event, so a case opened from the event later shows it; at most one is
+ * open per event.
+ */
+
+/* Set the role (and the cue that set it, or NULL) of a stored article. WSP_EINVAL for an
+ * unknown role, WSP_ENOTFOUND for an unknown article. No audit row: the role is part of the
+ * article's "article.add", written in the same transaction by ingest. */
+int store_article_set_role(struct store *s, int64_t article_id, const char *role, const char *cue,
+                           struct error *err);
+/* Number of articles with this role (NULL = without a role). */
+int store_article_count_role(struct store *s, const char *role, size_t *count, struct error *err);
+
+struct store_followup {
+    int64_t event_id, article_id;
+    const char *article_date; /* "YYYY-MM-DD" the match used, or NULL */
+    bool reconciliation;      /* the follow-up reports peace or reconciliation */
+    const char *cue;          /* the detector's cue ("ikrar damai"), or NULL */
+    const char *why;          /* why it joined this event ("same regency, 5 days after"), or NULL */
+    double score;
+    int64_t added_at;
+    /* filled by store_followup_list: the article */
+    const char *role; /* article role, normally "followup" */
+    const char *source_type, *url, *title, *published;
+};
+
+/* Link article f->article_id to event f->event_id as a follow-up. Linking again is a no-op.
+ * WSP_EINVAL for an unknown event or article. Audit "event.followup" (object: the event). */
+int store_followup_add(struct store *s, const struct store_followup *f,
+                       const struct store_actor *actor, struct error *err);
+/* Follow-ups of an event, oldest article date first (unknown dates last); strings from arena. */
+int store_followup_list(struct store *s, int64_t event_id, struct arena *arena,
+                        struct store_followup **out, size_t *n, struct error *err);
+
+struct store_proposal {
+    int64_t id, event_id;
+    int64_t article_id; /* the article behind it, 0 = none (or deleted) */
+    const char *phase;  /* pencegahan, penghentian, pemulihan */
+    const char *note;
+    const char *state; /* open, accepted, dismissed */
+    const char *proposed_by;
+    int64_t created_at;
+    int64_t case_id; /* the case it was decided on, 0 = none */
+    const char *decided_by, *decision_note;
+    int64_t decided_at; /* 0 = open */
+    /* the article, filled by get/list */
+    const char *article_title, *article_url;
+};
+
+/* Add an open proposal for event p->event_id (phase, note, article_id; state, times and
+ * decision are set by the store). When the event already has an open proposal nothing is
+ * written and *existed is true (existed may be NULL), *id the open one. WSP_EINVAL for an
+ * unknown phase or event. Audit "proposal.add" (object: the event). */
+int store_proposal_add(struct store *s, const struct store_proposal *p,
+                       const struct store_actor *actor, int64_t *id, bool *existed,
+                       struct error *err);
+/* The open proposal of an event; WSP_ENOTFOUND when there is none. */
+int store_proposal_open(struct store *s, int64_t event_id, struct arena *arena,
+                        struct store_proposal *out, struct error *err);
+/* Every proposal of an event, newest first. */
+int store_proposal_list(struct store *s, int64_t event_id, struct arena *arena,
+                        struct store_proposal **out, size_t *n, struct error *err);
 
 /* Declared Status Keadaan Konflik of conflict cases (cases.skk_start/skk_end), by case. */
 struct store_declared_status {

@@ -739,6 +739,277 @@ static void test_feeds(void **state)
     assert_int_equal(audit_count(f->s, "feed.remove"), 1);
 }
 
+/* ---- follow-ups and phase proposals (schema v6) ------------------------------------------ */
+
+/* A database at v5 with articles and an event moves to v6: old articles have no role, the
+ * new tables work. */
+static void test_migrate_v5_to_v6(void **state)
+{
+    struct fixture *f = *state;
+    char p[160];
+    snprintf(p, sizeof(p), "%s/v5.db", f->dir);
+    struct error err = {0};
+    struct store *s;
+    assert_int_equal(store_open_raw(&s, p, &err), 0);
+    assert_int_equal(store_migrate(s, 5, &err), 0);
+    assert_int_equal(store_regions_sync(s, regions, WSP_ARRAY_LEN(regions), NULL, &err), 0);
+    int64_t a = put_article(s, "https://example.id/lama", "Bentrok lama", "Warga bentrok.", NULL);
+    struct store_event e = event("inter_group_clash", "32", "32.73", "2021-02-23", 0.8, 1);
+    int64_t ev = create_event(s, &e, a);
+    assert_int_equal(store_migrate(s, store_schema_latest(), &err), 0);
+    int v = 0;
+    assert_int_equal(store_schema_version(s, &v, &err), 0);
+    assert_true(v >= 6);
+    size_t n = 0;
+    assert_int_equal(store_article_count_role(s, NULL, &n, &err), 0);
+    assert_int_equal(n, 1);
+    int64_t b = put_article(s, "https://example.id/tangkap", "Pelaku ditangkap",
+                            "Polisi menangkap pelaku bentrok.", NULL);
+    assert_int_equal(store_article_set_role(s, b, "followup", "tangkap", &err), 0);
+    struct store_followup fu = {.event_id = ev, .article_id = b, .article_date = "2021-02-28"};
+    assert_int_equal(store_followup_add(s, &fu, &cli, &err), 0);
+    struct store_followup *list;
+    assert_int_equal(store_followup_list(s, ev, &f->a, &list, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].role, "followup");
+    store_close(s);
+}
+
+static void test_article_roles(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    int64_t a1 = put_article(f->s, "https://berita.id/png", "Perang suku di Enga",
+                             "Perang suku di Provinsi Enga, Papua Nugini.", NULL);
+    int64_t a2 = put_article(f->s, "https://berita.id/kdrt", "Ayah aniaya anak",
+                             "Seorang ayah menganiaya dua anaknya.", NULL);
+    size_t n = 9;
+    assert_int_equal(store_article_count_role(f->s, NULL, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_article_set_role(f->s, a1, "abroad", "Papua Nugini", &err), 0);
+    assert_int_equal(store_article_set_role(f->s, a2, "crime", NULL, &err), 0);
+    assert_int_equal(store_article_count_role(f->s, "abroad", &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_article_count_role(f->s, "crime", &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_article_count_role(f->s, NULL, &n, &err), 0);
+    assert_int_equal(n, 0);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "SELECT role_cue = 'Papua Nugini' FROM articles WHERE id = %lld",
+             (long long)a1);
+    assert_int_equal(raw_int(f->path, sql), 1);
+    assert_int_equal(store_article_set_role(f->s, a1, "perang", NULL, &err), WSP_EINVAL);
+    assert_int_equal(store_article_set_role(f->s, a1, NULL, NULL, &err), WSP_EINVAL);
+    assert_int_equal(store_article_set_role(f->s, 9999, "other", NULL, &err), WSP_ENOTFOUND);
+    /* The schema refuses an unknown role even past the store's own check. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE articles SET role = 'perang'", NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    sqlite3_close(db);
+    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE"
+                                      " name = 'articles_role_idx'"),
+                     1);
+}
+
+static void test_followups(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    int64_t src = put_article(f->s, "https://berita.id/bentrok", "Bentrok di Cibiru",
+                              "Warga dua kampung bentrok di Cibiru.", NULL);
+    struct store_event e = event("inter_group_clash", "32", "32.73", "2021-02-23", 0.9, 7);
+    e.killed = 2;
+    e.injured = 5;
+    int64_t ev = create_event(f->s, &e, src);
+    int64_t fu1 = put_article(f->s, "https://berita.id/tangkap", "Polisi tangkap 4 pelaku",
+                              "Polisi menangkap empat pelaku bentrok Cibiru.", NULL);
+    int64_t fu2 = put_article(f->s, "https://berita.id/damai", "Dua kampung sepakat berdamai",
+                              "Warga dua kampung di Cibiru sepakat berdamai.", NULL);
+    struct store_event before;
+    assert_int_equal(store_event_get(f->s, ev, &f->a, &before, NULL, NULL, &err), 0);
+    size_t audits = audit_count(f->s, "event.followup");
+
+    /* Added out of order; listed by article date. */
+    struct store_followup l2 = {.event_id = ev,
+                                .article_id = fu2,
+                                .article_date = "2021-03-10",
+                                .reconciliation = true,
+                                .cue = "sepakat berdamai",
+                                .why = "same regency, 15 days after",
+                                .score = 3.2};
+    struct store_followup l1 = {.event_id = ev,
+                                .article_id = fu1,
+                                .article_date = "2021-02-28",
+                                .cue = "tangkap",
+                                .why = "same regency, 5 days after",
+                                .score = 3.6};
+    assert_int_equal(store_followup_add(f->s, &l2, &cli, &err), 0);
+    assert_int_equal(store_followup_add(f->s, &l1, &cli, &err), 0);
+    assert_int_equal(store_followup_add(f->s, &l1, &cli, &err), 0); /* again: a no-op */
+    assert_int_equal(audit_count(f->s, "event.followup"), audits + 2);
+    struct store_followup *list;
+    size_t n;
+    assert_int_equal(store_followup_list(f->s, ev, &f->a, &list, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(list[0].article_id, fu1);
+    assert_string_equal(list[0].title, "Polisi tangkap 4 pelaku");
+    assert_string_equal(list[0].url, "https://berita.id/tangkap");
+    assert_string_equal(list[0].article_date, "2021-02-28");
+    assert_string_equal(list[0].why, "same regency, 5 days after");
+    assert_false(list[0].reconciliation);
+    assert_int_equal(list[1].article_id, fu2);
+    assert_true(list[1].reconciliation);
+    assert_string_equal(list[1].cue, "sepakat berdamai");
+
+    /* A follow-up is not a source and changes nothing on the event. */
+    struct store_event after;
+    struct store_event_source *sources;
+    size_t ns;
+    assert_int_equal(store_event_get(f->s, ev, &f->a, &after, &sources, &ns, &err), 0);
+    assert_int_equal(ns, 1);
+    assert_int_equal(after.nsources, 1);
+    assert_int_equal(after.killed, 2);
+    assert_int_equal(after.injured, 5);
+    assert_string_equal(after.status, before.status);
+    assert_true(after.confidence == before.confidence);
+    assert_int_equal(after.updated_at, before.updated_at);
+
+    /* Unknown event or article, bad date. */
+    struct store_followup bad = {.event_id = 9999, .article_id = fu1};
+    assert_int_equal(store_followup_add(f->s, &bad, &cli, &err), WSP_EINVAL);
+    bad = (struct store_followup){.event_id = ev, .article_id = 9999};
+    assert_int_equal(store_followup_add(f->s, &bad, &cli, &err), WSP_EINVAL);
+    bad = (struct store_followup){.event_id = ev, .article_id = fu1, .article_date = "28/2"};
+    assert_int_equal(store_followup_add(f->s, &bad, &cli, &err), WSP_EINVAL);
+    assert_int_equal(store_followup_list(f->s, 9999, &f->a, &list, &n, &err), 0);
+    assert_int_equal(n, 0);
+}
+
+static int64_t add_case(struct store *s, const char *status, int64_t event_id)
+{
+    struct store_case c = {.title = "Bentrok Cibiru",
+                           .region_code = "32.73",
+                           .issue = "identitas",
+                           .status = status,
+                           .origin = event_id ? "event" : "manual",
+                           .event_id = event_id};
+    struct error err = {0};
+    int64_t id = 0;
+    if (store_case_add(s, &c, &cli, &id, &err) != 0)
+        fail_msg("add case: %s", err.msg);
+    return id;
+}
+
+static void test_proposals(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    const struct store_actor ingest = {0, "ingest", NULL};
+    const struct store_actor officer = {0, "bandung", NULL};
+    int64_t src = put_article(f->s, "https://berita.id/b", "Bentrok", "Warga bentrok.", NULL);
+    struct store_event e = event("inter_group_clash", "32", "32.73", "2021-02-23", 0.9, 7);
+    int64_t ev = create_event(f->s, &e, src);
+    int64_t peace = put_article(f->s, "https://berita.id/damai", "Sepakat berdamai",
+                                "Dua kampung sepakat berdamai.", NULL);
+
+    /* No case yet: the proposal sits on the event. */
+    struct store_proposal open;
+    assert_int_equal(store_proposal_open(f->s, ev, &f->a, &open, &err), WSP_ENOTFOUND);
+    struct store_proposal p = {
+        .event_id = ev, .article_id = peace, .phase = "pemulihan", .note = "Berita perdamaian"};
+    int64_t pid = 0;
+    bool existed = true;
+    assert_int_equal(store_proposal_add(f->s, &p, &ingest, &pid, &existed, &err), 0);
+    assert_true(pid > 0);
+    assert_false(existed);
+    /* One open proposal per event: a second reconciliation adds nothing. */
+    int64_t pid2 = 0;
+    assert_int_equal(store_proposal_add(f->s, &p, &ingest, &pid2, &existed, &err), 0);
+    assert_true(existed);
+    assert_int_equal(pid2, pid);
+    assert_int_equal(audit_count(f->s, "proposal.add"), 1);
+    assert_int_equal(store_proposal_open(f->s, ev, &f->a, &open, &err), 0);
+    assert_int_equal(open.id, pid);
+    assert_string_equal(open.phase, "pemulihan");
+    assert_string_equal(open.state, "open");
+    assert_string_equal(open.proposed_by, "ingest");
+    assert_string_equal(open.article_title, "Sepakat berdamai");
+    assert_string_equal(open.article_url, "https://berita.id/damai");
+    assert_int_equal(open.decided_at, 0);
+
+    struct store_proposal bad = p;
+    bad.phase = "damai";
+    assert_int_equal(store_proposal_add(f->s, &bad, &ingest, NULL, NULL, &err), WSP_EINVAL);
+    bad = p;
+    bad.note = "";
+    assert_int_equal(store_proposal_add(f->s, &bad, &ingest, NULL, NULL, &err), WSP_EINVAL);
+    bad = p;
+    bad.event_id = 9999;
+    assert_int_equal(store_proposal_add(f->s, &bad, &ingest, NULL, NULL, &err), WSP_EINVAL);
+
+    /* A case opened from the event shows it; one without an event does not. */
+    int64_t other = add_case(f->s, "aktif", 0);
+    int64_t cid = add_case(f->s, "aktif", ev);
+    struct store_case c;
+    assert_int_equal(store_case_get(f->s, cid, &f->a, &c, &err), 0);
+    assert_string_equal(c.proposed_phase, "pemulihan");
+    assert_int_equal(store_case_get(f->s, other, &f->a, &c, &err), 0);
+    assert_null(c.proposed_phase);
+    assert_int_equal(store_case_of_event(f->s, ev, &f->a, &c, &err), 0);
+    assert_int_equal(c.id, cid);
+    assert_int_equal(store_case_of_event(f->s, 9999, &f->a, &c, &err), WSP_ENOTFOUND);
+
+    /* Deciding: the wrong proposal id, a stale status and the other case are refused. */
+    assert_int_equal(
+        store_case_decide_proposal(f->s, cid, pid + 1, "aktif", "pemulihan", NULL, &officer, &err),
+        WSP_EEXIST);
+    assert_int_equal(
+        store_case_decide_proposal(f->s, cid, pid, "dihentikan", "pemulihan", NULL, &officer, &err),
+        WSP_EEXIST);
+    assert_int_equal(
+        store_case_decide_proposal(f->s, other, pid, "aktif", "pemulihan", NULL, &officer, &err),
+        WSP_ENOTFOUND);
+    assert_int_equal(store_proposal_open(f->s, ev, &f->a, &open, &err), 0);
+    /* Accept: the case moves, the proposal closes, both audited. */
+    size_t updates = audit_count(f->s, "case.update");
+    assert_int_equal(store_case_decide_proposal(f->s, cid, pid, "aktif", "pemulihan",
+                                                "ikrar damai dihadiri Forkopimda", &officer, &err),
+                     0);
+    assert_int_equal(store_case_get(f->s, cid, &f->a, &c, &err), 0);
+    assert_string_equal(c.status, "pemulihan");
+    assert_null(c.proposed_phase);
+    assert_int_equal(audit_count(f->s, "case.update"), updates + 1);
+    assert_int_equal(audit_count(f->s, "proposal.accept"), 1);
+    assert_int_equal(store_proposal_open(f->s, ev, &f->a, &open, &err), WSP_ENOTFOUND);
+    struct store_proposal *all;
+    size_t n;
+    assert_int_equal(store_proposal_list(f->s, ev, &f->a, &all, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(all[0].state, "accepted");
+    assert_string_equal(all[0].decided_by, "bandung");
+    assert_string_equal(all[0].decision_note, "ikrar damai dihadiri Forkopimda");
+    assert_int_equal(all[0].case_id, cid);
+    assert_int_equal(all[0].decided_at, T0);
+    /* Decided already. */
+    assert_int_equal(store_case_decide_proposal(f->s, cid, pid, NULL, NULL, NULL, &officer, &err),
+                     WSP_EEXIST);
+
+    /* A new proposal can be made and dismissed: the case stays as it is. */
+    assert_int_equal(store_proposal_add(f->s, &p, &ingest, &pid2, &existed, &err), 0);
+    assert_false(existed);
+    assert_true(pid2 != pid);
+    assert_int_equal(store_case_decide_proposal(f->s, cid, pid2, NULL, NULL, NULL, &officer, &err),
+                     0);
+    assert_int_equal(store_case_get(f->s, cid, &f->a, &c, &err), 0);
+    assert_string_equal(c.status, "pemulihan");
+    assert_int_equal(audit_count(f->s, "proposal.dismiss"), 1);
+    assert_int_equal(audit_count(f->s, "case.update"), updates + 1);
+    assert_int_equal(store_proposal_list(f->s, ev, &f->a, &all, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(all[0].state, "dismissed"); /* newest first */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -750,6 +1021,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_status_workflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feeds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v5_to_v6, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_article_roles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_followups, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_proposals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

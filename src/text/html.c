@@ -5,6 +5,8 @@
  * elements whose class or id says share/comment/related/...), score the containers of the
  * paragraphs by text length and commas, discount link-heavy ones, keep the blocks of the best
  * container (and of siblings that score nearly as well), and drop boilerplate paragraphs.
+ * The same walk measures what tells an index page from an article (headline links, the shape
+ * of the main text, metadata: struct text_page_signals, decided in pagekind.c).
  *
  * Also text_from_plain (the same boilerplate rule on lines) and the HTML-fragment stripping
  * used for feed summaries.
@@ -20,9 +22,11 @@
 #define HTML_OPTS                                                                                  \
     (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |           \
      HTML_PARSE_COMPACT)
-#define MIN_PARA 25   /* bytes of text for a block to count as a paragraph when scoring */
-#define MAX_CLIMB 64  /* ancestors visited per block (bounds the cost on deep trees) */
-#define META_MAX 2048 /* longest title, URL or date attribute we read */
+#define MIN_PARA 25           /* bytes of text for a block to count as a paragraph when scoring */
+#define MAX_CLIMB 64          /* ancestors visited per block (bounds the cost on deep trees) */
+#define META_MAX 2048         /* longest title, URL or date attribute we read */
+#define TEXT_BELOW_NODES 1024 /* nodes visited to read the text of a title, date, ... */
+#define MIN_MARKED 200        /* bytes of text in an itemprop=articleBody for it to win */
 
 /* ---- element kinds ------------------------------------------------------------------- */
 
@@ -184,8 +188,10 @@ static int hints_of(const char *v, size_t n)
 struct block {
     size_t off, len; /* in ex.raw */
     size_t linklen;
-    xmlNode *owner; /* innermost block element around the text */
-    int kind;       /* tag kind of owner */
+    xmlNode *owner;  /* innermost block element around the text */
+    int kind;        /* tag kind of owner */
+    bool headline;   /* holds (part of) a headline link */
+    bool link_first; /* starts with a link */
 };
 
 struct nstat {
@@ -193,9 +199,19 @@ struct nstat {
     size_t text, link;
     int hints;
     bool cand, keep;
+    bool protect; /* holds the article body (itemprop=articleBody): never dropped by a hint */
 };
 
-enum { PUB_NONE, PUB_TIME, PUB_META_LOW, PUB_JSONLD, PUB_META, PUB_ARTICLE };
+/* A link whose text reads like a headline: what index pages are made of. */
+struct hlink {
+    uint32_t hash; /* of the href without query and fragment */
+    xmlNode *node;
+    bool dropped; /* inside navigation, a sidebar, a related-links box... */
+};
+
+/* Where a publication date came from, weakest first: a date shown in an element whose class
+ * says so ("tanggal", "date-detail"), <time>, the page's own URL (/2016/02/23/), meta tags. */
+enum { PUB_NONE, PUB_VISIBLE, PUB_TIME, PUB_URL, PUB_META_LOW, PUB_JSONLD, PUB_META, PUB_ARTICLE };
 
 struct ex {
     struct arena *a;
@@ -204,16 +220,29 @@ struct ex {
     struct buf raw;
     size_t blk_start, blk_link;
     bool blk_space;
+    bool blk_headline, blk_link_first;
     struct block *blocks;
     size_t nblocks, capblocks;
     xmlNode **stack; /* open block elements */
     size_t depth, capstack;
     int link_depth;
-    xmlNode *drop; /* the dropped element we are inside, or NULL */
+    xmlNode *drop;      /* the dropped element we are inside, or NULL */
+    xmlNode *body_mark; /* the first element marked itemprop=articleBody */
     /* metadata, raw (normalized later) */
     const char *og_title, *tw_title, *title_tag, *h1, *h1_dropped, *canonical, *og_url, *site;
     int pub_prio;
     char published[11];
+    /* what text_page_is_index weighs (see struct text_page_signals) */
+    struct text_page_signals sig;
+    size_t seen_text, seen_words; /* all text walked, dropped or not */
+    xmlNode *link;                /* the outermost open <a> */
+    const char *link_href;
+    size_t link_text0, link_words0, link_block0;
+    struct hlink *hl; /* headline-like links, in page order */
+    size_t nhl, caphl;
+    const char *og_type, *description;
+    bool seen_h1;
+    char shown[11], shown_h1[11]; /* first date shown on the page; first after the <h1> */
 };
 
 static struct nstat *stat_of(struct ex *x, xmlNode *n)
@@ -249,13 +278,15 @@ static bool ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* Text of the descendants of n (first META_MAX bytes), for <title> and <h1>. */
+/* Text of the descendants of n (first META_MAX bytes), for <title>, <h1>, shown dates and
+ * hidden elements. */
 static const char *text_below(struct ex *x, xmlNode *n)
 {
     struct buf b;
     buf_init(&b, (size_t)META_MAX * 2);
     xmlNode *c = n->children;
-    while (c && b.len < META_MAX) {
+    /* bounded in nodes too: it runs on every hidden or date-like element, which may nest */
+    for (size_t visits = 0; c && b.len < META_MAX && visits < TEXT_BELOW_NODES; visits++) {
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
             buf_puts(&b, (const char *)c->content);
             buf_putc(&b, ' ');
@@ -285,6 +316,8 @@ static void set_published(struct ex *x, const char *v, int prio)
     if (v && prio > x->pub_prio && text_parse_date(v, strnlen(v, META_MAX), d)) {
         memcpy(x->published, d, sizeof(d));
         x->pub_prio = prio;
+        if (prio >= PUB_JSONLD)
+            x->sig.pub_meta = true;
     }
 }
 
@@ -308,6 +341,10 @@ static void read_meta(struct ex *x, xmlNode *n)
         x->og_url = x->og_url ? x->og_url : content;
     else if (ieq(key, "og:site_name"))
         x->site = x->site ? x->site : content;
+    else if (ieq(key, "og:type"))
+        x->og_type = x->og_type ? x->og_type : content;
+    else if (ieq(key, "og:description") || ieq(key, "description"))
+        x->description = x->description ? x->description : content;
     else if (ieq(key, "article:published_time"))
         set_published(x, content, PUB_ARTICLE);
     else if (ieq(key, "datepublished") || ieq(key, "og:published_time") || ieq(key, "pubdate") ||
@@ -319,22 +356,46 @@ static void read_meta(struct ex *x, xmlNode *n)
         set_published(x, content, PUB_META_LOW);
 }
 
+/* The schema.org type named at p (just after "@type"): a string or the first of a list. */
+static void jsonld_type(struct ex *x, const char *p)
+{
+    static const char *const lists[] = {"CollectionPage", "ItemList", "SearchResultsPage"};
+    while (*p == ' ' || *p == ':' || *p == '[' || *p == '\n' || *p == '\t' || *p == '\r')
+        p++;
+    if (*p != '"')
+        return;
+    const char *t = ++p;
+    while (*p && *p != '"' && p - t < 64)
+        p++;
+    size_t n = (size_t)(p - t);
+    if ((n >= 7 && memcmp(p - 7, "Article", 7) == 0) ||
+        (n >= 11 && memcmp(p - 11, "BlogPosting", 11) == 0))
+        x->sig.ld_article = true;
+    for (size_t i = 0; i < WSP_ARRAY_LEN(lists); i++)
+        if (strlen(lists[i]) == n && memcmp(lists[i], t, n) == 0)
+            x->sig.ld_list = true;
+}
+
 static void read_jsonld(struct ex *x, xmlNode *n)
 {
     const char *type = attr(n, "type");
-    if (!type || !strstr(type, "ld+json") || x->pub_prio >= PUB_JSONLD)
+    if (!type || !strstr(type, "ld+json"))
         return;
     for (xmlNode *c = n->children; c; c = c->next) {
         if (!c->content)
             continue;
-        const char *p = strstr((const char *)c->content, "\"datePublished\"");
-        if (!p)
+        const char *s = (const char *)c->content;
+        for (const char *p = s; (p = strstr(p, "\"@type\"")); p += 7)
+            jsonld_type(x, p + 7);
+        if (strstr(s, "\"articleBody\""))
+            x->sig.ld_body = true;
+        const char *p = strstr(s, "\"datePublished\"");
+        if (!p || x->pub_prio >= PUB_JSONLD)
             continue;
         p += strlen("\"datePublished\"");
         while (*p == ' ' || *p == ':' || *p == '"' || *p == '\n' || *p == '\t')
             p++;
         set_published(x, p, PUB_JSONLD);
-        return;
     }
 }
 
@@ -356,11 +417,15 @@ static void flush(struct ex *x)
                 .linklen = x->blk_link,
                 .owner = owner,
                 .kind = owner ? tag_kind((const char *)owner->name) : 0,
+                .headline = x->blk_headline,
+                .link_first = x->blk_link_first,
             };
         }
     }
     x->blk_start = x->raw.len;
     x->blk_link = 0;
+    x->blk_headline = false;
+    x->blk_link_first = false;
     x->blk_space = false;
 }
 
@@ -391,8 +456,26 @@ static void add_text(struct ex *x, const unsigned char *s)
             s++;
         }
     }
-    if (in_link)
+    if (in_link) {
+        if (start == x->blk_start && x->raw.len > start)
+            x->blk_link_first = true;
         x->blk_link += x->raw.len - start;
+    }
+}
+
+/* Count the words and bytes of a text node (dropped or not) for the page signals. */
+static void count_text(struct ex *x, const unsigned char *s)
+{
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r' || *s == '\f')
+            continue;
+        x->seen_text++;
+        if (s[1] == '\0' || s[1] == ' ' || s[1] == '\n' || s[1] == '\t' || s[1] == '\r' ||
+            s[1] == '\f') {
+            x->seen_words++;
+            x->seen_text++; /* the space after the word */
+        }
+    }
 }
 
 static void push(struct ex *x, xmlNode *n)
@@ -406,10 +489,68 @@ static void push(struct ex *x, xmlNode *n)
     st[x->depth++] = n;
 }
 
+/* Not shown by a browser: style="display: none", "visibility: hidden", or the hidden
+ * attribute. Only worth dropping when short (an error message, a label, a loader): a long
+ * hidden block is the rest of a paginated or collapsed article, which we want. */
+static bool hidden(struct ex *x, xmlNode *n)
+{
+    bool hide = false;
+    for (const xmlAttr *at = n->properties; at && !hide; at = at->next)
+        hide = strcmp((const char *)at->name, "hidden") == 0;
+    const char *st = hide ? NULL : attr(n, "style");
+    if (st) {
+        char low[128];
+        size_t o = 0;
+        for (; *st && o < sizeof(low) - 1; st++)
+            if (*st != ' ' && *st != '\t' && *st != '\n')
+                low[o++] = (char)(*st >= 'A' && *st <= 'Z' ? *st + 32 : *st);
+        low[o] = '\0';
+        hide = strstr(low, "display:none") || strstr(low, "visibility:hidden");
+    }
+    if (!hide)
+        return false;
+    const char *t = text_below(x, n);
+    return !t || strlen(t) <= 80;
+}
+
+/* Class and id words of an element that shows the date of the article. */
+static bool date_class(const char *v)
+{
+    static const char *const words[] = {"date", "tanggal", "tgl", "time", "publish", "waktu"};
+    char low[128];
+    size_t n = strnlen(v, sizeof(low) - 1);
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+    low[n] = '\0';
+    for (size_t i = 0; i < WSP_ARRAY_LEN(words); i++)
+        if (strstr(low, words[i]))
+            return true;
+    return false;
+}
+
+/* A date shown in an element that says it holds one ("Selasa, 16 Februari 2016 | 14:38 WIB"
+ * in <div class="date">, a <time> without datetime): kept for pages whose metadata has none.
+ * The first one after the <h1> is the article's; before it, a header may show today's date. */
+static void read_shown_date(struct ex *x, xmlNode *n, bool is_time)
+{
+    char *slot = x->seen_h1 ? x->shown_h1 : x->shown;
+    if (*slot || x->pub_prio > PUB_VISIBLE)
+        return;
+    const char *cls = attr(n, "class"), *id = attr(n, "id");
+    if (!is_time && !(cls && date_class(cls)) && !(id && date_class(id)))
+        return;
+    const char *t = text_below(x, n);
+    char d[11];
+    if (t && strlen(t) <= 120 && text_parse_date(t, strlen(t), d))
+        memcpy(slot, d, sizeof(d));
+}
+
 /* Enter node n; returns whether to walk its children. */
 static bool enter(struct ex *x, xmlNode *n)
 {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content && !x->fragment)
+            count_text(x, n->content);
         if (!x->drop && n->content)
             add_text(x, n->content);
         return false;
@@ -432,9 +573,11 @@ static bool enter(struct ex *x, xmlNode *n)
                 x->title_tag = text_below(x, n);
         } else if (strcmp(name, "time") == 0) {
             set_published(x, attr(n, "datetime"), PUB_TIME);
+            read_shown_date(x, n, true);
         } else if (strcmp(name, "script") == 0) {
             read_jsonld(x, n);
         } else if (strcmp(name, "h1") == 0) {
+            x->seen_h1 = true;
             if (!x->drop && !x->h1)
                 x->h1 = text_below(x, n);
             else if (x->drop && !x->h1_dropped)
@@ -447,6 +590,8 @@ static bool enter(struct ex *x, xmlNode *n)
     }
     if (k & EK_SKIP)
         return false;
+    if (!x->fragment)
+        read_shown_date(x, n, false);
     if (!x->drop) {
         bool drop = (k & EK_DROP) && !(x->fragment && (k & EK_BLOCK));
         if (!x->fragment) {
@@ -456,11 +601,12 @@ static bool enter(struct ex *x, xmlNode *n)
                 h |= hints_of(cls, strlen(cls));
             if (id)
                 h |= hints_of(id, strlen(id));
-            if (h) {
+            bool hide = !drop && h != HINT_NEG && hidden(x, n);
+            if (h || hide) {
                 struct nstat *st = stat_of(x, n);
                 if (st)
                     st->hints = h;
-                if (h == HINT_NEG)
+                if ((h == HINT_NEG || hide) && !(st && st->protect))
                     drop = true;
             }
         }
@@ -471,9 +617,48 @@ static bool enter(struct ex *x, xmlNode *n)
         flush(x);
         push(x, n);
     }
-    if (k & EK_LINK)
+    if (k & EK_LINK) {
+        if (!x->link && !x->fragment) {
+            x->link = n;
+            x->link_href = attr(n, "href");
+            x->link_text0 = x->seen_text;
+            x->link_words0 = x->seen_words;
+            x->link_block0 = x->nblocks;
+        }
         x->link_depth++;
+    }
     return true;
+}
+
+/* At the end of the outermost <a>: keep it when its text reads like a headline and it leads
+ * to a page (not "#", javascript: or mailto:). */
+static void end_link(struct ex *x, xmlNode *n)
+{
+    size_t len = x->seen_text - x->link_text0, words = x->seen_words - x->link_words0;
+    const char *h = x->link_href;
+    x->link = NULL;
+    if (words < 4 || words > 40 || len < 20 || len > 300 || !h)
+        return;
+    while (*h == ' ')
+        h++;
+    size_t hl = strcspn(h, "?#");
+    if (!hl || strncmp(h, "javascript:", 11) == 0 || strncmp(h, "mailto:", 7) == 0)
+        return;
+    struct hlink *v = text_grow(x->a, x->hl, &x->caphl, x->nhl, sizeof(*v));
+    if (!v) {
+        x->nomem = true;
+        return;
+    }
+    x->hl = v;
+    v[x->nhl++] = (struct hlink){.hash = text_hash(h, hl), .node = n, .dropped = x->drop != NULL};
+    if (!x->drop) {
+        /* the blocks its text went to: those flushed since it opened, and the open one */
+        for (size_t i = x->link_block0; i < x->nblocks; i++)
+            if (x->blocks[i].linklen)
+                x->blocks[i].headline = true;
+        if (x->blk_link)
+            x->blk_headline = true;
+    }
 }
 
 static void leave(struct ex *x, xmlNode *n)
@@ -490,6 +675,8 @@ static void leave(struct ex *x, xmlNode *n)
     }
     if ((k & EK_LINK) && x->link_depth > 0)
         x->link_depth--;
+    if (x->link == n)
+        end_link(x, n);
     if (x->drop == n)
         x->drop = NULL;
 }
@@ -514,6 +701,40 @@ static void walk(struct ex *x, xmlNode *root)
             if (!n)
                 return;
         }
+    }
+}
+
+/* Mark the ancestors of each element that says it holds the article body (schema.org
+ * itemprop="articleBody"), so that a class hint on a wrapper (a "layout__ads" around the whole
+ * page) cannot drop it. */
+static void protect_bodies(struct ex *x, xmlNode *root)
+{
+    xmlNode *n = root;
+    while (n && !x->nomem) {
+        bool down = n->type == XML_DOCUMENT_NODE || n->type == XML_HTML_DOCUMENT_NODE;
+        if (n->type == XML_ELEMENT_NODE && n->name) {
+            const char *ip = attr(n, "itemprop");
+            if (ip && strstr(ip, "articleBody")) {
+                if (!x->body_mark)
+                    x->body_mark = n;
+                for (xmlNode *p = n; p && p->type == XML_ELEMENT_NODE; p = p->parent) {
+                    struct nstat *st = stat_of(x, p);
+                    if (!st || st->protect)
+                        break;
+                    st->protect = true;
+                }
+            }
+            down = !(tag_kind((const char *)n->name) & EK_SKIP);
+        }
+        if (down && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            return;
+        n = n->next;
     }
 }
 
@@ -588,6 +809,19 @@ static bool choose(struct ex *x)
             }
         }
     }
+    /* A page that marks its article body (itemprop=articleBody) knows better, unless the
+     * best container holds it already: articles cut into sections ("multisection") score
+     * one section only, and a dateline with a "detail" class can outscore a short body. */
+    const struct nstat *marked = x->body_mark ? x->body_mark->_private : NULL;
+    const struct nstat *bst = best->_private;
+    if (marked && link_density(marked) < 0.5 && marked->text - marked->link >= MIN_MARKED &&
+        marked->text >= bst->text) {
+        bool inside = false;
+        for (xmlNode *c = x->body_mark; c && c->type == XML_ELEMENT_NODE && !inside; c = c->parent)
+            inside = c == best;
+        if (!inside)
+            best = x->body_mark;
+    }
     ((struct nstat *)best->_private)->keep = true;
     double threshold = best_score * 0.2 > 10 ? best_score * 0.2 : 10;
     for (xmlNode *s = best->parent ? best->parent->children : NULL; s; s = s->next) {
@@ -601,15 +835,19 @@ static bool choose(struct ex *x)
     return true;
 }
 
-static bool kept(const struct block *b)
+static bool kept_node(xmlNode *n)
 {
-    xmlNode *n = b->owner;
     for (int d = 0; n && n->type == XML_ELEMENT_NODE && d < MAX_CLIMB; d++, n = n->parent) {
         const struct nstat *st = n->_private;
         if (st && st->keep)
             return true;
     }
     return false;
+}
+
+static bool kept(const struct block *b)
+{
+    return kept_node(b->owner);
 }
 
 /* ---- titles -------------------------------------------------------------------------- */
@@ -637,9 +875,31 @@ static bool prefix_ieq(const char *s, const char *p, size_t n)
     return true;
 }
 
-/* Cut " | Site" and " - Site" off a (normalized) title, in place. */
+/* Cut "Site: " or "Site | " off the front of a (normalized) title, in place, when the site
+ * is named by its domain ("KapanLagi.com: ...") or by og:site_name. */
+static void strip_site_prefix(char *t, const char *site)
+{
+    size_t pl = strcspn(t, ":|"), end = pl;
+    if (!t[pl])
+        return;
+    while (end && t[end - 1] == ' ')
+        end--;
+    const char *dot = memchr(t, '.', end);
+    char after = dot ? (char)(dot[1] | 0x20) : 0; /* "detik.com", not "10.30" */
+    bool domain = dot && !memchr(t, ' ', end) && after >= 'a' && after <= 'z';
+    bool named = site && end && strlen(site) == end && prefix_ieq(t, site, end);
+    const char *rest = t + pl + 1;
+    while (*rest == ' ')
+        rest++;
+    if ((domain || named) && count_words(rest, strlen(rest)) >= 3)
+        memmove(t, rest, strlen(rest) + 1);
+}
+
+/* Cut "Site: " off the front and " | Site" or " - Site" off the end of a (normalized) title,
+ * in place. */
 static void strip_site(char *t, const char *site)
 {
+    strip_site_prefix(t, site);
     for (int round = 0; round < 2; round++) {
         size_t n = strlen(t);
         char *bar = NULL, *dash = NULL;
@@ -702,6 +962,82 @@ static const char *pick_title(struct ex *x)
     return x->h1_dropped;
 }
 
+/* ---- page signals -------------------------------------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Distinct values among the first n of v (sorted in place). */
+static size_t distinct(uint32_t *v, size_t n)
+{
+    size_t d = 0;
+    qsort(v, n, sizeof(*v), cmp_u32);
+    for (size_t i = 0; i < n; i++)
+        d += i == 0 || v[i] != v[i - 1];
+    return d;
+}
+
+/* Fill x->sig from what the walk and the choice of the main content left behind; body is
+ * the joined main text. */
+static void gather_signals(struct ex *x, bool chosen, const char *body, size_t blen)
+{
+    struct text_page_signals *sig = &x->sig;
+    sig->body_len = blen;
+    for (size_t i = 0; i < blen;) {
+        const char *nl = memchr(body + i, '\n', blen - i);
+        size_t pl = nl ? (size_t)(nl - (body + i)) : blen - i;
+        sig->body_paras++;
+        sig->long_paras += pl >= PAGE_LONG_PARA;
+        if (pl > sig->longest_para)
+            sig->longest_para = pl;
+        i += pl + 1;
+    }
+    size_t run = 0;
+    for (size_t i = 0; i < x->nblocks; i++) {
+        const struct block *b = &x->blocks[i];
+        if (chosen && !kept(b))
+            continue;
+        sig->main_text += b->len;
+        sig->main_link += b->linklen;
+        if (b->headline && b->link_first) {
+            run = 0; /* a headline, perhaps with its teaser: a new item of a list */
+        } else if (b->len - b->linklen >= 80 && !(b->kind & EK_HEAD)) {
+            sig->text_blocks++;
+            if (++run > sig->max_run)
+                sig->max_run = run;
+        }
+    }
+    if (x->nhl) {
+        uint32_t *all = arena_alloc(x->a, x->nhl * sizeof(*all));
+        uint32_t *in = arena_alloc(x->a, x->nhl * sizeof(*in));
+        size_t nin = 0;
+        if (!all || !in) {
+            x->nomem = true;
+            return;
+        }
+        for (size_t i = 0; i < x->nhl; i++) {
+            all[i] = x->hl[i].hash;
+            if (!x->hl[i].dropped && (!chosen || kept_node(x->hl[i].node)))
+                in[nin++] = x->hl[i].hash;
+        }
+        sig->headlines = distinct(all, x->nhl);
+        sig->main_headlines = distinct(in, nin);
+    }
+    if (x->body_mark && x->body_mark->_private) {
+        const struct nstat *st = x->body_mark->_private;
+        sig->body_marked = st->text - st->link;
+    }
+    if (x->og_type) {
+        const char *t = norm_meta(x, x->og_type);
+        sig->og_article = t && ieq(t, "article");
+        sig->og_website = t && ieq(t, "website");
+    }
+    sig->url_kind = text_url_kind(first_set(x->canonical, x->og_url));
+}
+
 /* ---- documents ----------------------------------------------------------------------- */
 
 static int check_input(const char *s, size_t len, struct error *err)
@@ -756,14 +1092,84 @@ static char *join_blocks(struct ex *x, const struct text_resources *res, bool al
     return body;
 }
 
+static bool ascii_ieq_n(const char *s, const char *lower, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+        if (c != lower[i])
+            return false;
+    }
+    return true;
+}
+
+static bool ends_tag_name(char c)
+{
+    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* libxml2 2.9 (in recovery mode) ends a script or style element at the first "</script" or
+ * "</style", whatever follows; a browser ends it only where the name is followed by a space,
+ * '/' or '>'. Scripts that write "</script\>" inside a string would spill their code into
+ * the text. Returns a malloc'ed copy with those false ends defused ("</script\" becomes
+ * " /script\"), or NULL when there are none (or no memory: then the page is read as is). */
+static char *defuse_false_ends(const char *html, size_t len)
+{
+    static const char *const raw[] = {"script", "style"};
+    char *copy = NULL;
+    const char *open = NULL; /* the raw-text element we are in, or NULL */
+    size_t open_len = 0;
+    for (const char *p = html, *end = html + len; (p = memchr(p, '<', (size_t)(end - p))); p++) {
+        size_t left = (size_t)(end - p);
+        if (!open) {
+            for (size_t i = 0; i < WSP_ARRAY_LEN(raw); i++) {
+                size_t n = strlen(raw[i]);
+                if (left > n + 1 && ascii_ieq_n(p + 1, raw[i], n) && ends_tag_name(p[n + 1])) {
+                    open = raw[i];
+                    open_len = n;
+                }
+            }
+            continue;
+        }
+        if (left < open_len + 2 || p[1] != '/' || !ascii_ieq_n(p + 2, open, open_len))
+            continue;
+        if (left == open_len + 2 || ends_tag_name(p[open_len + 2])) {
+            open = NULL;
+            continue;
+        }
+        if (!copy) {
+            copy = malloc(len);
+            if (!copy)
+                return NULL;
+            memcpy(copy, html, len);
+        }
+        copy[p - html] = ' ';
+    }
+    return copy;
+}
+
+/* Without a declared charset libxml2 2.9 would read the bytes as Latin-1; pages without one
+ * are nearly always UTF-8 today. A page that declares another charset but whose bytes are
+ * valid UTF-8 with multi-byte sequences was saved or re-served as UTF-8 (Latin-1 text is
+ * practically never valid UTF-8): believe the bytes. NULL lets the page's declaration rule. */
+static const char *pick_encoding(const char *html, size_t len)
+{
+    size_t head = len < 4096 ? len : 4096;
+    if (!memmem(html, head, "charset", 7))
+        return "UTF-8";
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)html[i] >= 0x80)
+            return utf8_valid(html, len) ? "UTF-8" : NULL;
+    return NULL;
+}
+
 static htmlDocPtr parse_html(const char *html, size_t len)
 {
     text_xml_init();
-    /* Without a declared charset libxml2 2.9 would read the bytes as Latin-1; pages without
-     * one are nearly always UTF-8 today. */
-    size_t head = len < 4096 ? len : 4096;
-    const char *enc = memmem(html, head, "charset", 7) ? NULL : "UTF-8";
-    return htmlReadMemory(html, (int)len, NULL, enc, HTML_OPTS);
+    const char *enc = pick_encoding(html, len);
+    char *fixed = defuse_false_ends(html, len);
+    htmlDocPtr doc = htmlReadMemory(fixed ? fixed : html, (int)len, NULL, enc, HTML_OPTS);
+    free(fixed);
+    return doc;
 }
 
 int text_from_html(const struct text_resources *res, const char *html, size_t len, struct arena *a,
@@ -780,15 +1186,32 @@ int text_from_html(const struct text_resources *res, const char *html, size_t le
     buf_init(&x.raw, len + 64);
     htmlDocPtr doc = parse_html(html, len);
     if (doc) {
+        protect_bodies(&x, (xmlNode *)doc);
         walk(&x, (xmlNode *)doc);
         flush(&x);
+        char ud[11];
+        if (text_url_date(first_set(x.canonical, x.og_url), ud))
+            set_published(&x, ud, PUB_URL);
+        set_published(&x, *x.shown_h1 ? x.shown_h1 : *x.shown ? x.shown : NULL, PUB_VISIBLE);
     }
     if (!x.nomem && !x.raw.oom) {
         bool chosen = x.nblocks && choose(&x);
         const char *title = x.nomem ? NULL : pick_title(&x);
         size_t blen = 0;
         char *body = x.nomem ? NULL : join_blocks(&x, res, !chosen, title, &blen);
-        if (body) {
+        if (body)
+            gather_signals(&x, chosen, body, blen);
+        if (body && !x.nomem) {
+            out->not_article = text_page_is_index(&x.sig);
+            /* too little main text (a photo or video story): the page's own summary says more */
+            char *desc = blen < 200 ? norm_meta(&x, x.description) : NULL;
+            if (desc && strlen(desc) > blen) {
+                body = desc;
+                blen = strlen(desc);
+            }
+            /* on a list page a date shown in the page is some teaser's, not the page's */
+            if (out->not_article && x.pub_prio == PUB_VISIBLE)
+                x.pub_prio = PUB_NONE;
             out->title = title;
             out->body = body;
             out->body_len = blen;
@@ -860,5 +1283,6 @@ int text_from_plain(const struct text_resources *res, const char *txt, size_t le
     s[o] = '\0';
     out->body = s;
     out->body_len = o;
+    out->not_article = text_plain_is_index(s, o);
     return 0;
 }

@@ -1,5 +1,6 @@
 /* Unit tests of the text module: normalization, tokens, sentences, stems, counts, HTML main
- * content, plain text and feeds. Every snippet here was written for these tests. */
+ * content, index pages, plain text and feeds. Every snippet here was written for these tests;
+ * test_pages_dev reads real saved pages from ../shared/data/news/pages-dev when present. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "text/text.h"
+#include "text/text_internal.h" /* text_url_kind, text_url_date */
 
 static struct text_resources *res; /* loaded once for the group */
 static struct arena arena;
@@ -514,6 +516,428 @@ static void test_plain(void **state)
     assert_string_equal(d.body, "");
 }
 
+/* ---- index pages ----------------------------------------------------------------------- */
+
+/* Violent-sounding headlines, as a home or tag page of a regional portal would list them:
+ * their words must not make the page an article. */
+static const char *const headlines[] = {
+    "Bentrok Warga di Desa Kolbano, 2 Tewas",
+    "Tawuran Pelajar di Jalan Perintis Makassar, Satu Luka Bacok",
+    "Massa Bakar Pos Ronda Usai Pencurian Ternak di Desa Oebobo",
+    "Dua Kelompok Pemuda Saling Serang di Ambon, Tiga Rumah Rusak",
+    "Sengketa Lahan Sawit Berujung Bentrok, Lima Warga Terluka",
+    "Kantor Desa Dirusak Massa Usai Pemilihan Kepala Desa",
+    "Polisi Amankan 12 Orang Usai Bentrok Antarkampung di Maluku Tengah",
+    "Ricuh Eksekusi Lahan di Deli Serdang, Warga Hadang Aparat",
+    "Pembakaran Rumah Warga di Puncak Jaya, Ratusan Mengungsi",
+    "Perang Antarsuku di Mimika Kembali Pecah, Satu Orang Tewas",
+    "Demo Tolak Tambang di Kendeng Berujung Ricuh",
+    "Warga Dua Dusun Bentrok Gara-Gara Batas Kebun di Seram",
+    "Geng Motor Serang Warung Kopi di Bandung, Pemilik Luka Parah",
+    "Suporter Bentrok Usai Laga Derbi, Belasan Orang Diamankan",
+    "Rumah Ibadah di Kampung Baru Dirusak Orang Tak Dikenal",
+    "Aksi Saling Lempar Batu Warnai Sengketa Tapal Batas Desa",
+    "Bentrokan Ormas di Bekasi Dipicu Perebutan Lahan Parkir",
+    "Kapolda Turun Tangan Redam Bentrok Warga di Lombok Timur",
+    "Dua Perguruan Silat Bentrok di Jember, Motor Warga Dirusak",
+    "Konflik Nelayan Dua Desa Memanas, Perahu Dibakar di Pantai",
+    "Pemuda Tewas Ditikam dalam Keributan Pesta di Sikka",
+    "Mediasi Gagal, Warga Blokade Jalan Menuju Lokasi Tambang",
+};
+
+/* A teaser under a headline: long enough to look like a paragraph on its own. */
+static const char teaser[] =
+    "Warga di lokasi mengatakan keributan dimulai sejak sore hari, sementara aparat keamanan "
+    "masih berjaga di perbatasan dan meminta semua pihak menahan diri, kata seorang tokoh "
+    "masyarakat setempat kepada wartawan.";
+
+static const char page_head[] = "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">";
+static const char site_header[] =
+    "<header class=\"site-header\"><a href=\"/\">Kabar Nusantara</a><nav><a href=\"/\">Beranda"
+    "</a> <a href=\"/daerah\">Daerah</a> <a href=\"/hukum\">Hukum</a> <a href=\"/indeks\">Indeks"
+    "</a></nav></header>";
+static const char site_footer[] =
+    "<footer><p>&copy; 2024 Kabar Nusantara. Redaksi | Pedoman Media Siber | Kontak</p>"
+    "</footer></body></html>";
+
+/* The headlines from..to as items: "li" (a link and a time), "teaser" (h3 link, teaser
+ * paragraph and time in an <article>), "result" (link, short snippet and date). */
+static void put_items(struct buf *b, const char *style, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const char *h = headlines[i % WSP_ARRAY_LEN(headlines)];
+        if (strcmp(style, "li") == 0)
+            buf_printf(b,
+                       "<li><a href=\"/daerah/%zu/berita-%zu\">%s</a> <span class=\"time\">"
+                       "%zu jam lalu</span></li>",
+                       100 + i, i, h, i + 1);
+        else if (strcmp(style, "teaser") == 0)
+            buf_printf(b,
+                       "<article class=\"item\"><h3><a href=\"/berita/%zu\">%s</a></h3>"
+                       "<p>%s</p><time>%zu jam lalu</time></article>",
+                       200 + i, h, teaser, i + 1);
+        else
+            buf_printf(b,
+                       "<div class=\"result\"><a href=\"/berita/%zu/hasil\">%s</a><p>...warga "
+                       "mengaku mendengar suara ribut...</p><span>Senin, %zu Mei 2024</span>"
+                       "</div>",
+                       300 + i, h, i + 1);
+    }
+}
+
+static struct text_doc html_doc(const char *html)
+{
+    struct text_doc d;
+    struct error err = {0};
+    assert_int_equal(text_from_html(res, html, strlen(html), &arena, &d, &err), 0);
+    return d;
+}
+
+/* A buf's text copied into the arena (the buf is released). */
+static const char *page_of(struct buf *b)
+{
+    char *s = arena_strdup(&arena, buf_cstr(b));
+    buf_release(b);
+    return s;
+}
+
+static void test_html_index_pages(void **state)
+{
+    WSP_UNUSED(state);
+    struct buf b;
+
+    /* a home page: a lead story with its teaser, a list of the latest headlines, the most
+     * read; it even says og:type "article" (home pages often do), but no date, and its
+     * canonical URL is the site's root */
+    buf_init(&b, 0);
+    buf_printf(&b,
+               "%s<title>Kabar Nusantara - Berita Terkini Hari Ini</title>"
+               "<meta property=\"og:type\" content=\"article\">"
+               "<link rel=\"canonical\" href=\"https://kabarnusantara.example/\"></head><body>%s"
+               "<main><section class=\"lead\"><h2><a href=\"/daerah/1/bentrok\">%s</a></h2>"
+               "<p>%s</p></section><h2>Berita Terkini</h2><ul>",
+               page_head, site_header, headlines[0], teaser);
+    put_items(&b, "li", 1, 18);
+    buf_puts(&b, "</ul><h2>Terpopuler</h2><ol>");
+    put_items(&b, "li", 18, 22);
+    buf_printf(&b, "</ol></main>%s", site_footer);
+    struct text_doc d = html_doc(page_of(&b));
+    assert_true(d.not_article);
+    assert_null(d.published);
+    assert_string_equal(d.title, "Kabar Nusantara - Berita Terkini Hari Ini");
+
+    /* a home page of teasers: every headline has a paragraph under it, long enough to pass
+     * for article text, and a <time>; no metadata, no URL */
+    buf_init(&b, 0);
+    buf_printf(&b, "%s<title>Kabar Nusantara</title></head><body>%s<main>", page_head, site_header);
+    put_items(&b, "teaser", 0, 10);
+    buf_printf(&b, "</main>%s", site_footer);
+    d = html_doc(page_of(&b));
+    assert_true(d.not_article);
+
+    /* a tag page */
+    buf_init(&b, 0);
+    buf_printf(&b,
+               "%s<title>Berita tentang bentrok | Kabar Nusantara</title>"
+               "<meta property=\"og:url\" content=\"https://kabarnusantara.example/tag/"
+               "bentrok\"></head><body>%s<main><h1>Tag: bentrok</h1><div class=\"list\">",
+               page_head, site_header);
+    put_items(&b, "li", 3, 15);
+    buf_printf(&b, "</div><div class=\"paging\"><a href=\"?page=2\">2</a></div></main>%s",
+               site_footer);
+    d = html_doc(page_of(&b));
+    assert_true(d.not_article);
+    assert_string_equal(d.url, "https://kabarnusantara.example/tag/bentrok");
+
+    /* a search page: results with snippets and dates shown, no metadata date */
+    buf_init(&b, 0);
+    buf_printf(&b,
+               "%s<title>Hasil pencarian: tawuran</title><link rel=\"canonical\" "
+               "href=\"https://kabarnusantara.example/search?q=tawuran\"></head><body>%s"
+               "<main><h1>Hasil pencarian untuk \"tawuran\"</h1>",
+               page_head, site_header);
+    put_items(&b, "result", 0, 10);
+    buf_printf(&b, "</main>%s", site_footer);
+    d = html_doc(page_of(&b));
+    assert_true(d.not_article);
+    assert_null(d.published); /* the dates shown are the results', not the page's */
+
+    /* the same search page without its URL: the results alone make it an index */
+    buf_init(&b, 0);
+    buf_printf(&b, "%s<title>Hasil pencarian</title></head><body><main>", page_head);
+    put_items(&b, "result", 0, 10);
+    buf_puts(&b, "</main></body></html>");
+    d = html_doc(page_of(&b));
+    assert_true(d.not_article);
+
+    /* the article of test_html_news, with its "Baca juga" and related links, stays one */
+    d = html_doc(news_page);
+    assert_false(d.not_article);
+    /* and so does a page without any link */
+    d = html_doc("<p>Kaca jendela balai desa pecah dilempar batu.</p>");
+    assert_false(d.not_article);
+}
+
+/* An article with "Baca juga" lines, a related-links box inside its body and sidebars full of
+ * headlines; then one that has no metadata at all. */
+static void test_html_articles_with_link_boxes(void **state)
+{
+    WSP_UNUSED(state);
+    static const char *const paras[] = {
+        "MALUKU TENGAH - Bentrok antarwarga dua desa bertetangga di Kecamatan Leihitu, "
+        "Kabupaten Maluku Tengah, pecah pada Senin (6/5/2024) dini hari.",
+        "Menurut keterangan polisi, dua orang meninggal dunia akibat luka senjata tajam, "
+        "sementara empat warga lainnya dirawat di rumah sakit daerah.",
+        "Bentrokan dipicu oleh perselisihan antarpemuda di sebuah acara hiburan malam yang "
+        "kemudian meluas menjadi aksi saling serang antardesa.",
+        "Sebanyak 300 personel gabungan TNI dan Polri diterjunkan ke lokasi untuk memisahkan "
+        "kedua kelompok dan mencegah bentrokan susulan.",
+        "Kapolres Maluku Tengah meminta warga tidak terpancing isu di media sosial dan "
+        "menyerahkan penanganan kasus kepada aparat penegak hukum.",
+        "Pemerintah kabupaten berencana mempertemukan tokoh adat dan tokoh agama kedua desa "
+        "dalam waktu dekat untuk membicarakan perdamaian.",
+    };
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b,
+               "%s<title>Bentrok Dua Desa di Leihitu, 2 Warga Tewas - Kabar Nusantara</title>"
+               "<meta property=\"og:type\" content=\"article\">"
+               "<meta property=\"article:published_time\" content=\"2024-05-06T09:00:00+09:00\">"
+               "<link rel=\"canonical\" href=\"https://kabarnusantara.example/daerah/2024/05/06/"
+               "bentrok-dua-desa-di-leihitu\"></head><body>%s<main><article>"
+               "<h1>Bentrok Dua Desa di Leihitu, 2 Warga Tewas</h1><div class=\"content\">",
+               page_head, site_header);
+    for (size_t i = 0; i < WSP_ARRAY_LEN(paras); i++) {
+        buf_printf(&b, "<p>%s</p>", paras[i]);
+        if (i == 1 || i == 3)
+            buf_printf(&b, "<p><strong>Baca juga:</strong> <a href=\"/daerah/%zu\">%s</a></p>", i,
+                       headlines[i + 5]);
+    }
+    buf_puts(&b, "<div class=\"box-terkait\"><h3>Berita Terkait</h3><ul>");
+    put_items(&b, "li", 8, 13);
+    buf_puts(&b, "</ul></div></div></article><aside><h3>Terpopuler</h3><ol>");
+    put_items(&b, "li", 13, 22);
+    buf_printf(&b, "</ol></aside></main>%s", site_footer);
+    struct text_doc d = html_doc(page_of(&b));
+    assert_false(d.not_article);
+    assert_string_equal(d.title, "Bentrok Dua Desa di Leihitu, 2 Warga Tewas");
+    assert_string_equal(d.published, "2024-05-06");
+    assert_non_null(strstr(d.body, paras[0]));
+    assert_non_null(strstr(d.body, paras[5]));
+    assert_null(strstr(d.body, "Baca juga"));
+    assert_null(strstr(d.body, headlines[6]));
+
+    /* no metadata, no URL, a plain list of related headlines in the text's own container and
+     * a "Baca juga" after every paragraph: the text still carries it */
+    buf_init(&b, 0);
+    buf_printf(&b, "%s<title>Bentrok Dua Desa di Leihitu</title></head><body><div id=\"isi\">",
+               page_head);
+    for (size_t i = 0; i < WSP_ARRAY_LEN(paras); i++)
+        buf_printf(&b, "<p>%s</p><p>Baca juga: <a href=\"/b/%zu\">%s</a></p>", paras[i], i,
+                   headlines[i]);
+    buf_puts(&b, "<ul>");
+    put_items(&b, "li", 10, 18);
+    buf_puts(&b, "</ul></div></body></html>");
+    d = html_doc(page_of(&b));
+    assert_false(d.not_article);
+    assert_null(d.published);
+
+    /* a photo story: a caption is all its text, the sidebars list many headlines, but the
+     * page says it is an article with a date, and its URL names it; the description is the
+     * better body */
+    buf_init(&b, 0);
+    buf_printf(&b,
+               "%s<title>FOTO: Warga Leihitu Gelar Doa Bersama Usai Bentrok</title>"
+               "<meta property=\"og:type\" content=\"article\">"
+               "<meta property=\"og:description\" content=\"Warga dua desa di Leihitu, Maluku "
+               "Tengah, menggelar doa bersama di balai desa sebagai tanda damai setelah "
+               "bentrokan pekan lalu.\">"
+               "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+               "\"datePublished\":\"2024-05-13T10:00:00+09:00\"}</script>"
+               "<meta property=\"og:url\" content=\"https://foto.kabarnusantara.example/"
+               "warga-leihitu-gelar-doa-bersama-usai-bentrok-88231\"></head><body>%s<main>"
+               "<h1>FOTO: Warga Leihitu Gelar Doa Bersama Usai Bentrok</h1>"
+               "<figure><img src=\"/f/1.jpg\" alt=\"\"><figcaption>Doa bersama di balai desa."
+               "</figcaption></figure><aside><ol>",
+               page_head, site_header);
+    put_items(&b, "li", 0, 16);
+    buf_printf(&b, "</ol></aside></main>%s", site_footer);
+    d = html_doc(page_of(&b));
+    assert_false(d.not_article);
+    assert_string_equal(d.published, "2024-05-13");
+    assert_string_equal(d.body, "Warga dua desa di Leihitu, Maluku Tengah, menggelar doa bersama "
+                                "di balai desa sebagai tanda damai setelah bentrokan pekan lalu.");
+}
+
+static void test_plain_index(void **state)
+{
+    WSP_UNUSED(state);
+    struct buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "Berita Terkini\n");
+    for (size_t i = 0; i < 12; i++)
+        buf_printf(&b, "%s\n%zu menit yang lalu\n", headlines[i], 5 * i + 3);
+    const char *txt = page_of(&b);
+    struct text_doc d;
+    struct error err = {0};
+    assert_int_equal(text_from_plain(res, txt, strlen(txt), &arena, &d, &err), 0);
+    assert_true(d.not_article);
+    assert_non_null(strstr(d.body, headlines[11]));
+
+    /* a short introduction does not make it an article */
+    buf_init(&b, 0);
+    buf_printf(&b, "%s\n", teaser);
+    for (size_t i = 0; i < 8; i++)
+        buf_printf(&b, "%s\n", headlines[i]);
+    txt = page_of(&b);
+    assert_int_equal(text_from_plain(res, txt, strlen(txt), &arena, &d, &err), 0);
+    assert_true(d.not_article);
+
+    /* an article with a headline on its first line and subheads is one */
+    static const char art[] =
+        "Bentrok Warga di Desa Kolbano, 2 Tewas\n"
+        "KOLBANO - Bentrok antarwarga pecah di Desa Kolbano, Kabupaten Timor Tengah Selatan, "
+        "pada Sabtu malam setelah perselisihan soal batas kebun.\n"
+        "Polisi Kirim Pasukan Tambahan ke Lokasi\n"
+        "Kapolres mengatakan dua orang meninggal dunia dan tiga lainnya luka-luka, sementara "
+        "sejumlah rumah rusak dilempari batu oleh massa.\n"
+        "Tokoh Adat Diminta Turun Tangan Mendamaikan\n"
+        "Bupati meminta tokoh adat dan tokoh agama membantu meredam ketegangan.\n";
+    assert_int_equal(text_from_plain(res, art, strlen(art), &arena, &d, &err), 0);
+    assert_false(d.not_article);
+    /* nor is the text of test_plain a list */
+    static const char few[] = "Dua kelompok pemuda terlibat bentrok.\nBagikan\nKata dia.\n";
+    assert_int_equal(text_from_plain(res, few, strlen(few), &arena, &d, &err), 0);
+    assert_false(d.not_article);
+}
+
+/* What a page's own URL says: only ever a supporting hint. */
+static void test_url_hints(void **state)
+{
+    WSP_UNUSED(state);
+    static const struct {
+        const char *url;
+        int kind;
+    } cases[] = {
+        {"https://kabar.example/", TEXT_URL_HOME},
+        {"https://kabar.example", TEXT_URL_HOME},
+        {"https://kabar.example/index.php", TEXT_URL_HOME},
+        {"https://kabar.example/tag/bentrok-warga-di-sigi", TEXT_URL_INDEX},
+        {"https://kabar.example/search?q=tawuran", TEXT_URL_INDEX},
+        {"https://kabar.example/?s=bentrok", TEXT_URL_INDEX},
+        {"https://news.kabar.example/indeks", TEXT_URL_INDEX},
+        {"http://indeks.kabar.example/", TEXT_URL_INDEX},
+        {"https://kabar.example/berita/page/2", TEXT_URL_INDEX},
+        {"https://kabar.example/nasional", TEXT_URL_SECTION},
+        {"https://kabar.example/daerah/jawa-barat", TEXT_URL_SECTION},
+        {"https://kabar.example/read/2016/02/16/14382361/Warga.Bentrok", TEXT_URL_ARTICLE},
+        {"https://kabar.example/berita/warga-dua-desa-bentrok-di-sigi", TEXT_URL_ARTICLE},
+        {"https://kabar.example/2024/05/06/bentrok/index.html", TEXT_URL_ARTICLE},
+        {"/berita/123456", TEXT_URL_ARTICLE},
+        {"https://kabar.example/p/12", TEXT_URL_NONE},
+        {NULL, TEXT_URL_NONE},
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(cases); i++)
+        if (text_url_kind(cases[i].url) != cases[i].kind)
+            fail_msg("%s: kind %d, want %d", cases[i].url ? cases[i].url : "(null)",
+                     text_url_kind(cases[i].url), cases[i].kind);
+    char d[11];
+    assert_true(text_url_date("http://x.example/read/2016/02/16/14382361/judul", d));
+    assert_string_equal(d, "2016-02-16");
+    assert_true(text_url_date("/2015/11/5/berita", d));
+    assert_string_equal(d, "2015-11-05");
+    assert_false(text_url_date("http://x.example/berita/16/02/23/judul", d)); /* 2-digit year */
+    assert_false(text_url_date("http://x.example/2016/13/01/judul", d));
+    assert_false(text_url_date("http://x.example/?d=2016/02/16", d));
+    assert_false(text_url_date(NULL, d));
+}
+
+/* ---- HTML as real pages write it ------------------------------------------------------- */
+
+static void test_html_page_quirks(void **state)
+{
+    WSP_UNUSED(state);
+    static const char body[] =
+        "<p>Puluhan warga dari dua kampung terlibat saling lempar batu di Jalan Trans Seram, "
+        "Minggu sore, hingga polisi datang membubarkan mereka.</p>"
+        "<p>Tidak ada korban jiwa dalam kejadian itu, namun beberapa kendaraan rusak.</p>";
+
+    /* a script that writes "<\/script>" as "</script\>" in a string: libxml2 would end the
+     * script there and spill the rest of the code into the text */
+    const char *p = arena_printf(
+        &arena,
+        "<html><head><script>var s = `<script>jalan();</script\\>`; var t = \"$('head')"
+        ".append(s)\";</script></head><body><div class=\"content\">%s</div></body></html>",
+        body);
+    struct text_doc d = html_doc(p);
+    assert_null(strstr(d.body, "append"));
+    assert_non_null(strstr(d.body, "Puluhan warga"));
+
+    /* a page re-saved as UTF-8 that still declares Latin-1 keeps its characters, while a
+     * real Latin-1 page is still read as Latin-1 */
+    p = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+        "charset=iso-8859-1\"></head><body><p>Kafe \xc2\xa9 di Ambon dibakar "
+        "\xe2\x80\x9cmassa\xe2\x80\x9d</p></body></html>";
+    d = html_doc(p);
+    assert_string_equal(d.body, "Kafe \xc2\xa9 di Ambon dibakar \"massa\"");
+    p = "<html><head><meta charset=\"iso-8859-1\"></head><body><p>Caf\xe9 di Ambon</p></body>"
+        "</html>";
+    d = html_doc(p);
+    assert_string_equal(d.body, "Caf\xc3\xa9 di Ambon");
+
+    /* the whole page sits in a wrapper whose class says "ads", and the article is cut into
+     * sections: the element marked itemprop=articleBody holds them all */
+    p = arena_printf(
+        &arena,
+        "<html><body><div class=\"layout__ads\"><div class=\"main\"><h1>Dua Kampung Bentrok "
+        "di Seram</h1><div itemprop=\"articleBody\" class=\"article-body\">"
+        "<div class=\"section\"><div class=\"raw\">%s</div></div>"
+        "<div class=\"section\"><h2>Polisi Berjaga</h2><div class=\"raw\"><p>Sebanyak 100 "
+        "personel, dibantu TNI, berjaga di perbatasan kedua kampung sampai Senin pagi.</p>"
+        "</div></div></div></div></div></body></html>",
+        body);
+    d = html_doc(p);
+    assert_non_null(strstr(d.body, "Puluhan warga"));
+    assert_non_null(strstr(d.body, "Sebanyak 100 personel"));
+
+    /* no metadata date: the date shown under the <h1> in an element that says so (the header
+     * shows today's date before it), or else the page's own URL */
+    p = arena_printf(&arena,
+                     "<html><body><div class=\"top-date\">Rabu, 15 Mei 2024</div><h1>Dua Kampung "
+                     "Bentrok di Seram</h1><div class=\"date-detail\">Minggu , 12 Mei 2024, 18:30 "
+                     "WIB</div><div class=\"content\">%s</div></body></html>",
+                     body);
+    d = html_doc(p);
+    assert_string_equal(d.published, "2024-05-12");
+    p = arena_printf(&arena,
+                     "<html><head><link rel=\"canonical\" href=\"https://x.example/read/2024/05/12/"
+                     "0815/dua-kampung-bentrok\"></head><body><div class=\"date\">Rabu, 15 Mei "
+                     "2024</div><div class=\"content\">%s</div></body></html>",
+                     body);
+    d = html_doc(p);
+    assert_string_equal(d.published, "2024-05-12");
+
+    /* "Site: headline" titles lose the site */
+    p = arena_printf(&arena,
+                     "<html><head><meta property=\"og:title\" content=\"KabarSeram.com: FOTO: Dua "
+                     "Kampung Bentrok\"></head><body><div class=\"content\">%s</div></body></html>",
+                     body);
+    d = html_doc(p);
+    assert_string_equal(d.title, "FOTO: Dua Kampung Bentrok");
+
+    /* a short hidden message is no content; the hidden rest of a paginated article is */
+    p = arena_printf(&arena,
+                     "<html><body><span style=\"display: none\">File Not Found</span><div "
+                     "class=\"content\">%s<div class=\"page-2\" style=\"display:none\"><p>Kapolres "
+                     "mengatakan situasi sudah kondusif dan warga diminta kembali beraktivitas "
+                     "seperti biasa.</p><p>Kedua kampung sepakat menyelesaikan masalah lewat "
+                     "musyawarah adat.</p></div></div></body></html>",
+                     body);
+    d = html_doc(p);
+    assert_null(strstr(d.body, "File Not Found"));
+    assert_non_null(strstr(d.body, "situasi sudah kondusif"));
+}
+
 /* ---- feeds ----------------------------------------------------------------------------- */
 
 static void test_rss(void **state)
@@ -760,6 +1184,126 @@ static void test_data_dir(void **state)
     free(lang);
 }
 
+/* ---- real pages ------------------------------------------------------------------------ */
+
+/* Saved news pages (other people's writing: read at test time, never copied here) with an
+ * index.tsv of: file, outlet, language, headline, page_type, published, violent_conflict. */
+#define PAGES_DEV "../shared/data/news/pages-dev"
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct buf b;
+    buf_init(&b, 0);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    return buf_detach(&b, len);
+}
+
+/* The date of a published cell: "2016-02-16", "2016-02" (a month), "crawl 2026-01-20" (the
+ * page metadata agrees with the crawl date). NULL for approximations ("~2023") and empty
+ * cells. A note after the date ("2025-10-21 (Selasa 21/10)") marks a dateline read from the
+ * text, which the metadata may not repeat: see date_exceptions. */
+static const char *cell_date(char *cell)
+{
+    if (strncmp(cell, "crawl ", 6) == 0)
+        cell += 6;
+    size_t n = strspn(cell, "0123456789-");
+    if (n != 4 && n != 7 && n != 10)
+        return NULL;
+    cell[n] = '\0';
+    return cell;
+}
+
+/* Where the index gives the dateline and the page's metadata another day. */
+static const struct {
+    const char *file, *published;
+} date_exceptions[] = {
+    /* the text says "Selasa (21/10)"; JSON-LD datePublished is 2025-10-22T06:59+07:00 */
+    {"001.html", "2025-10-22"},
+};
+
+static void test_pages_dev(void **state)
+{
+    WSP_UNUSED(state);
+    size_t tlen;
+    char *tsv = slurp(PAGES_DEV "/index.tsv", &tlen);
+    if (!tsv)
+        skip();
+    size_t articles = 0, articles_ok = 0, lists = 0, lists_ok = 0, dated = 0, dated_ok = 0;
+    char *save = NULL;
+    bool header = true;
+    for (char *line = strtok_r(tsv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        char *col[7] = {0};
+        size_t nc = 0;
+        for (char *c = line; c && nc < 7; nc++) {
+            col[nc] = c;
+            c = strchr(c, '\t');
+            if (c)
+                *c++ = '\0';
+        }
+        assert_int_equal(nc, 7);
+        char *path = xasprintf("%s/%s", PAGES_DEV, col[0]);
+        size_t len;
+        char *html = slurp(path, &len);
+        free(path);
+        assert_non_null(html);
+        struct arena a;
+        arena_init(&a, 0);
+        struct text_doc d;
+        struct error err = {0};
+        assert_int_equal(text_from_html(res, html, len, &a, &d, &err), 0);
+        bool article = strncmp(col[4], "article", 7) == 0;
+        const char *want = NULL;
+        if (article) {
+            articles++;
+            articles_ok += !d.not_article;
+            /* a title and a body of text, no script spilled into it */
+            assert_non_null(d.title);
+            assert_true(d.body_len >= 150);
+            assert_null(strstr(d.body, "function("));
+            want = cell_date(col[5]);
+            for (size_t i = 0; i < WSP_ARRAY_LEN(date_exceptions); i++)
+                if (strcmp(col[0], date_exceptions[i].file) == 0)
+                    want = date_exceptions[i].published;
+        } else {
+            lists++;
+            lists_ok += d.not_article;
+            /* the dates shown on a list page are its teasers', not the page's */
+            assert_null(d.published);
+        }
+        if (want) {
+            dated++;
+            bool ok = d.published && strncmp(d.published, want, strlen(want)) == 0;
+            dated_ok += ok;
+            if (!ok)
+                print_message("%s: published %s, index says %s\n", col[0],
+                              d.published ? d.published : "none", want);
+        }
+        if (article == d.not_article)
+            print_message("%s: %s taken for %s\n", col[0], col[4],
+                          d.not_article ? "an index page" : "an article");
+        arena_release(&a);
+        free(html);
+    }
+    free(tsv);
+    assert_int_equal(articles, 24);
+    assert_int_equal(articles_ok, 24);
+    assert_int_equal(lists, 7);
+    assert_int_equal(lists_ok, 7);
+    assert_int_equal(dated, 23);
+    assert_int_equal(dated_ok, 23);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -774,11 +1318,17 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_html_fallbacks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_html_index_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_html_articles_with_link_boxes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plain_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_url_hints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_html_page_quirks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_atom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feed_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pages_dev, setup, teardown),
     };
     return cmocka_run_group_tests_name("text", tests, group_setup, group_teardown);
 }

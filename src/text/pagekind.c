@@ -268,23 +268,38 @@ static void line_shape(const char *s, size_t n, size_t *words, bool *period)
     *period = n && s[n - 1] == '.';
 }
 
-/* Headlines are lines of 4 to 20 words that do not end with a period; prose is a line of 150
- * bytes or more, or of 12 words or more ending with one. An index is many headlines and
- * next to no prose (a short introduction at most). */
+static bool starts_lower(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '"' || s[i] == '\''))
+        i++;
+    return i < n && s[i] >= 'a' && s[i] <= 'z';
+}
+
+/* Headlines are lines of 4 to 20 words that do not end with a period, do not start in lower
+ * case and are not continued on the next line (text wrapped at a fixed width is prose); prose
+ * is a line of 150 bytes or more, or of 12 words or more ending with one. An index is many
+ * headlines and next to no prose (a short introduction at most): an article excerpt whose
+ * paragraphs are followed by a list of other stories ("Berita Lainnya", "Populer") stays an
+ * article. */
 bool text_plain_is_index(const char *s, size_t n)
 {
     size_t headlines = 0, prose = 0;
     for (size_t i = 0; i < n;) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t ll = nl ? (size_t)(nl - (s + i)) : n - i;
+        size_t next = i + ll + 1;
+        const char *nl2 = next < n ? memchr(s + next, '\n', n - next) : NULL;
+        size_t nll = next < n ? (nl2 ? (size_t)(nl2 - (s + next)) : n - next) : 0;
         size_t words;
         bool period;
         line_shape(s + i, ll, &words, &period);
+        bool continued = !period && nll && starts_lower(s + next, nll);
         if (ll >= PAGE_LONG_PARA || (words >= 12 && period))
             prose++;
-        else if (words >= 4 && words <= 20 && !period)
+        else if (words >= 4 && words <= 20 && !period && !continued && !starts_lower(s + i, ll))
             headlines++;
         i += ll + 1;
     }
-    return headlines >= 5 && headlines >= 3 * (prose + 1);
+    return headlines >= 5 && prose <= 1 && headlines >= 3 * (prose + 1);
 }

@@ -805,6 +805,24 @@ static void test_plain_index(void **state)
         "Bupati meminta tokoh adat dan tokoh agama membantu meredam ketegangan.\n";
     assert_int_equal(text_from_plain(res, art, strlen(art), &arena, &d, &err), 0);
     assert_false(d.not_article);
+    /* an excerpt whose paragraphs are followed by a list of other stories is an article */
+    buf_init(&b, 0);
+    buf_printf(&b, "%s\n%s\n%s\nBerita Lainnya\n", art, teaser, teaser);
+    for (size_t i = 0; i < 12; i++)
+        buf_printf(&b, "%s\nSenin, 1 Januari 2024 | 10:%02zu\n", headlines[i], i);
+    txt = page_of(&b);
+    assert_int_equal(text_from_plain(res, txt, strlen(txt), &arena, &d, &err), 0);
+    assert_false(d.not_article);
+    /* so is prose wrapped at a fixed width (no line ends with a period) */
+    static const char wrapped[] = "Forum Kerukunan Umat Beragama Kabupaten Melawi\n"
+                                  "menginisiasi temu tokoh lintas agama, suku dan organisasi\n"
+                                  "melalui diskusi terfokus sebagai bentuk memperkuat\n"
+                                  "silaturahmi dan menjaga serta merawat toleransi di daerah\n"
+                                  "itu, kata ketua forum kepada wartawan pada hari Senin\n"
+                                  "di aula kantor bupati yang dihadiri puluhan tokoh masyarakat\n"
+                                  "dan pemuda dari enam kecamatan di kabupaten tersebut\n";
+    assert_int_equal(text_from_plain(res, wrapped, strlen(wrapped), &arena, &d, &err), 0);
+    assert_false(d.not_article);
     /* nor is the text of test_plain a list */
     static const char few[] = "Dua kelompok pemuda terlibat bentrok.\nBagikan\nKata dia.\n";
     assert_int_equal(text_from_plain(res, few, strlen(few), &arena, &d, &err), 0);

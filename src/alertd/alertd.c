@@ -47,13 +47,17 @@ int32_t alertd_today(void)
     return (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
 }
 
-bool alertd_event_from_store(const struct store_event *e, struct warn_event *out, char *region_buf)
+bool alertd_event_from_store(const struct store_event *e, double lead_min_confidence,
+                             struct warn_event *out, char *region_buf)
 {
     memset(out, 0, sizeof(*out));
-    const char *key = e->regency_code && *e->regency_code ? e->regency_code : e->province_code;
-    if (!key || !*key || !e->event_date || str_eq(e->status, "ditolak"))
-        return false;
-    if (warn_day_parse(e->event_date, &out->day) != 0)
+    struct warn_record r = {.province_code = e->province_code,
+                            .regency_code = e->regency_code,
+                            .event_date = e->event_date,
+                            .status = e->status,
+                            .confidence = e->confidence};
+    const char *key;
+    if (warn_record_admit(&r, lead_min_confidence, &key, &out->day) != WARN_ADMIT_COUNTS)
         return false;
     str_copy(region_buf, key, WARN_CODE_MAX);
     out->id = e->id;
@@ -64,8 +68,7 @@ bool alertd_event_from_store(const struct store_event *e, struct warn_event *out
     for (int i = 0; i < WARN_NCATEGORIES; i++)
         if (e->category && strcmp(e->category, warn_category_names[i]) == 0)
             out->category = warn_category_names[i];
-    out->verified = str_eq(e->status, "terverifikasi") || str_eq(e->status, "dalam_penanganan") ||
-                    str_eq(e->status, "selesai");
+    out->verified = warn_status_verified(e->status);
     if (e->detail_json && strstr(e->detail_json, "house_of_worship")) {
         json_t *d = json_loads(e->detail_json, 0, NULL);
         if (json_is_true(json_object_get(d, "house_of_worship")))
@@ -84,8 +87,8 @@ static int cmp_event(const void *a, const void *b)
 }
 
 /* Read the whole change feed from `after`; *cursor is where it ended. */
-static int load_all(struct store *s, int64_t after, struct warn_event_list *out, int64_t *cursor,
-                    struct error *err)
+static int load_all(struct store *s, int64_t after, double lead_min_confidence,
+                    struct warn_event_list *out, int64_t *cursor, struct error *err)
 {
     memset(out, 0, sizeof(*out));
     *cursor = after;
@@ -104,7 +107,8 @@ static int load_all(struct store *s, int64_t after, struct warn_event_list *out,
         for (size_t i = 0; i < n; i++) {
             char region[WARN_CODE_MAX];
             struct warn_event e;
-            if (ch[i].deleted || !alertd_event_from_store(&ch[i].ev, &e, region))
+            if (ch[i].deleted ||
+                !alertd_event_from_store(&ch[i].ev, lead_min_confidence, &e, region))
                 continue;
             if (out->n == out->cap) {
                 out->cap = out->cap ? out->cap * 2 : 256;
@@ -123,10 +127,11 @@ static int load_all(struct store *s, int64_t after, struct warn_event_list *out,
     return 0;
 }
 
-int alertd_load_events(struct store *s, struct warn_event_list *out, struct error *err)
+int alertd_load_events(struct store *s, double lead_min_confidence, struct warn_event_list *out,
+                       struct error *err)
 {
     int64_t cursor;
-    return load_all(s, 0, out, &cursor, err);
+    return load_all(s, 0, lead_min_confidence, out, &cursor, err);
 }
 
 /* ---- episode <-> alert -------------------------------------------------------------------- */
@@ -463,7 +468,7 @@ int alertd_open(struct alertd **out, struct store *s, const struct alertd_config
     warn_state_set_notify(d->st, false);
     int64_t t0 = time_mono_ms();
     struct warn_event_list ev;
-    int rc = load_all(s, 0, &ev, &d->cursor, err);
+    int rc = load_all(s, 0, d->cfg.lead_min_confidence, &ev, &d->cursor, err);
     for (size_t i = 0; rc == 0 && i < ev.n; i++) {
         struct error e = {0};
         if (warn_state_add(d->st, &ev.items[i], &e) != 0)
@@ -570,7 +575,8 @@ int alertd_poll(struct alertd *d, struct store *s, struct error *err)
             char region[WARN_CODE_MAX];
             struct warn_event e;
             struct error e2 = {0};
-            if (!ch[i].deleted && alertd_event_from_store(&ch[i].ev, &e, region)) {
+            if (!ch[i].deleted &&
+                alertd_event_from_store(&ch[i].ev, d->cfg.lead_min_confidence, &e, region)) {
                 if (warn_state_change(d->st, &e, &e2) != 0)
                     LOG_W("alertd", "event %" PRId64 " ignored: %s", e.id, e2.msg);
             } else {

@@ -5,10 +5,13 @@
  * (Status Keadaan Konflik of conflict cases) and escalates alerts nobody acknowledged. No SQL
  * (that is the store's) and no HTTP (the server and the CLI drive it).
  *
- * Which events the engine sees: events with a region key (regency, else province) and a date,
- * except rejected ones (status ditolak); terverifikasi, dalam_penanganan and selesai count as
- * verified, menunggu as an unverified lead. detail_json {"house_of_worship": true} marks an
- * attack on a house of worship. Days are UTC days of time_now().
+ * Which events the engine sees: those warn_record_admit() admits (src/warn: an Indonesian
+ * regency or province, a date, not rejected, and an unverified lead only at or above
+ * cfg.lead_min_confidence); terverifikasi, dalam_penanganan and selesai count as verified,
+ * menunggu as an unverified lead. A stored event that stops counting (rejected, or its place
+ * or confidence changed) leaves the engine on the next poll. detail_json
+ * {"house_of_worship": true} marks an attack on a house of worship. Days are UTC days of
+ * time_now().
  *
  * Start-up (alertd_open): the state covers the last history_days days (default 730: the
  * baseline's long window of a year plus the year before it as the CUSUM reference), is built
@@ -48,7 +51,10 @@ struct alertd_config {
     int64_t escalate_province_after; /* seconds; 0 = never */
     int64_t escalate_national_after; /* seconds; 0 = never */
     int history_days;                /* 0 = ALERTD_HISTORY_DAYS */
-    alertd_notify_fn notify;         /* may be NULL */
+    /* Unverified leads below this confidence do not count (0 = every lead counts; the
+     * setting lead_min_confidence, default WARN_LEAD_MIN_CONFIDENCE). */
+    double lead_min_confidence;
+    alertd_notify_fn notify; /* may be NULL */
     void *ud;
 };
 
@@ -75,12 +81,13 @@ void alertd_get_stats(const struct alertd *d, struct alertd_stats *out);
 /* UTC day of time_now(). */
 int32_t alertd_today(void);
 
-/* The engine's view of a stored event; false when the engine should not see it (no region
- * key or date, rejected). region_buf has WARN_CODE_MAX bytes; out->category points at the
- * engine's static names. */
-bool alertd_event_from_store(const struct store_event *e, struct warn_event *out, char *region_buf);
+/* The engine's view of a stored event; false when it does not count (warn_record_admit).
+ * region_buf has WARN_CODE_MAX bytes; out->category points at the engine's static names. */
+bool alertd_event_from_store(const struct store_event *e, double lead_min_confidence,
+                             struct warn_event *out, char *region_buf);
 /* Every stored event the engine would see, sorted by day then id; items own their region. */
-int alertd_load_events(struct store *s, struct warn_event_list *out, struct error *err);
+int alertd_load_events(struct store *s, double lead_min_confidence, struct warn_event_list *out,
+                       struct error *err);
 
 /* Fill an alert's engine fields from an episode (strings from arena). */
 void alertd_alert_from_episode(const struct warn_state *st, const struct warn_episode *ep,

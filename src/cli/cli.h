@@ -44,6 +44,7 @@ struct cli_config {
     bool access_log;
     long escalate_province_after;
     long escalate_national_after;
+    double lead_min_confidence;
 };
 
 /* Fill with defaults, then the config file (explicit path, or $WASPADA_CONFIG, or ./waspada.conf

@@ -102,6 +102,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
     hc.access_log = ctx->cfg.access_log;
     hc.escalate_province_after = ctx->cfg.escalate_province_after;
     hc.escalate_national_after = ctx->cfg.escalate_national_after;
+    hc.lead_min_confidence = ctx->cfg.lead_min_confidence;
     if (!rc)
         rc = http_server_start(&srv, &hc, g, &err);
     if (rc) {

@@ -42,8 +42,10 @@ static const char usage_text[] =
     "  --params FILE   parameters on top of data/warn/params.ini\n"
     "  --json          one JSON document with \"alerts\" and \"totals\"\n"
     "\n"
-    "Without --events or --ucdp the events come from the database (--db): rejected events\n"
-    "are left out, unverified leads (menunggu) weigh less (weight_unverified).\n"
+    "Without --events or --ucdp the events come from the database (--db), the ones that\n"
+    "count for warnings: events without an Indonesian regency or province, rejected ones and\n"
+    "unverified leads (menunggu) below the setting lead_min_confidence are left out; the\n"
+    "other leads weigh less (weight_unverified).\n"
     "\n"
     "recompute rebuilds the stored alerts from the stored events of the last two years, as\n"
     "the server does when it starts (for deployments where the server was down): new\n"
@@ -308,7 +310,7 @@ static int backtest(struct cli_ctx *ctx, int argc, char **argv)
         if (rc == 0)
             rc = store_open(&db, ctx->cfg.db, &err);
         if (rc == 0)
-            rc = alertd_load_events(db, &ev.l, &err);
+            rc = alertd_load_events(db, ctx->cfg.lead_min_confidence, &ev.l, &err);
         store_close(db);
     } else {
         size_t len, mlen = 0, ncent = 0;
@@ -468,6 +470,7 @@ static int recompute(struct cli_ctx *ctx, int argc, char **argv)
     struct alertd_config cfg = {0};
     struct store *db = NULL;
     struct alertd *d = NULL;
+    cfg.lead_min_confidence = ctx->cfg.lead_min_confidence;
     int rc = load_params(&cfg.params, pfile, &err);
     if (rc == 0)
         rc = db_exists(ctx, &err);

@@ -3,6 +3,7 @@
  * waspada.conf.example documents every row; keep them in step.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,13 @@
 
 #include "cli/cli.h"
 
-enum cfg_type { CFG_STRING, CFG_LONG, CFG_BOOL };
+enum cfg_type { CFG_STRING, CFG_LONG, CFG_BOOL, CFG_DOUBLE };
 
 struct cfg_row {
     const char *name;
     enum cfg_type type;
     size_t offset;
-    long min, max;
+    long min, max; /* inclusive bounds of CFG_LONG and CFG_DOUBLE */
     const char *def;
     const char *help;
 };
@@ -30,6 +31,10 @@ struct cfg_row {
 #define ROW_L(n, lo, hi, d, h)                                                                     \
     {                                                                                              \
 #n, CFG_LONG, offsetof(struct cli_config, n), lo, hi, d, h                                 \
+    }
+#define ROW_D(n, lo, hi, d, h)                                                                     \
+    {                                                                                              \
+#n, CFG_DOUBLE, offsetof(struct cli_config, n), lo, hi, d, h                               \
     }
 #define ROW_B(n, d, h)                                                                             \
     {                                                                                              \
@@ -53,6 +58,9 @@ static const struct cfg_row rows[] = {
           "unacknowledged alert to the province desk after, seconds; 0 = never"),
     ROW_L(escalate_national_after, 0, 30L * 86400, "14400",
           "unacknowledged alert to the national desk after, seconds; 0 = never"),
+    ROW_D(lead_min_confidence, 0, 1, "0.5",
+          "unverified leads below this confidence do not count for warnings and are shown "
+          "only on request"),
 };
 
 enum origin { ORIGIN_DEFAULT, ORIGIN_FILE, ORIGIN_ENV, ORIGIN_FLAG };
@@ -100,6 +108,17 @@ int config_set(struct cli_config *cfg, const char *name, const char *value, stru
             return error_set(err, WSP_EINVAL, "setting '%s': '%s' is not a number in %ld..%ld",
                              name, value, r->min, r->max);
         *(long *)field = v;
+        break;
+    }
+    case CFG_DOUBLE: {
+        /* strtod reads the C locale (the program never calls setlocale): "0.5", not "0,5". */
+        char *end = NULL;
+        double v = strtod(value, &end);
+        if (!*value || isspace((unsigned char)*value) || !end || *end || !isfinite(v) ||
+            v < (double)r->min || v > (double)r->max)
+            return error_set(err, WSP_EINVAL, "setting '%s': '%s' is not a number in %ld..%ld",
+                             name, value, r->min, r->max);
+        *(double *)field = v;
         break;
     }
     case CFG_BOOL:
@@ -218,6 +237,9 @@ void config_dump(const struct cli_config *cfg)
             break;
         case CFG_BOOL:
             printf("%-20s = %-24s", rows[i].name, *(const bool *)field ? "true" : "false");
+            break;
+        case CFG_DOUBLE:
+            printf("%-20s = %-24g", rows[i].name, *(const double *)field);
             break;
         }
         printf(" # %s; %s\n", origin_names[origins[i]], rows[i].help);

@@ -712,6 +712,7 @@ struct http_alerts *http_alerts_start(struct http_server *srv)
     int rc = warn_params_load(&cfg.params, &err);
     cfg.escalate_province_after = srv->cfg.escalate_province_after;
     cfg.escalate_national_after = srv->cfg.escalate_national_after;
+    cfg.lead_min_confidence = srv->cfg.lead_min_confidence;
     cfg.notify = on_alert;
     cfg.ud = a;
     if (rc == 0)

@@ -6,10 +6,14 @@
  * answers 404 like a missing one. Acknowledging and closing need the same visibility (and
  * CSRF, checked by the router). pelapor and the public see only GET /public/risk.
  *
+ * Which events: the risk views list and count only events that count for warnings
+ * (warn_record_admit, with the server's lead_min_confidence). An alert's events carry their
+ * confidence so that the web app can hide leads below lead_min_confidence until asked.
+ *
  * GET /public/risk: no login; per province and regency the current level and counts of
- * verified events by category (with killed/injured) over 30 days, plus the bare number of
- * unverified leads. No names, texts, places below the regency or single events. Cached for
- * PUBLIC_RISK_TTL_MS.
+ * verified events only (by category, with killed/injured) over 30 days: unverified leads are
+ * not counted in public. No names, texts, places below the regency or single events. Cached
+ * for PUBLIC_RISK_TTL_MS.
  *
  * Webhooks: admin only. The secret is shown once, when the subscription is created. */
 #include <inttypes.h>
@@ -28,6 +32,7 @@
 #define ALERT_NOTE_MAX 1000
 #define RISK_DAYS 30
 #define RISK_LATEST 10
+#define RISK_LATEST_SCAN 200 /* newest events read to find RISK_LATEST that count */
 #define PUBLIC_RISK_TTL_MS 60000
 
 static bool national(enum auth_role r)
@@ -243,12 +248,13 @@ static json_t *alert_full(struct http_request *rq, struct store *st, const struc
         if (!may_see_region(rq, key))
             continue;
         json_array_append_new(
-            events, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)e.id,
+            events, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:f}", "id", (json_int_t)e.id,
                               "category", e.category, "status", e.status, "event_date",
                               str_or_null(e.event_date), "region_code", str_or_null(key), "region",
                               str_or_null(region_name(rq->srv, key)), "killed",
                               e.killed < 0 ? json_null() : json_integer(e.killed), "injured",
-                              e.injured < 0 ? json_null() : json_integer(e.injured)));
+                              e.injured < 0 ? json_null() : json_integer(e.injured), "confidence",
+                              round(e.confidence * 1000.0) / 1000.0));
     }
     json_object_set_new(o, "events", events);
     return o;
@@ -433,13 +439,21 @@ void http_handle_risk(struct http_request *rq)
             json_array_append_new(alerts, http_json_alert(rq->srv, &al[i]));
     struct store_event_query eq = {.region = str_eq(code, WARN_NATIONAL) ? NULL : code,
                                    .scope = national(rq->role) ? NULL : rq->user.region,
-                                   .limit = RISK_LATEST};
+                                   .limit = RISK_LATEST_SCAN};
     struct store_event *ev;
     size_t ne;
     json_t *latest = json_array();
     if (store_event_list(st, &eq, &rq->arena, &ev, &ne, NULL, &err) == 0)
-        for (size_t i = 0; i < ne; i++) {
-            const char *key = ev[i].regency_code ? ev[i].regency_code : ev[i].province_code;
+        for (size_t i = 0; i < ne && json_array_size(latest) < RISK_LATEST; i++) {
+            struct warn_record wr = {.province_code = ev[i].province_code,
+                                     .regency_code = ev[i].regency_code,
+                                     .event_date = ev[i].event_date,
+                                     .status = ev[i].status,
+                                     .confidence = ev[i].confidence};
+            const char *key;
+            if (warn_record_admit(&wr, rq->srv->cfg.lead_min_confidence, &key, NULL) !=
+                WARN_ADMIT_COUNTS)
+                continue;
             json_array_append_new(
                 latest,
                 json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)ev[i].id,
@@ -466,9 +480,9 @@ static json_t *public_row(json_t *map, struct http_server *srv, const char *code
     json_t *o = json_object_get(map, code);
     if (o)
         return o;
-    o = json_pack("{s:s,s:o,s:s,s:i,s:i,s:i,s:i,s:{}}", "region_code", code, "region",
+    o = json_pack("{s:s,s:o,s:s,s:i,s:i,s:i,s:{}}", "region_code", code, "region",
                   str_or_null(region_name(srv, code)), "level", "normal", "verified_events", 0,
-                  "leads", 0, "killed", 0, "injured", 0, "by_category");
+                  "killed", 0, "injured", 0, "by_category");
     json_object_set_new(map, code, o);
     return o;
 }
@@ -534,6 +548,8 @@ void http_handle_public_risk(struct http_request *rq)
         return;
     }
     for (size_t i = 0; i < n; i++) {
+        if (c[i].verified == 0)
+            continue; /* only leads: nothing public to count */
         char pcode[4];
         str_copy(pcode, c[i].region_code, sizeof(pcode));
         char *dot = strchr(pcode, '.');
@@ -546,11 +562,9 @@ void http_handle_public_risk(struct http_request *rq)
             if (!rows[k])
                 continue;
             add_int(rows[k], "verified_events", c[i].verified);
-            add_int(rows[k], "leads", c[i].leads);
             add_int(rows[k], "killed", c[i].killed);
             add_int(rows[k], "injured", c[i].injured);
-            if (c[i].verified)
-                add_int(json_object_get(rows[k], "by_category"), c[i].category, c[i].verified);
+            add_int(json_object_get(rows[k], "by_category"), c[i].category, c[i].verified);
         }
     }
     json_t *plist = json_array(), *rlist = json_array();
@@ -574,8 +588,8 @@ void http_handle_public_risk(struct http_request *rq)
         json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:o,s:s}", "generated_at", gen, "from", from, "to", to,
                   "window_days", RISK_DAYS, "national_level", warn_level_name(national_level),
                   "provinces", plist, "regencies", rlist, "note",
-                  "levels from the early-warning engine; counts of verified events by "
-                  "category; leads are unverified reports, counted only");
+                  "levels from the early-warning engine; counts of verified events only, by "
+                  "category");
     char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
     if (text) {
         http_alerts_cache_put(rq->srv, text);

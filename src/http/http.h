@@ -45,10 +45,14 @@ struct http_config {
      * national desk, this many seconds after it was raised; 0 = never. */
     long escalate_province_after;
     long escalate_national_after;
+    /* Unverified leads below this confidence (0..1) do not count for warnings, and the web
+     * app shows them only on request; verified events count whatever their confidence. */
+    double lead_min_confidence;
 };
 
 /* Defaults for every field (db "waspada.db", listen 127.0.0.1:8080, 4 threads, 1 MiB body,
- * 16 MiB request arena, 8 h sessions, 5 failures per 15 minutes, access log on). */
+ * 16 MiB request arena, 8 h sessions, 5 failures per 15 minutes, access log on, leads
+ * counted from confidence 0.5). */
 void http_config_defaults(struct http_config *cfg);
 
 struct http_server;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "http/http_internal.h"
+#include "warn/warn.h"
 
 #define HTTP_STOP_WAIT_MS 1000
 #define HTTP_DRAIN_MAX ((size_t)8 << 20) /* oversized chunked body read and dropped */
@@ -32,6 +33,7 @@ void http_config_defaults(struct http_config *cfg)
     cfg->access_log = true;
     cfg->escalate_province_after = 3600;
     cfg->escalate_national_after = 4L * 3600;
+    cfg->lead_min_confidence = WARN_LEAD_MIN_CONFIDENCE;
 }
 
 unsigned http_status_for(int wsp_status)
@@ -440,6 +442,9 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
         return error_set(err, WSP_EINVAL, "thread count %u out of range 1..1024", cfg->threads);
     if (cfg->login_max_failures < 1 || cfg->login_window_s < 1)
         return error_set(err, WSP_EINVAL, "login rate limit needs at least 1 failure and 1 s");
+    if (!(cfg->lead_min_confidence >= 0 && cfg->lead_min_confidence <= 1))
+        return error_set(err, WSP_EINVAL, "lead_min_confidence %g out of range 0..1",
+                         cfg->lead_min_confidence);
 
     struct sockaddr_storage ss;
     socklen_t sslen;

@@ -728,19 +728,20 @@ int store_event_counts(struct store *s, const char *from, const char *to, struct
     if (!store_date_valid(from) || !store_date_valid(to))
         return error_set(err, WSP_EINVAL, "dates must be YYYY-MM-DD");
     sqlite3_stmt *st;
-    int rc = stmt_get(
-        s, STMT_ALERT_EVENT_COUNTS,
-        "SELECT region_code, category,"
-        " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai') THEN 1"
-        "  ELSE 0 END),"
-        " SUM(CASE WHEN status = 'menunggu' THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai')"
-        "  THEN COALESCE(killed, 0) ELSE 0 END),"
-        " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai')"
-        "  THEN COALESCE(injured, 0) ELSE 0 END)"
-        " FROM events WHERE region_code IS NOT NULL AND event_date BETWEEN ?1 AND ?2"
-        " AND status <> 'ditolak' GROUP BY region_code, category ORDER BY region_code, category",
-        &st, err);
+    int rc =
+        stmt_get(s, STMT_ALERT_EVENT_COUNTS,
+                 "SELECT region_code, category,"
+                 " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai') THEN 1"
+                 "  ELSE 0 END),"
+                 " SUM(CASE WHEN status = 'menunggu' THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai')"
+                 "  THEN COALESCE(killed, 0) ELSE 0 END),"
+                 " SUM(CASE WHEN status IN ('terverifikasi', 'dalam_penanganan', 'selesai')"
+                 "  THEN COALESCE(injured, 0) ELSE 0 END)"
+                 " FROM events WHERE region_code IS NOT NULL AND region_code <> ''"
+                 " AND event_date BETWEEN ?1 AND ?2 AND status <> 'ditolak'"
+                 " GROUP BY region_code, category ORDER BY region_code, category",
+                 &st, err);
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, from);

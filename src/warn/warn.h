@@ -164,6 +164,49 @@ struct warn_event {
 /* Severity weight of an event under p (as a double; the series keeps thousandths). */
 double warn_event_weight(const struct warn_params *p, const struct warn_event *e);
 
+/* ---- which recorded events count ------------------------------------------------------ */
+
+/*
+ * The one rule of which recorded events (news leads, community reports) count for warnings:
+ * the series, the alerts and the risk views see exactly the events it admits.
+ *  - an Indonesian place: a regency code, else a province code ("32.73", "32"; longer codes
+ *    are fine). A lead without one (abroad, or never placed) never counts, not even in the
+ *    nation's series;
+ *  - a date;
+ *  - not rejected (ditolak), and a known status;
+ *  - verified events (terverifikasi, dalam_penanganan, selesai) count whatever their
+ *    confidence; an unverified lead (menunggu) counts only when its confidence is at least
+ *    lead_min_confidence (the setting of that name, default WARN_LEAD_MIN_CONFIDENCE).
+ * The checks run in that order; the first that fails is the reason returned.
+ */
+#define WARN_LEAD_MIN_CONFIDENCE 0.5
+
+struct warn_record {
+    const char *province_code; /* NULL or "" = unknown */
+    const char *regency_code;  /* NULL or "" = unknown */
+    const char *event_date;    /* "YYYY-MM-DD" (or longer ISO), NULL = unknown */
+    const char *status;        /* menunggu, terverifikasi, ditolak, dalam_penanganan, selesai */
+    double confidence;         /* 0..1, the detector's */
+};
+
+enum warn_admit {
+    WARN_ADMIT_COUNTS = 0,
+    WARN_ADMIT_NO_PLACE,       /* no Indonesian regency or province */
+    WARN_ADMIT_NO_DATE,        /* no date, or not a date */
+    WARN_ADMIT_REJECTED,       /* ditolak, or a status the workflow does not know */
+    WARN_ADMIT_LOW_CONFIDENCE, /* an unverified lead below lead_min_confidence */
+};
+
+/* "counts", "no_place", "no_date", "rejected", "low_confidence". */
+const char *warn_admit_name(enum warn_admit a);
+/* terverifikasi, dalam_penanganan and selesai (a human confirmed the event). */
+bool warn_status_verified(const char *status);
+/* Whether r counts (see above). On WARN_ADMIT_COUNTS, *key (when key is not NULL) points at
+ * r's regency code, else its province code: the region the event is coded to, and *day (when
+ * not NULL) is its day. lead_min_confidence is clamped to 0..1. */
+enum warn_admit warn_record_admit(const struct warn_record *r, double lead_min_confidence,
+                                  const char **key, int32_t *day);
+
 /* ---- state --------------------------------------------------------------------------- */
 
 enum warn_change_kind {

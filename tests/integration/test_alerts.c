@@ -5,8 +5,10 @@
  * (WASPADA_ESCALATE_PROVINCE_AFTER=3, WASPADA_ESCALATE_NATIONAL_AFTER=4 in the server's
  * environment: the clock is the real one); webhooks delivered to a libmicrohttpd receiver in
  * this test that answers the first delivery with 500 and checks every signature; the delivery
- * log; the risk views (the public one without personal data or unverified details); /health
- * answering while several streams are open.
+ * log; the risk views (the public one without personal data, counting verified events only);
+ * /health answering while several streams are open; which leads count for warnings (none
+ * without an Indonesian place, unverified ones only from lead_min_confidence 0.5 on, written
+ * into the database by another process as `waspada ingest` does).
  *
  * Demo accounts: admin, bandung (kabkota 32.73), pelapor (32.73); added: semarang (kabkota
  * 33.74). Tests run in order and build on each other.
@@ -34,6 +36,7 @@
 #include <cmocka.h>
 
 #include "base/base.h"
+#include "store/store.h"
 #include "../support/support.h"
 
 #define DEMO_PASSWORD "waspada-demo"
@@ -626,6 +629,8 @@ static void test_risk(void **state)
     for (size_t i = 0; i < WSP_ARRAY_LEN(banned); i++)
         if (strstr(r.body, banned[i]))
             fail_msg("public risk contains '%s': %s", banned[i], r.body);
+    if (strstr(r.body, "\"leads\""))
+        fail_msg("public risk counts unverified leads: %s", r.body);
     json_t *doc = json_loads(r.body, 0, NULL);
     assert_non_null(doc);
     bool found = false;
@@ -638,7 +643,7 @@ static void test_risk(void **state)
         found = true;
         assert_string_equal(jstr(it, "level"), "siaga");
         assert_int_equal(jint(it, "verified_events"), 0); /* the report is an unverified lead */
-        assert_int_equal(jint(it, "leads"), 1);
+        assert_null(json_object_get(it, "leads"));        /* leads are not counted in public */
         assert_int_equal(jint(it, "killed"), 0);
     }
     assert_true(found);
@@ -835,6 +840,167 @@ static void test_stream_ends_with_session(void **state)
     }
 }
 
+/* ---- which leads count ------------------------------------------------------------------ */
+
+/* An event written straight into the database, as `waspada ingest` in another process does:
+ * today, one killed, unverified. province/regency NULL = no place. */
+static json_int_t write_event(const char *province, const char *regency, double confidence)
+{
+    struct store *s = NULL;
+    struct error err = {0};
+    if (store_open(&s, db_path, &err) != 0)
+        fail_msg("store_open: %s", err.msg);
+    struct store_event e = {.category = "inter_group_clash",
+                            .province_code = province,
+                            .regency_code = regency,
+                            .event_date = today,
+                            .killed = 1,
+                            .injured = -1,
+                            .confidence = confidence};
+    struct store_actor actor = {0, "cli", NULL};
+    int64_t id = 0;
+    if (store_event_create(s, &e, 0, &actor, &id, &err) != 0)
+        fail_msg("store_event_create: %s", err.msg);
+    store_close(s);
+    return (json_int_t)id;
+}
+
+/* Alerts of region (exact code) as admin sees them. */
+static json_t *alerts_of(const char *region)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/alerts?region=%s&limit=500", region);
+    json_t *v = api(&admin, "GET", path, NULL, NULL, 200);
+    json_t *out = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(v, "items"), i, it)
+    {
+        if (strcmp(jstr(it, "region_code"), region) == 0)
+            json_array_append(out, it);
+    }
+    json_decref(v);
+    return out;
+}
+
+/* Wait up to ms for an alert of region (the list leaves retracted ones out); its id or 0. */
+static json_int_t wait_alert(const char *region, long ms)
+{
+    int64_t t0 = time_mono_ms();
+    do {
+        json_t *a = alerts_of(region);
+        json_int_t id = json_array_size(a) ? jint(json_array_get(a, 0), "id") : 0;
+        json_decref(a);
+        if (id)
+            return id;
+        usleep(50 * 1000);
+    } while (time_mono_ms() - t0 < ms);
+    return 0;
+}
+
+/* Wait up to ms until alert id is retracted. */
+static bool wait_retracted(json_int_t id, long ms)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld", (long long)id);
+    int64_t t0 = time_mono_ms();
+    do {
+        json_t *v = api(&admin, "GET", path, NULL, NULL, 200);
+        bool r = json_is_true(json_object_get(v, "retracted"));
+        json_decref(v);
+        if (r)
+            return true;
+        usleep(50 * 1000);
+    } while (time_mono_ms() - t0 < ms);
+    return false;
+}
+
+/* Events in the nation's series over 30 days, as the engine counts them. */
+static json_int_t national_events(void)
+{
+    json_t *v = api(&admin, "GET", "/api/v1/risk?region=ID", NULL, NULL, 200);
+    json_int_t n = jint(v, "events_30d");
+    json_decref(v);
+    return n;
+}
+
+static void set_status(json_int_t event, const char *status)
+{
+    char path[64], *body = xasprintf("{\"status\":\"%s\"}", status);
+    snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)event);
+    json_decref(api(&admin, "PATCH", path, body, admin_csrf, 200));
+    free(body);
+}
+
+/* A lead without an Indonesian place (however confident) and a 0.3 lead open no alert and
+ * are not in the nation's series; the same lead at 0.9 with a regency opens one. Once a
+ * human verifies the 0.3 lead it counts; a rejected event stops counting. */
+static void test_leads_that_count(void **state)
+{
+    WSP_UNUSED(state);
+    /* The web app reads the setting here (default 0.5). */
+    json_t *h = api(&pelapor, "GET", "/api/v1/health", NULL, NULL, 200);
+    assert_true(json_is_real(json_object_get(h, "lead_min_confidence")));
+    assert_true(json_real_value(json_object_get(h, "lead_min_confidence")) == 0.5);
+    json_decref(h);
+
+    json_int_t before = national_events();
+    json_t *none = alerts_of("35.15");
+    assert_int_equal(json_array_size(none), 0);
+    json_decref(none);
+    json_int_t placeless = write_event(NULL, NULL, 0.95);
+    json_int_t low = write_event("35", "35.15", 0.3);  /* Kabupaten Sidoarjo */
+    json_int_t high = write_event("35", "35.78", 0.9); /* Kota Surabaya */
+    assert_true(placeless > 0 && low > 0 && high > 0);
+
+    /* The service reads the change feed in order: once the last event has its alert, the
+     * two before it were read too. */
+    json_int_t alert = wait_alert("35.78", 5000);
+    if (!alert)
+        fail_msg("the 0.9 lead in 35.78 opened no alert");
+    none = alerts_of("35.15");
+    assert_int_equal(json_array_size(none), 0);
+    json_decref(none);
+    assert_int_equal(national_events(), before + 1); /* only the placed 0.9 lead */
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld", (long long)alert);
+    json_t *v = api(&admin, "GET", path, NULL, NULL, 200);
+    json_t *evs = json_object_get(v, "events");
+    assert_int_equal(json_array_size(evs), 1);
+    assert_int_equal(jint(json_array_get(evs, 0), "id"), high);
+    assert_true(json_real_value(json_object_get(json_array_get(evs, 0), "confidence")) == 0.9);
+    json_decref(v);
+    /* The risk view lists the counted lead, never the other two. */
+    v = api(&admin, "GET", "/api/v1/risk?region=ID", NULL, NULL, 200);
+    size_t i;
+    json_t *it;
+    bool listed = false;
+    json_array_foreach(json_object_get(v, "latest_events"), i, it)
+    {
+        json_int_t id = jint(it, "id");
+        listed = listed || id == high;
+        if (id == placeless || id == low)
+            fail_msg("risk lists event %lld, which does not count", (long long)id);
+    }
+    assert_true(listed);
+    json_decref(v);
+
+    /* Verified, the 0.3 event counts whatever its confidence. */
+    set_status(low, "terverifikasi");
+    if (!wait_alert("35.15", 5000))
+        fail_msg("the verified 0.3 event in 35.15 opened no alert");
+    assert_int_equal(national_events(), before + 2);
+
+    /* Rejected, the 0.9 lead stops counting: its alert is retracted. */
+    set_status(high, "ditolak");
+    if (!wait_retracted(alert, 5000))
+        fail_msg("the alert of the rejected lead was not retracted");
+    none = alerts_of("35.78");
+    assert_int_equal(json_array_size(none), 0);
+    json_decref(none);
+    assert_int_equal(national_events(), before + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -845,6 +1011,7 @@ int main(void)
         cmocka_unit_test(test_risk),
         cmocka_unit_test(test_stream_replay),
         cmocka_unit_test(test_stream_ends_with_session),
+        cmocka_unit_test(test_leads_that_count),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -32,6 +32,7 @@ static int setup(void **state)
     unsetenv("WASPADA_CONFIG");
     unsetenv("WASPADA_DB");
     unsetenv("WASPADA_THREADS");
+    unsetenv("WASPADA_LEAD_MIN_CONFIDENCE");
     return 0;
 }
 
@@ -41,6 +42,7 @@ static int teardown(void **state)
     unlink(path);
     unsetenv("WASPADA_DB");
     unsetenv("WASPADA_THREADS");
+    unsetenv("WASPADA_LEAD_MIN_CONFIDENCE");
     log_set_level(LOG_OFF);
     return 0;
 }
@@ -58,6 +60,7 @@ static void test_defaults(void **state)
     assert_int_equal(c.login_max_failures, 5);
     assert_false(c.cookie_secure);
     assert_true(c.access_log);
+    assert_true(c.lead_min_confidence == 0.5);
     assert_null(c.config_file);
     config_release(&c);
 }
@@ -125,6 +128,40 @@ static void test_errors(void **state)
     config_release(&c);
 }
 
+/* lead_min_confidence: a number in 0..1 from the file, the environment or a flag. */
+static void test_confidence(void **state)
+{
+    (void)state;
+    struct cli_config c;
+    struct error err = {0};
+    write_file("[waspada]\nlead_min_confidence = 0.7\n");
+    assert_int_equal(config_load(&c, path, &err), 0);
+    assert_true(c.lead_min_confidence == 0.7);
+    assert_int_equal(config_set(&c, "lead_min_confidence", "0", &err), 0);
+    assert_true(c.lead_min_confidence == 0.0);
+    assert_int_equal(config_set(&c, "lead_min_confidence", "1", &err), 0);
+    assert_true(c.lead_min_confidence == 1.0);
+    static const char *const bad[] = {"1.01", "-0.1", "0,5", "",    " 0.5",
+                                      "0.5x", "nan",  "inf", "half"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (config_set(&c, "lead_min_confidence", bad[i], &err) != WSP_EINVAL)
+            fail_msg("'%s' was accepted", bad[i]);
+        assert_true(c.lead_min_confidence == 1.0); /* unchanged */
+    }
+    assert_string_equal(err.msg, "setting 'lead_min_confidence': 'half' is not a number in 0..1");
+    config_release(&c);
+
+    write_file("");
+    setenv("WASPADA_LEAD_MIN_CONFIDENCE", "0.25", 1);
+    assert_int_equal(config_load(&c, path, &err), 0);
+    assert_true(c.lead_min_confidence == 0.25);
+    config_release(&c);
+    setenv("WASPADA_LEAD_MIN_CONFIDENCE", "2", 1);
+    assert_int_equal(config_load(&c, path, &err), WSP_EINVAL);
+    config_release(&c);
+    unsetenv("WASPADA_LEAD_MIN_CONFIDENCE");
+}
+
 static void test_exit_codes(void **state)
 {
     (void)state;
@@ -142,6 +179,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confidence, setup, teardown),
         cmocka_unit_test(test_exit_codes),
     };
     /* config_load reads ./waspada.conf when present: run from a directory without one. */

@@ -2,7 +2,7 @@
  * warn: the early-warning engine on synthetic series with planted outbreaks (exact days and
  * levels), quiet regions with background noise (a bound on false alarms), episodes and their
  * change records, incremental update against full recompute, explanations, parameters, the
- * backtest readers and scoring.
+ * backtest readers and scoring, and the rule of which recorded events count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -162,6 +162,100 @@ static void test_weights(void **state)
     e.category = "no such thing";
     e.injured = 0;
     assert_true(warn_event_weight(&p, &e) == 0.5);
+}
+
+/* ---- which recorded events count ------------------------------------------------------- */
+
+static void test_admit(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *province, *regency, *date, *status;
+        double confidence;
+        enum warn_admit want;
+        const char *key;
+    } cases[] = {
+        /* a placed, dated lead at or above the threshold counts, coded to its regency */
+        {"32", "32.73", "2024-03-01", "menunggu", 0.9, WARN_ADMIT_COUNTS, "32.73"},
+        {"32", NULL, "2024-03-01", "menunggu", 0.5, WARN_ADMIT_COUNTS, "32"},
+        {"32", "", "2024-03-01", "menunggu", 0.5, WARN_ADMIT_COUNTS, "32"},
+        {NULL, "32.73.01", "2024-03-01T10:00:00Z", "menunggu", 0.7, WARN_ADMIT_COUNTS, "32.73.01"},
+        /* no Indonesian place: never, however confident or verified */
+        {NULL, NULL, "2024-03-01", "menunggu", 1.0, WARN_ADMIT_NO_PLACE, NULL},
+        {"", "", "2024-03-01", "terverifikasi", 1.0, WARN_ADMIT_NO_PLACE, NULL},
+        {"ID", NULL, "2024-03-01", "selesai", 0.9, WARN_ADMIT_NO_PLACE, NULL},
+        {"MY", NULL, "2024-03-01", "menunggu", 0.9, WARN_ADMIT_NO_PLACE, NULL},
+        {"3", NULL, "2024-03-01", "menunggu", 0.9, WARN_ADMIT_NO_PLACE, NULL},
+        {"32", "32.7", "2024-03-01", "menunggu", 0.9, WARN_ADMIT_NO_PLACE, NULL},
+        {"32", "32-73", "2024-03-01", "menunggu", 0.9, WARN_ADMIT_NO_PLACE, NULL},
+        /* no date */
+        {"32", "32.73", NULL, "terverifikasi", 0.9, WARN_ADMIT_NO_DATE, NULL},
+        {"32", "32.73", "kemarin", "terverifikasi", 0.9, WARN_ADMIT_NO_DATE, NULL},
+        /* rejected never counts, nor an unknown status */
+        {"32", "32.73", "2024-03-01", "ditolak", 1.0, WARN_ADMIT_REJECTED, NULL},
+        {"32", "32.73", "2024-03-01", "verified", 1.0, WARN_ADMIT_REJECTED, NULL},
+        {"32", "32.73", "2024-03-01", NULL, 1.0, WARN_ADMIT_REJECTED, NULL},
+        /* an unverified lead below the threshold does not count */
+        {"32", "32.73", "2024-03-01", "menunggu", 0.3, WARN_ADMIT_LOW_CONFIDENCE, NULL},
+        {"32", "32.73", "2024-03-01", "menunggu", 0.4999, WARN_ADMIT_LOW_CONFIDENCE, NULL},
+        {"32", "32.73", "2024-03-01", "menunggu", 0.0, WARN_ADMIT_LOW_CONFIDENCE, NULL},
+        /* verified events count whatever their confidence */
+        {"32", "32.73", "2024-03-01", "terverifikasi", 0.1, WARN_ADMIT_COUNTS, "32.73"},
+        {"32", "32.73", "2024-03-01", "dalam_penanganan", 0.0, WARN_ADMIT_COUNTS, "32.73"},
+        {"32", NULL, "2024-03-01", "selesai", 0.2, WARN_ADMIT_COUNTS, "32"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct warn_record r = {.province_code = cases[i].province,
+                                .regency_code = cases[i].regency,
+                                .event_date = cases[i].date,
+                                .status = cases[i].status,
+                                .confidence = cases[i].confidence};
+        const char *key = "unset";
+        int32_t day = -7;
+        enum warn_admit got = warn_record_admit(&r, WARN_LEAD_MIN_CONFIDENCE, &key, &day);
+        if (got != cases[i].want)
+            fail_msg("case %zu: got %s, want %s", i, warn_admit_name(got),
+                     warn_admit_name(cases[i].want));
+        if (cases[i].key) {
+            assert_string_equal(key, cases[i].key);
+            assert_int_equal(day, D("2024-03-01"));
+        } else {
+            assert_string_equal(key, "unset"); /* untouched when it does not count */
+            assert_int_equal(day, -7);
+        }
+    }
+    assert_string_equal(warn_admit_name(WARN_ADMIT_LOW_CONFIDENCE), "low_confidence");
+    assert_true(warn_status_verified("terverifikasi"));
+    assert_false(warn_status_verified("menunggu"));
+    assert_false(warn_status_verified("ditolak"));
+    assert_false(warn_status_verified(NULL));
+
+    /* The threshold: 0 lets every placed lead count, 1 only certain ones; out of range is
+     * clamped; NULL outputs are allowed. */
+    struct warn_record lead = {.province_code = "73",
+                               .regency_code = "73.71",
+                               .event_date = "2024-03-01",
+                               .status = "menunggu",
+                               .confidence = 0.0};
+    assert_int_equal(warn_record_admit(&lead, 0, NULL, NULL), WARN_ADMIT_COUNTS);
+    assert_int_equal(warn_record_admit(&lead, -3, NULL, NULL), WARN_ADMIT_COUNTS);
+    lead.confidence = 0.99;
+    assert_int_equal(warn_record_admit(&lead, 1, NULL, NULL), WARN_ADMIT_LOW_CONFIDENCE);
+    assert_int_equal(warn_record_admit(&lead, 7, NULL, NULL), WARN_ADMIT_LOW_CONFIDENCE);
+    lead.confidence = 1.0;
+    assert_int_equal(warn_record_admit(&lead, 7, NULL, NULL), WARN_ADMIT_COUNTS);
+    lead.confidence = 0.6;
+    assert_int_equal(warn_record_admit(&lead, 0.6, NULL, NULL), WARN_ADMIT_COUNTS);
+    assert_int_equal(warn_record_admit(&lead, 0.61, NULL, NULL), WARN_ADMIT_LOW_CONFIDENCE);
+    /* The same lead once verified counts at any threshold; rejected at none. */
+    lead.status = "terverifikasi";
+    assert_int_equal(warn_record_admit(&lead, 1, NULL, NULL), WARN_ADMIT_COUNTS);
+    lead.status = "ditolak";
+    assert_int_equal(warn_record_admit(&lead, 0, NULL, NULL), WARN_ADMIT_REJECTED);
+    /* A place-less lead stays out at any threshold. */
+    lead.status = "menunggu";
+    lead.province_code = lead.regency_code = NULL;
+    assert_int_equal(warn_record_admit(&lead, 0, NULL, NULL), WARN_ADMIT_NO_PLACE);
 }
 
 /* ---- planted outbreaks ----------------------------------------------------------------- */
@@ -818,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_days),
         cmocka_unit_test(test_weights),
+        cmocka_unit_test(test_admit), /* which recorded events count */
         cmocka_unit_test(test_spike),
         cmocka_unit_test(test_explain_with_background),
         cmocka_unit_test(test_slow_buildup),

@@ -30,10 +30,11 @@ async function draw() {
   const regencies = risk && Array.isArray(risk.regencies) ? risk.regencies : [];
   const byCode = new Map([...provinces, ...regencies].map((r) => [r.region_code, r]));
 
-  const totals = { verified: 0, leads: 0, killed: 0, injured: 0 };
+  // Public numbers count verified events only: unverified leads are not published.
+  const totals = { verified: 0, killed: 0, injured: 0 };
   const byCat = {};
   for (const p of provinces) {
-    totals.verified += p.verified_events || 0; totals.leads += p.leads || 0;
+    totals.verified += p.verified_events || 0;
     totals.killed += p.killed || 0; totals.injured += p.injured || 0;
     for (const [c, n] of Object.entries(p.by_category || {})) byCat[c] = (byCat[c] || 0) + n;
   }
@@ -42,7 +43,7 @@ async function draw() {
   const mapEl = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': t('map.label') }, t('common.loading'));
   const provRows = provinces.slice().sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || (b.verified_events || 0) - (a.verified_events || 0))
     .map((p) => h('tr', {}, h('td', {}, p.region || p.region_code), h('td', {}, levelBadge(p.level)),
-      h('td', { class: 'num' }, fmtNumber(p.verified_events || 0)), h('td', { class: 'num' }, fmtNumber(p.leads || 0)),
+      h('td', { class: 'num' }, fmtNumber(p.verified_events || 0)),
       h('td', { class: 'num' }, fmtNumber(p.killed || 0)), h('td', { class: 'num' }, fmtNumber(p.injured || 0))));
   const catRows = Object.entries(byCat).sort((a, b) => b[1] - a[1])
     .map(([c, n]) => h('tr', {}, h('td', {}, categoryName(c)), h('td', { class: 'num' }, fmtNumber(n))));
@@ -55,14 +56,13 @@ async function draw() {
       : h('p', { class: 'notice notice-warn', 'data-testid': 'risk-unavailable' }, t('publik.unavailable')),
     h('div', { class: 'cards' },
       h('div', { class: 'stat' }, h('span', { class: 'num' }, fmtNumber(totals.verified)), h('span', { class: 'lbl' }, t('publik.n_verified'))),
-      h('div', { class: 'stat' }, h('span', { class: 'num' }, fmtNumber(totals.leads)), h('span', { class: 'lbl' }, t('publik.n_leads'))),
       h('div', { class: 'stat' }, h('span', { class: 'num' }, fmtNumber(raised)), h('span', { class: 'lbl' }, t('publik.n_raised'))),
       h('div', { class: 'stat' }, h('span', { class: 'num' }, fmtNumber(totals.killed)), h('span', { class: 'lbl' }, t('dashboard.n_killed')))),
     h('section', { class: 'card', 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, t('map.title_level')), mapEl,
       h('div', { id: 'legend' }), h('p', { class: 'small muted' }, t('publik.map_help'))),
     h('div', { class: 'grid-2' },
       h('section', { class: 'card', 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('publik.by_region')),
-        provRows.length ? table([t('publik.province'), t('publik.level'), t('publik.verified'), t('publik.leads'), t('dashboard.n_killed'), t('dashboard.n_injured')], provRows)
+        provRows.length ? table([t('publik.province'), t('publik.level'), t('publik.verified'), t('dashboard.n_killed'), t('dashboard.n_injured')], provRows)
           : emptyState(t('publik.no_events'))),
       h('section', { class: 'card', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h' }, t('publik.by_category')),
         catRows.length ? table([t('events.col_category'), t('publik.verified')], catRows) : emptyState(t('publik.no_verified')))),

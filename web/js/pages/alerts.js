@@ -2,12 +2,14 @@
 // updates from the SSE stream GET /api/v1/alerts/stream (EventSource, reconnects by itself
 // and sends Last-Event-ID: the server replays what was missed, or sends `resync` when that
 // was too much, and the list is then loaded again).
-// #/alerts/12 opens one alert with its history and the events that drove it.
+// #/alerts/12 opens one alert with its history and the events that drove it (unverified leads
+// below lead_min_confidence only when "show low-confidence leads too" is ticked: ?low=1).
 import { api } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, levelBadge, statusBadge, categoryName, date, announce, alertExplanation, LEVELS, table, mount } from '../ui.js';
 import { setQuery } from '../router.js';
 import { canWriteCase } from './cases.js';
+import { leadMinConfidence, lowLeadsToggle, isLowLead } from '../leads.js';
 
 const SSE_EVENTS = ['alert.opened', 'alert.level', 'alert.closed', 'alert.reopened', 'alert.retracted', 'alert.ack', 'alert.escalated', 'alert.changed'];
 
@@ -78,8 +80,10 @@ function item(a) {
 
 async function renderOne(main, ctx) {
   mount(main, h('h1', {}, t('alerts.one', { id: ctx.params.id })), loading());
-  let a;
-  try { a = await api.get('/alerts/' + encodeURIComponent(ctx.params.id)); } catch (err) {
+  let a, minConf;
+  try {
+    [a, minConf] = await Promise.all([api.get('/alerts/' + encodeURIComponent(ctx.params.id)), leadMinConfidence()]);
+  } catch (err) {
     if (unavailable(err) && err.code !== 'not_found') {
       mount(main, h('h1', {}, t('alerts.title')), h('p', { class: 'empty' }, t('alerts.unavailable')));
       return;
@@ -87,17 +91,23 @@ async function renderOne(main, ctx) {
     throw err;
   }
   if (!ctx.isCurrent()) return;
-  draw(main, ctx, a);
+  draw(main, ctx, a, minConf);
 }
 
-function draw(main, ctx, a) {
+function eventRows(a, min, showLow) {
+  return (a.events || []).filter((e) => showLow || !isLowLead(e, min)).map((e) => h('tr', {}, h('td', {}, date(e.event_date)),
+    h('td', {}, h('a', { href: '#/events/' + e.id }, categoryName(e.category))), h('td', {}, e.region || e.region_code || ''),
+    h('td', {}, statusBadge(e.status)), h('td', { class: 'num' }, e.killed ?? '–'), h('td', { class: 'num' }, e.injured ?? '–')));
+}
+
+function draw(main, ctx, a, minConf) {
   const note = h('textarea', { rows: '3', maxlength: '1000' });
   const msg = h('div', { 'aria-live': 'polite', 'data-testid': 'alert-msg' });
   const act = (kind) => async (e) => {
     e.target.disabled = true;
     try {
       const upd = await api.post(`/alerts/${a.id}/${kind}`, note.value.trim() ? { note: note.value.trim() } : {});
-      draw(main, ctx, upd && upd.id ? upd : a);
+      draw(main, ctx, upd && upd.id ? upd : a, minConf);
       const m = main.querySelector('[data-testid="alert-msg"]');
       mount(m, h('div', { class: 'notice notice-ok', role: 'status' }, t('alerts.done_' + kind)));
       announce(t('alerts.done_' + kind));
@@ -106,9 +116,18 @@ function draw(main, ctx, a) {
   const buttons = [];
   if (a.status === 'baru') buttons.push(h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'ack', onclick: act('ack') }, t('alerts.ack')));
   if (a.status === 'baru' || a.status === 'ditindaklanjuti') buttons.push(h('button', { type: 'button', class: 'btn', 'data-action': 'close', onclick: act('close') }, t('alerts.close')));
-  const events = (a.events || []).map((e) => h('tr', {}, h('td', {}, date(e.event_date)),
-    h('td', {}, h('a', { href: '#/events/' + e.id }, categoryName(e.category))), h('td', {}, e.region || e.region_code || ''),
-    h('td', {}, statusBadge(e.status)), h('td', { class: 'num' }, e.killed ?? '–'), h('td', { class: 'num' }, e.injured ?? '–')));
+  // The driving events; low-confidence leads on request (the toggle redraws only this box).
+  const eventsBox = h('div', { 'data-testid': 'alert-events' });
+  const drawEvents = (showLow) => {
+    ctx.query.low = showLow ? '1' : ''; /* kept when the alert is drawn again after ack */
+    setQuery({ low: ctx.query.low });
+    const rows = eventRows(a, minConf, showLow);
+    const hidden = showLow ? 0 : (a.events || []).filter((e) => isLowLead(e, minConf)).length;
+    mount(eventsBox, rows.length ? table([t('events.col_date'), t('events.col_category'), t('events.col_region'),
+      t('events.col_status'), t('events.killed'), t('events.injured')], rows) : emptyState(),
+    hidden ? h('p', { class: 'small muted' }, t('events.low_hidden', { n: hidden })) : null);
+  };
+  const showLow0 = ctx.query.low === '1';
   const hist = (a.history || []).map((x) => h('li', {}, h('strong', {}, t('alerts.kind_' + x.kind)), x.level ? [' ', levelBadge(x.level)] : null,
     h('span', { class: 'small muted' }, ' ', fmtDate(x.at), x.by ? ' · ' + x.by : ''), x.note ? h('div', {}, x.note) : null));
   mount(main, 
@@ -125,7 +144,7 @@ function draw(main, ctx, a) {
     canWriteCase(ctx.user, a.region_code) ? h('section', { class: 'card', 'aria-labelledby': 'case-h' }, h('h2', { id: 'case-h' }, t('cases.handle_title')),
       h('p', { class: 'small muted' }, t('cases.from_alert_help')),
       h('p', {}, h('a', { class: 'btn btn-primary', href: '#/cases/new?alert=' + a.id, 'data-testid': 'make-case' }, t('cases.make')))) : null,
-    h('section', { class: 'card' }, h('h2', {}, t('alerts.events')), events.length ? table([t('events.col_date'), t('events.col_category'), t('events.col_region'),
-      t('events.col_status'), t('events.killed'), t('events.injured')], events) : emptyState()),
+    h('section', { class: 'card' }, h('h2', {}, t('alerts.events')), lowLeadsToggle(showLow0, minConf, drawEvents), eventsBox),
     h('section', { class: 'card' }, h('h2', {}, t('alerts.history')), hist.length ? h('ul', { class: 'list-plain' }, hist) : emptyState()));
+  drawEvents(showLow0);
 }

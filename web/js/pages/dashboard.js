@@ -1,11 +1,14 @@
 // Dashboard: numbers at a glance, choropleth by alert level (or event counts until the risk
 // API answers), trend of events, latest alerts and events. Numbers and lists render first;
-// the map follows when Leaflet and the boundaries have loaded.
+// the map follows when Leaflet and the boundaries have loaded. Unverified leads below
+// lead_min_confidence are left out of the numbers, lists and counts until "show low-confidence
+// leads too" is ticked (#/dashboard?low=1).
 import { api } from '../api.js';
 import { t, fmtNumber } from '../i18n.js';
 import { h, loading, emptyState, errorBox, levelBadge, statusBadge, categoryName, regionLabel, date, announce, alertExplanation, mount } from '../ui.js';
 import { barChart } from '../chart.js';
 import { loadRisk } from '../risk.js';
+import { leadMinConfidence, lowLeadsToggle } from '../leads.js';
 
 const DAYS = 30;
 
@@ -33,13 +36,17 @@ function stat(num, label, id) {
 export async function render(main, ctx) {
   const t0 = performance.now();
   const user = ctx.user;
+  delete main.dataset.dashboardReady; /* set again once this rendering has its numbers */
   mount(main, h('h1', {}, t('dashboard.title')), loading());
+  const showLow = ctx.query.low === '1';
+  const minConf = await leadMinConfidence();
+  if (!ctx.isCurrent()) return undefined;
   const [evRes, alRes, riskRes] = await Promise.allSettled([
-    api.get('/events', { limit: 500, sort: 'date' }),
+    api.get('/events', { limit: 500, sort: 'date', min_confidence: showLow || !minConf ? '' : minConf }),
     api.get('/alerts', { status: 'baru', limit: 5 }),
     loadRisk(),
   ]);
-  if (!ctx.isCurrent()) return;
+  if (!ctx.isCurrent()) return undefined;
   if (evRes.status === 'rejected') throw evRes.reason;
   const events = evRes.value.items || [];
   const totalEvents = evRes.value.total ?? events.length;
@@ -100,6 +107,7 @@ export async function render(main, ctx) {
   mount(main, 
     h('h1', {}, t('dashboard.title')),
     h('p', { class: 'muted' }, scope),
+    lowLeadsToggle(showLow, minConf, (on) => ctx.navigate('/dashboard' + (on ? '?low=1' : ''), { replace: true })),
     cards,
     h('div', { class: 'grid-2' },
       mapCard,

@@ -1,10 +1,13 @@
 // Events list: filters (region, category, status, date range, full text), paginated table.
 // Filters live in the hash query (#/events?status=menunggu&region=32) so views can be shared.
+// Unverified leads below lead_min_confidence are left out unless "show low-confidence leads
+// too" is ticked (low=1 in the hash query).
 import { api } from '../api.js';
 import { t, fmtNumber } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, statusBadge, categoryName, regionLabel, date, table, announce, mount } from '../ui.js';
 import { setQuery } from '../router.js';
 import { regionPicker } from '../region-picker.js';
+import { leadMinConfidence, lowLeadsToggle } from '../leads.js';
 
 export const CATEGORIES = ['land_resource', 'inter_group_clash', 'riot_protest', 'identity_religious_ethnic',
   'political_election', 'separatist_armed', 'vigilante', 'other_violence', 'none'];
@@ -19,11 +22,15 @@ export async function render(main, ctx) {
   const from = h('input', { type: 'date', value: q.from || '' });
   const to = h('input', { type: 'date', value: q.to || '' });
   const text = h('input', { type: 'search', value: q.q || '', maxlength: '200', placeholder: t('events.q_ph') });
+  const minConf = await leadMinConfidence();
+  if (!ctx.isCurrent()) return;
+  let showLow = q.low === '1';
+  const lowToggle = lowLeadsToggle(showLow, minConf, (on) => { showLow = on; offset = 0; load(); });
   const results = h('div', { id: 'event-results', 'aria-live': 'polite' });
   const form = h('form', { class: 'toolbar', role: 'search', 'aria-label': t('events.filters') },
     field(t('events.q'), text), field(t('events.region'), region.input), region.list,
     field(t('events.category'), category), field(t('events.status'), status),
-    field(t('events.from'), from), field(t('events.to'), to),
+    field(t('events.from'), from), field(t('events.to'), to), lowToggle,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.search')),
       h('button', { type: 'reset', class: 'btn' }, t('common.reset'))));
   let offset = Number(q.offset) || 0;
@@ -31,7 +38,9 @@ export async function render(main, ctx) {
   async function load() {
     const params = { q: text.value.trim(), region: region.code, category: category.value, status: status.value,
       from: from.value, to: to.value, offset: offset || '', limit: PAGE };
-    setQuery({ ...params, limit: '' });
+    setQuery({ ...params, limit: '', low: showLow ? '1' : '' });
+    // The API's min_confidence applies to every status: ask it only where leads can be.
+    if (!showLow && minConf > 0 && (!status.value || status.value === 'menunggu')) params.min_confidence = minConf;
     mount(results, loading());
     let r;
     try {
@@ -70,7 +79,7 @@ export async function render(main, ctx) {
   }
 
   form.addEventListener('submit', (e) => { e.preventDefault(); offset = 0; load(); });
-  form.addEventListener('reset', () => { setTimeout(() => { region.set(''); offset = 0; load(); }, 0); });
+  form.addEventListener('reset', () => { setTimeout(() => { region.set(''); showLow = false; offset = 0; load(); }, 0); });
   mount(main, h('h1', {}, t('events.title')), h('p', { class: 'muted' }, t('events.intro')), form, results);
   await load();
 }

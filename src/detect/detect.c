@@ -278,6 +278,7 @@ int detect_article(struct detect_worker *w, const struct detect_article *in, str
     out->simhash = simhash_doc(d, first_body_tok);
     out->title = title ? arena_strndup(a, title, tlen) : NULL;
     out->body = arena_strndup(a, body, blen);
+    calibrate_event(m, out); /* last: role_resolve has settled the decision */
     if (a->oom)
         return error_set(err, WSP_ENOMEM, "document arena full");
     return 0;

@@ -101,7 +101,13 @@ struct detect_event {
     long killed;                       /* -1 = not stated (JSON null) */
     long injured;                      /* -1 = not stated */
     bool women_children_victims;
-    double confidence; /* 0..1: probability that this is a real event */
+    /* confidence: 0..1, the probability that the article reports a real conflict event, for
+     * events and non-events alike: the map of data/detect/calibration.tsv for its decision
+     * (event or not) applied to raw_confidence (calibrate.c). raw_confidence: the classifier's
+     * logistic output as classify.c and role.c left it, before calibration (what the
+     * calibration is fitted on, `waspada eval --fit-calibration`). */
+    double confidence;
+    double raw_confidence;
     struct detect_evidence *evidence;
     size_t nevidence;
     /* richer fields */
@@ -169,6 +175,26 @@ int detect_article_from_json(const char *line, size_t len, struct arena *a,
  * `waspada eval --features` and for fitting the logistic weights in data/detect/model.tsv; up to
  * max are stored, returns the number of features. */
 size_t detect_model_features(const struct detect_model *m, const char **names, size_t max);
+
+/* Confidence calibration (calibrate.c): a monotone map from the raw classifier probability to
+ * the share of real events, piecewise linear through points with strictly increasing raw and
+ * non-decreasing p, flat outside the first and last point. */
+struct detect_calibration_point {
+    double raw; /* raw_confidence */
+    double p;   /* calibrated probability */
+};
+
+/* Isotonic regression (pool adjacent violators) of real[i] on raw[i] over n labelled articles,
+ * then adjacent blocks with fewer than min_block articles merged, each block's share of real
+ * events shrunk as (real + 0.5) / (articles + 1) (never exactly 0 or 1), blocks merged again
+ * until those shares strictly increase and at most max remain. Stores one point per block (mean
+ * raw, shrunk share) in out, returns how many (0 when n is 0). Pure; allocates scratch. */
+size_t detect_calibration_fit(const double *raw, const bool *real, size_t n, size_t min_block,
+                              struct detect_calibration_point *out, size_t max);
+
+/* The map at x (NaN counts as 0): linear between points, flat outside; the identity (clamped to
+ * 0..1) when n is 0. */
+double detect_calibration_apply(const struct detect_calibration_point *pt, size_t n, double x);
 
 /* Hamming distance of two SimHashes (near duplicates are <= 3 of 64 bits apart). */
 int detect_simhash_distance(uint64_t a, uint64_t b);

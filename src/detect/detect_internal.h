@@ -137,6 +137,7 @@ enum vic_kind {
 };
 
 #define FEAT_MAX 32
+#define CALIB_MAX 128 /* points per calibration map */
 
 struct detect_model {
     const struct text_resources *res;
@@ -154,7 +155,11 @@ struct detect_model {
     double bias;
     double threshold;
     const char *cat_snpk[CAT_COUNT]; /* SNPK issue name per category */
-    struct arena mem;                /* everything above lives here */
+    /* calibration.tsv (calibrate.c): [0] the map for articles decided non-event, [1] for events;
+     * no points = identity */
+    struct detect_calibration_point calib[2][CALIB_MAX];
+    size_t ncalib[2];
+    struct arena mem; /* everything above lives here */
 };
 
 struct stem_cache;
@@ -226,6 +231,11 @@ void classify_prepare(struct detect_worker *w, struct ddoc *d);
 int role_lexicon_load(struct detect_model *m, struct error *err);
 void role_resolve(const struct detect_model *m, struct ddoc *d, struct detect_event *ev,
                   bool not_article);
+
+/* calibrate.c: load data/detect/calibration.tsv into m (a missing file leaves the identity);
+ * set ev->raw_confidence to ev->confidence and ev->confidence to its calibrated value */
+int calibrate_load(struct detect_model *m, struct error *err);
+void calibrate_event(const struct detect_model *m, struct detect_event *ev);
 
 /* place.c */
 void place_resolve(const struct detect_model *m, struct ddoc *d, struct detect_event *ev);

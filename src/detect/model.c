@@ -396,6 +396,8 @@ int detect_model_load(struct detect_model **out, const struct text_resources *re
     c.lx = NULL;
     if (!rc)
         rc = detect_read_tsv("detect/model.tsv", row_model, &c, err);
+    if (!rc)
+        rc = calibrate_load(m, err);
     if (!rc && g)
         rc = place_index_build(m, err);
     if (rc) {

@@ -1,7 +1,8 @@
 /*
  * The `waspada` command line, run as a real process: help and misuse exit codes, init,
- * region lookup, user management, backup, config precedence and --data-dir.
+ * region lookup, user management, backup, config precedence, --data-dir and the eval report.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -322,6 +323,153 @@ static void test_data_dir_and_serve_needs_init(void **state)
     free(geo);
 }
 
+/* Labelled articles written for this test: two clashes, a meeting about preventing conflict and
+ * a flood, each with the "section" of the news stream. */
+static const char eval_jsonl[] =
+    "{\"id\": \"ev-1\", \"section\": \"conflict\", \"published\": \"2023-04-04\", \"title\": "
+    "\"Bentrok Antarwarga di Maluku Tengah, Dua Tewas\", \"text\": \"Bentrok antarwarga dua desa "
+    "di Kabupaten Maluku Tengah pecah pada Senin (3/4/2023). Dua warga tewas dan lima luka-luka "
+    "dalam bentrokan yang dipicu sengketa lahan. Massa membakar tiga rumah.\", \"label\": "
+    "{\"is_conflict_event\": true, \"category\": \"land_resource\", \"province\": \"Maluku\", "
+    "\"regency\": \"Kabupaten Maluku Tengah\", \"event_date\": \"2023-04-03\", \"killed\": 2, "
+    "\"injured\": 5}}\n"
+    "{\"id\": \"ev-2\", \"section\": \"conflict\", \"published\": \"2023-05-10\", \"title\": "
+    "\"Tawuran Pelajar di Kota Bandung\", \"text\": \"Tawuran antarpelajar pecah di Kota Bandung "
+    "pada Selasa (9/5/2023). Seorang pelajar luka bacok dan puluhan siswa diamankan polisi "
+    "setelah kedua kelompok saling serang.\", \"label\": {\"is_conflict_event\": true, "
+    "\"category\": \"inter_group_clash\", \"province\": \"Jawa Barat\", \"regency\": \"Kota "
+    "Bandung\", \"event_date\": \"2023-05-09\", \"killed\": null, \"injured\": 1}}\n"
+    "{\"id\": \"ev-3\", \"section\": \"followup_prevention\", \"published\": \"2023-06-01\", "
+    "\"title\": \"Rapat Koordinasi Timdu Sintang\", \"text\": \"Kesbangpol Kabupaten Sintang "
+    "menggelar rapat koordinasi tim terpadu penanganan konflik sosial untuk deteksi dini.\", "
+    "\"label\": {\"is_conflict_event\": false, \"category\": null}}\n"
+    "{\"id\": \"ev-4\", \"section\": \"accident_disaster\", \"published\": \"2023-01-02\", "
+    "\"title\": \"Banjir Rendam Bekasi\", \"text\": \"Banjir merendam ratusan rumah warga di "
+    "Kabupaten Bekasi setelah hujan deras semalaman. BPBD mengevakuasi warga.\", \"label\": "
+    "{\"is_conflict_event\": false, \"category\": null}}\n";
+
+/* eval: the report keys (false events per 1,000, reliability table, Brier, roles by section)
+ * in --json, one report per file, and --fit-calibration writing a map with its header. */
+static void test_eval_reports(void **state)
+{
+    (void)state;
+    struct support_run r;
+    write_text(fx.dir, "eval.jsonl", eval_jsonl);
+    char *file = support_path(fx.dir, "eval.jsonl");
+    const char *one[] = {"eval", "--json", "--threads", "2", file, NULL};
+    assert_int_equal(support_run(&r, NULL, one), 0);
+    json_t *v = json_loads(r.out, 0, NULL);
+    assert_non_null(v);
+    assert_true(json_is_object(v));
+    assert_string_equal(json_string_value(json_object_get(v, "file")), file);
+    assert_int_equal(json_integer_value(json_object_get(v, "articles")), 4);
+    json_t *ice = json_object_get(v, "is_conflict_event");
+    json_t *fp = json_object_get(ice, "fp"), *tn = json_object_get(ice, "tn");
+    double per1000 = json_real_value(json_object_get(ice, "false_events_per_1000"));
+    assert_true(json_is_real(json_object_get(ice, "false_events_per_1000")));
+    assert_true(fabs(per1000 - 1000.0 * (double)json_integer_value(fp) /
+                                   (double)(json_integer_value(fp) + json_integer_value(tn))) <
+                1e-9);
+    json_t *cal = json_object_get(v, "calibration");
+    assert_true(json_is_object(cal));
+    double brier = json_real_value(json_object_get(cal, "brier"));
+    assert_true(brier >= 0 && brier <= 1);
+    assert_true(json_is_real(json_object_get(cal, "brier_raw")));
+    assert_true(json_is_real(json_object_get(cal, "ece")));
+    json_t *rel = json_object_get(cal, "reliability");
+    assert_int_equal(json_array_size(rel), 7);
+    json_int_t binned = 0;
+    for (size_t i = 0; i < json_array_size(rel); i++) {
+        json_t *bin = json_array_get(rel, i);
+        static const char *const keys[] = {"from", "to",         "events",
+                                           "real", "real_share", "mean_confidence"};
+        for (size_t k = 0; k < WSP_ARRAY_LEN(keys); k++)
+            assert_non_null(json_object_get(bin, keys[k]));
+        binned += json_integer_value(json_object_get(bin, "events"));
+    }
+    assert_int_equal(binned,
+                     json_integer_value(json_object_get(ice, "tp")) + json_integer_value(fp));
+    assert_true(json_real_value(json_object_get(json_array_get(rel, 6), "to")) == 1.0);
+    json_t *roles = json_object_get(v, "roles");
+    assert_true(json_is_object(roles));
+    assert_int_equal(json_object_size(roles), 3);
+    json_t *conflict = json_object_get(roles, "conflict");
+    json_int_t in_row = 0;
+    const char *key;
+    json_t *cell;
+    json_object_foreach(conflict, key, cell) in_row += json_integer_value(cell);
+    assert_int_equal(in_row, 2);
+    assert_int_equal(json_object_size(conflict), 7);
+    assert_non_null(json_object_get(json_object_get(roles, "accident_disaster"), "not_article"));
+    json_decref(v);
+    support_run_free(&r);
+
+    /* text report: the new sections */
+    const char *text[] = {"eval", file, NULL};
+    assert_int_equal(support_run(&r, NULL, text), 0);
+    assert_non_null(strstr(r.out, "false events per 1,000 non-event articles"));
+    assert_non_null(strstr(r.out, "reliability of the confidence"));
+    assert_non_null(strstr(r.out, "roles (rows section, columns predicted role):"));
+    support_run_free(&r);
+
+    /* two files: an array of two reports; without sections no "roles" */
+    write_text(fx.dir, "plain.jsonl",
+               "{\"id\": \"p-1\", \"text\": \"Harga cabai naik di pasar.\", \"label\": "
+               "{\"is_conflict_event\": false}}\n");
+    char *plain = support_path(fx.dir, "plain.jsonl");
+    const char *two[] = {"eval", "--json", file, plain, NULL};
+    assert_int_equal(support_run(&r, NULL, two), 0);
+    v = json_loads(r.out, 0, NULL);
+    assert_true(json_is_array(v));
+    assert_int_equal(json_array_size(v), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(v, 1), "file")), plain);
+    assert_null(json_object_get(json_array_get(v, 1), "roles"));
+    assert_non_null(json_object_get(json_array_get(v, 0), "roles"));
+    json_decref(v);
+    support_run_free(&r);
+
+    /* fitting the calibration */
+    char *out = support_path(fx.dir, "calibration.tsv");
+    const char *fit[] = {"eval", "--fit-calibration", out, "--json", file, plain, NULL};
+    assert_int_equal(support_run(&r, NULL, fit), 0);
+    v = json_loads(r.out, 0, NULL);
+    assert_non_null(v);
+    assert_string_equal(json_string_value(json_object_get(v, "written")), out);
+    assert_int_equal(json_array_size(json_object_get(v, "cross_validated")), 3);
+    assert_true(json_is_array(json_object_get(json_object_get(v, "points"), "event")));
+    json_decref(v);
+    support_run_free(&r);
+    char *tsv = support_read_file(out);
+    assert_non_null(tsv);
+    assert_true(str_starts_with(tsv, "# Confidence calibration"));
+    assert_non_null(strstr(tsv, "waspada eval --fit-calibration data/detect/calibration.tsv"));
+    size_t rows = 0;
+    for (char *line = tsv; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (line[0] != '#') {
+            int tabs = 0;
+            for (char *p = line; p < (nl ? nl : line + strlen(line)); p++)
+                tabs += *p == '\t';
+            assert_int_equal(tabs, 2);
+            assert_true(str_starts_with(line, "event\t") || str_starts_with(line, "nonevent\t"));
+            rows++;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    assert_true(rows >= 1);
+    free(tsv);
+
+    const char *misuse[] = {"eval", "--fit-calibration", out, "--features", file, NULL};
+    assert_int_equal(support_run(&r, NULL, misuse), 2);
+    support_run_free(&r);
+    const char *nofile[] = {"eval", "--json", NULL};
+    assert_int_equal(support_run(&r, NULL, nofile), 2);
+    support_run_free(&r);
+    free(out);
+    free(plain);
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_backup),
         cmocka_unit_test(test_config_precedence),
         cmocka_unit_test(test_data_dir_and_serve_needs_init),
+        cmocka_unit_test(test_eval_reports),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

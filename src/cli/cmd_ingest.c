@@ -50,9 +50,10 @@ static void print_summary(const struct ingest_stats *s, bool feeds, bool json)
     double secs = (double)s->elapsed_ms / 1000.0;
     if (json) {
         json_t *o = json_pack(
-            "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "read", (json_int_t)s->read, "new",
-            (json_int_t)s->stored, "duplicates", (json_int_t)s->duplicates, "events_new",
-            (json_int_t)s->events_new, "events_merged", (json_int_t)s->events_merged, "non_events",
+            "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "read", (json_int_t)s->read,
+            "new", (json_int_t)s->stored, "duplicates", (json_int_t)s->duplicates, "events_new",
+            (json_int_t)s->events_new, "events_merged", (json_int_t)s->events_merged, "followups",
+            (json_int_t)s->followups, "proposals", (json_int_t)s->proposals, "non_events",
             (json_int_t)s->non_events, "errors", (json_int_t)s->errors, "feeds_polled",
             (json_int_t)s->feeds_polled, "feeds_unchanged", (json_int_t)s->feeds_unchanged,
             "feeds_failed", (json_int_t)s->feeds_failed, "elapsed_ms", (json_int_t)s->elapsed_ms);
@@ -62,10 +63,10 @@ static void print_summary(const struct ingest_stats *s, bool feeds, bool json)
         json_decref(o);
         return;
     }
-    printf("read %zu, new %zu, duplicates %zu, events new %zu, merged %zu, not events %zu, "
-           "errors %zu\n",
-           s->read, s->stored, s->duplicates, s->events_new, s->events_merged, s->non_events,
-           s->errors);
+    printf("read %zu, new %zu, duplicates %zu, events new %zu, merged %zu, follow-ups %zu "
+           "(%zu proposals), not events %zu, errors %zu\n",
+           s->read, s->stored, s->duplicates, s->events_new, s->events_merged, s->followups,
+           s->proposals, s->non_events, s->errors);
     if (feeds)
         printf("feeds: %zu with news, %zu unchanged, %zu failed\n", s->feeds_polled,
                s->feeds_unchanged, s->feeds_failed);

@@ -687,8 +687,9 @@ int store_event_list(struct store *s, const struct store_event_query *q, struct 
                              " WHERE source_type = 'report')");
         buf_puts(&where, ")");
     }
+    /* a confidence floor is for machine leads: an officer's decision outranks the detector */
     if (q->min_confidence > 0)
-        store_where_add(&where, "e.confidence >= ?11");
+        store_where_add(&where, "(e.status <> 'menunggu' OR e.confidence >= ?11)");
     if (q->status)
         store_where_add(&where, "e.status = ?12");
     if (where.oom || fts.oom) {

@@ -294,16 +294,16 @@ enum store_event_sort {
 };
 
 struct store_event_query {
-    const char *scope;    /* visibility: NULL or "" (national) = everything; else a code
-                           * prefix on the region key (events without one are excluded) */
-    const char *region;   /* filter: code prefix on the region key, or NULL */
-    const char *category; /* or NULL */
-    const char *from;     /* event_date >= from ("YYYY-MM-DD"), or NULL */
-    const char *to;       /* event_date <= to, or NULL */
-    const char *q;        /* words that must all occur in a source article (full text), or NULL */
-    bool q_skip_reports;  /* q searches news only, not the words of community reports */
-    double min_confidence;
-    const char *status; /* or NULL */
+    const char *scope;     /* visibility: NULL or "" (national) = everything; else a code
+                            * prefix on the region key (events without one are excluded) */
+    const char *region;    /* filter: code prefix on the region key, or NULL */
+    const char *category;  /* or NULL */
+    const char *from;      /* event_date >= from ("YYYY-MM-DD"), or NULL */
+    const char *to;        /* event_date <= to, or NULL */
+    const char *q;         /* words that must all occur in a source article (full text), or NULL */
+    bool q_skip_reports;   /* q searches news only, not the words of community reports */
+    double min_confidence; /* hides unverified leads (menunggu) below it; 0 = none */
+    const char *status;    /* or NULL */
     enum store_event_sort sort;
     size_t offset;
     size_t limit; /* 0 = 50 */

@@ -523,6 +523,11 @@ static void test_event_list_filters(void **state)
     assert_string_equal(list_ids(f, &r, NULL), "4");
     r.status = "menunggu";
     assert_string_equal(list_ids(f, &r, &total), "2,1,6,3,5");
+    /* the confidence floor hides unverified leads only: a verified event below it stays */
+    assert_int_equal(store_event_set_status(f->s, seed_ids[1], "terverifikasi", NULL, &cli, &err),
+                     0);
+    r = (struct store_event_query){.min_confidence = 0.7};
+    assert_string_equal(list_ids(f, &r, NULL), "2,1,4,3");
 
     /* Pagination: total counts all matches. */
     r = (struct store_event_query){.offset = 2, .limit = 2};

@@ -655,6 +655,7 @@ static size_t report_file(const struct eval_file *ef, bool as_json, json_t *out,
 
 #define FIT_MIN_BLOCK 10 /* articles per calibration point at least */
 #define FIT_MAX_POINTS 64
+#define FIT_PRIOR 10 /* weight of the classifier's own probability, in articles per block */
 
 struct calib_fit {
     struct detect_calibration_point pt[2][FIT_MAX_POINTS]; /* [0] nonevent, [1] event */
@@ -674,7 +675,8 @@ static void fit_maps(const struct scored *s, int skip, struct calib_fit *out)
                 gold[m] = s->gold[i];
                 m++;
             }
-        out->n[k] = detect_calibration_fit(raw, gold, m, FIT_MIN_BLOCK, out->pt[k], FIT_MAX_POINTS);
+        out->n[k] = detect_calibration_fit(raw, gold, m, FIT_MIN_BLOCK, FIT_PRIOR, out->pt[k],
+                                           FIT_MAX_POINTS);
     }
     free(raw);
     free(gold);
@@ -727,11 +729,12 @@ static int write_calibration(const char *out_path, const struct calib_fit *c,
         "# Written by `waspada eval --fit-calibration`: isotonic regression (pool adjacent\n"
         "# violators) of the gold is_conflict_event on raw, separately for predicted events and\n"
         "# non-events; adjacent blocks of fewer than %d articles merged; each block's share of\n"
-        "# real events shrunk to (real + 0.5) / (articles + 1); one point per block at its mean\n"
-        "# raw probability. Fitted on all the articles of these files; the Brier scores (over all\n"
-        "# articles) and calibration errors (ECE, over predicted events) are the honest check,\n"
-        "# 2-fold cross-validation: fit on alternate articles of each file, measured on the\n"
-        "# others.\n";
+        "# real events shrunk toward the classifier, (real + 10 x mean raw) / (articles + 10),\n"
+        "# since the labelled sets are small and the role rules were tuned on them; one point\n"
+        "# per block at its mean raw probability. Fitted on all the articles of these files;\n"
+        "# the Brier scores (over all articles) and calibration errors (ECE, over predicted\n"
+        "# events) are the honest check, 2-fold cross-validation: fit on alternate articles\n"
+        "# of each file, measured on the others.\n";
     char *tmp = xasprintf("%s.tmp", out_path);
     FILE *f = fopen(tmp, "w");
     if (!f) {

@@ -83,9 +83,9 @@ static double share(const struct block *b)
     return b->real / b->n;
 }
 
-static double shrunk(const struct block *b)
+static double shrunk(const struct block *b, double prior)
 {
-    return (b->real + 0.5) / (b->n + 1);
+    return (b->real + prior * (b->sum_raw / b->n)) / (b->n + prior);
 }
 
 static double mean_raw(const struct block *b)
@@ -104,7 +104,7 @@ static void merge_into(struct block *bl, size_t *nb, size_t i)
 }
 
 size_t detect_calibration_fit(const double *raw, const bool *real, size_t n, size_t min_block,
-                              struct detect_calibration_point *out, size_t max)
+                              double prior, struct detect_calibration_point *out, size_t max)
 {
     if (!n || !max)
         return 0;
@@ -155,20 +155,22 @@ size_t detect_calibration_fit(const double *raw, const bool *real, size_t n, siz
         merge_into(bl, &nb, left);
     }
 
-    /* shares and shrunk shares must rise (runs of equal shares pool now), points must stay
-     * apart when written with 6 decimals, and at most max */
+    /* shrunk shares must rise (runs of equal shares stay apart when the pull toward the raw
+     * probability orders them: all-real blocks at raw 0.6 and 0.9 keep their order), points
+     * must stay apart when written with 6 decimals, and at most max */
     for (;;) {
         size_t bad = nb;
         for (size_t i = 0; i + 1 < nb && bad == nb; i++)
-            if (share(&bl[i]) >= share(&bl[i + 1]) || shrunk(&bl[i]) >= shrunk(&bl[i + 1]) ||
+            if (share(&bl[i]) > share(&bl[i + 1]) ||
+                shrunk(&bl[i], prior) >= shrunk(&bl[i + 1], prior) ||
                 mean_raw(&bl[i + 1]) - mean_raw(&bl[i]) < 2e-6)
                 bad = i;
         if (bad == nb && nb > max) {
             /* the adjacent pair with the closest shares */
             double best = INFINITY;
             for (size_t i = 0; i + 1 < nb; i++)
-                if (shrunk(&bl[i + 1]) - shrunk(&bl[i]) < best) {
-                    best = shrunk(&bl[i + 1]) - shrunk(&bl[i]);
+                if (shrunk(&bl[i + 1], prior) - shrunk(&bl[i], prior) < best) {
+                    best = shrunk(&bl[i + 1], prior) - shrunk(&bl[i], prior);
                     bad = i;
                 }
         }
@@ -177,7 +179,7 @@ size_t detect_calibration_fit(const double *raw, const bool *real, size_t n, siz
         merge_into(bl, &nb, bad);
     }
     for (size_t i = 0; i < nb; i++)
-        out[i] = (struct detect_calibration_point){mean_raw(&bl[i]), shrunk(&bl[i])};
+        out[i] = (struct detect_calibration_point){mean_raw(&bl[i]), shrunk(&bl[i], prior)};
     free(bl);
     return nb;
 }

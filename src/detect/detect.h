@@ -186,11 +186,13 @@ struct detect_calibration_point {
 
 /* Isotonic regression (pool adjacent violators) of real[i] on raw[i] over n labelled articles,
  * then adjacent blocks with fewer than min_block articles merged, each block's share of real
- * events shrunk as (real + 0.5) / (articles + 1) (never exactly 0 or 1), blocks merged again
- * until those shares strictly increase and at most max remain. Stores one point per block (mean
- * raw, shrunk share) in out, returns how many (0 when n is 0). Pure; allocates scratch. */
+ * events shrunk toward the classifier as (real + prior * mean raw) / (articles + prior) (never
+ * exactly 0 or 1 for prior > 0: a block of 10 all-real articles at raw 0.6 is 0.8 with prior
+ * 10, not 1; the labelled sets are small and the rules were tuned on them), blocks merged again
+ * until those values strictly increase and at most max remain. Stores one point per block
+ * (mean raw, shrunk share) in out, returns how many (0 when n is 0). Pure; allocates scratch. */
 size_t detect_calibration_fit(const double *raw, const bool *real, size_t n, size_t min_block,
-                              struct detect_calibration_point *out, size_t max);
+                              double prior, struct detect_calibration_point *out, size_t max);
 
 /* The map at x (NaN counts as 0): linear between points, flat outside; the identity (clamped to
  * 0..1) when n is 0. */

@@ -65,60 +65,69 @@ static void assert_monotone(const struct detect_calibration_point *pt, size_t n)
 }
 
 /* Pool adjacent violators by hand: 0.2 (real) and 0.3 (not) violate and pool to 1/2; 0.4, 0.5
- * and 0.6 are all real and pool as ties of share 1. Shares are shrunk to (k + 0.5) / (n + 1). */
+ * and 0.6 are all real: ties of share 1 that the pull toward raw keeps apart. Shares are shrunk
+ * to (real + prior x mean raw) / (n + prior), prior 1 here. */
 static void test_fit_pav(void **state)
 {
     WSP_UNUSED(state);
     const double raw[] = {0.6, 0.1, 0.3, 0.2, 0.5, 0.4}; /* order does not matter */
     const bool real[] = {true, false, false, true, true, true};
     struct detect_calibration_point pt[8];
-    size_t n = detect_calibration_fit(raw, real, 6, 1, pt, 8);
-    assert_int_equal(n, 3);
+    size_t n = detect_calibration_fit(raw, real, 6, 1, 1, pt, 8);
+    assert_int_equal(n, 5);
     assert_near(pt[0].raw, 0.1, 1e-12);
-    assert_near(pt[0].p, 0.5 / 2, 1e-12);
+    assert_near(pt[0].p, 0.1 / 2, 1e-12);
     assert_near(pt[1].raw, 0.25, 1e-12);
-    assert_near(pt[1].p, 1.5 / 3, 1e-12);
-    assert_near(pt[2].raw, 0.5, 1e-12);
-    assert_near(pt[2].p, 3.5 / 4, 1e-12);
+    assert_near(pt[1].p, 1.25 / 3, 1e-12);
+    assert_near(pt[2].raw, 0.4, 1e-12);
+    assert_near(pt[2].p, 1.4 / 2, 1e-12);
+    assert_near(pt[3].p, 1.5 / 2, 1e-12);
+    assert_near(pt[4].raw, 0.6, 1e-12);
+    assert_near(pt[4].p, 1.6 / 2, 1e-12);
 
     /* blocks of at least 2: the lone 0.1 joins its only neighbour */
-    n = detect_calibration_fit(raw, real, 6, 2, pt, 8);
+    n = detect_calibration_fit(raw, real, 6, 2, 1, pt, 8);
     assert_int_equal(n, 2);
     assert_near(pt[0].raw, 0.2, 1e-12);
-    assert_near(pt[0].p, 1.5 / 4, 1e-12);
+    assert_near(pt[0].p, 1.2 / 4, 1e-12);
     assert_near(pt[1].raw, 0.5, 1e-12);
     assert_near(pt[1].p, 3.5 / 4, 1e-12);
 
     /* at most one point: everything pooled */
-    n = detect_calibration_fit(raw, real, 6, 1, pt, 1);
+    n = detect_calibration_fit(raw, real, 6, 1, 1, pt, 1);
     assert_int_equal(n, 1);
     assert_near(pt[0].raw, 2.1 / 6, 1e-12);
-    assert_near(pt[0].p, 4.5 / 7, 1e-12);
+    assert_near(pt[0].p, (4 + 2.1 / 6) / 7, 1e-12);
 }
 
 static void test_fit_edges(void **state)
 {
     WSP_UNUSED(state);
     struct detect_calibration_point pt[4];
-    assert_int_equal(detect_calibration_fit(NULL, NULL, 0, 10, pt, 4), 0);
+    assert_int_equal(detect_calibration_fit(NULL, NULL, 0, 10, 1, pt, 4), 0);
 
     /* equal raw values are one block, whatever their labels */
     const double same[] = {0.5, 0.5, 0.5, 0.5};
     const bool mixed[] = {true, false, true, false};
-    assert_int_equal(detect_calibration_fit(same, mixed, 4, 1, pt, 4), 1);
+    assert_int_equal(detect_calibration_fit(same, mixed, 4, 1, 1, pt, 4), 1);
     assert_near(pt[0].raw, 0.5, 1e-12);
     assert_near(pt[0].p, 2.5 / 5, 1e-12);
 
-    /* never exactly 0 or 1, even when every label agrees */
+    /* never exactly 0 or 1 inside (0, 1), even when every label agrees; the order of raw
+     * stays */
     const double r[] = {0.1, 0.9, 0.5};
     const bool none[] = {false, false, false};
-    assert_int_equal(detect_calibration_fit(r, none, 3, 1, pt, 4), 1);
-    assert_near(pt[0].p, 0.5 / 4, 1e-12);
+    assert_int_equal(detect_calibration_fit(r, none, 3, 1, 1, pt, 4), 3);
+    assert_near(pt[0].p, 0.1 / 2, 1e-12);
+    assert_near(pt[2].p, 0.9 / 2, 1e-12);
+    /* without a prior the share is the share */
+    assert_int_equal(detect_calibration_fit(same, mixed, 4, 1, 0, pt, 4), 1);
+    assert_near(pt[0].p, 0.5, 1e-12);
 
     /* out-of-range and NaN raw values count as clamped to 0..1 */
     const double wild[] = {-3, NAN, 7};
     const bool lab[] = {false, false, true};
-    assert_int_equal(detect_calibration_fit(wild, lab, 3, 1, pt, 4), 2);
+    assert_int_equal(detect_calibration_fit(wild, lab, 3, 1, 1, pt, 4), 2);
     assert_near(pt[0].raw, 0, 1e-12);
     assert_near(pt[1].raw, 1, 1e-12);
 }
@@ -136,7 +145,7 @@ static void test_fit_small_block_borrows(void **state)
         real[i] = i != 0 && i != 2;
     }
     struct detect_calibration_point pt[8];
-    size_t n = detect_calibration_fit(raw, real, 33, 10, pt, 8);
+    size_t n = detect_calibration_fit(raw, real, 33, 10, 1, pt, 8);
     assert_int_equal(n, 2);
     assert_true(pt[0].p > 0.7 && pt[0].p < 0.9);
     assert_true(pt[1].p > 0.95);
@@ -170,18 +179,18 @@ static void test_fit_random(void **state)
         over[i] = lcg(&s) < raw[i] * raw[i] * raw[i];
     }
     struct detect_calibration_point pt[CALIB_MAX];
-    size_t n = detect_calibration_fit(raw, real, N, 100, pt, CALIB_MAX);
+    size_t n = detect_calibration_fit(raw, real, N, 100, 1, pt, CALIB_MAX);
     assert_true(n >= 5 && n <= N / 100);
     assert_monotone(pt, n);
     for (double x = 0.15; x <= 0.85; x += 0.05)
         assert_true(fabs(detect_calibration_apply(pt, n, x) - x) < 0.1);
 
-    n = detect_calibration_fit(raw, over, N, 100, pt, CALIB_MAX);
+    n = detect_calibration_fit(raw, over, N, 100, 1, pt, CALIB_MAX);
     assert_monotone(pt, n);
     for (double x = 0.2; x <= 0.8; x += 0.1)
         assert_true(fabs(detect_calibration_apply(pt, n, x) - x * x * x) < 0.1);
 
-    n = detect_calibration_fit(raw, real, N, 10, pt, 4);
+    n = detect_calibration_fit(raw, real, N, 10, 1, pt, 4);
     assert_true(n >= 1 && n <= 4);
     assert_monotone(pt, n);
     free(raw);

@@ -7,6 +7,7 @@ import { t, fmtDate, fmtNumber } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, announce, setFieldError, mount } from '../ui.js';
 import { regionNames, regionText } from '../plan.js';
 import { ISSUES, CASE_MOVES, caseBadge, canWriteCase } from './cases.js';
+import { followupList, proposalNotice } from './event.js';
 
 const PHASES = ['pencegahan', 'penghentian', 'pemulihan'];
 const SKK_LEVELS = ['kabupaten_kota', 'provinsi', 'nasional'];
@@ -54,6 +55,7 @@ function draw(main, ctx, c, notice) {
       h('div', {},
         h('section', { class: 'card', 'aria-labelledby': 'cf-h' }, h('h2', { id: 'cf-h' }, t('cases.facts')), meta,
           edit ? statusSection(c, redraw) : null, edit ? factsForm(c, redraw) : null),
+        proposalSection(c, edit, redraw),
         handlingSection(c, edit, redraw),
         victimsSection(c)),
       h('div', {},
@@ -106,6 +108,25 @@ function statusSection(c, redraw) {
   return h('div', { class: 'status-box', 'data-testid': 'status-box' }, h('h3', {}, t('cases.status_change')),
     h('p', { class: 'small muted' }, t('cases.status_help')),
     moves.length ? h('div', { class: 'actions' }, buttons) : h('p', { class: 'muted' }, t('cases.no_moves')), msg);
+}
+
+// The event's later news, and the open phase proposal with accept / dismiss.
+function proposalSection(c, edit, redraw) {
+  const items = c.event_followups || [];
+  const pr = c.proposal && c.proposal.state === 'open' ? c.proposal : null;
+  if (!items.length && !pr) return null;
+  const msg = h('div', { 'aria-live': 'polite' });
+  const decide = (what) => h('button', { type: 'button', class: 'btn ' + (what === 'accept' ? 'btn-primary' : ''), 'data-proposal': what,
+    onclick: async (e) => {
+      const btn = e.currentTarget;
+      btn.disabled = true;
+      const upd = await patch(c, { proposal: what, proposal_id: pr.id }, msg);
+      if (upd) redraw(upd, what === 'accept' ? 'cases.proposal_accepted' : 'cases.proposal_dismissed'); else btn.disabled = false;
+    } }, t('cases.proposal_' + what));
+  return h('section', { class: 'card', 'aria-labelledby': 'cp-h', 'data-testid': 'case-followups' }, h('h2', { id: 'cp-h' }, t('event.followups')),
+    pr ? proposalNotice(pr) : null,
+    pr && edit ? h('div', { class: 'actions' }, decide('accept'), decide('dismiss')) : null, msg,
+    items.length ? followupList(items) : null);
 }
 
 function handlingSection(c, edit, redraw) {

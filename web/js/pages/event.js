@@ -55,8 +55,35 @@ function draw(main, ctx, ev) {
         h('section', { class: 'card' }, h('h2', {}, t('event.facts')), meta,
           extra.length ? h('dl', { class: 'meta' }, extra.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null),
         h('section', { class: 'card' }, h('h2', {}, t('event.sources')), sources.length ? h('ul', { class: 'list-plain' }, sources) : emptyState()),
+        followupSection(ev),
         h('section', { class: 'card' }, h('h2', {}, t('event.evidence')), evidence.length ? h('ul', { class: 'list-plain' }, evidence) : emptyState(t('event.no_evidence')))),
       h('div', {}, verifyBox(main, ctx, ev), caseBox(ctx, ev))));
+}
+
+// Later news of the event (arrests, trials, funerals, peace) that ingest linked to it, and the
+// phase proposal a reconciliation made; an officer decides it on a case opened from the event.
+export function followupList(items) {
+  return h('ol', { class: 'timeline', 'data-testid': 'followups' }, items.map((f) => h('li', { 'data-article': f.article_id },
+    h('time', { datetime: f.date || '' }, f.date ? date(f.date) : '–'), ' ',
+    f.url ? h('a', { href: f.url, rel: 'noopener noreferrer', target: '_blank' }, f.title || f.url) : (f.title || ''),
+    ' ', h('span', { class: 'badge' }, t('articlerole.' + (f.role || 'followup'))),
+    f.reconciliation ? [' ', h('span', { class: 'badge badge-ok' }, t('event.reconciliation'))] : null,
+    f.why ? h('div', { class: 'small muted' }, f.why) : null)));
+}
+
+export function proposalNotice(pr) {
+  if (!pr || pr.state !== 'open') return null;
+  return h('div', { class: 'notice', 'data-testid': 'proposal' },
+    h('strong', {}, t('event.proposal', { phase: t('cases.phase.' + pr.phase) })), ' ',
+    pr.article_url ? h('a', { href: pr.article_url, rel: 'noopener noreferrer', target: '_blank' }, pr.article_title || pr.article_url) : (pr.article_title || ''));
+}
+
+function followupSection(ev) {
+  const items = ev.followups || [];
+  return h('section', { class: 'card', 'aria-labelledby': 'fu-h' }, h('h2', { id: 'fu-h' }, t('event.followups')),
+    proposalNotice(ev.proposal),
+    items.length ? followupList(items) : emptyState(t('event.no_followups')),
+    ev.proposal && ev.proposal.state === 'open' ? h('p', { class: 'small muted' }, t('event.proposal_help')) : null);
 }
 
 function reportPart(s) {

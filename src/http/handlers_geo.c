@@ -1,5 +1,6 @@
-/* GET /geo/provinces and GET /geo/regencies[?province=32]: region boundaries as GeoJSON for
- * the offline map, from the data embedded in the binary (or --data-dir).
+/* GET /geo/provinces and GET /geo/regencies?province=32: region boundaries as GeoJSON for
+ * the offline map, from the data embedded in the binary (or --data-dir). The regencies come
+ * one province at a time (the parameter is required: 400 without it), never all 514 at once.
  *
  * Public (boundaries are public data). The documents never change while the server runs, so
  * they are prepared once (regencies split by province on first use) and kept for the life of
@@ -212,8 +213,12 @@ void http_handle_geo_provinces(struct http_request *rq)
 void http_handle_geo_regencies(struct http_request *rq)
 {
     const char *province = http_query(rq, "province");
-    if (province && !(strlen(province) == 2 && province[0] >= '1' && province[0] <= '9' &&
-                      province[1] >= '0' && province[1] <= '9')) {
+    if (!province) {
+        http_reply_error(rq, WSP_EINVAL, "province is required (a two-digit province code)");
+        return;
+    }
+    if (!(strlen(province) == 2 && province[0] >= '1' && province[0] <= '9' && province[1] >= '0' &&
+          province[1] <= '9')) {
         http_reply_error(rq, WSP_EINVAL, "province must be a two-digit province code");
         return;
     }
@@ -221,10 +226,6 @@ void http_handle_geo_regencies(struct http_request *rq)
     if (boundaries_load(&err) != 0) {
         LOG_E("http", "geo: %s", err.msg);
         http_reply_error(rq, WSP_EBUSY, "region boundaries are unavailable");
-        return;
-    }
-    if (!province || !province[0]) {
-        reply_doc(rq, &geo_regencies_all);
         return;
     }
     for (size_t k = 0; k < geo_nprovinces; k++)

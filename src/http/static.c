@@ -2,20 +2,26 @@
  * from Debian's libjs-leaflet at /vendor/leaflet/ (a fixed mapping to LEAFLET_DIR; 404 when
  * the package is absent).
  *
- * Safety: the decoded path must be absolute and have no "." / ".." segment or backslash,
- * and the file's realpath must stay inside its root (no escape through symlinks).
+ * Only the web app's own files are served: an allow-list of types (web_types), each segment
+ * of the path made of [A-Za-z0-9._-] and not starting with '.', so README.md, dotfiles
+ * (.git, .env), source maps and editor leftovers in the directory answer 404. The decoded
+ * path must be absolute with no "." / ".." segment, and the file's realpath must stay inside
+ * its root (no escape through symlinks); the allow-list is checked on the realpath too.
+ *
+ * Every answer carries a strict Content-Security-Policy (STATIC_CSP: scripts, styles and
+ * images from this origin only, no inline script or style attribute, no plugins, no framing);
+ * nosniff and Referrer-Policy are added to every response by server.c.
  *
  * Caching: every file gets a validator (ETag from size and mtime) and If-None-Match answers
  * 304; web files are revalidated on each use (no-cache), vendor files are kept for a week.
- * When the client accepts gzip and a precompressed "<file>.gz" sits next to a vendor file,
- * that is sent with Content-Encoding: gzip. */
+ * When the client accepts gzip and a precompressed "<file>.gz" sits next to a vendor file or
+ * a boundaries file (.geojson) of the app, that is sent with Content-Encoding: gzip. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,52 +42,81 @@ static const char not_found_html[] =
     "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
     "<title>Not found</title></head>\n<body><h1>404 Not found</h1></body></html>\n";
 
+/* The policy of every page of the app (see web/README.md): `default-src 'self'` covers
+ * scripts, styles, images, fonts and fetch/EventSource; no 'unsafe-inline' anywhere (pages
+ * set styles through the CSSOM, which CSP does not restrict). */
+#define STATIC_CSP                                                                                 \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+/* What may be served, by extension; `under` limits a type to one directory of the app
+ * (the i18n string tables are the app's only JSON files); vendor: also from Leaflet's
+ * directory (which holds source maps, brotli copies and ESM builds we do not serve). */
 static const struct {
     const char *ext;
     const char *type;
-} content_types[] = {
-    {".html", "text/html; charset=utf-8"},
-    {".css", "text/css; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"},
-    {".json", "application/json; charset=utf-8"},
-    {".geojson", "application/geo+json"},
-    {".png", "image/png"},
-    {".map", "application/json; charset=utf-8"},
-    {".webp", "image/webp"},
-    {".woff2", "font/woff2"},
-    {".svg", "image/svg+xml"},
-    {".ico", "image/x-icon"},
-    {".txt", "text/plain; charset=utf-8"},
+    const char *under;
+    bool vendor;
+} web_types[] = {
+    {".html", "text/html; charset=utf-8", NULL, false},
+    {".css", "text/css; charset=utf-8", NULL, true},
+    {".js", "text/javascript; charset=utf-8", NULL, true},
+    {".json", "application/json; charset=utf-8", "/i18n/", false},
+    {".geojson", "application/geo+json", NULL, false},
+    {".svg", "image/svg+xml", NULL, true},
+    {".png", "image/png", NULL, true},
+    {".ico", "image/x-icon", NULL, false},
+    {".woff2", "font/woff2", NULL, false},
 };
 
-static const char *content_type_for(const char *path)
+/* One path segment of a servable file: [A-Za-z0-9._-], not empty, not starting with '.'. */
+static bool segment_ok(const char *seg, size_t n)
 {
-    const char *dot = strrchr(path, '.');
-    if (dot && !strchr(dot, '/'))
-        for (size_t i = 0; i < WSP_ARRAY_LEN(content_types); i++)
-            if (strcasecmp(dot, content_types[i].ext) == 0)
-                return content_types[i].type;
-    return "application/octet-stream";
+    if (n == 0 || seg[0] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = seg[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
 }
 
-/* Absolute, no "." or ".." segments, no backslashes or control bytes. */
+/* Absolute, every segment segment_ok(); the last one may be empty (a directory: "/" or
+ * "/publik/"). */
 static bool path_safe(const char *path)
 {
     if (path[0] != '/')
         return false;
-    for (const char *p = path; *p; p++)
-        if (*p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f)
-            return false;
     for (const char *seg = path + 1;;) {
         size_t n = strcspn(seg, "/");
-        if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-            return false;
         if (!seg[n])
-            break;
+            return n == 0 || segment_ok(seg, n);
+        if (!segment_ok(seg, n))
+            return false;
         seg += n + 1;
     }
-    return true;
+}
+
+/* Content type of rel (a path below a root, starting with '/') when the allow-list lets it be
+ * served, else NULL. */
+static const char *allowed_type(const char *rel, bool vendor)
+{
+    if (!path_safe(rel))
+        return NULL;
+    const char *name = strrchr(rel, '/') + 1;
+    const char *dot = strrchr(name, '.');
+    if (!dot)
+        return NULL;
+    for (size_t i = 0; i < WSP_ARRAY_LEN(web_types); i++)
+        if (strcmp(dot, web_types[i].ext) == 0) {
+            if (vendor ? !web_types[i].vendor
+                       : web_types[i].under && !str_starts_with(rel, web_types[i].under))
+                return NULL;
+            return web_types[i].type;
+        }
+    return NULL;
 }
 
 static void not_found(struct http_request *rq)
@@ -108,9 +143,9 @@ static bool accepts_gzip(struct http_request *rq)
     return ae && strstr(ae, "gzip");
 }
 
-/* Serve rel (a safe absolute path, may end in '/') from root (a realpath). */
-static void serve_file(struct http_request *rq, const char *root, const char *rel,
-                       const char *cache_control, bool try_gzip)
+/* Serve rel (a path_safe() path, may end in '/') from root (a realpath); vendor: root is
+ * Leaflet's directory (its allow-list and caching). */
+static void serve_file(struct http_request *rq, const char *root, const char *rel, bool vendor)
 {
     size_t plen = strlen(rel);
     const char *index = rel[plen - 1] == '/' ? "index.html" : "";
@@ -131,14 +166,16 @@ static void serve_file(struct http_request *rq, const char *root, const char *re
         real = ireal;
         fd = real ? open(real, O_RDONLY | O_CLOEXEC) : -1;
     }
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    /* The file itself (after symlinks) must be one the app serves. */
+    const char *type = real ? allowed_type(real + strlen(root), vendor) : NULL;
+    if (fd < 0 || !type || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
             close(fd);
         free(real);
         not_found(rq);
         return;
     }
-    const char *type = content_type_for(real);
+    bool try_gzip = vendor || str_eq(type, "application/geo+json");
     bool gzipped = false;
     if (try_gzip && accepts_gzip(rq)) {
         char *gz = arena_printf(&rq->arena, "%s.gz", real);
@@ -172,7 +209,8 @@ static void serve_file(struct http_request *rq, const char *root, const char *re
     }
     if (etag)
         http_add_header(rq, MHD_HTTP_HEADER_ETAG, etag);
-    http_add_header(rq, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control);
+    http_add_header(rq, MHD_HTTP_HEADER_CACHE_CONTROL,
+                    vendor ? "public, max-age=604800" : "no-cache");
     if (try_gzip)
         http_add_header(rq, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
     if (gzipped)
@@ -189,11 +227,11 @@ static void serve_leaflet(struct http_request *rq)
         not_found(rq);
         return;
     }
-    serve_file(rq, root, rel, "public, max-age=604800", true);
+    serve_file(rq, root, rel, true);
     free(root);
 }
 
-void http_static(struct http_request *rq)
+static void serve_static(struct http_request *rq)
 {
     if (path_safe(rq->path) && str_starts_with(rq->path, LEAFLET_PREFIX)) {
         serve_leaflet(rq);
@@ -212,5 +250,13 @@ void http_static(struct http_request *rq)
         not_found(rq);
         return;
     }
-    serve_file(rq, root, rq->path, "no-cache", false);
+    serve_file(rq, root, rq->path, false);
+}
+
+void http_static(struct http_request *rq)
+{
+    serve_static(rq);
+    /* On every answer (pages, their 404 and 304, scripts): harmless where a browser ignores
+     * it, and no HTML page can be served without it. */
+    http_add_header(rq, "Content-Security-Policy", STATIC_CSP);
 }

@@ -471,22 +471,30 @@ static int attach_followup(struct run *r, struct store *db, struct slot *s, int6
     return rc;
 }
 
+static bool is_url(const char *s)
+{
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
 /* Store one detected article in one transaction. */
 static int store_one(struct run *r, struct store *db, struct slot *s, struct error *err)
 {
     const struct detect_event *ev = &s->ev;
     const struct store_actor *actor = r->cfg->actor;
+    /* The web app puts an article's URL into href: keep http(s) URLs only, never a
+     * javascript:, data: or other scheme given by an input file (stored as NULL). */
+    const char *url = s->in.url && is_url(s->in.url) ? s->in.url : NULL;
     const char *body = ev->body && *ev->body ? ev->body : s->in.text;
     const char *title = ev->title && *ev->title ? ev->title : s->in.title;
     /* A home or index page has no article text; it is still kept (by its title, else its URL)
      * with its role, so that it is known and not fetched again. */
     if ((!body || !*body) && ev->role == ROLE_NOT_ARTICLE)
-        body = title && *title ? title : s->in.url;
+        body = title && *title ? title : url;
     if (!body || !*body)
         return error_set(err, WSP_EINVAL, "no text left after extraction");
     struct store_article a = {
         .source_type = s->source_type,
-        .url = s->in.url,
+        .url = url,
         .canonical_url = s->canonical[0] ? s->canonical : NULL,
         .title = title,
         .body = body,
@@ -774,11 +782,6 @@ static int read_path(struct run *r, const char *path)
     }
     fclose(f);
     return rc;
-}
-
-static bool is_url(const char *s)
-{
-    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
 }
 
 /* Fetch one page into a slot (html); on failure, fallback text (feed summaries) when given. */

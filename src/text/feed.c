@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -174,6 +175,15 @@ static const char *opt(const char *s)
     return s && *s ? s : NULL;
 }
 
+/* An item's link only when it is an absolute http(s) URL: ingest fetches it and the web app
+ * puts it into href, so a javascript:, data: or relative link becomes NULL (the item is then
+ * read from its summary). */
+static const char *web_url(const char *s)
+{
+    return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0) ? s
+                                                                                          : NULL;
+}
+
 static const char *date_of(struct fctx *f, const xmlNode *n)
 {
     if (!n)
@@ -219,7 +229,7 @@ static void rss_item(struct fctx *f, const xmlNode *it, struct text_feed_item *o
             guid = c;
     }
     o->title = opt(text_of(f, title, true));
-    o->url = opt(text_of(f, link, false));
+    o->url = web_url(text_of(f, link, false));
     o->published = date_of(f, date ? date : dcdate);
     o->summary = text_of(f, desc ? desc : content, true);
     o->guid = opt(text_of(f, guid, false));
@@ -258,9 +268,10 @@ static void atom_entry(struct fctx *f, const xmlNode *it, struct text_feed_item 
     }
     o->title = opt(text_of(f, title, true));
     if (href) {
-        o->url = opt(text_normalize(href, strnlen(href, FIELD_MAX), f->a, NULL));
-        if (!o->url && *href)
+        const char *u = text_normalize(href, strnlen(href, FIELD_MAX), f->a, NULL);
+        if (!u)
             f->nomem = true;
+        o->url = web_url(u);
     }
     o->published = date_of(f, pub ? pub : upd);
     o->summary = text_of(f, summary ? summary : content, true);

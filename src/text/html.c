@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
@@ -1216,7 +1217,11 @@ int text_from_html(const struct text_resources *res, const char *html, size_t le
             out->body = body;
             out->body_len = blen;
             out->published = x.pub_prio ? arena_strdup(a, x.published) : NULL;
+            /* http(s) only: a javascript: or data: "canonical" is never a link to follow */
             out->url = norm_meta(&x, first_set(x.canonical, x.og_url));
+            if (out->url && strncasecmp(out->url, "http://", 7) != 0 &&
+                strncasecmp(out->url, "https://", 8) != 0)
+                out->url = NULL;
         } else {
             x.nomem = true;
         }

@@ -2,7 +2,9 @@
 // A spec: export default async function ({ browser, base, newPage, login, shot, assert, log, skip,
 // bin, db }); bin and db are the server's binary and database (E2E_BIN, E2E_DB), for comparing
 // what the web gives with what the CLI says.
-// Each spec gets fresh browser contexts through newPage(); uncaught page errors fail the spec.
+// Each spec gets fresh browser contexts through newPage(); uncaught page errors fail the spec, and
+// so does any Content-Security-Policy violation (a `securitypolicyviolation` event in a page, or
+// a console message about the policy): the server sends a strict CSP on every page.
 import { chromium } from 'playwright-core';
 import { readdir } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,9 +46,18 @@ for (const file of files) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', ...opts });
       contexts.push(ctx);
       ctx.setDefaultTimeout(10000);
+      await ctx.exposeBinding('__e2eCspViolation', (_src, what) => { pageErrors.push('CSP violation: ' + what); });
+      await ctx.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          window.__e2eCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile || location.href}:${e.lineNumber})`);
+        });
+      });
       const page = await ctx.newPage();
       page.on('pageerror', (e) => pageErrors.push(e.message));
-      page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push('console: ' + m.text()); });
+      page.on('console', (m) => {
+        if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) pageErrors.push('CSP console ' + m.type() + ': ' + m.text());
+        else if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push('console: ' + m.text());
+      });
       return page;
     },
     async login(page, user, password = PASSWORD) {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "base/base.h"
 #include "../support/support.h"
@@ -184,6 +185,16 @@ static const char flaky_html[] =
     "tewas dan dua lainnya luka berat terkena senjata tajam. Polres Tasikmalaya Kota menangkap "
     "enam orang.</p></article></body></html>";
 
+static const char canon_html[] =
+    "<!DOCTYPE html><html><head><title>Bentrok Warga di Pontianak Barat</title>"
+    "<link rel=\"canonical\" href=\"javascript:alert(3)\">"
+    "<meta property=\"og:url\" content=\"data:text/html,x\"></head><body>"
+    "<article><h1>Bentrok Warga di Pontianak Barat</h1>"
+    "<p>Pontianak - Dua kelompok warga terlibat bentrok di Kecamatan Pontianak Barat, Kota "
+    "Pontianak, Kalimantan Barat, Minggu (11/4/2021) malam. Empat orang luka-luka terkena "
+    "senjata tajam dan dua sepeda motor dibakar.</p><p>Polisi menangkap tujuh orang dan "
+    "masih berjaga di lokasi.</p></article></body></html>";
+
 static enum MHD_Result feed_handler(void *cls, struct MHD_Connection *conn, const char *url,
                                     const char *method, const char *version,
                                     const char *upload_data, size_t *upload_data_size,
@@ -234,6 +245,33 @@ static enum MHD_Result feed_handler(void *cls, struct MHD_Connection *conn, cons
                 "</channel></rss>",
                 fs.port, fs.port, fs.port);
         }
+    } else if (str_eq(url, "/evil.xml")) {
+        /* Items whose links are not web URLs, and one whose page names a javascript:
+         * canonical URL (issue 10). */
+        type = "application/rss+xml; charset=utf-8";
+        body = xasprintf(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>"
+            "<title>Kabar Jahil</title><link>http://127.0.0.1:%u/</link>"
+            "<item><title>Bentrok Pemuda di Padang Timur</title>"
+            "<link>javascript:alert(document.cookie)</link><guid>evil-1</guid>"
+            "<pubDate>Sat, 10 Apr 2021 08:00:00 +0700</pubDate>"
+            "<description>Padang - Dua kelompok pemuda terlibat bentrok di Kecamatan Padang "
+            "Timur, Kota Padang, Sumatera Barat, Jumat (9/4/2021) malam. Tiga orang luka-luka "
+            "terkena lemparan batu dan polisi mengamankan lima orang.</description></item>"
+            "<item><title>Tawuran Warga di Kota Kupang</title>"
+            "<link>data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==</link>"
+            "<guid>evil-2</guid><pubDate>Sun, 11 Apr 2021 08:00:00 +0800</pubDate>"
+            "<description>Kupang - Warga dua kelurahan di Kecamatan Oebobo, Kota Kupang, Nusa "
+            "Tenggara Timur, terlibat tawuran pada Sabtu (10/4/2021) malam. Dua orang luka berat "
+            "dan satu rumah dibakar massa.</description></item>"
+            "<item><title>Bentrok Warga di Pontianak Barat</title>"
+            "<link>http://127.0.0.1:%u/canon.html</link><guid>evil-3</guid>"
+            "<pubDate>Mon, 12 Apr 2021 08:00:00 +0700</pubDate>"
+            "<description>Pontianak - bentrok.</description></item>"
+            "</channel></rss>",
+            fs.port, fs.port);
+    } else if (str_eq(url, "/canon.html")) {
+        body = xstrdup(canon_html);
     } else if (str_eq(url, "/item1.html")) {
         pthread_mutex_lock(&fs.mu);
         fs.item_requests++;
@@ -769,6 +807,154 @@ static void test_report_search(void **state)
     support_http_cleanup(&c);
 }
 
+/* ---- only web URLs are kept (issue 10) ------------------------------------------------- */
+
+/* Articles from a file with javascript:, data: and other scheme URLs, and a feed whose items
+ * link to such URLs (or to a page whose canonical URL is one): the store keeps none of them
+ * (url and canonical_url NULL) and the events API never returns them; an https URL is kept. */
+static const char hostile_jsonl[] =
+    "{\"id\":\"jahat-1\",\"url\":\"javascript:alert(1)\",\"title\":\"Bentrok Warga di "
+    "Tambaksari\",\"published\":\"2021-04-05\",\"text\":\"Surabaya - Dua kelompok warga terlibat "
+    "bentrok di Kecamatan Tambaksari, Kota Surabaya, Jawa Timur, Minggu (4/4/2021) malam. "
+    "Bentrokan dipicu saling ejek antarpemuda. Dua orang tewas dan empat lainnya luka-luka "
+    "terkena senjata tajam. Polisi mengamankan delapan orang.\"}\n"
+    "{\"id\":\"jahat-2\",\"url\":\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\","
+    "\"title\":\"Tawuran di Medan Denai\",\"published\":\"2021-04-06\",\"text\":\"Medan - Puluhan "
+    "pemuda dari dua lingkungan terlibat tawuran di Kecamatan Medan Denai, Kota Medan, Sumatera "
+    "Utara, Senin (5/4/2021) dini hari. Tiga orang luka berat dan sebuah warung dibakar. Polisi "
+    "menangkap enam orang.\"}\n"
+    "{\"id\":\"jahat-3\",\"url\":\" JaVaScRiPt:alert(2)\",\"title\":\"Bentrok Antarkelompok di "
+    "Tallo\",\"published\":\"2021-04-07\",\"text\":\"Makassar - Dua kelompok warga terlibat "
+    "bentrok dengan senjata tajam dan busur panah di Kecamatan Tallo, Kota Makassar, Sulawesi "
+    "Selatan, Selasa (6/4/2021) malam. Seorang warga tewas dan tiga lainnya luka-luka.\"}\n"
+    "{\"id\":\"jahat-4\",\"url\":\"vbscript:msgbox(1)\",\"title\":\"Keributan di Pasar "
+    "Cicadas\",\"published\":\"2021-04-08\",\"text\":\"Warga menggelar kerja bakti di pasar.\"}\n"
+    "{\"id\":\"aman-1\",\"url\":\"https://kabar.example/2021/04/sukun\",\"title\":\"Bentrok Warga "
+    "di Sukun\",\"published\":\"2021-04-09\",\"text\":\"Malang - Dua kelompok warga terlibat "
+    "bentrok di Kecamatan Sukun, Kota Malang, Jawa Timur, Kamis (8/4/2021) malam. Lima orang "
+    "luka-luka terkena lemparan batu dan dua rumah rusak. Polisi menambah personel di "
+    "lokasi.\"}\n";
+
+static sqlite3_int64 db_count(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    sqlite3_int64 n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* The one event found by GET /events?q=word. */
+static json_t *event_by_word(struct support_http *c, const char *word)
+{
+    char *path = xasprintf("/api/v1/events?q=%s", word);
+    json_t *v = api(c, "GET", path, NULL, NULL, 200);
+    if (jint(v, "total") != 1)
+        fail_msg("%s: %lld events, want 1", path, (long long)jint(v, "total"));
+    json_int_t id = jint(json_array_get(json_object_get(v, "items"), 0), "id");
+    json_decref(v);
+    free(path);
+    char *epath = xasprintf("/api/v1/events/%lld", (long long)id);
+    v = api(c, "GET", epath, NULL, NULL, 200);
+    free(epath);
+    return v;
+}
+
+static void test_url_schemes(void **state)
+{
+    WSP_UNUSED(state);
+    struct support_run r;
+    const char *args[] = {"ingest", "--json", "-", NULL};
+    run(&r, hostile_jsonl, args);
+    assert_int_equal(r.status, 0);
+    support_run_free(&r);
+
+    char *url = xasprintf("http://127.0.0.1:%u/evil.xml", fs.port);
+    const char *add[] = {"feed", "add", url, NULL};
+    assert_int_equal(run(&r, NULL, add), 0);
+    support_run_free(&r);
+    const char *feeds[] = {"--feeds", NULL};
+    json_t *s = ingest(feeds, 0, NULL);
+    expect_counts(s, 3, 3, 0, 3, 0, 0);
+    json_decref(s);
+    const char *rm[] = {"feed", "remove", url, NULL};
+    assert_int_equal(run(&r, NULL, rm), 0);
+    support_run_free(&r);
+    free(url);
+
+    /* The store: no URL with another scheme, anywhere; the articles are there, without one. */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(db_count(db, "SELECT count(*) FROM articles WHERE "
+                                  "(url IS NOT NULL AND lower(ltrim(url)) NOT GLOB 'http://*' "
+                                  "AND lower(ltrim(url)) NOT GLOB 'https://*') OR "
+                                  "(canonical_url IS NOT NULL AND lower(canonical_url) NOT GLOB "
+                                  "'http://*' AND lower(canonical_url) NOT GLOB 'https://*')"),
+                     0);
+    assert_int_equal(db_count(db, "SELECT count(*) FROM articles WHERE url IS NULL AND "
+                                  "canonical_url IS NULL AND title IN ('Bentrok Warga di "
+                                  "Tambaksari', 'Tawuran di Medan Denai', 'Bentrok Antarkelompok "
+                                  "di Tallo', 'Bentrok Pemuda di Padang Timur', 'Tawuran Warga "
+                                  "di Kota Kupang')"),
+                     5);
+    assert_int_equal(db_count(db, "SELECT count(*) FROM articles WHERE body LIKE 'Warga "
+                                  "menggelar kerja bakti di pasar%' AND url IS NULL"),
+                     1);
+    assert_int_equal(db_count(db, "SELECT count(*) FROM articles WHERE url GLOB "
+                                  "'http://127.0.0.1:*/canon.html' AND canonical_url GLOB "
+                                  "'http://127.0.0.1:*/canon.html'"),
+                     1);
+    assert_int_equal(db_count(db, "SELECT count(*) FROM articles WHERE url = "
+                                  "'https://kabar.example/2021/04/sukun'"),
+                     1);
+    sqlite3_close(db);
+
+    /* The events API: each event is there, its source has no url; the https one keeps it. */
+    struct support_http c;
+    login(&c, "admin", DEMO_PASSWORD, NULL);
+    static const char *const words[] = {"Tambaksari", "Denai", "Tallo", "Oebobo"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(words); i++) {
+        json_t *ev = event_by_word(&c, words[i]);
+        json_t *src = json_array_get(json_object_get(ev, "sources"), 0);
+        assert_non_null(src);
+        json_t *u = json_object_get(src, "url");
+        if (u && !json_is_null(u))
+            fail_msg("%s: source url %s", words[i], json_string_value(u));
+        json_decref(ev);
+    }
+    json_t *ev = event_by_word(&c, "Sukun");
+    assert_string_equal(jstr(json_array_get(json_object_get(ev, "sources"), 0), "url"),
+                        "https://kabar.example/2021/04/sukun");
+    json_decref(ev);
+
+    /* No answer of the events API carries such a URL. */
+    json_t *list = api(&c, "GET", "/api/v1/events?limit=500", NULL, NULL, 200);
+    size_t i;
+    json_t *it;
+    size_t checked = 0;
+    json_array_foreach(json_object_get(list, "items"), i, it)
+    {
+        char *path = xasprintf("/api/v1/events/%lld", (long long)jint(it, "id"));
+        json_t *d = api(&c, "GET", path, NULL, NULL, 200);
+        char *text = json_dumps(d, JSON_COMPACT);
+        if (strcasestr(text, "javascript:") || strcasestr(text, "vbscript:") ||
+            strcasestr(text, "data:text"))
+            fail_msg("%s: %s", path, text);
+        free(text);
+        json_decref(d);
+        free(path);
+        checked++;
+    }
+    char *text = json_dumps(list, JSON_COMPACT);
+    assert_null(strcasestr(text, "javascript:"));
+    free(text);
+    json_decref(list);
+    assert_true(checked >= 12);
+    support_http_cleanup(&c);
+}
+
 /* Last: the server still stops cleanly. */
 static void test_shutdown(void **state)
 {
@@ -785,7 +971,7 @@ int main(void)
         cmocka_unit_test(test_feeds),        cmocka_unit_test(test_events_list),
         cmocka_unit_test(test_event_detail), cmocka_unit_test(test_event_patch),
         cmocka_unit_test(test_report),       cmocka_unit_test(test_report_search),
-        cmocka_unit_test(test_shutdown),
+        cmocka_unit_test(test_url_schemes),  cmocka_unit_test(test_shutdown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

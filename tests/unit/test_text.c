@@ -1068,6 +1068,69 @@ static void test_feed_hostile(void **state)
     assert_string_equal(it[0].title, "Potongan");
 }
 
+/* Links the web app may put into href: only absolute http(s) URLs come out of a feed item or
+ * a page's canonical URL; javascript:, data:, other schemes and relative links become NULL. */
+static void test_url_schemes(void **state)
+{
+    WSP_UNUSED(state);
+    static const char rss[] =
+        "<rss><channel>"
+        "<item><title>a</title><link>javascript:alert(1)</link><description>x</description>"
+        "</item>"
+        "<item><title>b</title><link> JavaScript:alert(document.cookie) </link></item>"
+        "<item><title>c</title><link>data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;</link>"
+        "</item>"
+        "<item><title>d</title><link>vbscript:msgbox(1)</link></item>"
+        "<item><title>e</title><link>/berita/relatif</link></item>"
+        "<item><title>f</title><link>HTTPS://Kabar.example/ok</link></item>"
+        "<item><title>g</title><link>http://kabar.example/ok2</link></item>"
+        "</channel></rss>";
+    struct text_feed_item *it;
+    size_t n;
+    struct error err = {0};
+    assert_int_equal(text_parse_feed(rss, sizeof(rss) - 1, &arena, &it, &n, &err), 0);
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < 5; i++)
+        if (it[i].url)
+            fail_msg("item %s: url '%s' kept", it[i].title, it[i].url);
+    assert_string_equal(it[0].summary, "x");
+    assert_string_equal(it[5].url, "HTTPS://Kabar.example/ok");
+    assert_string_equal(it[6].url, "http://kabar.example/ok2");
+
+    static const char atom[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+                               "<entry><title>a</title><link href=\"javascript:alert(1)\"/></entry>"
+                               "<entry><title>b</title><link href=\"data:,x\"/></entry>"
+                               "<entry><title>c</title><link href=\" \"/></entry>"
+                               "<entry><title>d</title><link href=\"https://wm.example/3\"/>"
+                               "</entry></feed>";
+    assert_int_equal(text_parse_feed(atom, sizeof(atom) - 1, &arena, &it, &n, &err), 0);
+    assert_int_equal(n, 4);
+    assert_null(it[0].url);
+    assert_null(it[1].url);
+    assert_null(it[2].url);
+    assert_string_equal(it[3].url, "https://wm.example/3");
+
+    /* A page's canonical URL and og:url. */
+    static const char *const pages[][2] = {
+        {"<link rel=\"canonical\" href=\"javascript:alert(1)\">", NULL},
+        {"<meta property=\"og:url\" content=\"data:text/html;base64,PHNjcmlwdD4=\">", NULL},
+        {"<meta property=\"og:url\" content=\"/relatif.html\">", NULL},
+        {"<link rel=\"canonical\" href=\"https://x.example/a\">", "https://x.example/a"},
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(pages); i++) {
+        char *html = xasprintf("<html><head><title>Judul</title>%s</head><body><p>Warga "
+                               "bentrok di pasar.</p></body></html>",
+                               pages[i][0]);
+        struct text_doc d;
+        assert_int_equal(text_from_html(res, html, strlen(html), &arena, &d, &err), 0);
+        if (pages[i][1])
+            assert_string_equal(d.url, pages[i][1]);
+        else if (d.url)
+            fail_msg("%s: url '%s' kept", pages[i][0], d.url);
+        free(html);
+    }
+}
+
 /* ---- threads and tuning ---------------------------------------------------------------- */
 
 struct job {
@@ -1344,6 +1407,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_atom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feed_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_url_schemes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pages_dev, setup, teardown),

@@ -37,5 +37,5 @@ export function barChart(series, { title, summary, width = 600, height = 200, ti
       svg.append(s('text', { x: x + bw / 2, y: height - 6, 'text-anchor': 'middle' }, fmtLabel(d.label)));
     }
   });
-  return h('figure', { class: 'chart', style: 'margin:0' }, svg);
+  return h('figure', { class: 'chart m-0' }, svg);
 }

@@ -58,7 +58,7 @@ export function legend(mode) {
     : [[NO_DATA, '0'], ...COUNT_STEPS.map(([min, c], i) => [c, i + 1 < COUNT_STEPS.length
       ? (COUNT_STEPS[i + 1][0] - 1 > min ? min + '–' + (COUNT_STEPS[i + 1][0] - 1) : String(min)) : '≥ ' + min])];
   return h('ul', { class: 'legend', 'aria-label': t(mode === 'level' ? 'map.legend_level' : 'map.legend_count') },
-    items.map(([c, label]) => h('li', {}, h('span', { class: 'sw', style: 'background:' + c, 'aria-hidden': 'true' }), label)));
+    items.map(([c, label]) => h('li', {}, h('span', { class: 'sw', style: { background: c }, 'aria-hidden': 'true' }), label)));
 }
 
 export async function choropleth(el, { valueOf, mode = 'level', onSelect, labelOf } = {}) {

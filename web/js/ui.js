@@ -8,6 +8,7 @@ export function h(tag, attrs, ...children) {
       if (v === false || v === null || v === undefined) continue;
       if (k === 'class') el.className = v;
       else if (k === 'dataset') Object.assign(el.dataset, v);
+      else if (k === 'style') setStyle(el, v);
       else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
       else if (k === 'value') el.value = v;
       else if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'hidden') el[k] = !!v;
@@ -16,6 +17,29 @@ export function h(tag, attrs, ...children) {
   }
   append(el, children);
   return el;
+}
+
+// Inline styles go through the CSSOM (el.style), which the Content-Security-Policy allows;
+// a style attribute (setAttribute('style', ...)) would be refused by `style-src 'self'`.
+// v: { background: '#fff', 'margin-top': 0 } or 'margin:0; color:red'.
+function setStyle(el, v) {
+  const decls = typeof v === 'string'
+    ? v.split(';').map((d) => [d.slice(0, d.indexOf(':')), d.slice(d.indexOf(':') + 1)]).filter(([p]) => p.trim())
+    : Object.entries(v);
+  for (const [p, val] of decls) {
+    const prop = p.trim().replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    el.style.setProperty(prop, String(val).trim());
+  }
+}
+
+// An API-provided URL for href, or null: only http: and https: URLs (absolute, or relative to
+// this page) become links, so a javascript:, data: or other scheme URL in ingested or stored
+// data can never run or load anything when clicked. Every API URL put into href goes here.
+export function safeHref(url) {
+  if (typeof url !== 'string' || !url) return null;
+  let u;
+  try { u = new URL(url, document.baseURI); } catch { return null; }
+  return u.protocol === 'http:' || u.protocol === 'https:' ? url : null;
 }
 
 function append(el, children) {

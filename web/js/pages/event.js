@@ -1,7 +1,7 @@
 // One event: facts, sources (news and community reports), evidence, verification workflow.
 import { api } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
-import { h, field, loading, errorBox, statusBadge, categoryName, regionLabel, date, announce, emptyState, mount } from '../ui.js';
+import { h, field, loading, errorBox, statusBadge, categoryName, regionLabel, date, announce, emptyState, mount, safeHref } from '../ui.js';
 import { can } from '../roles.js';
 import { victims } from './events.js';
 import { canWriteCase } from './cases.js';
@@ -40,7 +40,7 @@ function draw(main, ctx, ev) {
 
   const sources = (ev.sources || []).map((s) => h('li', { 'data-source': s.source_type },
     h('strong', {}, t('source.' + s.source_type)), ' ',
-    s.url ? h('a', { href: s.url, rel: 'noopener noreferrer', target: '_blank' }, s.title || s.url) : (s.title || ''),
+    safeHref(s.url) ? h('a', { href: safeHref(s.url), rel: 'noopener noreferrer', target: '_blank' }, s.title || s.url) : (s.title || ''),
     s.published ? h('span', { class: 'small muted' }, ' · ', date(s.published)) : null,
     s.report_id ? reportPart(s) : null));
 
@@ -65,7 +65,7 @@ function draw(main, ctx, ev) {
 export function followupList(items) {
   return h('ol', { class: 'timeline', 'data-testid': 'followups' }, items.map((f) => h('li', { 'data-article': f.article_id },
     h('time', { datetime: f.date || '' }, f.date ? date(f.date) : '–'), ' ',
-    f.url ? h('a', { href: f.url, rel: 'noopener noreferrer', target: '_blank' }, f.title || f.url) : (f.title || ''),
+    safeHref(f.url) ? h('a', { href: safeHref(f.url), rel: 'noopener noreferrer', target: '_blank' }, f.title || f.url) : (f.title || ''),
     ' ', h('span', { class: 'badge' }, t('articlerole.' + (f.role || 'followup'))),
     f.reconciliation ? [' ', h('span', { class: 'badge badge-ok' }, t('event.reconciliation'))] : null,
     f.why ? h('div', { class: 'small muted' }, f.why) : null)));
@@ -75,7 +75,7 @@ export function proposalNotice(pr) {
   if (!pr || pr.state !== 'open') return null;
   return h('div', { class: 'notice', 'data-testid': 'proposal' },
     h('strong', {}, t('event.proposal', { phase: t('cases.phase.' + pr.phase) })), ' ',
-    pr.article_url ? h('a', { href: pr.article_url, rel: 'noopener noreferrer', target: '_blank' }, pr.article_title || pr.article_url) : (pr.article_title || ''));
+    safeHref(pr.article_url) ? h('a', { href: safeHref(pr.article_url), rel: 'noopener noreferrer', target: '_blank' }, pr.article_title || pr.article_url) : (pr.article_title || ''));
 }
 
 function followupSection(ev) {

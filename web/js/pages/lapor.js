@@ -176,7 +176,7 @@ export async function render(main, ctx) {
   function success(r) {
     mount(main, h('h1', {}, t('lapor.title')),
       h('div', { class: 'notice notice-ok', role: 'status', 'data-testid': 'lapor-success' },
-        h('h2', { style: 'margin-top:0' }, r.duplicate ? t('lapor.ok_duplicate') : t('lapor.ok_title')),
+        h('h2', { class: 'mt-0' }, r.duplicate ? t('lapor.ok_duplicate') : t('lapor.ok_title')),
         h('p', {}, t('lapor.ok_number', { id: r.report_id })),
         h('p', {}, t('lapor.ok_next'))),
       h('p', {}, h('button', { type: 'button', class: 'btn btn-primary', onclick: () => render(main, ctx) }, t('lapor.new'))),
@@ -189,7 +189,7 @@ export async function render(main, ctx) {
   function queued() {
     mount(main, h('h1', {}, t('lapor.title')),
       h('div', { class: 'notice notice-warn', role: 'status', 'data-testid': 'lapor-queued' },
-        h('h2', { style: 'margin-top:0' }, t('lapor.queued_title')), h('p', {}, t('lapor.queued_text'))),
+        h('h2', { class: 'mt-0' }, t('lapor.queued_title')), h('p', {}, t('lapor.queued_text'))),
       h('p', {}, h('button', { type: 'button', class: 'btn btn-primary', onclick: () => render(main, ctx) }, t('lapor.new'))),
       history());
     announce(t('lapor.queued_title'));

@@ -2,7 +2,7 @@
 // may read the report: the server checks), more evidence and corrections by the region's officers.
 import { api } from '../api.js';
 import { t, fmtDate, fmtNumber } from '../i18n.js';
-import { h, field, loading, emptyState, errorBox, announce, setFieldError, mount } from '../ui.js';
+import { h, field, loading, emptyState, errorBox, announce, setFieldError, mount, safeHref } from '../ui.js';
 import { canEditRegion, regionNames, regionText, rupiah, pct, parseRupiah, parseNumber, rupiahInput, decStr } from '../plan.js';
 import { checkFile, uploadEvidence, fileInput } from './progress.js';
 
@@ -46,7 +46,7 @@ function draw(main, ctx, r, flash) {
     .map(([k, v]) => [h('h3', {}, t('progress.' + k)), v ? h('p', { class: 'pre' }, v) : h('p', { class: 'muted' }, '–')]);
   const files = r.evidence || [];
   const evidence = files.length ? h('ul', { class: 'list-plain', 'data-testid': 'evidence' }, files.map((f) => h('li', { 'data-evidence': f.id },
-    h('a', { href: f.url, download: f.filename, type: f.content_type }, f.filename),
+    safeHref(f.url) ? h('a', { href: safeHref(f.url), download: f.filename, type: f.content_type }, f.filename) : f.filename,
     h('span', { class: 'small muted' }, ' · ', fmtSize(f.size), ' · ', fmtDate(f.created_at), f.created_by ? ' · ' + f.created_by : ''),
     h('div', { class: 'small muted mono', title: 'SHA-256' }, 'SHA-256 ' + (f.sha256 || '').slice(0, 16) + '…'))))
     : emptyState(t('progress.no_evidence'));

@@ -73,7 +73,7 @@ all: $(BIN)
 
 help:
 	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "other targets: test (unit+integration for VARIANT), fuzz [FUZZ_TIME=60], bench,"
+	@echo "other targets: test (unit+integration for VARIANT), fuzz [FUZZ_TIME=60 FUZZ_TARGET=], bench,"
 	@echo "               install [PREFIX=/usr/local], lint, format, format-check, clean"
 
 deps:
@@ -137,16 +137,23 @@ demo: deps
 test: tests
 	@scripts/run-tests $(VARIANT) $(BUILD) $(UNIT_BIN) $(INTEG_BIN)
 
+# Fuzzers build in build/fuzz, or in BUILD when VARIANT=fuzz is given (so several people can
+# fuzz in one tree: make VARIANT=fuzz BUILD=build/myfuzz fuzz). Work corpora, crashes and logs
+# go under the same directory.
+FUZZ_BUILD ?= $(if $(filter fuzz,$(VARIANT)),$(BUILD),build/fuzz)
+FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
+
 fuzz-build:
-	@$(MAKE) --no-print-directory VARIANT=fuzz $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
+	@$(MAKE) --no-print-directory VARIANT=fuzz BUILD=$(FUZZ_BUILD) $(FUZZ_TARGETS)
 
 # Short pass over the seed corpus of every fuzz target (part of `make check`).
 fuzz-smoke: fuzz-build
-	@scripts/run-fuzz smoke $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
+	@scripts/run-fuzz smoke $(FUZZ_TARGETS)
 
+# Every target for FUZZ_TIME seconds, one after the other (FUZZ_TARGET=fuzz_csv_import for one).
 FUZZ_TIME ?= 60
 fuzz: fuzz-build
-	@scripts/run-fuzz $(FUZZ_TIME) $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzz/%)
+	@scripts/run-fuzz $(FUZZ_TIME) $(if $(FUZZ_TARGET),$(FUZZ_BUILD)/fuzz/$(FUZZ_TARGET),$(FUZZ_TARGETS))
 
 check: deps
 	@scripts/check

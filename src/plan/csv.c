@@ -35,6 +35,13 @@ static void norm_header(const char *in, char *out, size_t outsz)
             c = (char)(c - 'A' + 'a');
         out[n++] = c;
     }
+    /* cut inside a character: drop all of it, so a message quoting the name stays UTF-8 */
+    if (((unsigned char)*in & 0xC0) == 0x80) {
+        while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n > 0)
+            n--;
+    }
     while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t' || out[n - 1] == '\r'))
         n--;
     out[n] = '\0';
@@ -48,7 +55,11 @@ int plan_csv_header(const char *const *fields, size_t n, struct plan_csv_map *ma
     map->ncols = n;
     for (size_t i = 0; i < n; i++) {
         char name[64];
-        norm_header(fields[i] ? fields[i] : "", name, sizeof(name));
+        const char *f = fields[i] ? fields[i] : "";
+        if (!utf8_valid(f, strlen(f)))
+            return error_set(err, WSP_EINVAL, "baris 1, kolom ke-%zu: bukan teks UTF-8 yang sah",
+                             i + 1);
+        norm_header(f, name, sizeof(name));
         size_t c = 0;
         while (c < PLAN_CSV_NCOLS && strcmp(col_names[c], name) != 0)
             c++;
@@ -118,6 +129,23 @@ int plan_parse_number(const char *s, double *out)
     return 0;
 }
 
+/* A value as a message quotes it: at most SHOWN_MAX bytes, cut at a character boundary and
+ * followed by "..." when cut, so a message stays short and valid UTF-8 (a cell may hold 2000
+ * bytes, a message 512). v is valid UTF-8. */
+#define SHOWN_MAX 60
+static const char *shown(const char *v, char buf[SHOWN_MAX + 4])
+{
+    size_t n = strlen(v);
+    if (n <= SHOWN_MAX)
+        return v;
+    n = SHOWN_MAX;
+    while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(buf, v, n);
+    memcpy(buf + n, "...", 4);
+    return buf;
+}
+
 /* Trimmed copy of a cell is not needed: libcsv already strips unquoted spaces. */
 static const char *cell(const char *const *fields, size_t n, const struct plan_csv_map *map,
                         enum plan_csv_col c)
@@ -139,6 +167,7 @@ int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct p
                  int year, struct plan_action_in *out, struct error *err)
 {
     memset(out, 0, sizeof(*out));
+    char sb[SHOWN_MAX + 4];
     if (n != map->ncols)
         return error_set(err, WSP_EINVAL, "baris %zu: ada %zu kolom, seharusnya %zu", row, n,
                          map->ncols);
@@ -159,18 +188,19 @@ int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct p
 
     const char *v = cell(fields, n, map, PLAN_CSV_FASE);
     if (!plan_phase_valid(v))
-        FAIL(PLAN_CSV_FASE, "'%s' bukan fase yang dikenal", v);
+        FAIL(PLAN_CSV_FASE, "'%s' bukan fase yang dikenal", shown(v, sb));
     out->phase = v;
     out->program = cell(fields, n, map, PLAN_CSV_PROGRAM);
     out->kegiatan = cell(fields, n, map, PLAN_CSV_KEGIATAN);
     out->indikator = cell(fields, n, map, PLAN_CSV_INDIKATOR);
     v = cell(fields, n, map, PLAN_CSV_TARGET);
     if (plan_parse_number(v, &out->target) != 0)
-        FAIL(PLAN_CSV_TARGET, "'%s' bukan angka", v);
+        FAIL(PLAN_CSV_TARGET, "'%s' bukan angka", shown(v, sb));
     out->unit = cell(fields, n, map, PLAN_CSV_SATUAN);
     v = cell(fields, n, map, PLAN_CSV_ANGGARAN);
     if (plan_parse_rupiah(v, &out->anggaran) != 0)
-        FAIL(PLAN_CSV_ANGGARAN, "'%s' bukan jumlah rupiah (bilangan bulat, mis. 150000000)", v);
+        FAIL(PLAN_CSV_ANGGARAN, "'%s' bukan jumlah rupiah (bilangan bulat, mis. 150000000)",
+             shown(v, sb));
     v = cell(fields, n, map, PLAN_CSV_SUMBER_DANA);
     out->sumber_dana = *v ? v : NULL;
     out->opd = cell(fields, n, map, PLAN_CSV_OPD);
@@ -181,7 +211,7 @@ int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct p
         FAIL(PLAN_CSV_FOKUS,
              "'%s' bukan fokus yang dikenal (konflik_faktual, potensi_konflik, atau tema "
              "huruf kecil seperti covid19)",
-             v);
+             shown(v, sb));
     out->focus = v;
     v = cell(fields, n, map, PLAN_CSV_P3AKS);
     if (strcmp(v, "ya") == 0)
@@ -189,14 +219,14 @@ int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct p
     else if (strcmp(v, "tidak") == 0)
         out->p3aks = false;
     else
-        FAIL(PLAN_CSV_P3AKS, "'%s' harus 'ya' atau 'tidak'", v);
+        FAIL(PLAN_CSV_P3AKS, "'%s' harus 'ya' atau 'tidak'", shown(v, sb));
 
     int64_t d0 = 0, d1 = 0;
     int64_t y0 = plan_days_from_civil(year, 1, 1), y1 = plan_days_from_civil(year, 12, 31);
     v = cell(fields, n, map, PLAN_CSV_MULAI);
     if (*v) {
         if (plan_date_parse(v, &d0) != 0)
-            FAIL(PLAN_CSV_MULAI, "'%s' bukan tanggal ISO (YYYY-MM-DD)", v);
+            FAIL(PLAN_CSV_MULAI, "'%s' bukan tanggal ISO (YYYY-MM-DD)", shown(v, sb));
         if (d0 < y0 || d0 > y1)
             FAIL(PLAN_CSV_MULAI, "'%s' di luar tahun rencana %d", v, year);
         out->start = v;
@@ -204,7 +234,7 @@ int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct p
     v = cell(fields, n, map, PLAN_CSV_SELESAI);
     if (*v) {
         if (plan_date_parse(v, &d1) != 0)
-            FAIL(PLAN_CSV_SELESAI, "'%s' bukan tanggal ISO (YYYY-MM-DD)", v);
+            FAIL(PLAN_CSV_SELESAI, "'%s' bukan tanggal ISO (YYYY-MM-DD)", shown(v, sb));
         if (d1 < y0 || d1 > y1)
             FAIL(PLAN_CSV_SELESAI, "'%s' di luar tahun rencana %d", v, year);
         if (out->start && d1 < d0)

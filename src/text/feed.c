@@ -32,14 +32,21 @@ static bool digits(const char *s, size_t n, int *v)
     return true;
 }
 
+/* A real calendar day: "31 Feb" or "2026-04-31" is no date (day arithmetic would quietly
+ * move it into the next month). */
 static bool valid_ymd(int y, int m, int d)
 {
-    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
+           d <= mdays[m - 1] + (m == 2 && leap);
 }
 
 static void put_ymd(char out[11], int y, int m, int d)
 {
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    /* valid_ymd() has checked the ranges; the modulos let the compiler see that it fits */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
 }
 
 /* English and Indonesian month names by their first three letters. */

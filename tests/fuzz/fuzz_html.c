@@ -1,8 +1,8 @@
 /*
  * libFuzzer target for documents: text_from_html, text_from_plain and text_parse_feed must be
  * safe on any bytes and keep their promises: 0 or a WSP_E* code, a body that is NUL-terminated
- * valid UTF-8 of body_len bytes, dates as "YYYY-MM-DD", everything in the arena (released each
- * run, so LeakSanitizer sees any leak).
+ * valid UTF-8 of body_len bytes, dates as real "YYYY-MM-DD" days, everything in the arena (released
+ * each run, so LeakSanitizer sees any leak).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +47,7 @@ static void check_str(const char *s)
         CHECK(utf8_valid(s, strlen(s)));
 }
 
+/* "YYYY-MM-DD" and a real calendar day (not "2026-02-31") */
 static void check_date(const char *d)
 {
     if (!d)
@@ -54,6 +55,11 @@ static void check_date(const char *d)
     CHECK(strlen(d) == 10 && d[4] == '-' && d[7] == '-');
     for (int i = 0; i < 10; i++)
         CHECK(i == 4 || i == 7 || (d[i] >= '0' && d[i] <= '9'));
+    int64_t t;
+    char back[32];
+    CHECK(time_parse_iso(d, &t) == 0);
+    time_format_iso(t, back, sizeof(back));
+    CHECK(memcmp(back, d, 10) == 0);
 }
 
 static void check_doc(int rc, const struct text_doc *d)

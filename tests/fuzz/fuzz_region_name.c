@@ -2,7 +2,10 @@
  * libFuzzer target for place names: geo_normalize_name must be safe on any bytes and keep its
  * promises (NUL-terminated, within outsz, valid UTF-8, idempotent, a cut output is a prefix of
  * the full one), and geo_find must be safe on any query and keep its own (results fit the
- * filters, total counts them).
+ * filters, total counts them). Region codes as the API takes them (?region=, "region" fields):
+ * geo_code_valid accepts only dotted codes of 2, 2+2, 2+2+2 or 2+2+2+4 digits, geo_get finds
+ * only such a code and the region it returns has exactly that code; geo_format_chain of a
+ * found region fits any buffer, cut between characters.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -97,6 +100,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(out[j] != out[i]);
     }
     CHECK(geo_find(gz, &query, NULL, 0) == total);
+
+    /* the input as a region code */
+    static const char *const shapes[] = {"99", "99.99", "99.99.99", "99.99.99.9999"};
+    bool shaped = false;
+    for (size_t i = 0; i < WSP_ARRAY_LEN(shapes); i++) {
+        bool same = strlen(q) == strlen(shapes[i]);
+        for (size_t k = 0; same && q[k]; k++)
+            same = shapes[i][k] == '.' ? q[k] == '.' : q[k] >= '0' && q[k] <= '9';
+        shaped |= same;
+    }
+    CHECK(geo_code_valid(q) == shaped);
+    const struct geo_region *r = geo_get(gz, q);
+    if (r) {
+        CHECK(shaped && strcmp(r->code, q) == 0);
+        char chain[4096], cut[64];
+        geo_format_chain(r, chain, sizeof(chain));
+        CHECK(strlen(chain) > 0 && utf8_valid(chain, strlen(chain)));
+        size_t outsz = 1 + (size > 5 ? data[5] % sizeof(cut) : 0);
+        memset(cut, 0x55, sizeof(cut));
+        geo_format_chain(r, cut, outsz);
+        CHECK(strlen(cut) < outsz && utf8_valid(cut, strlen(cut)));
+        CHECK(strncmp(chain, cut, strlen(cut)) == 0);
+        CHECK(outsz == sizeof(cut) || (unsigned char)cut[outsz] == 0x55);
+    }
     free(q);
     return 0;
 }

@@ -469,6 +469,61 @@ static void test_table_writers(void **state)
     plan_table_release(&t); /* released twice: still fine */
 }
 
+/* Found by fuzz_csv_import: messages quoting a cell were cut in the middle of a character
+ * (a cell may hold 2000 bytes, a message 512) and quoted header cells that were not UTF-8.
+ * Now a value is quoted up to 60 bytes, cut between characters, with "..."; every message is
+ * valid UTF-8 (corpus: csv_import/long_value_message.csv, invalid_utf8_header.csv). */
+static void test_csv_messages_utf8(void **state)
+{
+    (void)state;
+    struct buf fase;
+    buf_init(&fase, 0);
+    buf_puts(&fase, "pencegahn");
+    for (int i = 0; i < 900; i++)
+        buf_puts(&fase, "\xC3\xA9"); /* é: 1809 bytes, under the 2000 a cell may hold */
+    struct plan_action_in in;
+    struct error err = {0};
+    assert_int_equal(
+        row(2, buf_cstr(&fase), "1", "100", "potensi_konflik", "tidak", "", "", &in, &err),
+        WSP_EINVAL);
+    struct buf want;
+    buf_init(&want, 0);
+    buf_puts(&want, "baris 2, kolom fase: 'pencegahn");
+    for (int i = 0; i < 25; i++)
+        buf_puts(&want, "\xC3\xA9");
+    buf_puts(&want, "...' bukan fase yang dikenal");
+    assert_string_equal(err.msg, buf_cstr(&want));
+    assert_true(utf8_valid(err.msg, strlen(err.msg)));
+    buf_release(&want);
+    buf_release(&fase);
+
+    /* a short value is quoted whole */
+    assert_int_equal(row(3, "pencegahan", "1", "100", "potensi_konflik",
+                         "12345678901234567890123456789012345678901234567890123456789X", "", "",
+                         &in, &err),
+                     WSP_EINVAL);
+    assert_string_equal(err.msg,
+                        "baris 3, kolom p3aks: "
+                        "'12345678901234567890123456789012345678901234567890123456789X' harus "
+                        "'ya' atau 'tidak'");
+
+    struct plan_csv_map map;
+    const char *latin1[] = {"fase", "caf\xE9"};
+    assert_int_equal(plan_csv_header(latin1, 2, &map, &err), WSP_EINVAL);
+    assert_string_equal(err.msg, "baris 1, kolom ke-2: bukan teks UTF-8 yang sah");
+
+    char longname[2 * 40 + 1] = "";
+    for (int i = 0; i < 40; i++)
+        memcpy(longname + 2 * i, "\xC3\xA9", 3);
+    const char *cut[] = {longname};
+    assert_int_equal(plan_csv_header(cut, 1, &map, &err), WSP_EINVAL);
+    assert_true(utf8_valid(err.msg, strlen(err.msg)));
+    char expect[128] = "baris 1, kolom '";
+    memcpy(expect + 16, longname, 62); /* 31 whole characters of the 63 bytes kept */
+    str_copy(expect + 16 + 62, "': kolom tidak dikenal", sizeof(expect) - 16 - 62);
+    assert_string_equal(err.msg, expect);
+}
+
 /* The CSV text of a one-cell table holding v, without the BOM, the header row and the CRLF. */
 static char *csv_of(const char *v)
 {
@@ -544,11 +599,17 @@ static void test_csv_formula_cells(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dates),         cmocka_unit_test(test_periods),
-        cmocka_unit_test(test_rad_workflow),  cmocka_unit_test(test_access_rules),
-        cmocka_unit_test(test_cases_and_skk), cmocka_unit_test(test_compliance),
-        cmocka_unit_test(test_csv),           cmocka_unit_test(test_evidence_check),
-        cmocka_unit_test(test_table_writers), cmocka_unit_test(test_csv_formula_cells),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_rad_workflow),
+        cmocka_unit_test(test_access_rules),
+        cmocka_unit_test(test_cases_and_skk),
+        cmocka_unit_test(test_compliance),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_evidence_check),
+        cmocka_unit_test(test_table_writers),
+        cmocka_unit_test(test_csv_formula_cells),
+        cmocka_unit_test(test_csv_messages_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

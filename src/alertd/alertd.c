@@ -1,5 +1,6 @@
 /* The early-warning service core: stored events -> engine -> stored alerts (see alertd.h). */
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,15 @@ struct pending {
     uint64_t episode;
     int32_t day;
     enum warn_level to;
+    bool unverified;
 };
 
 struct alertd {
     struct alertd_config cfg;
     struct warn_state *st;
+    struct warn_state *pub;       /* verified events only: the public levels */
+    _Atomic uint64_t pub_version; /* bumped whenever pub may have changed, before the
+                                   * alerts of that change are written */
     int64_t cursor;
     struct link *links;
     size_t nlinks, caplinks;
@@ -47,6 +52,15 @@ int32_t alertd_today(void)
     return (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
 }
 
+/* A count from detail_json: a whole number >= 0, else -1 (absent, null, anything else). */
+static long detail_count(json_t *d, const char *key)
+{
+    json_t *v = json_object_get(d, key);
+    return json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= 1000000
+               ? (long)json_integer_value(v)
+               : -1;
+}
+
 bool alertd_event_from_store(const struct store_event *e, double lead_min_confidence,
                              struct warn_event *out, char *region_buf)
 {
@@ -55,26 +69,36 @@ bool alertd_event_from_store(const struct store_event *e, double lead_min_confid
                             .regency_code = e->regency_code,
                             .event_date = e->event_date,
                             .status = e->status,
-                            .confidence = e->confidence};
+                            .confidence = e->confidence,
+                            .killed = e->killed,
+                            .injured = e->injured,
+                            .text_killed = -1,
+                            .text_injured = -1};
     const char *key;
     if (warn_record_admit(&r, lead_min_confidence, &key, &out->day) != WARN_ADMIT_COUNTS)
         return false;
+    /* Most events (news leads) have no detail worth parsing: look before loading it. */
+    if (e->detail_json &&
+        (strstr(e->detail_json, "house_of_worship") || strstr(e->detail_json, "\"report\""))) {
+        json_t *d = json_loads(e->detail_json, 0, NULL);
+        if (json_is_true(json_object_get(d, "house_of_worship")))
+            out->flags |= WARN_F_HOUSE_OF_WORSHIP;
+        if (str_eq(json_string_value(json_object_get(d, "source")), "report")) {
+            r.from_report = true;
+            r.text_killed = detail_count(d, "detector_killed");
+            r.text_injured = detail_count(d, "detector_injured");
+        }
+        json_decref(d);
+    }
     str_copy(region_buf, key, WARN_CODE_MAX);
     out->id = e->id;
     out->region = region_buf;
-    out->killed = e->killed;
-    out->injured = e->injured;
+    warn_record_victims(&r, &out->killed, &out->injured);
     out->category = NULL;
     for (int i = 0; i < WARN_NCATEGORIES; i++)
         if (e->category && strcmp(e->category, warn_category_names[i]) == 0)
             out->category = warn_category_names[i];
     out->verified = warn_status_verified(e->status);
-    if (e->detail_json && strstr(e->detail_json, "house_of_worship")) {
-        json_t *d = json_loads(e->detail_json, 0, NULL);
-        if (json_is_true(json_object_get(d, "house_of_worship")))
-            out->flags |= WARN_F_HOUSE_OF_WORSHIP;
-        json_decref(d);
-    }
     return true;
 }
 
@@ -161,6 +185,7 @@ void alertd_alert_from_episode(const struct warn_state *st, const struct warn_ep
             top = &ep->steps[i];
     out->score = top ? top->score : 0;
     out->method = warn_method_name(top ? top->method : WARN_M_NONE);
+    out->unverified = ep->unverified;
     struct buf b;
     buf_init(&b, 0);
     warn_explain(st, ep, NULL, WARN_ID, &b);
@@ -232,7 +257,7 @@ static bool engine_differs(const struct store_alert *a, const struct store_alert
            !str_eq(a->first_day, b->first_day) || !str_eq(a->last_day, b->last_day) ||
            !str_eq(a->close_day, b->close_day) || !str_eq(a->method, b->method) ||
            !str_eq(a->explanation_id, b->explanation_id) ||
-           !str_eq(a->event_ids_json, b->event_ids_json);
+           !str_eq(a->event_ids_json, b->event_ids_json) || a->unverified != b->unverified;
 }
 
 static void on_change(void *ud, const struct warn_change *c)
@@ -242,7 +267,7 @@ static void on_change(void *ud, const struct warn_change *c)
         d->cappend = d->cappend ? d->cappend * 2 : 64;
         d->pend = xrealloc(d->pend, d->cappend * sizeof(*d->pend));
     }
-    d->pend[d->npend++] = (struct pending){c->kind, c->episode_id, c->day, c->to};
+    d->pend[d->npend++] = (struct pending){c->kind, c->episode_id, c->day, c->to, c->unverified};
 }
 
 /* Write the episode changes collected while feeding the engine. */
@@ -288,12 +313,13 @@ static int apply_pending(struct alertd *d, struct store *s, struct error *err)
                 notify(d, s, "opened", id);
             }
         } else {
-            static const char *const kinds[] = {[WARN_OPENED] = "opened",
-                                                [WARN_LEVEL] = "level",
-                                                [WARN_CLOSED] = "closed",
-                                                [WARN_REOPENED] = "reopened",
-                                                [WARN_RETRACTED] = "retracted"};
+            static const char *const kinds[] = {
+                [WARN_OPENED] = "opened",       [WARN_LEVEL] = "level",
+                [WARN_CLOSED] = "closed",       [WARN_REOPENED] = "reopened",
+                [WARN_RETRACTED] = "retracted", [WARN_VERIFIED] = "verified"};
             const char *kind = kinds[p->kind];
+            if (p->kind == WARN_VERIFIED && p->unverified)
+                kind = "unverified"; /* the event behind it is a lead again */
             al.id = id;
             rc = store_alert_update_engine(s, &al, kind, warn_level_name(p->to), day, &system_actor,
                                            err);
@@ -339,11 +365,14 @@ static int refresh_statuses(struct alertd *d, struct store *s, struct error *err
         arena_release(&a);
         return 0;
     }
-    /* Clear what was set, then set each region's latest status (rows come by region, start). */
+    /* Clear what was set, then set each region's latest status (rows come by region, start).
+     * A declared status is a human decision: public as much as internal. */
     for (size_t i = 0; i < d->nstatus_regions; i++) {
         warn_state_set_status(d->st, d->status_regions[i], 1, 0, NULL);
+        warn_state_set_status(d->pub, d->status_regions[i], 1, 0, NULL);
         free(d->status_regions[i]);
     }
+    d->pub_version++;
     free(d->status_regions);
     d->status_regions = xcalloc(n ? n : 1, sizeof(char *));
     d->nstatus_regions = 0;
@@ -366,6 +395,7 @@ static int refresh_statuses(struct alertd *d, struct store *s, struct error *err
             LOG_W("alertd", "declared status of '%s' ignored: %s", code, e.msg);
             continue;
         }
+        warn_state_set_status(d->pub, code, from, to, NULL);
         d->status_regions[d->nstatus_regions++] = xstrdup(code);
     }
     free(d->status_print);
@@ -466,6 +496,8 @@ int alertd_open(struct alertd **out, struct store *s, const struct alertd_config
     d->st = warn_state_new(&d->cfg.params, today - d->cfg.history_days);
     warn_state_set_callback(d->st, on_change, d);
     warn_state_set_notify(d->st, false);
+    d->pub = warn_state_new(&d->cfg.params, today - d->cfg.history_days);
+    warn_state_set_notify(d->pub, false); /* levels only: its episodes make no alerts */
     int64_t t0 = time_mono_ms();
     struct warn_event_list ev;
     int rc = load_all(s, 0, d->cfg.lead_min_confidence, &ev, &d->cursor, err);
@@ -473,12 +505,15 @@ int alertd_open(struct alertd **out, struct store *s, const struct alertd_config
         struct error e = {0};
         if (warn_state_add(d->st, &ev.items[i], &e) != 0)
             LOG_W("alertd", "event %" PRId64 " ignored: %s", ev.items[i].id, e.msg);
+        else if (ev.items[i].verified)
+            warn_state_add(d->pub, &ev.items[i], NULL);
     }
     warn_event_list_release(&ev);
     if (rc == 0)
         rc = refresh_statuses(d, s, err);
     if (rc == 0) {
         warn_state_advance(d->st, today);
+        warn_state_advance(d->pub, today);
         d->npend = 0;
         rc = reconcile(d, s, err);
     }
@@ -489,10 +524,10 @@ int alertd_open(struct alertd **out, struct store *s, const struct alertd_config
     warn_state_set_notify(d->st, true);
     d->stats.events = warn_state_event_count(d->st);
     LOG_I("alertd",
-          "early warning ready in %lld ms: %zu events, %zu regions; alerts %zu new, %zu updated, "
-          "%zu retracted",
-          (long long)(time_mono_ms() - t0), d->stats.events, warn_state_region_count(d->st),
-          d->stats.created, d->stats.updated, d->stats.retracted);
+          "early warning ready in %lld ms: %zu events (%zu verified), %zu regions; alerts %zu "
+          "new, %zu updated, %zu retracted",
+          (long long)(time_mono_ms() - t0), d->stats.events, warn_state_event_count(d->pub),
+          warn_state_region_count(d->st), d->stats.created, d->stats.updated, d->stats.retracted);
     *out = d;
     return 0;
 }
@@ -502,6 +537,7 @@ void alertd_free(struct alertd *d)
     if (!d)
         return;
     warn_state_free(d->st);
+    warn_state_free(d->pub);
     free(d->links);
     free(d->pend);
     free(d->status_print);
@@ -514,6 +550,16 @@ void alertd_free(struct alertd *d)
 const struct warn_state *alertd_state(const struct alertd *d)
 {
     return d->st;
+}
+
+const struct warn_state *alertd_public_state(const struct alertd *d)
+{
+    return d->pub;
+}
+
+uint64_t alertd_public_version(const struct alertd *d)
+{
+    return atomic_load(&d->pub_version);
 }
 
 void alertd_get_stats(const struct alertd *d, struct alertd_stats *out)
@@ -534,8 +580,10 @@ static int escalate(struct alertd *d, struct store *s, struct error *err)
     int rc = store_alert_list(s, &q, &a, &al, &n, NULL, err);
     int64_t now = time_now();
     for (size_t i = 0; i < n && rc == 0; i++) {
+        if (al[i].unverified)
+            continue; /* belum terverifikasi: the clock starts when it is verified */
         enum warn_geo g = warn_geo_of(al[i].region_code);
-        int64_t age = now - al[i].created_at;
+        int64_t age = now - (al[i].verified_at ? al[i].verified_at : al[i].created_at);
         const char *from = al[i].escalated_to, *to = NULL;
         if (g == WARN_GEO_REGENCY && !from && pa > 0 && age >= pa)
             to = "province";
@@ -575,12 +623,20 @@ int alertd_poll(struct alertd *d, struct store *s, struct error *err)
             char region[WARN_CODE_MAX];
             struct warn_event e;
             struct error e2 = {0};
-            if (!ch[i].deleted &&
-                alertd_event_from_store(&ch[i].ev, d->cfg.lead_min_confidence, &e, region)) {
-                if (warn_state_change(d->st, &e, &e2) != 0)
-                    LOG_W("alertd", "event %" PRId64 " ignored: %s", e.id, e2.msg);
-            } else {
+            bool counts = !ch[i].deleted && alertd_event_from_store(
+                                                &ch[i].ev, d->cfg.lead_min_confidence, &e, region);
+            if (counts && warn_state_change(d->st, &e, &e2) != 0) {
+                LOG_W("alertd", "event %" PRId64 " ignored: %s", e.id, e2.msg);
+                counts = false;
+            }
+            if (!counts)
                 warn_state_remove(d->st, ch[i].ev.id, NULL);
+            /* the public state follows the verified ones */
+            if (counts && e.verified) {
+                warn_state_change(d->pub, &e, NULL);
+                d->pub_version++;
+            } else if (warn_state_remove(d->pub, ch[i].ev.id, NULL) == 0) {
+                d->pub_version++;
             }
             rc = apply_pending(d, s, err);
         }
@@ -593,7 +649,12 @@ int alertd_poll(struct alertd *d, struct store *s, struct error *err)
     if (rc == 0)
         rc = refresh_statuses(d, s, err);
     if (rc == 0) {
-        warn_state_advance(d->st, alertd_today());
+        int32_t today = alertd_today();
+        warn_state_advance(d->st, today);
+        if (warn_state_last_day(d->pub) < today) {
+            warn_state_advance(d->pub, today);
+            d->pub_version++;
+        }
         rc = apply_pending(d, s, err);
     }
     d->stats.events = warn_state_event_count(d->st);

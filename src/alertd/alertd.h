@@ -10,8 +10,23 @@
  * cfg.lead_min_confidence); terverifikasi, dalam_penanganan and selesai count as verified,
  * menunggu as an unverified lead. A stored event that stops counting (rejected, or its place
  * or confidence changed) leaves the engine on the next poll. detail_json
- * {"house_of_worship": true} marks an attack on a house of worship. Days are UTC days of
- * time_now().
+ * {"house_of_worship": true} marks an attack on a house of worship. An unverified community
+ * report (detail_json {"source": "report"}) counts the victims the detector read in its text
+ * (detail_json detector_killed / detector_injured, none when absent), not the numbers the
+ * reporter typed (warn_record_victims). Days are UTC days of time_now().
+ *
+ * Two states. The alerts come from a state of every event that counts; public levels come
+ * from a second state of the verified events only (alertd_public_state), kept in step the
+ * same way, so nothing unverified moves what the public sees. A second state rather than
+ * levels computed from the verified subset on request: the engine is incremental (an event
+ * costs microseconds to a millisecond, see make bench), a rebuild costs a full recompute
+ * per public request, and the public state costs only what verified events cost again.
+ *
+ * Belum terverifikasi. An alert whose episode rests on hard rules fired by unverified leads
+ * alone (warn_episode.unverified) is stored with unverified set: it is internal (officers in
+ * scope see it with the mark), never escalated, and the escalation clock starts when an
+ * officer verifies an event behind it (verified_at). The change is a history row "verified"
+ * (or "unverified" when the event is a lead again).
  *
  * Start-up (alertd_open): the state covers the last history_days days (default 730: the
  * baseline's long window of a year plus the year before it as the CUSUM reference), is built
@@ -21,10 +36,11 @@
  * stored alerts that no episode matches any more (inside the covered days) are retracted.
  * Reconciliation notifies nobody: it repairs the record, it is not news.
  *
- * Escalation (alertd_poll): an open alert still "baru" escalated_to nobody is escalated to the
- * province desk escalate_province_after seconds after it was created (regency alerts only),
- * and to the national desk escalate_national_after seconds after (regency and province
- * alerts). 0 disables a step. Each step is a history row and a notification ("escalate").
+ * Escalation (alertd_poll): an open, verified alert still "baru" escalated_to nobody is
+ * escalated to the province desk escalate_province_after seconds after it was created or
+ * verified (verified_at; regency alerts only), and to the national desk
+ * escalate_national_after seconds after (regency and province alerts). 0 disables a step.
+ * Each step is a history row and a notification ("escalate").
  *
  * Threads: an alertd is used by one thread at a time (the caller locks); the notify callback
  * runs inside alertd_poll on that thread with the store it was given.
@@ -42,7 +58,8 @@
 
 #define ALERTD_HISTORY_DAYS 730
 
-/* kind: opened, level, closed, reopened, retracted, escalate. a: the alert as stored now. */
+/* kind: opened, level, closed, reopened, retracted, verified, unverified, escalate. a: the
+ * alert as stored now. */
 typedef void (*alertd_notify_fn)(void *ud, struct store *s, const char *kind,
                                  const struct store_alert *a);
 
@@ -75,8 +92,14 @@ void alertd_free(struct alertd *d);
 /* Feed the events written since the last call, refresh declared statuses, advance to today,
  * write the resulting alert changes (notifying each) and escalate what is due. */
 int alertd_poll(struct alertd *d, struct store *s, struct error *err);
-/* Read-only access for risk views (under the caller's lock). */
+/* Read-only access for risk views (under the caller's lock): every counted event, and the
+ * verified ones only (public levels). */
 const struct warn_state *alertd_state(const struct alertd *d);
+const struct warn_state *alertd_public_state(const struct alertd *d);
+/* Grows whenever the public state may have changed (a verified event came, changed or went,
+ * a declared status, a new day), before the alerts of that change are written: a cache of
+ * public levels is fresh while it stays. May be read without the caller's lock. */
+uint64_t alertd_public_version(const struct alertd *d);
 void alertd_get_stats(const struct alertd *d, struct alertd_stats *out);
 /* UTC day of time_now(). */
 int32_t alertd_today(void);

@@ -45,6 +45,7 @@
 #include <time.h>
 
 #include "alertd/alertd.h"
+#include "http/alerts_http.h"
 #include "http/http_internal.h"
 
 #define ALERTS_POLL_MS 250
@@ -94,6 +95,7 @@ struct http_alerts {
     pthread_mutex_t cache_mu;
     char *cache;
     int64_t cache_ms;
+    uint64_t cache_version; /* alertd_public_version the cached document was made from */
     /* the flags of the groups above, kept together (no padding between them) */
     bool thread_ok;    /* engine */
     bool kicked, stop; /* wake-ups */
@@ -364,6 +366,7 @@ static const char *event_name(const char *kind)
         {"closed", "alert.closed"},       {"reopened", "alert.reopened"},
         {"retracted", "alert.retracted"}, {"ack", "alert.ack"},
         {"close", "alert.closed"},        {"escalate", "alert.escalated"},
+        {"verified", "alert.verified"},   {"unverified", "alert.unverified"},
     };
     for (size_t i = 0; i < WSP_ARRAY_LEN(names); i++)
         if (str_eq(kind, names[i].kind))
@@ -402,10 +405,17 @@ static char *sse_frame(struct http_server *srv, const struct store_alert_change 
 /* Queue webhook deliveries for one change: subscriptions whose region prefix covers the alert
  * and whose minimum level the alert reached (its highest level, so closing is told to the
  * same subscribers). Called in history order from feed_pump, so every subscriber gets one
- * alert's changes in the order they happened, whichever thread made them. */
+ * alert's changes in the order they happened, whichever thread made them.
+ *
+ * Webhooks leave the system (partner agencies, message gateways), so an alert that is belum
+ * terverifikasi sends them nothing, not even "opened": one unverified report must not reach
+ * them. Subscribers first hear of such an alert when an officer verifies an event behind it
+ * (alert.verified, with the whole alert), and hear alert.unverified if it goes back. */
 static bool webhooks_queue(struct http_alerts *a, struct store *s,
                            const struct store_alert_change *c)
 {
+    if (c->alert.unverified && !str_eq(c->kind, "unverified"))
+        return false;
     struct arena ar;
     arena_init(&ar, 0);
     struct store_webhook *hooks;
@@ -557,24 +567,43 @@ const struct warn_state *http_alerts_lock(struct http_server *srv)
     return alertd_state(a->d);
 }
 
+const struct warn_state *http_alerts_lock_public(struct http_server *srv, uint64_t *version)
+{
+    struct http_alerts *a = srv->alerts;
+    if (!a)
+        return NULL;
+    pthread_mutex_lock(&a->mu);
+    if (version)
+        *version = alertd_public_version(a->d);
+    return alertd_public_state(a->d);
+}
+
 void http_alerts_unlock(struct http_server *srv)
 {
     if (srv->alerts)
         pthread_mutex_unlock(&srv->alerts->mu);
 }
 
+/* The public document, while young enough and made from the current public state (read
+ * without the engine's lock: a flood of public requests never waits for the engine; the
+ * version grows before an alert of the change is written, so whoever saw a verified alert
+ * gets a fresh document). */
 char *http_alerts_cache_get(struct http_server *srv, int64_t max_age_ms)
 {
     struct http_alerts *a = srv->alerts;
     if (!a)
         return NULL;
+    uint64_t now_version = alertd_public_version(a->d);
     pthread_mutex_lock(&a->cache_mu);
-    char *s = a->cache && time_mono_ms() - a->cache_ms < max_age_ms ? xstrdup(a->cache) : NULL;
+    char *s =
+        a->cache && a->cache_version == now_version && time_mono_ms() - a->cache_ms < max_age_ms
+            ? xstrdup(a->cache)
+            : NULL;
     pthread_mutex_unlock(&a->cache_mu);
     return s;
 }
 
-void http_alerts_cache_put(struct http_server *srv, const char *text)
+void http_alerts_public_cache_put(struct http_server *srv, const char *text, uint64_t version)
 {
     struct http_alerts *a = srv->alerts;
     if (!a)
@@ -583,7 +612,20 @@ void http_alerts_cache_put(struct http_server *srv, const char *text)
     free(a->cache);
     a->cache = xstrdup(text);
     a->cache_ms = time_mono_ms();
+    a->cache_version = version;
     pthread_mutex_unlock(&a->cache_mu);
+}
+
+/* A document made from the public state as it is now (the caller read it just before). */
+void http_alerts_cache_put(struct http_server *srv, const char *text)
+{
+    struct http_alerts *a = srv->alerts;
+    if (!a)
+        return;
+    pthread_mutex_lock(&a->mu);
+    uint64_t v = alertd_public_version(a->d);
+    pthread_mutex_unlock(&a->mu);
+    http_alerts_public_cache_put(srv, text, v);
 }
 
 /* ---- webhook delivery -------------------------------------------------------------------- */

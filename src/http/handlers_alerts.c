@@ -10,10 +10,16 @@
  * (warn_record_admit, with the server's lead_min_confidence). An alert's events carry their
  * confidence so that the web app can hide leads below lead_min_confidence until asked.
  *
+ * Belum terverifikasi: an alert resting on unverified leads alone carries "unverified": true
+ * (and the mark in its explanation); it is not escalated and sends no webhook until an officer
+ * verifies an event behind it ("verified_at", history "verified").
+ *
  * GET /public/risk: no login; per province and regency the current level and counts of
- * verified events only (by category, with killed/injured) over 30 days: unverified leads are
- * not counted in public. No names, texts, places below the regency or single events. Cached
- * for PUBLIC_RISK_TTL_MS.
+ * verified events only (by category, with killed/injured) over 30 days. Levels come from the
+ * engine's state of verified events (alertd_public_state), so an unverified lead or report
+ * moves neither the public levels nor the counts. No names, texts, places below the regency
+ * or single events. Cached for PUBLIC_RISK_TTL_MS, or until a verified event changes the
+ * public state.
  *
  * Webhooks: admin only. The secret is shown once, when the subscription is created. */
 #include <inttypes.h>
@@ -24,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/alerts_http.h"
 #include "http/http_internal.h"
 #include "warn/warn.h"
 
@@ -108,6 +115,8 @@ json_t *http_json_alert(struct http_server *srv, const struct store_alert *a)
     json_object_set_new(o, "closed_by", str_or_null(a->closed_by));
     json_object_set_new(o, "created_at", http_json_time(a->created_at));
     json_object_set_new(o, "updated_at", http_json_time(a->updated_at));
+    json_object_set_new(o, "unverified", json_boolean(a->unverified));
+    json_object_set_new(o, "verified_at", http_json_time(a->verified_at));
     return o;
 }
 
@@ -507,7 +516,8 @@ void http_handle_public_risk(struct http_request *rq)
     warn_day_format(today, to, sizeof(to));
     json_t *prov = json_object(), *reg = json_object();
     enum warn_level national_level = WARN_NORMAL;
-    const struct warn_state *ws = http_alerts_lock(rq->srv);
+    uint64_t version = 0;
+    const struct warn_state *ws = http_alerts_lock_public(rq->srv, &version);
     if (!ws) {
         json_decref(prov);
         json_decref(reg);
@@ -588,11 +598,11 @@ void http_handle_public_risk(struct http_request *rq)
         json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:o,s:s}", "generated_at", gen, "from", from, "to", to,
                   "window_days", RISK_DAYS, "national_level", warn_level_name(national_level),
                   "provinces", plist, "regencies", rlist, "note",
-                  "levels from the early-warning engine; counts of verified events only, by "
-                  "category");
+                  "levels from the early-warning engine over verified events only; counts of "
+                  "verified events only, by category");
     char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
     if (text) {
-        http_alerts_cache_put(rq->srv, text);
+        http_alerts_public_cache_put(rq->srv, text, version);
         free(text);
     }
     http_reply_json(rq, MHD_HTTP_OK, doc);

@@ -11,6 +11,9 @@
  * Victims' personal data is served only to admin and the officers whose scope covers the
  * case's region (pusat gets the counts). pusat reads cases but does not write them.
  *
+ * event_id must name an existing event (404) inside the case's region (403,
+ * plan_case_event_in_region).
+ *
  * A case opened from an event (event_id) shows that event's follow-ups (later news: arrests,
  * trials, peace) and its open phase proposal, which ingest makes when a follow-up reports a
  * reconciliation; nothing moves until an officer accepts it (plan_case_proposal_accept).
@@ -196,8 +199,27 @@ static int case_fields(struct http_request *rq, json_t *body, bool create, struc
     bool present;
     if (plan_json_int(rq, body, "event_id", false, 1, INT64_MAX, &ev, &present))
         return -1;
-    if (present)
+    if (present) {
+        /* The event must exist (404) and lie in the case's region (403): a case shows its
+         * event's follow-ups and proposals. */
+        struct store *st = http_store(rq);
+        if (!st)
+            return -1;
+        struct store_event e;
+        struct error err = {0};
+        int rc = store_event_get(st, (int64_t)ev, &rq->arena, &e, NULL, NULL, &err);
+        if (rc == WSP_ENOTFOUND)
+            return http_reply_error(rq, WSP_ENOTFOUND, "no event with id %lld", ev);
+        if (rc != 0)
+            return http_reply_err(rq, &err);
+        const char *at = e.place_code     ? e.place_code
+                         : e.regency_code ? e.regency_code
+                                          : e.province_code;
+        if (!plan_case_event_in_region(c->region_code, at))
+            return http_reply_error(rq, WSP_EPERM, "event %lld is not in the case's region '%s'",
+                                    ev, c->region_code);
         c->event_id = ev;
+    }
     if (!plan_case_issue_valid(c->issue))
         return http_reply_error(rq, WSP_EINVAL,
                                 "unknown issue '%s' (sumber_daya, tata_kelola, pemilihan_jabatan,"

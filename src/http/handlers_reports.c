@@ -9,19 +9,31 @@
  * status "menunggu" even when the detector is unsure (its confidence is the detector's; its
  * category "none" when the detector saw no event). Place: a region code in "where" wins (403
  * when outside the reporter's scope); else the place the detector found, when inside the
- * scope; else the reporter's own region. Victim counts and a date given as fields win over
- * the extracted ones.
+ * scope; else the reporter's own region. A date given in "when" wins over the extracted one
+ * and must lie in 1945-01-01..tomorrow (warn_event_day_plausible; 400 otherwise), and so must
+ * an extracted one (else the detector's fallback, today).
+ *
+ * Victims. The detector reads the report without the typed "killed"/"injured" fields, so
+ * its numbers are what the report's words say; the event stores the reporter's typed numbers
+ * (officers check them when they verify) and detail_json keeps the detector's
+ * (detector_killed, detector_injured; null when it read none). Until the event is verified
+ * the warning engine counts the detector's (warn_record_victims): one person's number alone
+ * raises no hard rule. The typed numbers stay in the article text for the officers.
  *
  * Identity: the article (the composed text) and the event know nothing of the reporter; the
  * reports table does (see handlers_events.c for who may see it). The article title is generic
  * so that nothing the reporter wrote shows in source lists. The same text sent again by the
- * same reporter (a retry, a resend by a gateway) answers 200 with the first report's ids. */
+ * same reporter (a retry, a resend by a gateway) answers 200 with the first report's ids; sent
+ * again with "anonymous": true it makes the first report anonymous. The audit rows of an
+ * anonymous report name nobody: no username, no user id, no address (rate limits keep their
+ * own counters). */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "http/http_internal.h"
 #include "ingest/ingest.h"
+#include "warn/warn.h"
 
 #define REPORT_FIELD_MAX 500
 #define REPORT_TEXT_MAX 20000
@@ -53,10 +65,22 @@ static int optional_bool(struct http_request *rq, json_t *body, const char *key,
     return 0;
 }
 
-static bool date_ok(const char *s)
+/* "NNNN-NN-NN": meant as a date, so it must be one (free text such as "kemarin" is not). */
+static bool date_shaped(const char *s)
 {
-    int64_t t;
-    return s && strlen(s) == 10 && time_parse_iso(s, &t) == 0;
+    if (!s || strlen(s) != 10)
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
+            return false;
+    return true;
+}
+
+/* A date a person may give for an event (1945-01-01 .. tomorrow). */
+static bool date_plausible(const char *s, int32_t today)
+{
+    int32_t day;
+    return s && warn_day_parse(s, &day) == 0 && warn_event_day_plausible(day, today);
 }
 
 /* Set the event's place to region r (province, regency and place codes from its chain). */
@@ -129,6 +153,16 @@ void http_handle_reports_add(struct http_request *rq)
         http_reply_error(rq, WSP_EPERM, "your account has no region scope");
         return;
     }
+    char today[32];
+    time_format_iso(time_now(), today, sizeof(today));
+    today[10] = '\0';
+    int32_t today_day = 0;
+    warn_day_parse(today, &today_day);
+    if (date_shaped(when) && !date_plausible(when, today_day)) {
+        http_reply_error(rq, WSP_EINVAL, "'when' must be a date from %s to tomorrow",
+                         WARN_EVENT_DAY_MIN);
+        return;
+    }
 
     /* A region code in "where" wins, and must be inside the reporter's scope. */
     const struct geo_region *given = NULL;
@@ -151,7 +185,8 @@ void http_handle_reports_add(struct http_request *rq)
     if (!st)
         return;
 
-    /* Compose the report into one article text for the extractor. */
+    /* Compose the report into one text for the extractor: the reporter's words, not the
+     * typed victim numbers (those are added to the article after detection). */
     struct buf b;
     buf_init(&b, (size_t)REPORT_TEXT_MAX * 2);
     buf_printf(&b, "%s.\n", what);
@@ -166,10 +201,6 @@ void http_handle_reports_add(struct http_request *rq)
         buf_printf(&b, "Waktu: %s.\n", when);
     if (who && *who)
         buf_printf(&b, "Pihak yang terlibat: %s.\n", who);
-    if (killed >= 0)
-        buf_printf(&b, "Korban meninggal dunia %ld orang.\n", killed);
-    if (injured >= 0)
-        buf_printf(&b, "Korban luka-luka %ld orang.\n", injured);
     if (text && *text)
         buf_printf(&b, "%s\n", text);
     char *composed = arena_strndup(&rq->arena, buf_cstr(&b), b.len);
@@ -180,9 +211,6 @@ void http_handle_reports_add(struct http_request *rq)
         http_reply_error(rq, WSP_ETOOBIG, "report is too long");
         return;
     }
-    char today[32];
-    time_format_iso(time_now(), today, sizeof(today));
-    today[10] = '\0';
 
     struct detect_worker *w = detect_worker_new(model);
     if (!w) {
@@ -205,6 +233,7 @@ void http_handle_reports_add(struct http_request *rq)
 
     struct store_event lead;
     ingest_event_from_detect(&ev, &rq->arena, &lead);
+    long text_killed = lead.killed, text_injured = lead.injured; /* the detector's reading */
     const char *place_from = "text";
     if (given) {
         place_event(&lead, given);
@@ -232,8 +261,10 @@ void http_handle_reports_add(struct http_request *rq)
         lead.injured = injured;
     if (wc)
         lead.women_children_victims = true;
-    if (date_ok(when))
-        lead.event_date = when;
+    if (date_shaped(when))
+        lead.event_date = when; /* checked above */
+    else if (lead.event_date && !date_plausible(lead.event_date, today_day))
+        lead.event_date = arena_strdup(&rq->arena, today); /* the detector's own fallback */
     lead.status = "menunggu";
     json_t *detail = lead.detail_json ? json_loads(lead.detail_json, 0, NULL) : NULL;
     if (!json_is_object(detail)) {
@@ -243,6 +274,10 @@ void http_handle_reports_add(struct http_request *rq)
     json_object_set_new(detail, "source", json_string("report"));
     json_object_set_new(detail, "place_from", json_string(place_from));
     json_object_set_new(detail, "detector_is_event", json_boolean(ev.is_conflict_event));
+    json_object_set_new(detail, "detector_killed",
+                        text_killed >= 0 ? json_integer(text_killed) : json_null());
+    json_object_set_new(detail, "detector_injured",
+                        text_injured >= 0 ? json_integer(text_injured) : json_null());
     char *dj = json_dumps(detail, JSON_COMPACT);
     json_decref(detail);
     lead.detail_json = dj ? arena_strdup(&rq->arena, dj) : NULL;
@@ -262,16 +297,33 @@ void http_handle_reports_add(struct http_request *rq)
     char title[256];
     snprintf(title, sizeof(title), "Laporan masyarakat%s%s", title_region ? ", " : "",
              title_region ? title_region->name : "");
-    struct store_article a = {.source_type = "report",
-                              .title = title,
-                              .body = ev.body && *ev.body ? ev.body : composed,
-                              .published = today};
+    /* The article: what the detector read, then the typed numbers for the officers. */
+    struct buf ab;
+    buf_init(&ab, (size_t)REPORT_TEXT_MAX * 3);
+    buf_puts(&ab, ev.body && *ev.body ? ev.body : composed);
+    if (killed >= 0 || injured >= 0)
+        buf_puts(&ab, ab.len && ab.data[ab.len - 1] != '\n' ? "\n" : "");
+    if (killed >= 0)
+        buf_printf(&ab, "Korban meninggal dunia %ld orang.\n", killed);
+    if (injured >= 0)
+        buf_printf(&ab, "Korban luka-luka %ld orang.\n", injured);
+    char *article_body = arena_strndup(&rq->arena, buf_cstr(&ab), ab.len);
+    buf_release(&ab);
+    if (!article_body) {
+        free(fj);
+        http_reply_error(rq, WSP_ENOMEM, "request arena exhausted");
+        return;
+    }
+    struct store_article a = {
+        .source_type = "report", .title = title, .body = article_body, .published = today};
     struct store_report rep = {.reporter_user_id = rq->user.id,
                                .anonymous = anonymous,
                                .region_code = given ? given->code : NULL,
                                .fields_json = fj};
     struct store_actor actor;
     http_actor(rq, &actor);
+    if (anonymous) /* the audit log keeps no name, no id and no address of the reporter */
+        actor = (struct store_actor){0, "anonymous", NULL};
     int64_t report_id = 0, event_id = 0;
     bool existed = false;
     rc = store_report_create(st, &a, &rep, &lead, &actor, &report_id, &event_id, &existed, &err);

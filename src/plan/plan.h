@@ -155,6 +155,13 @@ const char *plan_case_reconciliation_proposal(const char *case_status);
  * to recover from yet; pemulihan, selesai: nothing to move); WSP_EINVAL for another phase. */
 int plan_case_proposal_accept(const char *from, const char *phase, const char **to,
                               struct error *err);
+/* Whether a case of case_region may be opened from (linked to) an event placed at
+ * event_region (its most precise code: place, else regency, else province; NULL = no place):
+ * the event lies inside the case's region, or the case lies inside the event's regency (a
+ * district's case from an event known at regency level). So a case never shows another
+ * region's event, its follow-ups or proposals; an event known only at province level belongs
+ * to no regency's case, and an event without a place to no case. */
+bool plan_case_event_in_region(const char *case_region, const char *event_region);
 /* Status Keadaan Konflik level: "kabupaten_kota", "provinsi", "nasional". */
 bool plan_skk_level_valid(const char *s);
 /* Start and end as "YYYY-MM-DD": start <= end <= start + 90 days. */

@@ -244,6 +244,14 @@ bool plan_case_issue_valid(const char *s)
               "main_hakim_sendiri", "separatisme", "lainnya");
 }
 
+bool plan_case_event_in_region(const char *case_region, const char *event_region)
+{
+    if (!case_region || !*case_region || !event_region || !*event_region)
+        return false;
+    return auth_scope_covers(case_region, event_region) ||
+           (strchr(event_region, '.') && auth_scope_covers(event_region, case_region));
+}
+
 bool plan_skk_level_valid(const char *s)
 {
     return IN(s, "kabupaten_kota", "provinsi", "nasional");

@@ -1,6 +1,6 @@
 /* Alerts of the early-warning engine, their history and workflow, the event change feed the
  * server's warn service follows, declared conflict statuses and event counts for the risk
- * views (schema v5). */
+ * views (schema v5; the unverified mark, v7). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,8 @@
 #define ALERT_COLS                                                                                 \
     "id, region_code, level, max_level, status, is_open, retracted, first_day, last_day,"          \
     " close_day, score, method, explanation_id, explanation_en, event_ids, escalated_to,"          \
-    " escalated_at, acked_at, acked_by, closed_at, closed_by, created_at, updated_at"
+    " escalated_at, acked_at, acked_by, closed_at, closed_by, created_at, updated_at,"             \
+    " unverified, verified_at"
 #define ALERT_LIMIT_DEFAULT 50
 
 static const char *const levels[] = {"normal", "waspada", "siaga", "awas"};
@@ -63,9 +64,9 @@ static int check_engine(const struct store_alert *a, struct error *err)
 
 static char *alert_audit_json(const struct store_alert *a)
 {
-    json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "region_code", a->region_code, "level",
+    json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:b}", "region_code", a->region_code, "level",
                           a->level, "max_level", a->max_level, "open", a->is_open, "first_day",
-                          a->first_day, "last_day", a->last_day);
+                          a->first_day, "last_day", a->last_day, "unverified", a->unverified);
     if (a->status)
         json_object_set_new(o, "status", json_string(a->status));
     char *s = json_dumps(o, JSON_COMPACT);
@@ -124,9 +125,9 @@ int store_alert_create(struct store *s, const struct store_alert *a,
     rc = stmt_get(s, STMT_ALERT_INSERT,
                   "INSERT INTO alerts (region_code, level, max_level, status, is_open, retracted,"
                   " first_day, last_day, close_day, score, method, explanation_id,"
-                  " explanation_en, event_ids, created_at, updated_at)"
+                  " explanation_en, event_ids, created_at, updated_at, unverified, verified_at)"
                   " VALUES (?1, ?2, ?3, 'baru', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                  " ?14) RETURNING id",
+                  " ?14, ?15, CASE WHEN ?15 THEN NULL ELSE ?14 END) RETURNING id",
                   &st, err);
     if (rc == 0) {
         stmt_bind_text(st, 1, a->region_code);
@@ -143,6 +144,7 @@ int store_alert_create(struct store *s, const struct store_alert *a,
         stmt_bind_text(st, 12, a->explanation_en ? a->explanation_en : "");
         stmt_bind_text(st, 13, a->event_ids_json ? a->event_ids_json : "[]");
         sqlite3_bind_int64(st, 14, time_now());
+        sqlite3_bind_int(st, 15, a->unverified ? 1 : 0);
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
             *id = sqlite3_column_int64(st, 0);
@@ -195,6 +197,8 @@ static void read_alert(sqlite3_stmt *st, struct arena *ar, struct store_alert *a
     a->closed_by = store_column_arena(ar, st, 20, oom);
     a->created_at = sqlite3_column_int64(st, 21);
     a->updated_at = sqlite3_column_int64(st, 22);
+    a->unverified = sqlite3_column_int(st, 23) != 0;
+    a->verified_at = sqlite3_column_int64(st, 24);
 }
 
 static void alert_row(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
@@ -230,7 +234,9 @@ int store_alert_update_engine(struct store *s, const struct store_alert *a, cons
     rc = stmt_get(s, STMT_ALERT_UPDATE_EPISODE,
                   "UPDATE alerts SET level = ?2, max_level = ?3, is_open = ?4, retracted = ?5,"
                   " first_day = ?6, last_day = ?7, close_day = ?8, score = ?9, method = ?10,"
-                  " explanation_id = ?11, explanation_en = ?12, event_ids = ?13, updated_at = ?14"
+                  " explanation_id = ?11, explanation_en = ?12, event_ids = ?13, updated_at = ?14,"
+                  " unverified = ?15,"
+                  " verified_at = CASE WHEN ?15 THEN NULL ELSE COALESCE(verified_at, ?14) END"
                   " WHERE id = ?1",
                   &st, err);
     if (rc == 0) {
@@ -248,6 +254,7 @@ int store_alert_update_engine(struct store *s, const struct store_alert *a, cons
         stmt_bind_text(st, 12, a->explanation_en ? a->explanation_en : "");
         stmt_bind_text(st, 13, a->event_ids_json ? a->event_ids_json : "[]");
         sqlite3_bind_int64(st, 14, time_now());
+        sqlite3_bind_int(st, 15, a->unverified ? 1 : 0);
         int src = sqlite3_step(st);
         stmt_done(st);
         if (src != SQLITE_DONE)
@@ -548,9 +555,9 @@ static void feed_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
 {
     struct store_alert_change *c = row;
     read_alert(st, a, &c->alert, oom);
-    c->id = sqlite3_column_int64(st, 23);
-    c->at = sqlite3_column_int64(st, 24);
-    c->kind = store_column_arena(a, st, 25, oom);
+    c->id = sqlite3_column_int64(st, 25);
+    c->at = sqlite3_column_int64(st, 26);
+    c->kind = store_column_arena(a, st, 27, oom);
 }
 
 int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *scope, size_t max,
@@ -574,7 +581,8 @@ int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *s
         "SELECT a.id, a.region_code, a.level, a.max_level, a.status, a.is_open, a.retracted,"
         " a.first_day, a.last_day, a.close_day, a.score, a.method, a.explanation_id,"
         " a.explanation_en, a.event_ids, a.escalated_to, a.escalated_at, a.acked_at, a.acked_by,"
-        " a.closed_at, a.closed_by, a.created_at, a.updated_at, h.id, h.at, h.kind"
+        " a.closed_at, a.closed_by, a.created_at, a.updated_at, a.unverified, a.verified_at,"
+        " h.id, h.at, h.kind"
         " FROM alert_history h JOIN alerts a ON a.id = h.alert_id"
         " WHERE h.id > ?1 AND (?2 <= 0 OR h.id <= ?2) AND (?3 IS NULL OR a.region_code = ?3"
         "  OR (a.region_code >= ?4 AND a.region_code < ?5))"

@@ -493,6 +493,32 @@ static const struct migration migrations[] = {
      "CREATE UNIQUE INDEX phase_proposals_open_idx ON phase_proposals(event_id)"
      " WHERE state = 'open';"
      "CREATE INDEX phase_proposals_event_idx ON phase_proposals(event_id, id);"},
+    {7, "alerts resting on unverified leads only (belum terverifikasi)",
+     /* unverified: the engine's episode rests on hard rules fired by unverified leads alone;
+      * such an alert is not escalated, not public and sent to no webhook until verified_at,
+      * when an event behind it is verified (the escalation clock starts then). Alerts from
+      * before are taken as verified from their creation. */
+     "ALTER TABLE alerts ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0"
+     " CHECK (unverified IN (0, 1));"
+     "ALTER TABLE alerts ADD COLUMN verified_at INTEGER;"
+     "UPDATE alerts SET verified_at = created_at;"
+     /* Two more history kinds, 'verified' and 'unverified' (the mark went or came back): a
+      * CHECK cannot be altered in place, so the table is copied (nothing references it). */
+     "CREATE TABLE alert_history_v7 ("
+     " id INTEGER PRIMARY KEY,"
+     " alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+     " at INTEGER NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN ('opened', 'level', 'closed', 'reopened', 'retracted',"
+     "  'ack', 'close', 'escalate', 'verified', 'unverified')),"
+     " level TEXT,"
+     " day TEXT,"
+     " note TEXT,"
+     " username TEXT NOT NULL);"
+     "INSERT INTO alert_history_v7 (id, alert_id, at, kind, level, day, note, username)"
+     " SELECT id, alert_id, at, kind, level, day, note, username FROM alert_history;"
+     "DROP TABLE alert_history;"
+     "ALTER TABLE alert_history_v7 RENAME TO alert_history;"
+     "CREATE INDEX alert_history_alert_idx ON alert_history(alert_id, id);"},
 };
 
 int store_schema_latest(void)

@@ -39,6 +39,56 @@ static int find_report(struct store *s, int64_t article_id, int64_t *report_id, 
     return rc;
 }
 
+/* The reporter asked, by sending the same report again with "anonymous": true, that it be
+ * anonymous: mark it, and take the reporter's name, id and address out of the audit rows
+ * their report wrote (the report, its article, its event; officers' rows stay). Nothing when
+ * it already is anonymous. */
+static int make_anonymous(struct store *s, int64_t report_id, int64_t article_id, int64_t event_id,
+                          const struct store_actor *actor, struct error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t reporter = 0;
+    int src = sqlite3_prepare_v2(s->db,
+                                 "UPDATE reports SET anonymous = 1 WHERE id = ?1 AND anonymous = 0"
+                                 " RETURNING reporter_user_id",
+                                 -1, &st, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, report_id);
+        src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+            reporter = sqlite3_column_int64(st, 0);
+            src = sqlite3_step(st);
+        }
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "make report anonymous", NULL, NULL);
+    if (!reporter)
+        return 0; /* anonymous already */
+    char rid[24], aid[24], eid[24];
+    snprintf(rid, sizeof(rid), "%" PRId64, report_id);
+    snprintf(aid, sizeof(aid), "%" PRId64, article_id);
+    snprintf(eid, sizeof(eid), "%" PRId64, event_id);
+    src = sqlite3_prepare_v2(s->db,
+                             "UPDATE audit_log SET user_id = NULL, username = 'anonymous',"
+                             " client = NULL WHERE user_id = ?1 AND ((object_type = 'report' AND"
+                             " object_id = ?2) OR (object_type = 'article' AND object_id = ?3) OR"
+                             " (object_type = 'event' AND object_id = ?4))",
+                             -1, &st, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, reporter);
+        stmt_bind_text(st, 2, rid);
+        stmt_bind_text(st, 3, aid);
+        stmt_bind_text(st, 4, eid);
+        src = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE)
+        return store_fail(s, src, err, "make report anonymous", NULL, NULL);
+    return store_audit_add(s, actor, "report.anonymous", "report", rid, "{\"anonymous\":false}",
+                           "{\"anonymous\":true}", err);
+}
+
 int store_report_create(struct store *s, const struct store_article *a,
                         const struct store_report *r, const struct store_event *lead,
                         const struct store_actor *actor, int64_t *report_id, int64_t *event_id,
@@ -69,6 +119,8 @@ int store_report_create(struct store *s, const struct store_article *a,
         rc = find_report(s, article_id, report_id, event_id, err);
         if (rc == 0 && existed)
             *existed = true;
+        if (rc == 0 && r->anonymous)
+            rc = make_anonymous(s, *report_id, article_id, *event_id, actor, err);
         goto out;
     }
     sqlite3_stmt *st;

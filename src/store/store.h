@@ -352,7 +352,7 @@ int store_event_set_status(struct store *s, int64_t id, const char *status, cons
  */
 struct store_report {
     int64_t reporter_user_id; /* required */
-    bool anonymous;           /* identity hidden from everyone but the audit log */
+    bool anonymous;           /* identity hidden from everyone, the audit log included */
     const char *region_code;  /* region given by the reporter, or NULL */
     const char *fields_json;  /* {"what","where","when","who","victims"} as JSON */
 };
@@ -360,7 +360,9 @@ struct store_report {
 /* Store a report in one transaction: its article (deduplicated per reporter: the same text
  * sent again by the same reporter is the same report), the report row and a new lead event
  * (lead->status NULL = "menunggu"). On a resend *existed is true and the ids are those of the
- * first report. Audit "report.add" and "event.add". */
+ * first report; a resend with r->anonymous makes a named first report anonymous and takes the
+ * reporter out of its audit rows (audit "report.anonymous"). Audit "report.add" and
+ * "event.add", by actor (the caller passes no name for an anonymous report). */
 int store_report_create(struct store *s, const struct store_article *a,
                         const struct store_report *r, const struct store_event *lead,
                         const struct store_actor *actor, int64_t *report_id, int64_t *event_id,
@@ -789,11 +791,17 @@ struct store_alert {
     int64_t escalated_at, acked_at, closed_at; /* 0 = never */
     const char *acked_by, *closed_by;
     int64_t created_at, updated_at;
+    /* Belum terverifikasi (schema v7): the episode rests on unverified leads alone (engine
+     * field, warn_episode.unverified); verified_at: when it last became a verified alert, 0
+     * while unverified. Escalation counts from verified_at. */
+    bool unverified;
+    int64_t verified_at;
 };
 
 struct store_alert_history {
     int64_t id, alert_id, at;
-    const char *kind; /* opened, level, closed, reopened, retracted, ack, close, escalate */
+    const char *kind; /* opened, level, closed, reopened, retracted, ack, close, escalate,
+                       * verified, unverified */
     const char *level, *day, *note; /* or NULL */
     const char *username;
 };
@@ -801,14 +809,16 @@ struct store_alert_history {
 /* "baru", "ditindaklanjuti", "selesai"; true when known. */
 bool store_alert_status_valid(const char *status);
 
-/* Insert a new alert from the engine fields of a (status "baru") with a history row "opened"
- * (level = a->level, day = a->first_day). Audit "alert.open". */
+/* Insert a new alert from the engine fields of a (status "baru"; verified_at now unless
+ * a->unverified) with a history row "opened" (level = a->level, day = a->first_day). Audit
+ * "alert.open". */
 int store_alert_create(struct store *s, const struct store_alert *a,
                        const struct store_actor *actor, int64_t *id, struct error *err);
 /* Replace the engine fields of alert a->id (level, max_level, is_open, retracted, days, score,
- * method, explanations, event ids) and add a history row of kind (opened, level, closed,
- * reopened, retracted; NULL = none, for quiet reconciliation) with level and day. Audit
- * "alert.<kind>" or "alert.sync". WSP_ENOTFOUND for an unknown id. */
+ * method, explanations, event ids, unverified; verified_at is set when unverified clears and
+ * emptied when it comes back) and add a history row of kind (opened, level, closed, reopened,
+ * retracted, verified, unverified; NULL = none, for quiet reconciliation) with level and day.
+ * Audit "alert.<kind>" or "alert.sync". WSP_ENOTFOUND for an unknown id. */
 int store_alert_update_engine(struct store *s, const struct store_alert *a, const char *kind,
                               const char *level, const char *day, const struct store_actor *actor,
                               struct error *err);

@@ -1,7 +1,8 @@
 /*
- * warn: which recorded events count for warnings (see warn.h). Kept apart from the series so
- * that the service (alertd), the risk views and the CLI apply the same rule, and so that it is
- * tested on values.
+ * warn: which recorded events count for warnings, with which victims, and which event dates a
+ * person may give (see warn.h). Kept apart from the series so that the service (alertd), the
+ * risk views, the report form and the CLI apply the same rules, and so that they are tested on
+ * values.
  */
 #include <string.h>
 
@@ -63,4 +64,23 @@ enum warn_admit warn_record_admit(const struct warn_record *r, double lead_min_c
     if (day)
         *day = d;
     return WARN_ADMIT_COUNTS;
+}
+
+void warn_record_victims(const struct warn_record *r, long *killed, long *injured)
+{
+    bool reporters_word = r->from_report && !warn_status_verified(r->status);
+    *killed = reporters_word ? r->text_killed : r->killed;
+    *injured = reporters_word ? r->text_injured : r->injured;
+    if (*killed < 0)
+        *killed = -1;
+    if (*injured < 0)
+        *injured = -1;
+}
+
+bool warn_event_day_plausible(int32_t day, int32_t today)
+{
+    int32_t min;
+    if (warn_day_parse(WARN_EVENT_DAY_MIN, &min) != 0)
+        return false;
+    return day >= min && day <= today + 1;
 }

@@ -7,6 +7,11 @@
  * So more events during an open episode never open a second one, and a level that dips to
  * normal for fewer than quiet_days days continues the same episode.
  *
+ * An episode is unverified (belum terverifikasi) when none of its days from first_day to
+ * last_day has a verified backing (wday.backed, levels.c); verifying an event, or a verified
+ * event joining it, takes the mark away (and rejecting that event may put it back): reported
+ * as a "verified" change.
+ *
  * When a region is re-evaluated from day d, episodes closed before d cannot change (their close
  * was decided by days before d); the rest are derived again from the start of the first one
  * still open on d, and compared with what was there. Old and new episodes that overlap in time
@@ -62,12 +67,15 @@ static void finish(const struct warn_state *st, const struct wregion *r, struct 
         }
     }
     int64_t best = -1;
+    ep->unverified = true;
     for (int32_t t = ep->first_day - st->first_day; t <= ep->last_day - st->first_day; t++) {
         int64_t v = warn__sum_y(r, t - 6, t);
         if (v > best) {
             best = v;
             ep->peak_day = st->first_day + t;
         }
+        if (r->d[t].backed != WARN_NORMAL)
+            ep->unverified = false;
     }
 }
 
@@ -91,6 +99,7 @@ static void emit(struct warn_state *st, const struct wregion *r, enum warn_chang
         .to = s ? s->level : WARN_NORMAL,
         .method = s ? s->method : WARN_M_NONE,
         .score = s ? s->score : 0,
+        .unverified = ep->unverified,
     };
     st->fn(st->ud, &c);
 }
@@ -120,6 +129,10 @@ static void emit_diff(struct warn_state *st, const struct wregion *r, const stru
     for (size_t k = j; k < n->nsteps; k++) {
         enum warn_level from = k ? n->steps[k - 1].level : o->steps[0].level;
         emit(st, r, WARN_LEVEL, n, n->steps[k].day, from, &n->steps[k]);
+    }
+    if (n->unverified != o->unverified) {
+        const struct warn_step *last = &n->steps[n->nsteps - 1];
+        emit(st, r, WARN_VERIFIED, n, n->last_day, last->level, last);
     }
     if (n->close_day >= 0 && n->close_day != o->close_day)
         emit(st, r, WARN_CLOSED, n, n->close_day, n->steps[n->nsteps - 1].level, NULL);

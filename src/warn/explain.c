@@ -4,7 +4,8 @@
  *   "5 events in 3 days, usually 0.2 per day; 2 killed"
  * The window is the one that fired (test window, CUSUM run, rule window) ending on the step's
  * source day; "usually" is the shrunk baseline count rate before it (the CUSUM reference rate
- * for a build-up), "almost none" under 0.005 per day. Rules and the CUSUM add their reason.
+ * for a build-up), "almost none" under 0.005 per day. Rules and the CUSUM add their reason, and
+ * an episode that rests on unverified leads alone says so.
  */
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +102,9 @@ void warn_explain(const struct warn_state *st, const struct warn_episode *ep,
     default:
         break;
     }
+    if (ep->unverified)
+        buf_puts(out, en ? "; not verified yet, from unverified reports only"
+                         : "; belum terverifikasi, hanya dari laporan yang belum diverifikasi");
 }
 
 size_t warn_explain_events(const struct warn_state *st, const struct warn_episode *ep,

@@ -14,6 +14,11 @@
  *                         attacked, or a declared Status Keadaan Konflik
  *   awas     p < 0.00001  and >= 5 events, or >= 10 killed within 7 days, or violence under a
  *                         declared status
+ *
+ * The day's verified backing (backed) is the shown level computed the same way with the hard
+ * rules over verified events only: the statistics (which weigh unverified leads down) and a
+ * declared status count as they are. Verified events are a subset of the rule-eligible ones,
+ * so the verified rules never fire where the rules did not.
  */
 #include <math.h>
 
@@ -36,10 +41,20 @@ void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t)
     d->p = (float)pv;
     enum warn_method rm;
     int rw;
-    enum warn_level rl = warn__rules(p, r, t, &rm, &rw);
+    enum warn_level rl = warn__rules(p, r, t, false, &rm, &rw);
     d->rule = (uint8_t)rl;
     d->rmethod = (uint8_t)rm;
     d->rwindow = (uint16_t)(rw > 0 ? rw : 1);
+    enum warn_level vl = WARN_NORMAL;
+    if (rl > WARN_NORMAL) {
+        enum warn_method vm;
+        int vw;
+        vl = warn__rules(p, r, t, true, &vm, &vw);
+    }
+    d->vrule = (uint8_t)vl;
+    uint8_t backed = (uint8_t)(lvl > cl ? lvl : cl); /* the statistics */
+    if (vl > backed)
+        backed = (uint8_t)vl;
     if (rl > lvl) {
         lvl = rl;
         m = rm;
@@ -62,6 +77,8 @@ void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t)
             best = r->d[t - j].rule;
             off = (uint8_t)j;
         }
+        if (r->d[t - j].vrule > backed)
+            backed = r->d[t - j].vrule;
     }
     /* a declared Status Keadaan Konflik: at least status_level, awas under violence */
     int32_t day = st->first_day + t;
@@ -74,7 +91,11 @@ void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t)
             d->method = WARN_M_RULE_STATUS;
             d->window = 1;
         }
+        uint8_t vsl = backed >= WARN_SIAGA ? WARN_AWAS : (uint8_t)p->status_level;
+        if (vsl > backed)
+            backed = vsl;
     }
     d->level = best;
     d->src_off = off;
+    d->backed = backed;
 }

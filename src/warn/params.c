@@ -44,7 +44,8 @@ const char *warn_method_name(enum warn_method m)
 
 const char *warn_change_kind_name(enum warn_change_kind k)
 {
-    static const char *const names[] = {"opened", "level", "closed", "reopened", "retracted"};
+    static const char *const names[] = {"opened",   "level",     "closed",
+                                        "reopened", "retracted", "verified"};
     return (unsigned)k < WSP_ARRAY_LEN(names) ? names[k] : "unknown";
 }
 

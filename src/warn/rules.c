@@ -11,31 +11,37 @@
  * "Coded to the region itself": an event known at regency level fires the rules of its regency,
  * not of its province and the nation, which would otherwise be at siaga nearly every day; those
  * see the event through their series. With rules_need_verified, unverified leads never fire.
+ * verified_only evaluates the same rules over verified events alone: what the day would show
+ * without the rules unverified leads fire (the verified backing of an episode, levels.c).
  */
 #include "warn/warn_internal.h"
 
 enum warn_level warn__rules(const struct warn_params *p, const struct wregion *r, int32_t t,
-                            enum warn_method *method, int *window)
+                            bool verified_only, enum warn_method *method, int *window)
 {
     const struct wday *d = &r->d[t];
     enum warn_level lvl = WARN_NORMAL;
     enum warn_method m = WARN_M_NONE;
     int w = 0;
-    if (d->own_killed > 0 && p->death_level > (int)lvl) {
+    int32_t own_killed = verified_only ? d->vown_killed : d->own_killed;
+    unsigned flags = verified_only ? (unsigned)d->own_flags >> WARN_VFLAGS_SHIFT
+                                   : d->own_flags & ((1u << WARN_VFLAGS_SHIFT) - 1);
+    if (own_killed > 0 && p->death_level > (int)lvl) {
         lvl = (enum warn_level)p->death_level;
         m = WARN_M_RULE_DEATH;
         w = 1;
     }
-    if ((d->own_flags & WARN_F_HOUSE_OF_WORSHIP) && p->worship_level > (int)lvl) {
+    if ((flags & WARN_F_HOUSE_OF_WORSHIP) && p->worship_level > (int)lvl) {
         lvl = (enum warn_level)p->worship_level;
         m = WARN_M_RULE_WORSHIP;
         w = 1;
     }
-    if (r->geo != WARN_GEO_NATIONAL && d->rk > 0 && p->mass_level > (int)lvl) {
+    if (r->geo != WARN_GEO_NATIONAL && (verified_only ? d->vrk : d->rk) > 0 &&
+        p->mass_level > (int)lvl) {
         int64_t k = 0;
         int32_t a = t - (int32_t)p->mass_window + 1;
         for (int32_t j = a < 0 ? 0 : a; j <= t; j++)
-            k += r->d[j].rk;
+            k += verified_only ? r->d[j].vrk : r->d[j].rk;
         if (k >= p->mass_killed) {
             lvl = (enum warn_level)p->mass_level;
             m = WARN_M_RULE_MASS;

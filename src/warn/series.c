@@ -359,6 +359,11 @@ static void apply(struct warn_state *st, int32_t ei, int sign)
             if (k == 0)
                 d->own_killed += sign * e->killed;
         }
+        if (e->verified) {
+            d->vrk += sign * e->killed;
+            if (k == 0)
+                d->vown_killed += sign * e->killed;
+        }
         if (sign > 0) {
             e->next[k] = d->head;
             d->head = ei;
@@ -369,11 +374,20 @@ static void apply(struct warn_state *st, int32_t ei, int sign)
             *pp = e->next[k];
         }
         if (k == 0) {
-            /* flags are an OR: rebuild from the day's remaining own events */
-            d->own_flags = 0;
-            for (int32_t j = d->head; j >= 0; j = st->ev[j].next[slot_of(&st->ev[j], e->chain[0])])
-                if (st->ev[j].rule_ok && st->ev[j].chain[0] == e->chain[0])
-                    d->own_flags |= (uint8_t)st->ev[j].flags;
+            /* flags are an OR: rebuild from the day's remaining own events (those of
+             * verified events in the high bits) */
+            unsigned f = 0, low = (1u << WARN_VFLAGS_SHIFT) - 1;
+            for (int32_t j = d->head; j >= 0;
+                 j = st->ev[j].next[slot_of(&st->ev[j], e->chain[0])]) {
+                const struct wevent *o = &st->ev[j];
+                if (o->chain[0] != e->chain[0])
+                    continue;
+                if (o->rule_ok)
+                    f |= o->flags & low;
+                if (o->verified)
+                    f |= (o->flags & low) << WARN_VFLAGS_SHIFT;
+            }
+            d->own_flags = (uint8_t)f;
         }
     }
 }
@@ -384,8 +398,34 @@ static void update_chain(struct warn_state *st, const int32_t *chain, int32_t t)
         region_update(st, chain[k], t);
 }
 
-static int insert(struct warn_state *st, const struct warn_event *e, struct error *err)
+/* Re-evaluate the regions of two chains: each from the earlier of the days it was touched. */
+static void update_chains(struct warn_state *st, const int32_t *a, int32_t ta, const int32_t *b,
+                          int32_t tb)
 {
+    for (int k = 0; k < 3 && a[k] >= 0; k++) {
+        int32_t from = ta;
+        for (int j = 0; j < 3 && b[j] >= 0; j++)
+            if (b[j] == a[k] && tb < from)
+                from = tb;
+        region_update(st, a[k], from);
+    }
+    for (int j = 0; j < 3 && b[j] >= 0; j++) {
+        bool done = false;
+        for (int k = 0; k < 3 && a[k] >= 0; k++)
+            done |= a[k] == b[j];
+        if (!done)
+            region_update(st, b[j], tb);
+    }
+}
+
+/* Add event e's contribution to the series without re-evaluating: *chain (regions touched, -1
+ * past the end; none for an event before first_day) and *t (its relative day) say what the
+ * caller must re-evaluate. */
+static int insert(struct warn_state *st, const struct warn_event *e, int32_t *chain, int32_t *t,
+                  struct error *err)
+{
+    chain[0] = chain[1] = chain[2] = -1;
+    *t = 0;
     char code[WARN_CODE_MAX];
     if (!normalize_code(e->region, code))
         return error_set(err, WSP_EINVAL, "'%s' is not a region code",
@@ -422,30 +462,30 @@ static int insert(struct warn_state *st, const struct warn_event *e, struct erro
     we->injured = (int32_t)clampv(e->injured, 1000000);
     we->flags = e->flags;
     we->rule_ok = e->verified || !st->p.rules_need_verified;
+    we->verified = e->verified;
 
-    int32_t t = e->day - st->first_day;
-    if (t >= st->ndays)
+    *t = e->day - st->first_day;
+    if (*t >= st->ndays)
         warn_state_advance(st, e->day);
     int32_t ri = region_get_or_add(st, code);
     we = &st->ev[ei];
     for (int k = 0; k < 3 && ri >= 0; k++, ri = st->reg[ri].parent)
         we->chain[k] = ri;
     apply(st, ei, +1);
-    int32_t chain[3];
-    memcpy(chain, we->chain, sizeof(chain));
-    update_chain(st, chain, t);
+    memcpy(chain, we->chain, 3 * sizeof(*chain));
     return 0;
 }
 
-static void erase(struct warn_state *st, int32_t ei)
+/* Take event ei away without re-evaluating; *chain and *t as for insert. */
+static void erase(struct warn_state *st, int32_t ei, int32_t *chain, int32_t *t)
 {
     struct wevent *e = &st->ev[ei];
-    int32_t chain[3] = {-1, -1, -1};
-    int32_t t = e->day - st->first_day;
+    chain[0] = chain[1] = chain[2] = -1;
+    *t = e->day - st->first_day;
     bool live = e->live;
     if (live) {
         apply(st, ei, -1);
-        memcpy(chain, e->chain, sizeof(chain));
+        memcpy(chain, e->chain, 3 * sizeof(*chain));
     }
     ehash_del(st, e->id);
     e->id = INT64_MIN;
@@ -453,27 +493,39 @@ static void erase(struct warn_state *st, int32_t ei)
     e->next[0] = st->freelist;
     st->freelist = ei;
     st->nlive--;
-    if (live)
-        update_chain(st, chain, t);
 }
 
 int warn_state_add(struct warn_state *st, const struct warn_event *e, struct error *err)
 {
     if (event_index(st, e->id) >= 0)
         return error_set(err, WSP_EEXIST, "event %lld is already known", (long long)e->id);
-    return insert(st, e, err);
+    int32_t chain[3], t;
+    int rc = insert(st, e, chain, &t, err);
+    update_chain(st, chain, t);
+    return rc;
 }
 
+/* Replace in one step: the old event goes and the new one comes before anything is
+ * re-evaluated, so an episode the event alone holds up is changed (for instance verified),
+ * never retracted and opened again as another one. */
 int warn_state_change(struct warn_state *st, const struct warn_event *e, struct error *err)
 {
     char code[WARN_CODE_MAX];
     if (!normalize_code(e->region, code))
         return error_set(err, WSP_EINVAL, "'%s' is not a region code",
                          e->region ? e->region : "(null)");
+    if (e->id == INT64_MIN)
+        return error_set(err, WSP_EINVAL, "bad event id");
+    /* Days the new event needs are evaluated first, on the state as it is. */
+    if (e->day - st->first_day >= st->ndays)
+        warn_state_advance(st, e->day);
+    int32_t oc[3] = {-1, -1, -1}, ot = 0, nc[3], nt;
     int32_t ei = event_index(st, e->id);
     if (ei >= 0)
-        erase(st, ei);
-    return insert(st, e, err);
+        erase(st, ei, oc, &ot);
+    int rc = insert(st, e, nc, &nt, err);
+    update_chains(st, oc, ot, nc, nt);
+    return rc;
 }
 
 int warn_state_remove(struct warn_state *st, int64_t id, struct error *err)
@@ -481,7 +533,9 @@ int warn_state_remove(struct warn_state *st, int64_t id, struct error *err)
     int32_t ei = event_index(st, id);
     if (ei < 0)
         return error_set(err, WSP_ENOTFOUND, "no event %lld", (long long)id);
-    erase(st, ei);
+    int32_t chain[3], t;
+    erase(st, ei, chain, &t);
+    update_chain(st, chain, t);
     return 0;
 }
 

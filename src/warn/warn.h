@@ -35,13 +35,18 @@
  *  - levels (levels.c): the day's raw level is the highest of the three; the shown level also
  *    keeps a hard rule's level for hold_days days after its event (statistical levels last as
  *    long as their windows show the excess), so a level does not flicker day to day.
+ *  - verified backing (levels.c): each day also knows the level it would show without the hard
+ *    rules that only unverified leads fired (the statistics over every counted event, the
+ *    rules of verified events, a declared status). An episode none of whose days has such a
+ *    level rests on unverified leads alone: it is marked unverified (*belum terverifikasi*)
+ *    until a verified event backs it.
  *
  * Episodes (episode.c): an alert opens on the first day whose shown level is not normal, keeps
  * its level history while the level rises and falls, and closes after quiet_days consecutive
  * normal days (close_day is that last quiet day). New events during an open episode never open
  * a second one. Episodes are a function of the level series, so late or corrected events
  * re-derive the affected episodes; the differences are reported as warn_change records
- * (opened, level, closed, reopened, retracted) through a callback.
+ * (opened, level, closed, reopened, retracted, verified) through a callback.
  *
  * Ownership. A warn_state owns all its memory; it copies what it is given. Pointers returned by
  * accessors (episodes, region codes, steps) stay valid until the next call that changes the
@@ -187,6 +192,11 @@ struct warn_record {
     const char *event_date;    /* "YYYY-MM-DD" (or longer ISO), NULL = unknown */
     const char *status;        /* menunggu, terverifikasi, ditolak, dalam_penanganan, selesai */
     double confidence;         /* 0..1, the detector's */
+    /* Victims (for warn_record_victims; -1 = not stated). */
+    bool from_report;     /* a community (FKDM) report: killed/injured are the reporter's */
+    long killed, injured; /* as stored with the event */
+    long text_killed;     /* the detector's reading of a report's own text, -1 = none */
+    long text_injured;
 };
 
 enum warn_admit {
@@ -207,14 +217,33 @@ bool warn_status_verified(const char *status);
 enum warn_admit warn_record_admit(const struct warn_record *r, double lead_min_confidence,
                                   const char **key, int32_t *day);
 
+/*
+ * The victims the engine counts for a recorded event. A news lead's numbers are the
+ * detector's, and a verified event's are what an officer confirmed: both count as stored. The
+ * numbers a reporter typed into a community report are that one person's word: until the
+ * event is verified the engine counts the detector's reading of the report's own text
+ * (text_killed, text_injured; -1 when it read none) instead. So one report cannot raise a
+ * hard rule (a death, mass_killed) by a number alone, nor weigh more than its words say.
+ */
+void warn_record_victims(const struct warn_record *r, long *killed, long *injured);
+
+/*
+ * Whether day is a date a person may give for an event: from 1945-01-01 (the Republic; older
+ * history is no early warning) to today + 1 (a report from UTC+9 is a day ahead of UTC).
+ * today is the caller's clock as a day.
+ */
+#define WARN_EVENT_DAY_MIN "1945-01-01"
+bool warn_event_day_plausible(int32_t day, int32_t today);
+
 /* ---- state --------------------------------------------------------------------------- */
 
 enum warn_change_kind {
-    WARN_OPENED,   /* a new episode; to = its first level */
-    WARN_LEVEL,    /* the level of an open episode rose or fell: from -> to */
-    WARN_CLOSED,   /* quiet_days normal days passed; day = close day */
-    WARN_REOPENED, /* a late or corrected event extended a closed episode */
-    WARN_RETRACTED /* removed or corrected events took the episode away */
+    WARN_OPENED,    /* a new episode; to = its first level */
+    WARN_LEVEL,     /* the level of an open episode rose or fell: from -> to */
+    WARN_CLOSED,    /* quiet_days normal days passed; day = close day */
+    WARN_REOPENED,  /* a late or corrected event extended a closed episode */
+    WARN_RETRACTED, /* removed or corrected events took the episode away */
+    WARN_VERIFIED   /* the episode's unverified mark changed (see warn_change.unverified) */
 };
 const char *warn_change_kind_name(enum warn_change_kind k);
 
@@ -225,7 +254,8 @@ struct warn_change {
     int32_t day;
     enum warn_level from, to;
     enum warn_method method;
-    double score; /* -log10(p) for the baseline test, S for CUSUM, 0 for rules */
+    double score;    /* -log10(p) for the baseline test, S for CUSUM, 0 for rules */
+    bool unverified; /* the episode's mark after the change */
 };
 typedef void (*warn_change_fn)(void *ud, const struct warn_change *c);
 
@@ -250,6 +280,9 @@ struct warn_episode {
     int32_t peak_day; /* day of the largest weighted 7-day sum in [first_day, last_day] */
     const struct warn_step *steps; /* level history, steps[0].day == first_day */
     size_t nsteps;
+    /* Belum terverifikasi: no day of [first_day, last_day] would be raised without the hard
+     * rules that unverified leads alone fired (see "verified backing" above). */
+    bool unverified;
 };
 
 /* What a day looks like in a region (for the risk API and tests). */
@@ -312,7 +345,9 @@ enum warn_lang { WARN_ID = 0, WARN_EN = 1 };
 
 /* Plain-language reason for the step of an episode (NULL step = the step where it first reached
  * its highest level), e.g. "5 kejadian dalam 3 hari, biasanya 0,2 per hari; 2 tewas" /
- * "5 events in 3 days, usually 0.2 per day; 2 killed", appended to out. */
+ * "5 events in 3 days, usually 0.2 per day; 2 killed", appended to out. An unverified episode
+ * adds "; belum terverifikasi, hanya dari laporan yang belum diverifikasi" / "; not verified
+ * yet, from unverified reports only". */
 void warn_explain(const struct warn_state *st, const struct warn_episode *ep,
                   const struct warn_step *step, enum warn_lang lang, struct buf *out);
 /* Ids of the events in the window of that step, in day then id order; stores up to max,

@@ -13,19 +13,26 @@ struct wday {
     int64_t y;  /* weight, thousandths */
     int64_t q;  /* sum of squared event weights, thousandths */
     int64_t cy; /* prefix sum of y through this day */
-    int32_t n, killed, injured;
-    int32_t rk;         /* killed in rule-eligible events (all events of the region) */
-    int32_t own_killed; /* killed in rule-eligible events coded to this very region */
-    int32_t cn;         /* prefix sum of n */
-    int32_t head;       /* first event of this day in this region, -1 */
-    float p;            /* raw baseline p-value (1 when none) */
     double cusum;
-    uint16_t run; /* days since the CUSUM was last zero */
+    int32_t n, killed, injured;
+    int32_t rk;               /* killed in rule-eligible events (all events of the region) */
+    int32_t own_killed;       /* killed in rule-eligible events coded to this very region */
+    int32_t vrk, vown_killed; /* the same over verified events only */
+    int32_t cn;               /* prefix sum of n */
+    int32_t head;             /* first event of this day in this region, -1 */
+    float p;                  /* raw baseline p-value (1 when none) */
+    uint16_t run;             /* days since the CUSUM was last zero */
     uint16_t window, rwindow;
-    uint8_t raw, level, method, src_off, own_flags;
+    uint8_t raw, level, method, src_off;
+    uint8_t own_flags;     /* WARN_F_* of rule-eligible own events; << 4: of verified ones */
     uint8_t rule, rmethod; /* the hard rules' own level and method that day (held) */
     uint8_t clevel;        /* the CUSUM's level that day */
+    uint8_t vrule;         /* the hard rules' level over verified events only */
+    uint8_t backed;        /* the shown level without rules fired by unverified leads alone */
 };
+
+/* own_flags keeps the flags of verified own events shifted by this (WARN_F_* fit in 4 bits). */
+#define WARN_VFLAGS_SHIFT 4
 
 /* Method and window behind the shown level of day d: the day's own when src_off is 0, else
  * the held rule of the source day. */
@@ -53,8 +60,9 @@ struct wevent {
     int32_t next[3];  /* next event of the same day in chain[i]'s list */
     int64_t w, w2;    /* weight and squared weight, thousandths */
     int32_t killed, injured;
-    bool rule_ok; /* may trigger hard rules */
-    bool live;    /* false for free slots and events before first_day */
+    bool rule_ok;  /* may trigger hard rules */
+    bool verified; /* a human confirmed it */
+    bool live;     /* false for free slots and events before first_day */
     unsigned flags;
 };
 
@@ -99,9 +107,10 @@ enum warn_level warn__cusum(const struct warn_params *p, const struct wregion *r
                             double *s, uint16_t *run);
 double warn__cusum_rate(const struct warn_params *p, const struct wregion *r, int32_t t);
 
-/* rules.c: the day's hard-rule level (the status is applied in levels.c) */
+/* rules.c: the day's hard-rule level (the status is applied in levels.c), over the
+ * rule-eligible events or (verified_only) over the verified ones */
 enum warn_level warn__rules(const struct warn_params *p, const struct wregion *r, int32_t t,
-                            enum warn_method *method, int *window);
+                            bool verified_only, enum warn_method *method, int *window);
 
 /* levels.c */
 void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t);

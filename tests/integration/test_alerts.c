@@ -8,7 +8,11 @@
  * log; the risk views (the public one without personal data, counting verified events only);
  * /health answering while several streams are open; which leads count for warnings (none
  * without an Indonesian place, unverified ones only from lead_min_confidence 0.5 on, written
- * into the database by another process as `waspada ingest` does).
+ * into the database by another process as `waspada ingest` does); one unverified community
+ * report with a death stays internal (belum terverifikasi: not public, not escalated, no
+ * webhook) until an officer verifies it, and the engine counts the detector's numbers, not
+ * the typed ones; anonymous reports leave no name or address in the audit log; report dates
+ * outside 1945-01-01..tomorrow are refused.
  *
  * Demo accounts: admin, bandung (kabkota 32.73), pelapor (32.73); added: semarang (kabkota
  * 33.74). Tests run in order and build on each other.
@@ -46,8 +50,9 @@
 static char *tmpdir, *db_path;
 static struct support_server server;
 static bool server_running;
-static struct support_http admin, semarang, bandung, pelapor;
-static char admin_csrf[65], semarang_csrf[65], bandung_csrf[65], pelapor_csrf[65];
+static struct support_http admin, semarang, bandung, pelapor, fkdm;
+static char admin_csrf[65], semarang_csrf[65], bandung_csrf[65], pelapor_csrf[65], fkdm_csrf[65];
+static json_int_t fkdm_id;
 static json_int_t alert_a, alert_b, hook_id;
 static char today[16];
 
@@ -231,6 +236,7 @@ static struct {
     unsigned port;
     pthread_mutex_t mu;
     int requests, bad_signatures, ok_bodies;
+    int other_requests; /* to other paths than /hook */
     char last_event[64];
 } rx;
 
@@ -252,7 +258,6 @@ static enum MHD_Result hook_handler(void *cls, struct MHD_Connection *conn, cons
                                     void **con_cls)
 {
     WSP_UNUSED(cls);
-    WSP_UNUSED(url);
     WSP_UNUSED(method);
     WSP_UNUSED(version);
     struct hook_req *r = *con_cls;
@@ -270,6 +275,18 @@ static enum MHD_Result hook_handler(void *cls, struct MHD_Connection *conn, cons
     const char *sig = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Waspada-Signature");
     const char *ev = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Waspada-Event");
     pthread_mutex_lock(&rx.mu);
+    if (strcmp(url, "/hook") != 0) { /* another test's subscription: always fine */
+        rx.other_requests++;
+        pthread_mutex_unlock(&rx.mu);
+        struct MHD_Response *ok =
+            MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
+        enum MHD_Result rr = MHD_queue_response(conn, MHD_HTTP_OK, ok);
+        MHD_destroy_response(ok);
+        buf_release(&r->body);
+        free(r);
+        *con_cls = NULL;
+        return rr;
+    }
     int n = ++rx.requests;
     if (!signature_ok(sig, buf_cstr(&r->body), r->body.len))
         rx.bad_signatures++;
@@ -354,6 +371,7 @@ static int group_teardown(void **state)
     support_http_cleanup(&semarang);
     support_http_cleanup(&bandung);
     support_http_cleanup(&pelapor);
+    support_http_cleanup(&fkdm);
     int rc = 0;
     if (server_running && support_server_stop(&server) != 0)
         rc = -1;
@@ -367,6 +385,8 @@ static int group_teardown(void **state)
     free(tmpdir);
     return rc;
 }
+
+static void set_status(json_int_t event, const char *status);
 
 static json_int_t report_death(const char *where)
 {
@@ -386,10 +406,6 @@ static json_int_t report_death(const char *where)
 static void test_stream_and_list(void **state)
 {
     WSP_UNUSED(state);
-    login(&admin, "admin", admin_csrf);
-    login(&semarang, "semarang", semarang_csrf);
-    login(&bandung, "bandung", bandung_csrf);
-    login(&pelapor, "pelapor", pelapor_csrf);
 
     /* A webhook for Semarang's siaga and above, to the receiver. */
     char *body = xasprintf("{\"url\":\"http://127.0.0.1:%u/hook\",\"secret\":\"%s\","
@@ -462,13 +478,28 @@ static void test_stream_and_list(void **state)
     json_decref(api(&bandung, "GET", path, NULL, NULL, 404));
     json_decref(api(&pelapor, "GET", "/api/v1/alerts", NULL, NULL, 403));
 
-    /* Detail: explanation in both languages, the driving event, history. */
+    /* Detail: explanation in both languages, the driving event, history. The report is an
+     * unverified lead: the alert is belum terverifikasi. */
     v = api(&semarang, "GET", path, NULL, NULL, 200);
     json_t *ex = json_object_get(v, "explanation");
     assert_non_null(strstr(jstr(ex, "id"), "tewas"));
     assert_non_null(strstr(jstr(ex, "en"), "killed"));
+    assert_non_null(strstr(jstr(ex, "id"), "belum terverifikasi"));
+    assert_true(json_is_true(json_object_get(v, "unverified")));
     assert_int_equal(json_array_size(json_object_get(v, "events")), 1);
+    json_int_t ev_a = jint(json_array_get(json_object_get(v, "events"), 0), "id");
     assert_string_equal(jstr(json_array_get(json_object_get(v, "history"), 0), "kind"), "opened");
+    json_decref(v);
+
+    /* An officer verifies the event: the same alert, verified, on the stream. */
+    size_t off = streams[0].data.len;
+    set_status(ev_a, "terverifikasi");
+    assert_true(stream_wait(&streams[0], off, "event: alert.verified", 2000) >= 0);
+    v = api(&semarang, "GET", path, NULL, NULL, 200);
+    assert_false(json_is_true(json_object_get(v, "unverified")));
+    assert_true(json_is_integer(json_object_get(v, "verified_at")) ||
+                json_is_string(json_object_get(v, "verified_at")));
+    assert_null(strstr(jstr(json_object_get(v, "explanation"), "id"), "terverifikasi"));
     json_decref(v);
 }
 
@@ -513,7 +544,7 @@ static void test_escalation(void **state)
     /* Nobody acknowledges the alert of Kabupaten Bandung: province after 3 s, national
      * after 4 s, each on the stream. Bandung (Kota) never sees it. */
     size_t off = streams[2].data.len;
-    report_death("32.04");
+    set_status(report_death("32.04"), "terverifikasi"); /* the clock starts when verified */
     assert_true(stream_wait(&streams[2], off, "\"region_code\":\"32.04\"", 1000) >= 0);
     json_t *v = api(&admin, "GET", "/api/v1/alerts?region=32.04", NULL, NULL, 200);
     alert_b = jint(json_array_get(json_object_get(v, "items"), 0), "id");
@@ -554,18 +585,23 @@ static void test_webhook_delivery(void **state)
     /* The first delivery met a 500 and was retried; the receiver checked every signature. */
     char path[96];
     snprintf(path, sizeof(path), "/api/v1/webhooks/%lld/deliveries", (long long)hook_id);
-    /* The 'opened' delivery is queued by the engine thread and the 'ack' by the request that
-     * acknowledged, so under load their queue order may differ from the alert's history:
-     * look the opened delivery up by its event name, not by position. */
+    /* An alert belum terverifikasi sends no webhook, not even 'opened': the subscription
+     * first hears of it when it is verified. The 'verified' delivery is queued by the engine
+     * thread and the 'ack' by the request that acknowledged, so under load their queue order
+     * may differ from the alert's history: look it up by its event name, not by position. */
     json_t *v = NULL, *first = NULL, *it_;
     size_t i_;
     for (int i = 0; i < 60; i++) {
         v = api(&admin, "GET", path, NULL, NULL, 200);
         json_t *items = json_object_get(v, "items");
         first = NULL;
-        for (size_t k = 0; k < json_array_size(items); k++)
+        for (size_t k = 0; k < json_array_size(items); k++) {
             if (strcmp(jstr(json_array_get(items, k), "event"), "alert.opened") == 0)
+                fail_msg("an unverified alert was sent to a webhook: %s",
+                         json_dumps(items, JSON_COMPACT));
+            if (strcmp(jstr(json_array_get(items, k), "event"), "alert.verified") == 0)
                 first = json_array_get(items, k);
+        }
         bool all = true; /* wait until every queued delivery went out */
         json_array_foreach(items, i_, it_) all = all && !strcmp(jstr(it_, "state"), "delivered");
         if (first && all)
@@ -576,14 +612,14 @@ static void test_webhook_delivery(void **state)
     }
     if (!v)
         fail_msg("the first delivery was not delivered");
-    assert_string_equal(jstr(first, "event"), "alert.opened");
+    assert_string_equal(jstr(first, "event"), "alert.verified");
     assert_int_equal(jint(first, "status_code"), 200);
     assert_int_equal(jint(first, "alert_id"), alert_a);
     /* The receiver answered its first request with 500: exactly one retry in all. */
     json_int_t retries = 0;
     json_array_foreach(json_object_get(v, "items"), i_, it_) retries += jint(it_, "attempts") - 1;
     assert_int_equal(retries, 1);
-    /* only Semarang's alerts: opened, ack, close (escalations of 32.04 are not for it) */
+    /* only Semarang's alerts: verified, ack, close (escalations of 32.04 are not for it) */
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(v, "items"), i, it)
@@ -642,9 +678,9 @@ static void test_risk(void **state)
             continue;
         found = true;
         assert_string_equal(jstr(it, "level"), "siaga");
-        assert_int_equal(jint(it, "verified_events"), 0); /* the report is an unverified lead */
+        assert_int_equal(jint(it, "verified_events"), 1); /* the report, verified */
         assert_null(json_object_get(it, "leads"));        /* leads are not counted in public */
-        assert_int_equal(jint(it, "killed"), 0);
+        assert_int_equal(jint(it, "killed"), 1);
     }
     assert_true(found);
     json_decref(doc);
@@ -671,7 +707,7 @@ static void test_stream_replay(void **state)
     struct stream s = {0};
     assert_int_equal(stream_open(&s, &bandung, NULL), 0);
     assert_true(stream_wait(&s, 0, "waspada alert stream", 2000) >= 0);
-    report_death("32.73");
+    json_int_t ev_c = report_death("32.73");
     assert_true(stream_wait(&s, 0, "event: alert.opened", 2000) >= 0);
     stream_pump(&s, 100);
     size_t n = stream_events(&s, got, WSP_ARRAY_LEN(got));
@@ -683,8 +719,9 @@ static void test_stream_replay(void **state)
     close(s.fd);
     buf_release(&s.data);
 
-    /* While it is away: the new alert is escalated (3 s) and acknowledged, and Kabupaten
-     * Bandung's alert (outside its scope) is acknowledged in between. */
+    /* While it is away: the new alert is verified, escalated (3 s after) and acknowledged,
+     * and Kabupaten Bandung's alert (outside its scope) is acknowledged in between. */
+    set_status(ev_c, "terverifikasi");
     if (!admin_saw("alert.escalated", "32.73", seen, 6000)) {
         size_t k = stream_events(&streams[2], all, WSP_ARRAY_LEN(all));
         fprintf(stderr, "seen %lld, %zu events\n", seen, k);
@@ -714,7 +751,7 @@ static void test_stream_replay(void **state)
         else
             nother++;
     }
-    assert_true(nwant >= 2); /* escalated (to the province, maybe the nation), ack */
+    assert_true(nwant >= 3); /* verified, escalated (to the province, maybe the nation), ack */
     assert_true(nother >= 1);
 
     /* Reconnect: exactly the missed events of 32.73, in order, with their ids. */
@@ -1001,17 +1038,349 @@ static void test_leads_that_count(void **state)
     assert_int_equal(national_events(), before + 1);
 }
 
+/* ---- one unverified report (issue 10, item 2) --------------------------------------------- */
+
+/* The public document's row for a regency, or NULL. The caller frees doc. */
+static json_t *public_regency(json_t **doc, const char *code)
+{
+    struct support_http anon;
+    assert_int_equal(support_http_init(&anon, server.base_url), 0);
+    struct support_response r;
+    assert_int_equal(support_http(&anon, "GET", "/api/v1/public/risk", NULL, 0, NULL, &r), 200);
+    *doc = json_loads(r.body, 0, NULL);
+    assert_non_null(*doc);
+    support_response_free(&r);
+    support_http_cleanup(&anon);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(*doc, "regencies"), i, it)
+    {
+        if (strcmp(jstr(it, "region_code"), code) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+/* What the engine counts today in region (the internal risk view), as "events/killed". */
+static void engine_today(const char *region, char *out, size_t outsz)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/risk?region=%s", region);
+    json_t *v = api(&admin, "GET", path, NULL, NULL, 200);
+    snprintf(out, outsz, "none");
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(v, "trend"), i, it)
+    {
+        if (strcmp(jstr(it, "day"), today) == 0)
+            snprintf(out, outsz, "%lld/%lld", (long long)jint(it, "events"),
+                     (long long)jint(it, "killed"));
+    }
+    json_decref(v);
+}
+
+static json_t *alert_get(json_int_t id)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld", (long long)id);
+    return api(&admin, "GET", path, NULL, NULL, 200);
+}
+
+/* The events delivered or queued for webhook id, as a comma-separated list. */
+static void deliveries(json_int_t id, char *out, size_t outsz)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/webhooks/%lld/deliveries", (long long)id);
+    json_t *v = api(&admin, "GET", path, NULL, NULL, 200);
+    out[0] = '\0';
+    size_t i, len = 0;
+    json_t *it;
+    json_array_foreach(json_object_get(v, "items"), i, it)
+    {
+        int k = snprintf(out + len, outsz - len, "%s%s", len ? "," : "", jstr(it, "event"));
+        if (k > 0 && (size_t)k < outsz - len)
+            len += (size_t)k;
+    }
+    json_decref(v);
+}
+
+/* One FKDM report with "killed": 5 in a quiet city (Kota Banjar, 32.79): the internal alert
+ * opens, marked belum terverifikasi; public risk stays normal there; nothing is escalated and
+ * no webhook fires, also after the escalation timeouts (3 and 4 s) have passed; the engine
+ * counts the one death the text names, not the typed 5. Once an officer verifies the event,
+ * the same alert is a normal one: public risk shows siaga with the verified numbers, the
+ * webhook hears alert.verified, and escalation follows from then. */
+static void test_unverified_report(void **state)
+{
+    WSP_UNUSED(state);
+    login(&admin, "admin", admin_csrf);
+    login(&semarang, "semarang", semarang_csrf);
+    login(&bandung, "bandung", bandung_csrf);
+    login(&pelapor, "pelapor", pelapor_csrf);
+    json_t *v = api(&admin, "POST", "/api/v1/users",
+                    "{\"username\":\"fkdm\",\"password\":\"" DEMO_PASSWORD "\","
+                    "\"role\":\"pelapor\",\"region\":\"32.79\"}",
+                    admin_csrf, 201);
+    fkdm_id = jint(json_object_get(v, "user"), "id");
+    json_decref(v);
+    login(&fkdm, "fkdm", fkdm_csrf);
+    char *body = xasprintf("{\"url\":\"http://127.0.0.1:%u/hook-banjar\",\"secret\":\"%s\","
+                           "\"region_prefix\":\"32.79\",\"min_level\":\"waspada\"}",
+                           rx.port, HOOK_SECRET);
+    v = api(&admin, "POST", "/api/v1/webhooks", body, admin_csrf, 201);
+    json_int_t hook = jint(v, "id");
+    json_decref(v);
+    free(body);
+
+    body = xasprintf("{\"what\":\"Bentrok antarwarga di pasar, seorang pemuda tewas dibacok\","
+                     "\"where\":\"32.79\",\"when\":\"%s\",\"killed\":5,"
+                     "\"who\":\"dua kelompok pemuda\"}",
+                     today);
+    v = api(&fkdm, "POST", "/api/v1/reports", body, fkdm_csrf, 201);
+    json_int_t ev = jint(v, "event_id");
+    json_decref(v);
+    free(body);
+    json_int_t id = wait_alert("32.79", 5000);
+    if (!id)
+        fail_msg("the report opened no internal alert");
+    v = alert_get(id);
+    assert_string_equal(jstr(v, "level"), "siaga");
+    assert_string_equal(jstr(v, "method"), "rule_death");
+    assert_true(json_is_true(json_object_get(v, "unverified")));
+    assert_true(json_is_null(json_object_get(v, "verified_at")));
+    json_t *ex = json_object_get(v, "explanation");
+    assert_non_null(
+        strstr(jstr(ex, "id"), "1 tewas; aturan: ada korban tewas; belum terverifikasi"));
+    assert_non_null(strstr(jstr(ex, "en"), "1 killed; rule: people were killed; not verified yet"));
+    json_t *e0 = json_array_get(json_object_get(v, "events"), 0);
+    assert_int_equal(jint(e0, "id"), ev);
+    assert_int_equal(jint(e0, "killed"), 5); /* the report keeps what the reporter typed */
+    assert_string_equal(jstr(e0, "status"), "menunggu");
+    json_decref(v);
+    /* the engine counts the death the text names, not the typed 5 */
+    char counted[32];
+    engine_today("32.79", counted, sizeof(counted));
+    assert_string_equal(counted, "1/1");
+
+    /* Past both escalation timeouts: still not escalated, no webhook, not public. */
+    usleep(5000 * 1000);
+    v = alert_get(id);
+    assert_true(json_is_null(json_object_get(v, "escalated_to")));
+    assert_true(json_is_true(json_object_get(v, "unverified")));
+    assert_int_equal(json_array_size(json_object_get(v, "history")), 1); /* opened */
+    json_decref(v);
+    char got[256];
+    deliveries(hook, got, sizeof(got));
+    assert_string_equal(got, "");
+    pthread_mutex_lock(&rx.mu);
+    int other = rx.other_requests;
+    pthread_mutex_unlock(&rx.mu);
+    assert_int_equal(other, 0);
+    json_t *doc;
+    json_t *row = public_regency(&doc, "32.79");
+    if (row && strcmp(jstr(row, "level"), "normal") != 0)
+        fail_msg("one unverified report moved the public level of 32.79 to %s", jstr(row, "level"));
+    assert_true(!row || jint(row, "verified_events") == 0);
+    json_decref(doc);
+
+    /* An officer verifies it: the same alert, verified; public; webhook; escalated after. */
+    set_status(ev, "terverifikasi");
+    int64_t t0 = time_mono_ms();
+    bool verified = false;
+    while (!verified && time_mono_ms() - t0 < 3000) {
+        v = alert_get(id);
+        verified = !json_is_true(json_object_get(v, "unverified"));
+        json_decref(v);
+        if (!verified)
+            usleep(50 * 1000);
+    }
+    assert_true(verified);
+    assert_int_equal(wait_alert("32.79", 100), id); /* not a new alert */
+    engine_today("32.79", counted, sizeof(counted));
+    assert_string_equal(counted, "1/5"); /* verified: the numbers the officer kept */
+    row = public_regency(&doc, "32.79");
+    assert_non_null(row);
+    assert_string_equal(jstr(row, "level"), "siaga");
+    assert_int_equal(jint(row, "verified_events"), 1);
+    assert_int_equal(jint(row, "killed"), 5);
+    json_decref(doc);
+    const char *to = NULL;
+    for (int i = 0; i < 100 && !to; i++) {
+        v = alert_get(id);
+        json_t *e = json_object_get(v, "escalated_to");
+        if (json_is_string(e) && strcmp(json_string_value(e), "national") == 0)
+            to = "national";
+        else
+            usleep(100 * 1000);
+        if (to) {
+            json_t *h = json_object_get(v, "history");
+            assert_int_equal(json_array_size(h), 4);
+            assert_string_equal(jstr(json_array_get(h, 1), "kind"), "verified");
+            assert_string_equal(jstr(json_array_get(h, 2), "kind"), "escalate");
+            assert_string_equal(jstr(json_array_get(h, 3), "kind"), "escalate");
+        }
+        json_decref(v);
+    }
+    assert_non_null(to);
+    t0 = time_mono_ms();
+    do {
+        deliveries(hook, got, sizeof(got));
+        if (strstr(got, "alert.verified"))
+            break;
+        usleep(50 * 1000);
+    } while (time_mono_ms() - t0 < 3000);
+    assert_non_null(strstr(got, "alert.verified"));
+    assert_null(strstr(got, "alert.opened"));
+    char path[64];
+    snprintf(path, sizeof(path), "/api/v1/webhooks/%lld", (long long)hook);
+    json_decref(api(&admin, "DELETE", path, NULL, admin_csrf, 200));
+}
+
+/* Audit rows of a report and its event as "action:username:user_id:client;", newest first
+ * per object. */
+static void report_audit(json_int_t report, json_int_t event, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    size_t len = 0;
+    const char *types[] = {"report", "event"};
+    json_int_t ids[] = {report, event};
+    for (int k = 0; k < 2; k++) {
+        char path[128];
+        snprintf(path, sizeof(path), "/api/v1/audit?object_type=%s&object_id=%lld", types[k],
+                 (long long)ids[k]);
+        json_t *v = api(&admin, "GET", path, NULL, NULL, 200);
+        size_t i;
+        json_t *it;
+        json_array_foreach(json_object_get(v, "items"), i, it)
+        {
+            json_t *c = json_object_get(it, "client");
+            int n = snprintf(out + len, outsz - len, "%s:%s:%lld:%s;", jstr(it, "action"),
+                             jstr(it, "username"), (long long)jint(it, "user_id"),
+                             json_is_string(c) ? json_string_value(c) : "-");
+            if (n > 0 && (size_t)n < outsz - len)
+                len += (size_t)n;
+        }
+        json_decref(v);
+    }
+}
+
+/* An anonymous report leaves neither the reporter's name, id nor address in the audit log;
+ * a named report sent again with "anonymous": true becomes anonymous and loses them too. */
+static void test_report_anonymous_audit(void **state)
+{
+    WSP_UNUSED(state);
+    json_t *v = api(&fkdm, "POST", "/api/v1/reports",
+                    "{\"what\":\"Warga resah ada provokasi di grup percakapan\","
+                    "\"where\":\"32.79\",\"anonymous\":true}",
+                    fkdm_csrf, 201);
+    json_int_t rep = jint(v, "report_id"), ev = jint(v, "event_id");
+    json_decref(v);
+    char rows[2048];
+    report_audit(rep, ev, rows, sizeof(rows));
+    assert_string_equal(rows, "report.add:anonymous:0:-;event.add:anonymous:0:-;");
+    /* nothing of it under the reporter's id either */
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/audit?user_id=%lld&limit=500", (long long)fkdm_id);
+    v = api(&admin, "GET", path, NULL, NULL, 200);
+    size_t i;
+    json_t *it;
+    char rid[24], eid[24];
+    snprintf(rid, sizeof(rid), "%lld", (long long)rep);
+    snprintf(eid, sizeof(eid), "%lld", (long long)ev);
+    size_t mine = 0;
+    json_array_foreach(json_object_get(v, "items"), i, it)
+    {
+        const char *type = jstr(it, "object_type"), *oid = jstr(it, "object_id");
+        if ((strcmp(type, "report") == 0 && strcmp(oid, rid) == 0) ||
+            (strcmp(type, "event") == 0 && strcmp(oid, eid) == 0))
+            fail_msg("the anonymous report's %s row names its reporter", jstr(it, "action"));
+        mine += strcmp(jstr(it, "action"), "report.add") == 0;
+    }
+    assert_int_equal(mine, 1); /* only the named report of test_unverified_report */
+    json_decref(v);
+
+    /* Named, then the same report again with "anonymous": true. */
+    const char *named = "{\"what\":\"Spanduk provokatif dipasang di dekat masjid\","
+                        "\"where\":\"32.79\"}";
+    v = api(&fkdm, "POST", "/api/v1/reports", named, fkdm_csrf, 201);
+    rep = jint(v, "report_id");
+    ev = jint(v, "event_id");
+    json_decref(v);
+    report_audit(rep, ev, rows, sizeof(rows));
+    char want[256];
+    snprintf(want, sizeof(want), "report.add:fkdm:%lld:127.0.0.1;event.add:fkdm:%lld:127.0.0.1;",
+             (long long)fkdm_id, (long long)fkdm_id);
+    assert_string_equal(rows, want);
+    v = api(&fkdm, "POST", "/api/v1/reports",
+            "{\"what\":\"Spanduk provokatif dipasang di dekat masjid\",\"where\":\"32.79\","
+            "\"anonymous\":true}",
+            fkdm_csrf, 200);
+    assert_int_equal(jint(v, "report_id"), rep);
+    assert_true(json_is_true(json_object_get(v, "duplicate")));
+    json_decref(v);
+    report_audit(rep, ev, rows, sizeof(rows));
+    assert_string_equal(rows, "report.anonymous:anonymous:0:-;report.add:anonymous:0:-;"
+                              "event.add:anonymous:0:-;"); /* newest first */
+    /* and the officers no longer see who reported it */
+    snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)ev);
+    v = api(&admin, "GET", path, NULL, NULL, 200);
+    json_t *s0 = json_array_get(json_object_get(v, "sources"), 0);
+    assert_true(json_is_true(json_object_get(s0, "anonymous")));
+    assert_null(json_object_get(s0, "reporter"));
+    json_decref(v);
+}
+
+/* "when" is a date from 1945-01-01 to tomorrow, or free text. */
+static void test_report_dates(void **state)
+{
+    WSP_UNUSED(state);
+    char tomorrow[16], after[16];
+    int64_t now = time(NULL);
+    char iso[32];
+    time_format_iso(now + 86400, iso, sizeof(iso));
+    memcpy(tomorrow, iso, 10);
+    tomorrow[10] = '\0';
+    time_format_iso(now + 2 * 86400, iso, sizeof(iso));
+    memcpy(after, iso, 10);
+    after[10] = '\0';
+    const char *bad[] = {"0001-01-01", "9999-12-31", "1944-12-31", "2021-02-30", after};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(bad); i++) {
+        char *body = xasprintf("{\"what\":\"Tawuran di alun-alun\",\"where\":\"32.79\","
+                               "\"when\":\"%s\"}",
+                               bad[i]);
+        json_t *v = api(&fkdm, "POST", "/api/v1/reports", body, fkdm_csrf, 400);
+        char *text = json_dumps(v, JSON_COMPACT);
+        assert_non_null(strstr(text, "1945-01-01"));
+        free(text);
+        json_decref(v);
+        free(body);
+    }
+    const char *good[] = {"1945-01-01", tomorrow, "kemarin malam"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(good); i++) {
+        char *body = xasprintf("{\"what\":\"Tawuran di alun-alun nomor %zu\","
+                               "\"where\":\"32.79\",\"when\":\"%s\"}",
+                               i, good[i]);
+        json_t *v = api(&fkdm, "POST", "/api/v1/reports", body, fkdm_csrf, 201);
+        char path[64];
+        snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)jint(v, "event_id"));
+        json_decref(v);
+        v = api(&fkdm, "GET", path, NULL, NULL, 200);
+        if (i < 2)
+            assert_string_equal(jstr(v, "event_date"), good[i]);
+        json_decref(v);
+        free(body);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stream_and_list),
-        cmocka_unit_test(test_workflow),
-        cmocka_unit_test(test_escalation),
-        cmocka_unit_test(test_webhook_delivery),
-        cmocka_unit_test(test_risk),
-        cmocka_unit_test(test_stream_replay),
-        cmocka_unit_test(test_stream_ends_with_session),
-        cmocka_unit_test(test_leads_that_count),
+        cmocka_unit_test(test_unverified_report), cmocka_unit_test(test_stream_and_list),
+        cmocka_unit_test(test_workflow),          cmocka_unit_test(test_escalation),
+        cmocka_unit_test(test_webhook_delivery),  cmocka_unit_test(test_risk),
+        cmocka_unit_test(test_stream_replay),     cmocka_unit_test(test_stream_ends_with_session),
+        cmocka_unit_test(test_leads_that_count),  cmocka_unit_test(test_report_anonymous_audit),
+        cmocka_unit_test(test_report_dates),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -567,6 +567,59 @@ static void test_contacts_and_victims(void **state)
     json_decref(as(2, "PATCH", q, "{\"status\":\"dihentikan\"}", 200));
 }
 
+/* A case's event must exist (404) and lie in the case's region (403), on create and on
+ * PATCH: a case shows its event's follow-ups and proposals. */
+static void test_case_event_link(void **state)
+{
+    (void)state;
+    /* an event in Kota Bandung: a community report of the demo reporter */
+    json_t *r = as(4, "POST", "/api/v1/reports",
+                   "{\"what\":\"Bentrok dua kelompok di Cibiru\",\"where\":\"32.73\"}", 201);
+    json_int_t bdg = jint(r, "event_id");
+    json_decref(r);
+    json_int_t other = first_id("/api/v1/events?region=72&limit=1"); /* Sulawesi Tengah */
+    json_t *v = as(0, "GET", "/api/v1/events/999999", NULL, 404);
+    json_decref(v);
+    char body[256];
+    /* bandung (kabkota 32.73): a missing event, another region's, then its own */
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Kasus dari kejadian\",\"region\":\"32.73\",\"issue\":\"identitas\","
+             "\"event_id\":%d}",
+             999999);
+    json_decref(as(3, "POST", "/api/v1/cases", body, 404));
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Kasus dari kejadian\",\"region\":\"32.73\",\"issue\":\"identitas\","
+             "\"event_id\":%lld}",
+             (long long)other);
+    v = as(3, "POST", "/api/v1/cases", body, 403);
+    assert_non_null(strstr(jstr(json_object_get(v, "error"), "message"), "not in the case's"));
+    json_decref(v);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Kasus dari kejadian\",\"region\":\"32.73\",\"issue\":\"identitas\","
+             "\"event_id\":%lld}",
+             (long long)bdg);
+    v = as(3, "POST", "/api/v1/cases", body, 201);
+    json_int_t cid = jint(json_object_get(v, "case"), "id");
+    assert_int_equal(jint(json_object_get(v, "case"), "event_id"), bdg);
+    json_decref(v);
+    /* PATCH: the same checks; the link stays as it was */
+    char path[64];
+    snprintf(path, sizeof(path), "/api/v1/cases/%lld", (long long)cid);
+    snprintf(body, sizeof(body), "{\"event_id\":%lld}", (long long)other);
+    json_decref(as(3, "PATCH", path, body, 403));
+    json_decref(as(0, "PATCH", path, body, 403)); /* admin too: it is about the case's region */
+    json_decref(as(3, "PATCH", path, "{\"event_id\":999999}", 404));
+    v = as(3, "GET", path, NULL, 200);
+    assert_int_equal(jint(json_object_get(v, "case"), "event_id"), bdg);
+    json_decref(v);
+    /* jabar (provinsi 32): a province's case may be opened from its regency's event */
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Kasus provinsi\",\"region\":\"32\",\"issue\":\"identitas\","
+             "\"event_id\":%lld}",
+             (long long)bdg);
+    json_decref(as(2, "POST", "/api/v1/cases", body, 201));
+}
+
 /* ---- RAD workflow ----------------------------------------------------------------------- */
 
 static void test_rad_workflow(void **state)
@@ -1382,6 +1435,7 @@ int main(void)
         cmocka_unit_test(test_http_exports),
         cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_contacts_and_victims),
+        cmocka_unit_test(test_case_event_link),
         cmocka_unit_test(test_rad_workflow),
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_cli_import),

@@ -239,6 +239,40 @@ static void test_cases_and_skk(void **state)
     assert_int_equal(plan_skk_validate("2026-02-30", "2026-03-01", &err), WSP_EINVAL);
 }
 
+/* Which events a case may be opened from: inside its region, or the case inside the event's
+ * regency; never another region's, a province-only event for a regency's case, or no place. */
+static void test_case_event_region(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *case_region, *event_region;
+        bool want;
+    } cases[] = {
+        {"32.73", "32.73", true},         /* same regency */
+        {"32.73", "32.73.01.1001", true}, /* a village of it */
+        {"32", "32.73", true},            /* a province's case, its regency's event */
+        {"32", "32", true},               /* province-level both */
+        {"32.73.01", "32.73", true},      /* a district's case, an event known at regency */
+        {"32.73.01", "32.73.01.1001", true},
+        {"32.73", "32.04", false},            /* another regency of the same province */
+        {"32.73", "33.74", false},            /* another province */
+        {"32.73", "32", false},               /* known only at province level */
+        {"32.73.01", "32.73.02.2001", false}, /* another district of the regency */
+        {"32", "33", false},
+        {"32", "3", false},
+        {"32.73", NULL, false}, /* no place */
+        {"32.73", "", false},
+        {NULL, "32.73", false},
+        {"", "32.73", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (plan_case_event_in_region(cases[i].case_region, cases[i].event_region) != cases[i].want)
+            fail_msg("case %zu ('%s', '%s'): want %s", i,
+                     cases[i].case_region ? cases[i].case_region : "NULL",
+                     cases[i].event_region ? cases[i].event_region : "NULL",
+                     cases[i].want ? "true" : "false");
+}
+
 /* The fixture of the compliance test: six provinces in 2024 as of 30 September, when B-04
  * (due 15 May) and B-08 (due 15 September) are closed and B-12 is open. */
 static void test_compliance(void **state)
@@ -604,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_rad_workflow),
         cmocka_unit_test(test_access_rules),
         cmocka_unit_test(test_cases_and_skk),
+        cmocka_unit_test(test_case_event_region),
         cmocka_unit_test(test_compliance),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_evidence_check),

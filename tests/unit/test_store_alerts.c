@@ -1,6 +1,8 @@
-/* store, schema v5 (alerts, history, webhooks, deliveries, event change feed) and the alertd
- * service core on a real SQLite file: migration from v4 with events already there, alert
- * workflow, escalation with a frozen clock, the delivery log, the change cursor. */
+/* store, schema v5 (alerts, history, webhooks, deliveries, event change feed) and v7 (alerts
+ * resting on unverified leads) and the alertd service core on a real SQLite file: migration
+ * from v4 with events already there and from v6 with alerts there, alert workflow, escalation
+ * with a frozen clock (from verification for a belum terverifikasi alert), the delivery log,
+ * the change cursor, the public state of verified events and a reporter's numbers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -147,7 +149,7 @@ static void test_alert_crud_workflow(void **state)
 {
     struct fixture *f = *state;
     struct error err = {0};
-    assert_int_equal(store_migrate(f->s, 5, &err), 0);
+    assert_int_equal(store_migrate(f->s, store_schema_latest(), &err), 0);
     struct store_alert a = {.region_code = "32.73",
                             .level = "siaga",
                             .max_level = "siaga",
@@ -226,13 +228,105 @@ static void test_alert_crud_workflow(void **state)
     q = (struct store_alert_query){.open = -1, .status = "selesai"};
     assert_int_equal(store_alert_list(f->s, &q, &f->a, &rows, &n, &total, &err), 0);
     assert_int_equal(n, 1);
+
+    /* belum terverifikasi: stored with the mark and no verified_at; verified later (history
+     * "verified", verified_at then), a lead again ("unverified", verified_at emptied) */
+    struct store_alert u = a;
+    u.region_code = "32.04";
+    u.unverified = true;
+    int64_t id3;
+    time_set_override(T0 + 5);
+    assert_int_equal(store_alert_create(f->s, &u, &cli, &id3, &err), 0);
+    assert_int_equal(store_alert_get(f->s, id3, &f->a, &got, &err), 0);
+    assert_true(got.unverified);
+    assert_int_equal(got.verified_at, 0);
+    assert_int_equal(store_alert_get(f->s, id2, &f->a, &got, &err), 0);
+    assert_false(got.unverified);
+    assert_int_equal(got.verified_at, T0); /* born verified */
+    time_set_override(T0 + 30);
+    assert_int_equal(store_alert_get(f->s, id3, &f->a, &got, &err), 0);
+    got.unverified = false;
+    assert_int_equal(
+        store_alert_update_engine(f->s, &got, "verified", "siaga", "2027-01-12", &cli, &err), 0);
+    assert_int_equal(store_alert_get(f->s, id3, &f->a, &got, &err), 0);
+    assert_false(got.unverified);
+    assert_int_equal(got.verified_at, T0 + 30);
+    time_set_override(T0 + 40); /* a quiet sync keeps the time of verification */
+    assert_int_equal(store_alert_update_engine(f->s, &got, NULL, NULL, NULL, &cli, &err), 0);
+    assert_int_equal(store_alert_get(f->s, id3, &f->a, &got, &err), 0);
+    assert_int_equal(got.verified_at, T0 + 30);
+    got.unverified = true;
+    assert_int_equal(
+        store_alert_update_engine(f->s, &got, "unverified", "siaga", "2027-01-12", &cli, &err), 0);
+    assert_int_equal(store_alert_get(f->s, id3, &f->a, &got, &err), 0);
+    assert_true(got.unverified);
+    assert_int_equal(got.verified_at, 0);
+    assert_int_equal(store_alert_history_list(f->s, id3, &f->a, &h, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(h[1].kind, "verified");
+    assert_string_equal(h[2].kind, "unverified");
+    /* the feed carries the mark with the alert */
+    struct store_alert_change *feed;
+    assert_int_equal(store_alert_feed(f->s, 0, 0, "32.04", 0, &f->a, &feed, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(feed[2].kind, "unverified");
+    assert_true(feed[2].alert.unverified);
+    assert_int_equal(feed[2].alert.id, id3);
+    time_set_override(T0);
+}
+
+/* v6 -> v7: alerts already there keep their rows and history and count as verified from
+ * their creation; the history takes the new kinds. */
+static void test_migrate_v6_to_v7(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    assert_int_equal(store_migrate(f->s, 6, &err), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "INSERT INTO alerts (id, region_code, level, max_level, first_day, last_day,"
+                     " created_at, updated_at) VALUES (41, '32.73', 'siaga', 'siaga',"
+                     " '2027-01-10', '2027-01-10', 1799990000, 1799990000);"
+                     "INSERT INTO alert_history (id, alert_id, at, kind, level, username) VALUES"
+                     " (77, 41, 1799990000, 'opened', 'siaga', 'system'),"
+                     " (78, 41, 1799990100, 'escalate', NULL, 'system');",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO alert_history (alert_id, at, kind, username)"
+                                  " VALUES (41, 1, 'verified', 'x')",
+                                  NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT); /* not a kind at v6 */
+    sqlite3_close(db);
+    assert_int_equal(store_migrate(f->s, 7, &err), 0);
+    struct store_alert got;
+    assert_int_equal(store_alert_get(f->s, 41, &f->a, &got, &err), 0);
+    assert_false(got.unverified);
+    assert_int_equal(got.verified_at, 1799990000);
+    struct store_alert_history *h;
+    size_t n;
+    assert_int_equal(store_alert_history_list(f->s, 41, &f->a, &h, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(h[0].id, 77);
+    assert_string_equal(h[1].kind, "escalate");
+    got.unverified = true;
+    assert_int_equal(
+        store_alert_update_engine(f->s, &got, "unverified", "siaga", "2027-01-10", &cli, &err), 0);
+    assert_int_equal(store_alert_history_list(f->s, 41, &f->a, &h, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(h[2].id, 79); /* ids go on from where they were */
+    int64_t last;
+    assert_int_equal(store_alert_feed_last(f->s, &last, &err), 0);
+    assert_int_equal(last, 79);
 }
 
 static void test_webhooks_deliveries(void **state)
 {
     struct fixture *f = *state;
     struct error err = {0};
-    assert_int_equal(store_migrate(f->s, 5, &err), 0);
+    assert_int_equal(store_migrate(f->s, store_schema_latest(), &err), 0);
     struct store_webhook w = {.url = "ftp://x", .secret = "s"};
     assert_int_equal(store_webhook_add(f->s, &w, &cli, NULL, &err), WSP_EINVAL);
     w.url = "http://127.0.0.1:9/hook";
@@ -297,7 +391,7 @@ static void test_alertd_service(void **state)
 {
     struct fixture *f = *state;
     struct error err = {0};
-    assert_int_equal(store_migrate(f->s, 5, &err), 0);
+    assert_int_equal(store_migrate(f->s, store_schema_latest(), &err), 0);
     char d5[16], d1[16];
     today_str(-5, d5);
     today_str(-1, d1);
@@ -330,48 +424,115 @@ static void test_alertd_service(void **state)
     assert_int_equal(st.created, 0);
     assert_int_equal(st.retracted, 0);
 
-    /* A new death in another regency: opened through the poll, notified. */
-    add_event(f->s, "33.74", d1, 1, NULL);
+    /* A new death in another regency, an unverified lead: opened through the poll, notified,
+     * marked belum terverifikasi; not in the public state. */
+    int64_t lead = add_event(f->s, "33.74", d1, 1, NULL);
     assert_int_equal(alertd_poll(d, f->s, &err), 0);
     assert_int_equal(nt.n, 1);
     assert_string_equal(nt.kinds[0], "opened");
     int64_t second = nt.ids[0];
-
-    /* Escalation with a frozen clock: nothing at +59 s, province at +60 s, national at
-     * +120 s; an acknowledged alert is left alone. */
-    assert_int_equal(store_alert_ack(f->s, first, "ditangani", &cli, &err), 0);
-    time_set_override(T0 + 59);
-    assert_int_equal(alertd_poll(d, f->s, &err), 0);
-    assert_int_equal(nt.n, 1);
-    time_set_override(T0 + 60);
-    assert_int_equal(alertd_poll(d, f->s, &err), 0);
-    assert_int_equal(nt.n, 2);
-    assert_string_equal(nt.kinds[1], "escalate");
-    assert_int_equal(nt.ids[1], second);
     struct store_alert a;
     assert_int_equal(store_alert_get(f->s, second, &f->a, &a, &err), 0);
-    assert_string_equal(a.escalated_to, "province");
-    time_set_override(T0 + 120);
+    assert_true(a.unverified);
+    assert_int_equal(a.verified_at, 0);
+    assert_non_null(strstr(a.explanation_id, "belum terverifikasi"));
+    assert_non_null(strstr(a.explanation_en, "not verified yet"));
+    int32_t today = (int32_t)(T0 / 86400);
+    struct warn_day_info di;
+    assert_int_equal(warn_state_day(alertd_state(d), "33.74", today, &di), 0);
+    assert_int_equal(di.level, WARN_SIAGA);
+    const struct warn_state *pub = alertd_public_state(d);
+    assert_int_equal(warn_state_day(pub, "33.74", today, &di), WSP_ENOTFOUND);
+    assert_int_equal(warn_state_day(pub, "33", today, &di), WSP_ENOTFOUND);
+    assert_int_equal(warn_state_day(pub, "32.73", today, &di), 0); /* the verified death */
+    assert_int_equal(di.level, WARN_SIAGA);
+    uint64_t pv = alertd_public_version(d);
+
+    /* Escalation with a frozen clock: an unverified alert is never escalated. */
+    assert_int_equal(store_alert_ack(f->s, first, "ditangani", &cli, &err), 0);
+    time_set_override(T0 + 200);
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(nt.n, 1);
+    assert_int_equal(store_alert_get(f->s, second, &f->a, &a, &err), 0);
+    assert_null(a.escalated_to);
+    assert_int_equal(alertd_public_version(d), pv); /* nothing public moved */
+
+    /* An officer verifies the lead at +300 s: the same alert, now verified (notified), in the
+     * public state; the escalation clock starts then: province at +360 s, national at +420 s;
+     * an acknowledged alert is left alone. */
+    time_set_override(T0 + 300);
+    assert_int_equal(store_event_set_status(f->s, lead, "terverifikasi", NULL, &cli, &err), 0);
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(nt.n, 2);
+    assert_string_equal(nt.kinds[1], "verified");
+    assert_int_equal(nt.ids[1], second);
+    assert_int_equal(store_alert_get(f->s, second, &f->a, &a, &err), 0);
+    assert_false(a.unverified);
+    assert_int_equal(a.verified_at, T0 + 300);
+    assert_null(strstr(a.explanation_id, "terverifikasi"));
+    assert_true(alertd_public_version(d) > pv);
+    assert_int_equal(warn_state_day(pub, "33.74", today, &di), 0);
+    assert_int_equal(di.level, WARN_SIAGA);
+    time_set_override(T0 + 359);
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(nt.n, 2);
+    time_set_override(T0 + 360);
     assert_int_equal(alertd_poll(d, f->s, &err), 0);
     assert_int_equal(nt.n, 3);
+    assert_string_equal(nt.kinds[2], "escalate");
+    assert_int_equal(nt.ids[2], second);
+    assert_int_equal(store_alert_get(f->s, second, &f->a, &a, &err), 0);
+    assert_string_equal(a.escalated_to, "province");
+    time_set_override(T0 + 420);
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(nt.n, 4);
     assert_int_equal(store_alert_get(f->s, second, &f->a, &a, &err), 0);
     assert_string_equal(a.escalated_to, "national");
     assert_int_equal(store_alert_get(f->s, first, &f->a, &a, &err), 0);
     assert_null(a.escalated_to);
-    time_set_override(T0 + 200);
-    assert_int_equal(alertd_poll(d, f->s, &err), 0);
-    assert_int_equal(nt.n, 3);
-
-    /* Rejecting the lead retracts its alert. */
-    struct store_event_change *ch;
-    int64_t cur;
-    assert_int_equal(store_event_changes(f->s, 0, 100, &f->a, &ch, &n, &cur, &err), 0);
-    assert_int_equal(store_event_set_status(f->s, ch[n - 1].ev.id, "ditolak", NULL, &cli, &err), 0);
+    time_set_override(T0 + 500);
     assert_int_equal(alertd_poll(d, f->s, &err), 0);
     assert_int_equal(nt.n, 4);
-    assert_string_equal(nt.kinds[3], "retracted");
+
+    /* Rejecting the event retracts its alert and takes it out of the public state. */
+    assert_int_equal(store_event_set_status(f->s, lead, "ditolak", NULL, &cli, &err), 0);
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(nt.n, 5);
+    assert_string_equal(nt.kinds[4], "retracted");
     assert_int_equal(store_alert_get(f->s, second, &f->a, &a, &err), 0);
     assert_true(a.retracted);
+    assert_int_equal(warn_state_day(pub, "33.74", today, &di), 0);
+    assert_int_equal(di.level, WARN_NORMAL);
+    assert_int_equal(di.events, 0);
+
+    /* A community report typed "killed": 5 but its text names no death: the engine counts
+     * the detector's reading (none) and raises nothing; verified, the typed 5 count. */
+    struct store_event rep = {.category = "inter_group_clash",
+                              .province_code = "32",
+                              .regency_code = "32.04",
+                              .event_date = d1,
+                              .killed = 5,
+                              .injured = -1,
+                              .confidence = 0.9,
+                              .detail_json = "{\"source\":\"report\",\"detector_killed\":null,"
+                                             "\"detector_injured\":null}"};
+    int64_t rid = 0;
+    assert_int_equal(store_event_create(f->s, &rep, 0, &cli, &rid, &err), 0);
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(nt.n, 5); /* no alert */
+    assert_int_equal(warn_state_day(alertd_state(d), "32.04", today - 1, &di), 0);
+    assert_int_equal(di.events, 1);
+    assert_int_equal(di.killed, 0);
+    assert_int_equal(store_event_set_status(f->s, rid, "terverifikasi", NULL, &cli, &err), 0);
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(nt.n, 6);
+    assert_string_equal(nt.kinds[5], "opened");
+    assert_int_equal(store_alert_get(f->s, nt.ids[5], &f->a, &a, &err), 0);
+    assert_string_equal(a.region_code, "32.04");
+    assert_false(a.unverified);
+    assert_non_null(strstr(a.explanation_id, "5 tewas"));
+    assert_int_equal(warn_state_day(alertd_state(d), "32.04", today - 1, &di), 0);
+    assert_int_equal(di.killed, 5);
     alertd_free(d);
 }
 
@@ -380,6 +541,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migration_and_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alert_crud_workflow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v6_to_v7, setup, teardown),
         cmocka_unit_test_setup_teardown(test_webhooks_deliveries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alertd_service, setup, teardown),
     };

@@ -2,7 +2,8 @@
  * warn: the early-warning engine on synthetic series with planted outbreaks (exact days and
  * levels), quiet regions with background noise (a bound on false alarms), episodes and their
  * change records, incremental update against full recompute, explanations, parameters, the
- * backtest readers and scoring, and the rule of which recorded events count.
+ * backtest readers and scoring, the rule of which recorded events count and with which
+ * victims, and episodes resting on unverified leads alone (belum terverifikasi).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -258,6 +259,65 @@ static void test_admit(void **state)
     assert_int_equal(warn_record_admit(&lead, 0, NULL, NULL), WARN_ADMIT_NO_PLACE);
 }
 
+/* A reporter's typed numbers count only once an officer verified the event; until then the
+ * detector's reading of the report's text does (or nothing). News leads and verified events
+ * count their stored numbers. */
+static void test_record_victims(void **state)
+{
+    (void)state;
+    static const struct {
+        bool report;
+        const char *status;
+        long killed, injured, text_killed, text_injured;
+        long want_killed, want_injured;
+    } cases[] = {
+        /* an unverified report: "killed": 5 typed, the text says one died, nobody hurt */
+        {true, "menunggu", 5, 2, 1, -1, 1, -1},
+        /* ... the text says nothing: nothing counts */
+        {true, "menunggu", 5, 2, -1, -1, -1, -1},
+        /* ... garbage below -1 is "not stated" */
+        {true, "menunggu", 5, 2, -9, 3, -1, 3},
+        /* verified (any of the three statuses): the stored numbers, as the officer left them */
+        {true, "terverifikasi", 5, 2, 1, -1, 5, 2},
+        {true, "dalam_penanganan", 4, -1, 1, 1, 4, -1},
+        {true, "selesai", 0, 0, 3, 3, 0, 0},
+        /* a news lead's numbers are the detector's own: as stored, verified or not */
+        {false, "menunggu", 3, 1, -1, -1, 3, 1},
+        {false, "terverifikasi", 3, 1, 7, 7, 3, 1},
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(cases); i++) {
+        struct warn_record r = {.status = cases[i].status,
+                                .from_report = cases[i].report,
+                                .killed = cases[i].killed,
+                                .injured = cases[i].injured,
+                                .text_killed = cases[i].text_killed,
+                                .text_injured = cases[i].text_injured};
+        long k = 99, inj = 99;
+        warn_record_victims(&r, &k, &inj);
+        if (k != cases[i].want_killed || inj != cases[i].want_injured)
+            fail_msg("case %zu: got %ld/%ld, want %ld/%ld", i, k, inj, cases[i].want_killed,
+                     cases[i].want_injured);
+    }
+}
+
+/* Dates a person may give for an event: 1945-01-01 to tomorrow. */
+static void test_event_day_plausible(void **state)
+{
+    (void)state;
+    int32_t today = D("2026-12-06");
+    assert_true(warn_event_day_plausible(D("1945-01-01"), today));
+    assert_false(warn_event_day_plausible(D("1944-12-31"), today));
+    assert_false(warn_event_day_plausible(D("1900-01-01"), today));
+    assert_true(warn_event_day_plausible(today, today));
+    assert_true(warn_event_day_plausible(D("2026-12-07"), today));
+    assert_false(warn_event_day_plausible(D("2026-12-08"), today));
+    assert_false(warn_event_day_plausible(D("2200-01-01"), today));
+    /* years 0001 and 9999 are not even days to the engine */
+    int32_t d;
+    assert_int_equal(warn_day_parse("0001-01-01", &d), WSP_EINVAL);
+    assert_int_equal(warn_day_parse("9999-12-31", &d), WSP_EINVAL);
+}
+
 /* ---- planted outbreaks ----------------------------------------------------------------- */
 
 /* A quiet regency: one minor event is nothing; three on a day is siaga, three more the next
@@ -511,6 +571,155 @@ static void test_rules(void **state)
     warn_state_free(st);
 }
 
+/* Hard rules on unverified leads: the episode opens (officers must see it) but is marked
+ * unverified until a verified event backs it; verifying the event takes the mark away (a
+ * "verified" change), making it a lead again puts it back. What backs an episode: a verified
+ * event's rule, the statistics, a declared status. */
+struct vrec {
+    char log[1024];
+};
+
+static void on_vchange(void *ud, const struct warn_change *c)
+{
+    struct vrec *r = ud;
+    if (strcmp(c->region, "33.74") != 0)
+        return;
+    char d[16];
+    warn_day_format(c->day, d, sizeof(d));
+    size_t n = strlen(r->log);
+    snprintf(r->log + n, sizeof(r->log) - n, "%s %s %s %s%s\n", warn_change_kind_name(c->kind),
+             d + 5, warn_level_name(c->to), warn_method_name(c->method),
+             c->unverified ? " unverified" : "");
+}
+
+static void test_unverified_rules(void **state)
+{
+    (void)state;
+    int32_t d0 = D("2022-01-01");
+    struct warn_state *st = new_state(d0);
+    struct vrec r = {{0}};
+    warn_state_set_callback(st, on_vchange, &r);
+    warn_state_advance(st, d0 + 40);
+    /* one unverified report: 1 killed (the detector's reading) in a quiet regency */
+    struct warn_event e = {.id = 500,
+                           .region = "33.74",
+                           .day = d0 + 40,
+                           .killed = 1,
+                           .category = "inter_group_clash",
+                           .verified = false};
+    assert_int_equal(warn_state_add(st, &e, NULL), 0);
+    assert_string_equal(r.log, "opened 02-10 siaga rule_death unverified\n");
+    size_t n;
+    const struct warn_episode *ep = warn_state_episodes(st, "33.74", &n);
+    assert_int_equal(n, 1);
+    assert_true(ep->unverified);
+    assert_int_equal(ep->level, WARN_SIAGA);
+    struct buf b;
+    buf_init(&b, 0);
+    warn_explain(st, ep, NULL, WARN_ID, &b);
+    assert_string_equal(buf_cstr(&b), "1 kejadian dalam 1 hari, biasanya hampir tidak ada; 1 "
+                                      "tewas; aturan: ada korban tewas; belum terverifikasi, "
+                                      "hanya dari laporan yang belum diverifikasi");
+    buf_reset(&b);
+    warn_explain(st, ep, NULL, WARN_EN, &b);
+    assert_string_equal(buf_cstr(&b), "1 event in 1 day, usually almost none; 1 killed; rule: "
+                                      "people were killed; not verified yet, from unverified "
+                                      "reports only");
+    /* the province and the nation see it through their series only: no episode there */
+    assert_null(warn_state_episodes(st, "33", &n));
+
+    /* an officer verifies it: the same episode, no longer marked; the level is the same */
+    r.log[0] = '\0';
+    e.verified = true;
+    assert_int_equal(warn_state_change(st, &e, NULL), 0);
+    assert_string_equal(r.log, "verified 02-10 siaga rule_death\n");
+    ep = warn_state_episodes(st, "33.74", &n);
+    assert_int_equal(n, 1);
+    assert_false(ep->unverified);
+    buf_reset(&b);
+    warn_explain(st, ep, NULL, WARN_EN, &b);
+    assert_null(strstr(buf_cstr(&b), "verified"));
+    /* set back to a lead: marked again */
+    r.log[0] = '\0';
+    e.verified = false;
+    assert_int_equal(warn_state_change(st, &e, NULL), 0);
+    assert_string_equal(r.log, "verified 02-10 siaga rule_death unverified\n");
+    assert_true(warn_state_episodes(st, "33.74", &n)->unverified);
+    /* a verified death two days later in the same episode backs it */
+    r.log[0] = '\0';
+    struct warn_event v = e;
+    v.id = 501;
+    v.day = d0 + 42;
+    v.verified = true;
+    assert_int_equal(warn_state_add(st, &v, NULL), 0);
+    assert_string_equal(r.log, "verified 02-12 siaga rule_death\n");
+    assert_false(warn_state_episodes(st, "33.74", &n)->unverified);
+    assert_int_equal(warn_state_remove(st, 501, NULL), 0);
+    assert_true(warn_state_episodes(st, "33.74", &n)->unverified);
+
+    /* a house of worship attacked, unverified: marked; verified: not */
+    struct warn_event w = {.id = 600,
+                           .region = "73.71",
+                           .day = d0 + 40,
+                           .category = "riot_protest",
+                           .verified = false,
+                           .flags = WARN_F_HOUSE_OF_WORSHIP};
+    assert_int_equal(warn_state_add(st, &w, NULL), 0);
+    assert_true(warn_state_episodes(st, "73.71", &n)->unverified);
+    w.verified = true;
+    assert_int_equal(warn_state_change(st, &w, NULL), 0);
+    assert_false(warn_state_episodes(st, "73.71", &n)->unverified);
+
+    /* mass killing by unverified leads: awas shown, marked; the statistics would not back
+     * two events, so only verification does */
+    struct warn_event m1 = {
+        .id = 700, .region = "81.71", .day = d0 + 30, .killed = 6, .category = "inter_group_clash"};
+    struct warn_event m2 = m1;
+    m2.id = 701;
+    m2.day = d0 + 33;
+    m2.killed = 5;
+    assert_int_equal(warn_state_add(st, &m1, NULL), 0);
+    assert_int_equal(warn_state_add(st, &m2, NULL), 0);
+    ep = warn_state_episodes(st, "81.71", &n);
+    assert_int_equal(ep->max_level, WARN_AWAS);
+    assert_true(ep->unverified);
+
+    /* statistics back an episode even from leads: six unverified events without deaths in
+     * three days in a quiet regency are a baseline alert, not marked */
+    for (int k = 0; k < 6; k++) {
+        struct warn_event q = {.id = 800 + k,
+                               .region = "94.01",
+                               .day = d0 + 38 + k / 2,
+                               .category = "inter_group_clash",
+                               .verified = false};
+        assert_int_equal(warn_state_add(st, &q, NULL), 0);
+    }
+    ep = warn_state_episodes(st, "94.01", &n);
+    assert_non_null(ep);
+    assert_int_equal(ep->steps[0].method, WARN_M_BASELINE);
+    assert_false(ep->unverified);
+
+    /* a declared status backs an episode: an unverified death under it is not marked */
+    assert_int_equal(warn_state_set_status(st, "72.02", d0 + 35, d0 + 45, NULL), 0);
+    struct warn_event sd = {.id = 900, .region = "72.02", .day = d0 + 38, .killed = 1};
+    assert_int_equal(warn_state_add(st, &sd, NULL), 0);
+    ep = warn_state_episodes(st, "72.02", &n);
+    assert_int_equal(n, 1);
+    assert_false(ep->unverified);
+
+    /* with rules_need_verified, an unverified death raises nothing to mark */
+    struct warn_params p;
+    warn_params_default(&p);
+    p.rules_need_verified = true;
+    struct warn_state *s2 = warn_state_new(&p, d0);
+    assert_int_equal(warn_state_add(s2, &e, NULL), 0);
+    warn_state_advance(s2, d0 + 50);
+    assert_null(warn_state_episodes(s2, "33.74", &n));
+    warn_state_free(s2);
+    buf_release(&b);
+    warn_state_free(st);
+}
+
 /* ---- quiet regions with background noise ----------------------------------------------- */
 
 static uint64_t rng = 88172645463325252ull;
@@ -700,6 +909,7 @@ static void compare_states(const struct warn_state *a, const struct warn_state *
             assert_int_equal(e1[j].peak_day, e2[j].peak_day);
             assert_int_equal(e1[j].max_level, e2[j].max_level);
             assert_int_equal(e1[j].nsteps, e2[j].nsteps);
+            assert_int_equal(e1[j].unverified, e2[j].unverified);
             assert_memory_equal(e1[j].steps, e2[j].steps, e1[j].nsteps * sizeof(*e1[j].steps));
         }
     }
@@ -913,11 +1123,14 @@ int main(void)
         cmocka_unit_test(test_days),
         cmocka_unit_test(test_weights),
         cmocka_unit_test(test_admit), /* which recorded events count */
+        cmocka_unit_test(test_record_victims),
+        cmocka_unit_test(test_event_day_plausible),
         cmocka_unit_test(test_spike),
         cmocka_unit_test(test_explain_with_background),
         cmocka_unit_test(test_slow_buildup),
         cmocka_unit_test(test_single_killing),
         cmocka_unit_test(test_rules),
+        cmocka_unit_test(test_unverified_rules),
         cmocka_unit_test(test_quiet_noise),
         cmocka_unit_test(test_episodes),
         cmocka_unit_test(test_incremental_equals_full),

@@ -2,6 +2,8 @@
 // endpoints: /api/v1/public/risk (levels and counts per province and regency, cached by the
 // server), /api/v1/public/cases when present (handling status and public summaries), and the
 // boundaries from /api/v1/geo/*. No names of victims, reporters or witnesses ever reach it.
+// Levels and counts both come from verified events only: an unverified report moves nothing
+// here (the server computes public levels from its state of verified events).
 import { initI18n, t, setLang, lang, languages, applyI18n, onLangChange, fmtNumber } from './i18n.js';
 import { h, levelBadge, categoryName, table, emptyState, announce, date, LEVELS, mount } from './ui.js';
 
@@ -50,7 +52,7 @@ async function draw() {
 
   mount(main, 
     h('h1', {}, t('publik.title')),
-    h('p', {}, t('publik.intro')),
+    h('p', {}, t('publik.intro'), ' ', t('publik.verified_only')),
     risk ? h('p', { class: 'small muted' }, t('publik.window', { from: date(risk.from), to: date(risk.to), days: risk.window_days || 30 }),
       risk.national_level ? [' · ', t('publik.national'), ' ', levelBadge(risk.national_level)] : null)
       : h('p', { class: 'notice notice-warn', 'data-testid': 'risk-unavailable' }, t('publik.unavailable')),

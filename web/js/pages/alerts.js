@@ -4,6 +4,8 @@
 // was too much, and the list is then loaded again).
 // #/alerts/12 opens one alert with its history and the events that drove it (unverified leads
 // below lead_min_confidence only when "show low-confidence leads too" is ticked: ?low=1).
+// An alert resting on unverified leads alone (a.unverified) carries a "belum terverifikasi"
+// badge: it is internal, not escalated and not public until an officer verifies its event.
 import { api } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, levelBadge, statusBadge, categoryName, date, announce, alertExplanation, LEVELS, table, mount } from '../ui.js';
@@ -11,7 +13,11 @@ import { setQuery } from '../router.js';
 import { canWriteCase } from './cases.js';
 import { leadMinConfidence, lowLeadsToggle, isLowLead } from '../leads.js';
 
-const SSE_EVENTS = ['alert.opened', 'alert.level', 'alert.closed', 'alert.reopened', 'alert.retracted', 'alert.ack', 'alert.escalated', 'alert.changed'];
+const SSE_EVENTS = ['alert.opened', 'alert.level', 'alert.closed', 'alert.reopened', 'alert.retracted', 'alert.ack', 'alert.escalated', 'alert.verified', 'alert.unverified', 'alert.changed'];
+
+function unverifiedBadge(a) {
+  return a && a.unverified ? h('span', { class: 'badge status-menunggu', 'data-testid': 'unverified', title: t('alerts.unverified_help') }, t('alerts.unverified')) : null;
+}
 
 function unavailable(err) { return err && (err.status === 404 || err.status === 405 || err.status === 501); }
 
@@ -72,6 +78,7 @@ export async function render(main, ctx) {
 function item(a) {
   return h('li', { 'data-alert': a.id },
     h('div', {}, levelBadge(a.level), ' ', h('a', { href: '#/alerts/' + a.id }, a.region || a.region_code), ' ', statusBadge(a.status),
+      a.unverified ? [' ', unverifiedBadge(a)] : null,
       a.max_level && a.max_level !== a.level ? h('span', { class: 'small muted' }, ' ', t('alerts.max_level', { level: t('level.' + a.max_level) })) : null,
       a.escalated_to ? h('span', { class: 'badge' }, ' ', t('alerts.escalated_' + a.escalated_to)) : null),
     h('div', {}, alertExplanation(a)),
@@ -133,7 +140,8 @@ function draw(main, ctx, a, minConf) {
   mount(main, 
     h('p', { class: 'small' }, h('a', { href: '#/alerts' }, '← ', t('alerts.back'))),
     h('h1', {}, t('alerts.one_title', { region: a.region || a.region_code })),
-    h('p', {}, levelBadge(a.level), ' ', statusBadge(a.status), ' ', a.max_level && a.max_level !== a.level ? t('alerts.max_level', { level: t('level.' + a.max_level) }) : ''),
+    h('p', {}, levelBadge(a.level), ' ', statusBadge(a.status), ' ', a.unverified ? [unverifiedBadge(a), ' '] : null, a.max_level && a.max_level !== a.level ? t('alerts.max_level', { level: t('level.' + a.max_level) }) : ''),
+    a.unverified ? h('p', { class: 'notice notice-warn', 'data-testid': 'unverified-note' }, t('alerts.unverified_help')) : null,
     h('section', { class: 'card' }, h('h2', {}, t('alerts.explanation')), h('p', { 'data-testid': 'explanation' }, alertExplanation(a) || '–'),
       h('dl', { class: 'meta' }, h('dt', {}, t('alerts.period_label')), h('dd', {}, t('alerts.period', { from: date(a.first_day), to: a.close_day ? date(a.close_day) : t('alerts.ongoing') })),
         h('dt', {}, t('alerts.score')), h('dd', {}, String(a.score ?? '–')),

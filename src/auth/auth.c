@@ -1,5 +1,8 @@
-/* Roles, scope, passwords (argon2id), tokens and CSRF. Rate limiting is in ratelimit.c. */
+/* Roles, scope, passwords (argon2id, length and common-password rules), tokens and CSRF.
+ * Throttling rules are in throttle.c, their in-memory state in ratelimit.c. */
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -119,12 +122,70 @@ void auth_set_cost(enum auth_cost c)
     hash_cost = (int)c;
 }
 
+/* The common-password list, loaded once: lower-cased copies, sorted for bsearch. Process
+ * lifetime (read-only after the pthread_once). */
+#define COMMON_PASSWORDS_FILE "auth/common-passwords.txt"
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+static char **common_list;
+static size_t common_count;
+static char common_error[sizeof(((struct error *)0)->msg)];
+
+static void ascii_lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void common_load(void)
+{
+    struct data_blob b;
+    struct error err = {0};
+    if (data_read(COMMON_PASSWORDS_FILE, &b, &err) != 0) {
+        str_copy(common_error, err.msg, sizeof(common_error));
+        return;
+    }
+    size_t cap = 1;
+    for (size_t i = 0; i < b.len; i++)
+        cap += b.data[i] == '\n';
+    char **list = xcalloc(cap, sizeof(*list));
+    size_t n = 0;
+    const char *p = b.data, *end = b.data + b.len;
+    while (p < end && n < cap) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)((nl ? nl : end) - p);
+        if (len && p[len - 1] == '\r')
+            len--;
+        if (len) {
+            list[n] = xstrndup(p, len);
+            ascii_lower(list[n++]);
+        }
+        p = nl ? nl + 1 : end;
+    }
+    data_blob_free(&b);
+    qsort(list, n, sizeof(*list), cmp_str);
+    common_list = list;
+    common_count = n;
+    if (n == 0)
+        str_copy(common_error, "the list of common passwords is empty", sizeof(common_error));
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
 int auth_password_policy(const char *password, struct error *err)
 {
     size_t len = strlen(password);
-    if (len < AUTH_PASSWORD_MIN)
-        return error_set(err, WSP_EINVAL, "password must have at least %d characters",
-                         AUTH_PASSWORD_MIN);
     if (len > AUTH_PASSWORD_MAX)
         return error_set(err, WSP_EINVAL, "password must have at most %d characters",
                          AUTH_PASSWORD_MAX);
@@ -133,6 +194,21 @@ int auth_password_policy(const char *password, struct error *err)
     for (const unsigned char *p = (const unsigned char *)password; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             return error_set(err, WSP_EINVAL, "password contains control characters");
+    if (utf8_chars(password) < AUTH_PASSWORD_MIN)
+        return error_set(err, WSP_EINVAL, "password must have at least %d characters",
+                         AUTH_PASSWORD_MIN);
+    pthread_once(&common_once, common_load);
+    if (common_count == 0)
+        return error_set(err, WSP_EIO, "cannot check the password: %s", common_error);
+    char lower[AUTH_PASSWORD_MAX + 1];
+    str_copy(lower, password, sizeof(lower));
+    ascii_lower(lower);
+    const char *key = lower;
+    bool common = bsearch(&key, common_list, common_count, sizeof(*common_list), cmp_str) != NULL;
+    sodium_memzero(lower, sizeof(lower));
+    if (common)
+        return error_set(err, WSP_EINVAL,
+                         "password is one of the 10,000 most common passwords; choose another");
     return 0;
 }
 

@@ -42,6 +42,10 @@ struct cli_config {
     long login_window;
     bool cookie_secure;
     bool access_log;
+    long write_limit_user;
+    long write_limit_address;
+    long report_limit_user;
+    long report_limit_address;
     long escalate_province_after;
     long escalate_national_after;
     double lead_min_confidence;

@@ -100,6 +100,10 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
     hc.login_max_failures = (unsigned)ctx->cfg.login_max_failures;
     hc.login_window_s = (unsigned)ctx->cfg.login_window;
     hc.access_log = ctx->cfg.access_log;
+    hc.write_limit_user = (unsigned)ctx->cfg.write_limit_user;
+    hc.write_limit_address = (unsigned)ctx->cfg.write_limit_address;
+    hc.report_limit_user = (unsigned)ctx->cfg.report_limit_user;
+    hc.report_limit_address = (unsigned)ctx->cfg.report_limit_address;
     hc.escalate_province_after = ctx->cfg.escalate_province_after;
     hc.escalate_national_after = ctx->cfg.escalate_national_after;
     hc.lead_min_confidence = ctx->cfg.lead_min_confidence;

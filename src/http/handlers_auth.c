@@ -1,5 +1,4 @@
 /* POST /auth/login, POST /auth/logout, GET /auth/me. */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,21 +59,17 @@ void http_handle_login(struct http_request *rq)
     if (!st)
         return;
 
-    /* Rate limits first, so a blocked caller cannot keep guessing (and pays no hash). */
-    char user_key[LOGIN_USERNAME_MAX + 8], ip_key[80];
-    snprintf(user_key, sizeof(user_key), "user:%.*s", LOGIN_USERNAME_MAX, username);
-    for (char *p = user_key + 5; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    snprintf(ip_key, sizeof(ip_key), "ip:%s", rq->client);
-    int64_t now = time_now();
-    unsigned wait_user = auth_ratelimit_check(rq->srv->ratelimit, user_key, now);
-    unsigned wait_ip = auth_ratelimit_check(rq->srv->ratelimit, ip_key, now);
-    if (wait_user || wait_ip) {
+    /* Throttle first, so a held-back caller cannot keep guessing (and costs no hash). The
+     * rules (auth_login_admit): waits grow per (user, address) and per address, and a user
+     * guessed at from many addresses gets one shared slot; never a lock for everyone. */
+    struct auth_ratelimit *rl = rq->srv->ratelimit;
+    int64_t wait = auth_ratelimit_login_admit(rl, username, rq->client, time_mono_ms());
+    if (wait) {
         char retry[16];
-        snprintf(retry, sizeof(retry), "%u", wait_user > wait_ip ? wait_user : wait_ip);
-        LOG_W("http", "login blocked by rate limit (%s)", wait_user ? "user" : "address");
-        http_reply_error(rq, WSP_ERATE, "too many failed logins, try again later");
-        http_add_header(rq, "Retry-After", retry);
+        snprintf(retry, sizeof(retry), "%u", auth_wait_seconds(wait));
+        LOG_W("http", "login held back by the throttle for %s s", retry);
+        http_reply_error(rq, WSP_ERATE, "too many failed logins, try again in %s s", retry);
+        http_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, retry);
         return;
     }
 
@@ -97,19 +92,19 @@ void http_handle_login(struct http_request *rq)
     }
     memset(user.password_hash, 0, sizeof(user.password_hash));
     if (reason) {
-        auth_ratelimit_fail(rq->srv->ratelimit, user_key, now);
-        auth_ratelimit_fail(rq->srv->ratelimit, ip_key, now);
+        auth_ratelimit_login_record(rl, username, rq->client, false, time_mono_ms());
         audit_failed(rq, st, username, reason);
         LOG_I("http", "failed login from %s", rq->client);
         http_reply_error(rq, WSP_EAUTH, "wrong username or password");
         return;
     }
-    auth_ratelimit_clear(rq->srv->ratelimit, user_key);
+    auth_ratelimit_login_record(rl, username, rq->client, true, time_mono_ms());
 
     char token[AUTH_TOKEN_HEX], hash[AUTH_TOKEN_HEX];
     auth_token_new(token);
     auth_token_hash(token, hash);
     unsigned ttl = rq->srv->cfg.session_ttl_s;
+    int64_t now = time_now();
     struct store_actor actor = {user.id, user.username, rq->client[0] ? rq->client : NULL};
     char object_id[32];
     snprintf(object_id, sizeof(object_id), "%lld", (long long)user.id);

@@ -229,16 +229,14 @@ void http_handle_user_password(struct http_request *rq)
     /* Changing one's own password needs the current one: a session left open on a shared
      * computer must not be enough to take the account over. */
     if (own) {
-        /* Guessing it counts against the same per-user limit as failed logins. */
-        char user_key[96];
-        snprintf(user_key, sizeof(user_key), "user:%s", target.username);
-        int64_t now = time_now();
-        unsigned wait = auth_ratelimit_check(rq->srv->ratelimit, user_key, now);
+        /* Guessing it is throttled like a login of this user from this address. */
+        struct auth_ratelimit *rl = rq->srv->ratelimit;
+        int64_t wait = auth_ratelimit_login_admit(rl, target.username, rq->client, time_mono_ms());
         if (wait) {
             char retry[16];
-            snprintf(retry, sizeof(retry), "%u", wait);
-            http_reply_error(rq, WSP_ERATE, "too many wrong passwords; try again in %u s", wait);
-            http_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, arena_strdup(&rq->arena, retry));
+            snprintf(retry, sizeof(retry), "%u", auth_wait_seconds(wait));
+            http_reply_error(rq, WSP_ERATE, "too many wrong passwords; try again in %s s", retry);
+            http_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, retry);
             return;
         }
         struct store_user auth;
@@ -246,8 +244,10 @@ void http_handle_user_password(struct http_request *rq)
             http_reply_err(rq, &err);
             return;
         }
-        if (!auth_password_verify(auth.password_hash, current)) {
-            auth_ratelimit_fail(rq->srv->ratelimit, user_key, now);
+        bool ok = auth_password_verify(auth.password_hash, current);
+        memset(auth.password_hash, 0, sizeof(auth.password_hash));
+        auth_ratelimit_login_record(rl, target.username, rq->client, ok, time_mono_ms());
+        if (!ok) {
             http_reply_error(rq, WSP_EPERM, "current password is wrong");
             return;
         }

@@ -13,8 +13,10 @@
  * after the rest is drained unread (the connection is cut after 8 MiB more).
  *
  * Security: sessions are an HttpOnly SameSite=Strict cookie; every state-changing request
- * except login also needs the X-CSRF-Token header of its session (auth_csrf_for). The login
- * rate limit counts failures per lowercased username and per client address.
+ * except login also needs the X-CSRF-Token header of its session (auth_csrf_for). Failed
+ * logins bring growing waits per (lower-cased username, address) and per address, and a slow
+ * path per user (auth_login_admit); every state-changing request counts against the write
+ * rate limits of its user and address (429 with Retry-After).
  *
  * Ownership: http_server_start() copies cfg but borrows its strings and the gazetteer; they
  * must outlive the server.
@@ -38,9 +40,15 @@ struct http_config {
     size_t arena_max;            /* per-request memory cap */
     unsigned session_ttl_s;      /* session lifetime */
     bool cookie_secure;          /* add "Secure" to the cookie (behind TLS) */
-    unsigned login_max_failures; /* per user and per address, inside login_window_s */
-    unsigned login_window_s;     /* sliding window of the login rate limit, seconds */
+    unsigned login_max_failures; /* failures per (user, address) before waits start */
+    unsigned login_window_s;     /* failures are forgotten after this quiet time, s */
     bool access_log;             /* "METHOD path status bytes ms" per request (no query) */
+    /* Write rate limits (token buckets: a burst of n, then n spread over the period); 0 = no
+     * limit, which http_config_defaults() leaves: `waspada serve` sets them from the config. */
+    unsigned write_limit_user;     /* state-changing requests per minute per logged-in user */
+    unsigned write_limit_address;  /* the same per client address */
+    unsigned report_limit_user;    /* community reports per hour per reporter */
+    unsigned report_limit_address; /* community reports per hour per client address */
     /* Early warning: an alert nobody acknowledged goes to the province desk, then to the
      * national desk, this many seconds after it was raised; 0 = never. */
     long escalate_province_after;

@@ -181,6 +181,11 @@ int http_session_load(struct http_request *rq);
 int http_require_session(struct http_request *rq);
 /* 0 when X-CSRF-Token belongs to the session; otherwise replies 403 and returns WSP_EPERM. */
 int http_require_csrf(struct http_request *rq);
+/* Count a state-changing request against the write rate limits of its user (when logged in)
+ * and address, and the report limits too when report (cfg.write_limit_*, report_limit_*;
+ * rules in auth_ratelimit_write). 0 when allowed; otherwise replies 429 with Retry-After and
+ * returns WSP_ERATE. */
+int http_require_write_quota(struct http_request *rq, bool report);
 /* Session cookie header value for token (NULL token = expire the cookie), arena-allocated. */
 const char *http_session_cookie(struct http_request *rq, const char *token, unsigned max_age);
 /* Query-string argument, or NULL. */

@@ -192,5 +192,9 @@ void http_route(struct http_request *rq)
     }
     if (changing && http_require_csrf(rq) != 0)
         return;
+    /* Write rate limits, once the user is known (reports have lower ones). */
+    if (state_changing(rq->method) &&
+        http_require_write_quota(rq, found->handler == http_handle_reports_add) != 0)
+        return;
     found->handler(rq);
 }

@@ -1,4 +1,5 @@
-/* Sessions (cookie -> store), CSRF, request accessors and the account-management rules. */
+/* Sessions (cookie -> store), CSRF, write rate limits, request accessors and the
+ * account-management rules. */
 #include <stdio.h>
 #include <string.h>
 
@@ -104,4 +105,27 @@ bool http_may_view_user(enum auth_role me, const char *scope, const char *region
     default:
         return false;
     }
+}
+
+int http_require_write_quota(struct http_request *rq, bool report)
+{
+    const struct http_config *c = &rq->srv->cfg;
+    const struct auth_write_limits lim = {
+        .user = {c->write_limit_user, 60},
+        .address = {c->write_limit_address, 60},
+        .report_user = {c->report_limit_user, 3600},
+        .report_address = {c->report_limit_address, 3600},
+    };
+    int64_t wait = auth_ratelimit_write(rq->srv->ratelimit, &lim, rq->authed ? rq->user.id : 0,
+                                        rq->client, report, time_mono_ms());
+    if (wait == 0)
+        return 0;
+    char retry[16];
+    snprintf(retry, sizeof(retry), "%u", auth_wait_seconds(wait));
+    LOG_D("http", "%s refused by the write rate limit for %s s", report ? "report" : "write",
+          retry);
+    int rc = http_reply_error(rq, WSP_ERATE, "too many %s, try again in %s s",
+                              report ? "reports" : "changes", retry);
+    http_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+    return rc;
 }

@@ -883,11 +883,12 @@ static void test_concurrent_clients(void **state)
 }
 
 /*
- * Login rate limit, on a server of its own with --login-max-failures 3. Design: failures count
- * per lowercased username and per client address, checked before the password. On loopback
- * all requests share the address 127.0.0.1, so once it has 3 failures every login from it is
- * refused with 429, whatever the username and even with the right password, until the window
- * passes. (A success clears the user key, not the address key.)
+ * Login throttle, on a server of its own with --login-max-failures 3. Design (auth_login_admit,
+ * issue 10 item 3): failures count per (lower-cased username, client address), per address and
+ * per user, checked before the password. After 3 failures of Pelapor from 127.0.0.1 that pair
+ * waits (1 s, then longer), even with the right password; another username from the same
+ * address is not held back (the address waits only after 4 x 3 failures). The throttle's own
+ * tests are in test_hardening_auth.c.
  */
 static void test_login_rate_limit(void **state)
 {
@@ -923,9 +924,9 @@ static void test_login_rate_limit(void **state)
     support_response_free(&r);
     assert_null(support_http_cookie(&c, "waspada_session"));
 
-    /* Another username from the same address: blocked by the address key. */
+    /* Another username from the same address: not held back by pelapor's failures. */
     v = api(&c, "POST", "/api/v1/auth/login",
-            "{\"username\":\"bandung\",\"password\":\"" DEMO_PASSWORD "\"}", NULL, 429);
+            "{\"username\":\"bandung\",\"password\":\"" DEMO_PASSWORD "\"}", NULL, 200);
     json_decref(v);
     /* Other endpoints are not affected. */
     v = api(&c, "GET", "/api/v1/health", NULL, NULL, 200);

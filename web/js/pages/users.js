@@ -35,7 +35,7 @@ export async function render(main, ctx) {
           refresh();
         } catch (err) { mount(msg, errorBox(err)); announce(err.message, 'assertive'); }
       } }, t(u.disabled ? 'users.enable' : 'users.disable'));
-    const pw = h('input', { type: 'password', minlength: '8', autocomplete: 'new-password' });
+    const pw = h('input', { type: 'password', minlength: '10', autocomplete: 'new-password' });
     // Your own password needs the current one (the server insists; a session left open on a
     // shared computer must not be enough). Changing it logs you out everywhere.
     const cur = self ? h('input', { type: 'password', autocomplete: 'current-password', required: true }) : null;
@@ -46,7 +46,7 @@ export async function render(main, ctx) {
     pwForm.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (cur && !cur.value) { setFieldError(cur, t('users.current_password_needed')); cur.focus(); return; }
-      if (pw.value.length < 8) { setFieldError(pw, t('users.password_short')); pw.focus(); return; }
+      if ([...pw.value].length < 10) { setFieldError(pw, t('users.password_short')); pw.focus(); return; }
       try {
         const body = cur ? { password: pw.value, current_password: cur.value } : { password: pw.value };
         await api.post('/users/' + u.id + '/password', body);
@@ -72,7 +72,7 @@ export async function render(main, ctx) {
   const fullName = h('input', { name: 'full_name', autocomplete: 'off' });
   const role = select(roles.map((r) => [r, t('role.' + r)]), roles[roles.length - 1], { name: 'role' });
   const region = regionPicker({ name: 'region', value: ctx.user.region || '', placeholder: t('users.region_ph') });
-  const password = h('input', { name: 'password', type: 'password', minlength: '8', required: true, autocomplete: 'new-password' });
+  const password = h('input', { name: 'password', type: 'password', minlength: '10', required: true, autocomplete: 'new-password' });
   const createMsg = h('div', { 'aria-live': 'polite' });
   const regionField = field(t('users.region'), region.input, { hint: t('users.region_hint') });
   const syncRegion = () => { regionField.hidden = NATIONAL_ROLES.includes(role.value); };
@@ -87,7 +87,7 @@ export async function render(main, ctx) {
     createMsg.replaceChildren();
     let ok = true;
     setFieldError(username, /^[A-Za-z0-9._-]{2,}$/.test(username.value.trim()) ? '' : (ok = false, t('users.username_bad')));
-    setFieldError(password, password.value.length >= 8 ? '' : (ok = false, t('users.password_short')));
+    setFieldError(password, [...password.value].length >= 10 ? '' : (ok = false, t('users.password_short')));
     if (!ok) { form.querySelector('[aria-invalid="true"]').focus(); return; }
     const body = { username: username.value.trim(), password: password.value, role: role.value };
     if (fullName.value.trim()) body.full_name = fullName.value.trim();

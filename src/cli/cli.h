@@ -37,6 +37,8 @@ struct cli_config {
     char *log_level;
     long threads;
     long body_max;
+    long body_budget;
+    long max_conns_per_address;
     long session_ttl;
     long login_max_failures;
     long login_window;

@@ -12,7 +12,8 @@
 
 static const char usage_text[] =
     "usage: waspada serve [--listen ADDR:PORT] [--threads N] [--web-dir DIR]\n"
-    "                     [--body-max BYTES] [--login-max-failures N] [--login-window SECONDS]\n"
+    "                     [--body-max BYTES] [--body-budget BYTES] [--max-conns-per-address N]\n"
+    "                     [--login-max-failures N] [--login-window SECONDS]\n"
     "\n"
     "Serve the HTTP API (under /api/v1) and the web UI until SIGINT or SIGTERM. The\n"
     "database must have been created with 'waspada init'. Port 0 picks a free port; the\n"
@@ -23,6 +24,10 @@ static const char usage_text[] =
     "  --threads N               worker threads (default 4)\n"
     "  --web-dir DIR             web UI files (default: installed or source tree)\n"
     "  --body-max BYTES          largest request body (default 1048576); larger gets 413\n"
+    "  --body-budget BYTES       bodies in memory across all requests (default 67108864);\n"
+    "                            a request that would go over it gets 503 and Retry-After\n"
+    "  --max-conns-per-address N concurrent connections per client address (default 64,\n"
+    "                            0 = no cap); more are closed at once\n"
     "  --login-max-failures N    failed logins per user and per address (default 5) ...\n"
     "  --login-window SECONDS    ... within this window (default 900); then 429\n";
 
@@ -33,6 +38,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
         {"threads", required_argument, NULL, 't'},
         {"web-dir", required_argument, NULL, 'w'},
         {"body-max", required_argument, NULL, 'b'},
+        {"body-budget", required_argument, NULL, 'B'},
+        {"max-conns-per-address", required_argument, NULL, 'c'},
         {"login-max-failures", required_argument, NULL, 'f'},
         {"login-window", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
@@ -42,6 +49,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
                                      ['t'] = "threads",
                                      ['w'] = "web_dir",
                                      ['b'] = "body_max",
+                                     ['B'] = "body_budget",
+                                     ['c'] = "max_conns_per_address",
                                      ['f'] = "login_max_failures",
                                      ['W'] = "login_window"};
     struct error err = {0};
@@ -95,6 +104,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
     hc.web_dir = cli_find_web_dir(ctx);
     hc.threads = (unsigned)ctx->cfg.threads;
     hc.body_max = (size_t)ctx->cfg.body_max;
+    hc.body_budget = (size_t)ctx->cfg.body_budget;
+    hc.max_conns_per_address = (unsigned)ctx->cfg.max_conns_per_address;
     hc.session_ttl_s = (unsigned)ctx->cfg.session_ttl;
     hc.cookie_secure = ctx->cfg.cookie_secure;
     hc.login_max_failures = (unsigned)ctx->cfg.login_max_failures;

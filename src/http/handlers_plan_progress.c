@@ -7,7 +7,8 @@
  *   POST /api/v1/progress/{id}/evidence?filename=NAME
  *        The raw file is the request body (any Content-Type; the type is decided by the file
  *        name's extension and checked against the content's first bytes). Allowed: pdf, jpg,
- *        png, docx, xlsx, at most 10 MiB (the route's body cap, HTTP_UPLOAD_MAX). Stored as
+ *        png, docx, xlsx, at most 10 MiB (the route's body cap, HTTP_UPLOAD_MAX). The body is
+ *        received into a temporary file (server.c), not memory. Stored as
  *        "<database>.files/<sha256>".
  *   GET  /api/v1/evidence/{id}                    the file, to whoever may read the report
  *   GET  /api/v1/compliance?year=&type=&region=&date=
@@ -251,13 +252,18 @@ void http_handle_evidence_add(struct http_request *rq)
         return;
     const char *name = http_query(rq, "filename");
     const char *type;
+    const void *data;
+    size_t len;
     struct error err = {0};
-    if (plan_evidence_check(name, rq->body.data, rq->body.len, &type, &err) != 0) {
+    /* The body waits in a temporary file (server.c), mapped here, never copied to memory. */
+    if (http_request_upload(rq, &data, &len))
+        return;
+    if (plan_evidence_check(name, data, len, &type, &err) != 0) {
         http_reply_err(rq, &err);
         return;
     }
     char sha[65];
-    if (plan_evidence_save(rq->srv->cfg.db_path, rq->body.data, rq->body.len, sha, &err) != 0) {
+    if (plan_evidence_save(rq->srv->cfg.db_path, data, len, sha, &err) != 0) {
         http_reply_err(rq, &err);
         return;
     }
@@ -265,7 +271,7 @@ void http_handle_evidence_add(struct http_request *rq)
                                .filename = name,
                                .content_type = type,
                                .sha256 = sha,
-                               .size = (int64_t)rq->body.len};
+                               .size = (int64_t)len};
     struct store_actor actor;
     plan_http_actor(rq, &actor);
     int64_t id = 0;
@@ -277,7 +283,7 @@ void http_handle_evidence_add(struct http_request *rq)
         rq, MHD_HTTP_CREATED,
         json_pack("{s:{s:I,s:I,s:s,s:s,s:I,s:s,s:o}}", "evidence", "id", (json_int_t)id,
                   "report_id", (json_int_t)p.id, "filename", name, "content_type", type, "size",
-                  (json_int_t)rq->body.len, "sha256", sha, "url",
+                  (json_int_t)len, "sha256", sha, "url",
                   json_string(arena_printf(&rq->arena, "/api/v1/evidence/%lld", (long long)id))));
 }
 

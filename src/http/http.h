@@ -9,8 +9,13 @@
  * Errors are always {"error":{"code":"...","message":"..."}} with the status from
  * http_status_for() (the one mapping from WSP_E* codes to HTTP statuses).
  *
- * Bodies over body_max get 413: at once when Content-Length announces it, otherwise (chunked)
- * after the rest is drained unread (the connection is cut after 8 MiB more).
+ * A request is decided from its request line and headers before any of its body is read:
+ * 400 (malformed URL: bad %-escape or %00), 404, 405, 413 (Content-Length over body_max, or
+ * over 10 MiB on upload routes), 415 (JSON routes need Content-Type: application/json), 401,
+ * 403 (CSRF) and 503 (over body_budget) are answered at once and the connection is closed
+ * without reading the body. A chunked body over its cap gets 413 after the rest is drained
+ * unread (the connection is cut after 8 MiB more). Upload bodies go to a nameless temporary
+ * file beside the database, never whole into memory. HEAD works wherever GET does.
  *
  * Security: sessions are an HttpOnly SameSite=Strict cookie; every state-changing request
  * except login also needs the X-CSRF-Token header of its session (auth_csrf_for). Failed
@@ -32,17 +37,20 @@
 #include "geo/geo.h"
 
 struct http_config {
-    const char *db_path;         /* SQLite file */
-    const char *listen;          /* "127.0.0.1:8080"; port 0 picks a free port */
-    const char *web_dir;         /* static files for "/", NULL = none yet */
-    unsigned threads;            /* worker threads in the pool (>= 1) */
-    size_t body_max;             /* request body cap in bytes; larger bodies get 413 */
-    size_t arena_max;            /* per-request memory cap */
-    unsigned session_ttl_s;      /* session lifetime */
-    bool cookie_secure;          /* add "Secure" to the cookie (behind TLS) */
-    unsigned login_max_failures; /* failures per (user, address) before waits start */
-    unsigned login_window_s;     /* failures are forgotten after this quiet time, s */
-    bool access_log;             /* "METHOD path status bytes ms" per request (no query) */
+    const char *db_path;            /* SQLite file */
+    const char *listen;             /* "127.0.0.1:8080"; port 0 picks a free port */
+    const char *web_dir;            /* static files for "/", NULL = none yet */
+    unsigned threads;               /* worker threads in the pool (>= 1) */
+    size_t body_max;                /* request body cap in bytes; larger bodies get 413 */
+    size_t body_budget;             /* bodies held in memory by all requests at once (>= body_max);
+                                       a request that would go over it gets 503 + Retry-After */
+    unsigned max_conns_per_address; /* concurrent connections per client address, 0 = no cap */
+    size_t arena_max;               /* per-request memory cap */
+    unsigned session_ttl_s;         /* session lifetime */
+    bool cookie_secure;             /* add "Secure" to the cookie (behind TLS) */
+    unsigned login_max_failures;    /* failures per (user, address) before waits start */
+    unsigned login_window_s;        /* failures are forgotten after this quiet time, s */
+    bool access_log;                /* "METHOD path status bytes ms" per request (no query) */
     /* Write rate limits (token buckets: a burst of n, then n spread over the period); 0 = no
      * limit, which http_config_defaults() leaves: `waspada serve` sets them from the config. */
     unsigned write_limit_user;     /* state-changing requests per minute per logged-in user */
@@ -59,8 +67,8 @@ struct http_config {
 };
 
 /* Defaults for every field (db "waspada.db", listen 127.0.0.1:8080, 4 threads, 1 MiB body,
- * 16 MiB request arena, 8 h sessions, 5 failures per 15 minutes, access log on, leads
- * counted from confidence 0.5). */
+ * 64 MiB body budget, 64 connections per address, 16 MiB request arena, 8 h sessions, 5 failures
+ * per 15 minutes, access log on, leads counted from confidence 0.5). */
 void http_config_defaults(struct http_config *cfg);
 
 struct http_server;

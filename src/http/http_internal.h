@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,9 @@ struct http_server {
     /* Early warning: engine service, SSE streams, webhooks (alerts_service.c); NULL when it
      * could not start. */
     struct http_alerts *alerts;
+    /* Bytes of request bodies held in memory across all requests, reserved from
+     * cfg.body_budget when a request's headers are accepted (server.c). */
+    atomic_size_t body_bytes;
 };
 
 struct http_header {
@@ -65,11 +69,28 @@ struct http_request {
     char client[64];  /* client address, "" when unknown */
     int64_t start_ms;
 
+    /* Set from the request line and headers on the first access-handler call. */
+    bool started;        /* method, path and the fields below are filled */
+    bool bad_uri;        /* raw URL has %00, a malformed %-escape or a control byte */
+    size_t uri_len;      /* length of the raw request target */
+    int64_t body_length; /* Content-Length, or -1 when absent (no body, or chunked) */
+    bool body_chunked;   /* Transfer-Encoding: the length is known only at the end */
+    const void *route;   /* the matched API route (router.c), NULL before routing */
+
     struct buf body; /* request body, capped at body_cap */
     size_t body_cap; /* cfg.body_max, or HTTP_UPLOAD_MAX for upload routes */
     bool body_too_big;
-    size_t drained; /* bytes of an oversized body dropped so far */
-    json_t *json;   /* parsed body (http_request_json), freed with the request */
+    bool body_over_budget; /* a chunked body outgrew cfg.body_budget: 503 at its end */
+    size_t body_reserved;  /* bytes of srv->body_bytes held by this request */
+    size_t drained;        /* bytes of an oversized body dropped so far */
+    json_t *json;          /* parsed body (http_request_json), freed with the request */
+    /* Upload routes: the body goes to a nameless temporary file beside the database instead
+     * of memory (http_request_upload maps it for the handler). */
+    bool spool;
+    int spool_fd; /* -1 when none */
+    size_t spool_len;
+    bool spool_failed; /* a write failed: 500 at the body's end */
+    void *spool_map;   /* mapping of spool_fd, or NULL */
 
     const char *params[HTTP_MAX_PARAMS]; /* path parameters of the matched route, in order */
     size_t nparams;
@@ -112,14 +133,30 @@ void http_actor(const struct http_request *rq, struct store_actor *actor);
 /* The detection model (text resources and gazetteer inside), loaded once on first use and
  * shared read-only by all workers. NULL after replying 503 when it cannot be loaded. */
 const struct detect_model *http_detect_model(struct http_request *rq);
+/* The body of an upload route (read-only, valid until the request ends; len 0 gives ""). 0, or
+ * replies 500 and returns the error code. */
+int http_request_upload(struct http_request *rq, const void **data, size_t *len);
+/* True when raw (a request target as sent, with its query) has a malformed %-escape, %00 or a
+ * control byte: such requests get 400 before routing. */
+bool http_uri_malformed(const char *raw);
+/* True when a Content-Type header value is application/json, with at most a charset=utf-8
+ * parameter besides others. */
+bool http_content_type_json(const char *value);
 
 /* ---- router.c --------------------------------------------------------------------------- */
 
-/* Route an /api/ request to its handler; replies 404 / 405 / 401 / 403 itself. */
 /* Largest accepted body for a request: cfg.body_max, or HTTP_UPLOAD_MAX (when larger) for
  * routes that take file uploads (evidence files). */
 #define HTTP_UPLOAD_MAX ((size_t)10 << 20)
-size_t http_route_body_cap(const struct http_server *srv, const char *method, const char *path);
+/*
+ * Decide an /api/ request from its request line and headers alone, before any of its body is
+ * read: 404 / 405 (HEAD is allowed wherever GET is), 413 (Content-Length over the route's
+ * cap), 415 (a body without application/json on a route that reads JSON), 401, 403 (CSRF).
+ * 0 when the request may go on (sets rq->route, rq->body_cap and rq->spool); otherwise it
+ * replied. Idempotent: 0 at once when rq->route is set.
+ */
+int http_route_check(struct http_request *rq);
+/* Route an /api/ request to its handler (after http_route_check, which it calls again). */
 void http_route(struct http_request *rq);
 
 /* ---- static.c --------------------------------------------------------------------------- */

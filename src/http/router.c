@@ -145,56 +145,92 @@ static bool match(const char *pattern, const char *path, struct http_request *rq
     return true;
 }
 
-size_t http_route_body_cap(const struct http_server *srv, const char *method, const char *path)
+/* A route that reads a JSON body: every state-changing one except file uploads. */
+static bool reads_json(const struct route *r)
 {
-    size_t cap = srv->cfg.body_max;
-    for (size_t i = 0; i < WSP_ARRAY_LEN(routes); i++)
-        if ((routes[i].flags & ROUTE_UPLOAD) && str_eq(routes[i].method, method) &&
-            match(routes[i].pattern, path, NULL))
-            return cap > HTTP_UPLOAD_MAX ? cap : HTTP_UPLOAD_MAX;
-    return cap;
+    return state_changing(r->method) && !(r->flags & ROUTE_UPLOAD);
 }
 
-void http_route(struct http_request *rq)
+static void reply_unsupported_type(struct http_request *rq)
 {
+    json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", "unsupported_media_type", "message",
+                             "request body must be JSON (Content-Type: application/json)");
+    http_reply_json(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, body);
+}
+
+int http_route_check(struct http_request *rq)
+{
+    if (rq->route)
+        return 0;
     const struct route *found = NULL;
     char allow[128] = "";
+    bool head = str_eq(rq->method, "HEAD");
     for (size_t i = 0; i < WSP_ARRAY_LEN(routes); i++) {
         const struct route *r = &routes[i];
         if (!match(r->pattern, rq->path, NULL))
             continue;
-        if (str_eq(r->method, rq->method)) {
+        if (str_eq(r->method, rq->method) || (head && str_eq(r->method, "GET"))) {
             found = r;
             break;
         }
+        /* HEAD goes wherever GET goes, and is listed right after it. */
+        const char *add = str_eq(r->method, "GET") ? "GET, HEAD" : r->method;
         if (!strstr(allow, r->method)) {
             size_t n = strlen(allow);
-            snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", r->method);
+            snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", add);
         }
     }
     if (!found) {
-        if (allow[0]) {
+        if (allow[0])
             http_reply_method_not_allowed(rq, allow);
-        } else {
+        else
             http_reply_error(rq, WSP_ENOTFOUND, "no such API endpoint");
-        }
-        return;
+        return WSP_ENOTFOUND;
     }
-    if (!match(found->pattern, rq->path, rq)) {
-        http_reply_error(rq, WSP_ENOMEM, "request arena exhausted while routing");
-        return;
+    if (!match(found->pattern, rq->path, rq))
+        return http_reply_error(rq, WSP_ENOMEM, "request arena exhausted while routing");
+    rq->spool = (found->flags & ROUTE_UPLOAD) != 0;
+    size_t cap = rq->srv->cfg.body_max;
+    if (rq->spool && cap < HTTP_UPLOAD_MAX)
+        cap = HTTP_UPLOAD_MAX;
+    rq->body_cap = cap;
+    /* Refuse an announced oversized body before reading any of it (a chunked one is capped
+     * while it is read). */
+    if (rq->body_length > 0 && (uint64_t)rq->body_length > cap)
+        return http_reply_error(rq, WSP_ETOOBIG, "request body over %zu bytes", cap);
+    /* JSON only: a form or text/plain body is what a cross-site <form> can send. */
+    if (reads_json(found)) {
+        const char *type = http_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+        bool has_body = rq->body_length > 0 || rq->body_chunked;
+        if (type ? !http_content_type_json(type) : has_body) {
+            reply_unsupported_type(rq);
+            return WSP_EINVAL;
+        }
     }
     /* Every state-changing request needs a session and its CSRF token, except login. */
     bool changing = state_changing(rq->method) && !(found->flags & ROUTE_NO_CSRF);
     if ((found->flags & ROUTE_SESSION) || changing) {
-        if (http_require_session(rq) != 0)
-            return;
+        int rc = http_require_session(rq);
+        if (rc != 0)
+            return rc;
     }
-    if (changing && http_require_csrf(rq) != 0)
-        return;
+    if (changing) {
+        int rc = http_require_csrf(rq);
+        if (rc != 0)
+            return rc;
+    }
     /* Write rate limits, once the user is known (reports have lower ones). */
     if (state_changing(rq->method) &&
         http_require_write_quota(rq, found->handler == http_handle_reports_add) != 0)
+        return WSP_ERATE;
+    rq->route = found;
+    return 0;
+}
+
+void http_route(struct http_request *rq)
+{
+    if (http_route_check(rq) != 0)
         return;
+    const struct route *found = rq->route;
     found->handler(rq);
 }

@@ -2,12 +2,14 @@
  * per-thread store connections. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +18,11 @@
 
 #define HTTP_STOP_WAIT_MS 1000
 #define HTTP_DRAIN_MAX ((size_t)8 << 20) /* oversized chunked body read and dropped */
+#define HTTP_BUSY_RETRY_S "5"            /* Retry-After of 503 over the body budget */
+/* Caps below libmicrohttpd's own (its 32 KiB connection pool), so that a long target or a big
+ * header block mostly gets our JSON 414 / 431 rather than the library's HTML page. */
+#define HTTP_URI_MAX ((size_t)8 << 10)
+#define HTTP_HEADERS_MAX ((size_t)16 << 10)
 
 void http_config_defaults(struct http_config *cfg)
 {
@@ -25,6 +32,8 @@ void http_config_defaults(struct http_config *cfg)
     cfg->web_dir = NULL;
     cfg->threads = 4;
     cfg->body_max = (size_t)1 << 20;
+    cfg->body_budget = (size_t)64 << 20;
+    cfg->max_conns_per_address = 64;
     cfg->arena_max = (size_t)16 << 20;
     cfg->session_ttl_s = 8 * 3600;
     cfg->cookie_secure = false;
@@ -136,17 +145,31 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t outsz)
                   (socklen_t)outsz);
 }
 
-static struct http_request *request_new(struct http_server *srv, struct MHD_Connection *conn,
-                                        const char *method, const char *url)
+/* Called by libmicrohttpd with the request target exactly as sent (before it decodes the path
+ * or splits off the query): the request starts here, so the raw target can be checked. */
+static void *request_new(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+    struct http_server *srv = cls;
     struct http_request *rq = xcalloc(1, sizeof(*rq));
     rq->srv = srv;
     rq->conn = conn;
     rq->start_ms = time_mono_ms();
     rq->resp_fd = -1;
+    rq->spool_fd = -1;
+    rq->body_length = -1;
+    rq->method = "-";
+    rq->path = "-";
     arena_init(&rq->arena, srv->cfg.arena_max);
-    rq->body_cap = http_route_body_cap(srv, method, url);
-    buf_init(&rq->body, rq->body_cap ? rq->body_cap : 1);
+    buf_init(&rq->body, 1);
+    rq->bad_uri = http_uri_malformed(uri);
+    rq->uri_len = strlen(uri);
+    return rq;
+}
+
+/* The first access-handler call: the request line and headers are complete. */
+static void request_start(struct http_request *rq, const char *method, const char *url)
+{
+    rq->started = true;
     /* The URL from MHD is already decoded and has no query string. Copied so that the
      * strings stay valid in the completion callback. */
     rq->method = arena_strdup(&rq->arena, method);
@@ -155,8 +178,38 @@ static struct http_request *request_new(struct http_server *srv, struct MHD_Conn
         rq->method = "?";
     if (!rq->path)
         rq->path = "/";
-    client_address(conn, rq->client, sizeof(rq->client));
-    return rq;
+    client_address(rq->conn, rq->client, sizeof(rq->client));
+    rq->body_cap = rq->srv->cfg.body_max;
+    rq->body_chunked = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+    /* libmicrohttpd has refused a malformed Content-Length itself; one past LONG_MAX is read
+     * as "too big". */
+    const char *cl =
+        MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    long n;
+    if (cl && !rq->body_chunked)
+        rq->body_length = str_to_long(cl, 0, LONG_MAX, &n) == 0 ? n : LONG_MAX;
+}
+
+static void budget_release(struct http_request *rq)
+{
+    if (rq->body_reserved) {
+        atomic_fetch_sub(&rq->srv->body_bytes, rq->body_reserved);
+        rq->body_reserved = 0;
+    }
+}
+
+/* Take n more bytes from the server-wide budget of request bodies in memory. */
+static bool budget_reserve(struct http_request *rq, size_t n)
+{
+    struct http_server *srv = rq->srv;
+    size_t cur = atomic_load(&srv->body_bytes);
+    do {
+        if (n > srv->cfg.body_budget || cur > srv->cfg.body_budget - n)
+            return false;
+    } while (!atomic_compare_exchange_weak(&srv->body_bytes, &cur, cur + n));
+    rq->body_reserved += n;
+    return true;
 }
 
 static void request_free(struct http_request *rq)
@@ -166,6 +219,11 @@ static void request_free(struct http_request *rq)
     free(rq->resp_body);
     if (rq->resp_fd >= 0)
         close(rq->resp_fd);
+    if (rq->spool_map)
+        munmap(rq->spool_map, rq->spool_len);
+    if (rq->spool_fd >= 0)
+        close(rq->spool_fd);
+    budget_release(rq);
     buf_release(&rq->body);
     arena_release(&rq->arena);
     free(rq);
@@ -190,7 +248,11 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     WSP_UNUSED(conn);
     if (!rq)
         return;
-    if (srv->cfg.access_log) {
+    if (srv->cfg.access_log && !rq->started) {
+        /* Headers refused by libmicrohttpd itself (it answered), or the client left. */
+        LOG_I("http", "- - 0 0 %lldms (headers incomplete or refused)",
+              (long long)(time_mono_ms() - rq->start_ms));
+    } else if (srv->cfg.access_log) {
         char path[256];
         log_path(rq->path, path, sizeof(path));
         LOG_I("http", "%s %s %u %zu %lldms%s", rq->method, path, rq->queued ? rq->status : 0,
@@ -274,21 +336,247 @@ static bool is_api_path(const char *path)
     return str_eq(path, "/api") || str_starts_with(path, "/api/");
 }
 
+static bool hexdigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool http_uri_malformed(const char *raw)
+{
+    for (const char *p = raw; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            return true;
+        if (c != '%')
+            continue;
+        if (!hexdigit(p[1]) || !hexdigit(p[2]) || (p[1] == '0' && p[2] == '0'))
+            return true;
+        p += 2;
+    }
+    return false;
+}
+
+bool http_content_type_json(const char *value)
+{
+    static const char json[] = "application/json";
+    const char *p = value;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (strncasecmp(p, json, sizeof(json) - 1) != 0)
+        return false;
+    p += sizeof(json) - 1;
+    /* Parameters: ; name=value or ; name="value". Only charset has a meaning here. */
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return true;
+        if (*p++ != ';')
+            return false;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t nlen = strcspn(p, "=; \t");
+        bool charset = nlen == 7 && strncasecmp(p, "charset", 7) == 0;
+        p += nlen;
+        if (*p != '=')
+            return false;
+        p++;
+        const char *v = p;
+        size_t vlen;
+        if (*p == '"') {
+            const char *end = strchr(p + 1, '"');
+            if (!end)
+                return false;
+            v = p + 1;
+            vlen = (size_t)(end - v);
+            p = end + 1;
+        } else {
+            vlen = strcspn(p, "; \t");
+            p += vlen;
+        }
+        if (nlen == 0 || (charset && !(vlen == 5 && strncasecmp(v, "utf-8", 5) == 0)))
+            return false;
+    }
+}
+
+int http_request_upload(struct http_request *rq, const void **data, size_t *len)
+{
+    *data = "";
+    *len = 0;
+    if (!rq->spool) {
+        *data = buf_cstr(&rq->body);
+        *len = rq->body.len;
+        return 0;
+    }
+    if (rq->spool_len == 0)
+        return 0;
+    if (!rq->spool_map) {
+        void *m = mmap(NULL, rq->spool_len, PROT_READ, MAP_PRIVATE, rq->spool_fd, 0);
+        if (m == MAP_FAILED)
+            return http_reply_error(rq, WSP_EIO, "cannot map the uploaded body: %s",
+                                    strerror(errno));
+        rq->spool_map = m;
+    }
+    *data = rq->spool_map;
+    *len = rq->spool_len;
+    return 0;
+}
+
+/* A nameless temporary file in the database's directory for an upload body: unlinked at once,
+ * so it goes away with the request even when the process is killed. */
+static int spool_open(struct http_request *rq)
+{
+    const char *db = rq->srv->cfg.db_path;
+    const char *slash = strrchr(db, '/');
+    char tmpl[4096];
+    int n = slash
+                ? snprintf(tmpl, sizeof(tmpl), "%.*s/.waspada-upload-XXXXXX", (int)(slash - db), db)
+                : snprintf(tmpl, sizeof(tmpl), ".waspada-upload-XXXXXX");
+    if (n < 0 || (size_t)n >= sizeof(tmpl))
+        return http_reply_error(rq, WSP_EIO, "database path too long for upload files");
+    int fd = mkostemp(tmpl, O_CLOEXEC);
+    if (fd < 0)
+        return http_reply_error(rq, WSP_EIO, "cannot create upload file '%s': %s", tmpl,
+                                strerror(errno));
+    unlink(tmpl);
+    rq->spool_fd = fd;
+    return 0;
+}
+
+static void spool_write(struct http_request *rq, const char *data, size_t n)
+{
+    if (rq->spool_failed)
+        return;
+    if (n > rq->body_cap - rq->spool_len) {
+        rq->body_too_big = true;
+        return;
+    }
+    while (n > 0) {
+        ssize_t w = write(rq->spool_fd, data, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            LOG_E("http", "%s %s: cannot write upload file: %s", rq->method, rq->path,
+                  strerror(errno));
+            rq->spool_failed = true;
+            return;
+        }
+        data += w;
+        n -= (size_t)w;
+        rq->spool_len += (size_t)w;
+    }
+}
+
+/* The error envelope for statuses without a WSP_E* code (and without an error log line). */
+static int reply_status(struct http_request *rq, unsigned status, const char *code, const char *msg)
+{
+    http_reply_json(rq, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+    return WSP_EINVAL;
+}
+
+/* 503 with Retry-After. */
+static void reply_busy(struct http_request *rq)
+{
+    reply_status(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+                 "too many request bodies in flight, try again later");
+    http_add_header(rq, "Retry-After", HTTP_BUSY_RETRY_S);
+}
+
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    size_t *sum = cls;
+    WSP_UNUSED(kind);
+    *sum += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/*
+ * Everything decided before the body: 400 for a malformed URL, the router's 404 / 405 / 413 /
+ * 415 / 401 / 403, 413 and 405 for non-API paths, 503 over the body budget. 0 when the body
+ * may be read; otherwise the reply is set.
+ */
+static int request_admit(struct http_request *rq)
+{
+    if (rq->bad_uri)
+        return http_reply_error(rq, WSP_EINVAL,
+                                "malformed URL: bad %%-escape, NUL or control character");
+    if (rq->uri_len > HTTP_URI_MAX)
+        return reply_status(rq, MHD_HTTP_URI_TOO_LONG, "uri_too_long",
+                            "request target over 8192 bytes");
+    size_t header_bytes = 0;
+    MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, add_header_size, &header_bytes);
+    if (header_bytes > HTTP_HEADERS_MAX)
+        return reply_status(rq, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "header_fields_too_large",
+                            "request headers over 16384 bytes");
+    if (is_api_path(rq->path)) {
+        int rc = http_route_check(rq);
+        if (rc != 0)
+            return rc;
+    } else if (!str_eq(rq->method, "GET") && !str_eq(rq->method, "HEAD")) {
+        http_reply_method_not_allowed(rq, "GET, HEAD");
+        return WSP_EINVAL;
+    } else if (rq->body_length > 0 && (uint64_t)rq->body_length > rq->body_cap) {
+        return http_reply_error(rq, WSP_ETOOBIG, "request body over %zu bytes", rq->body_cap);
+    }
+    if (rq->spool)
+        return rq->body_length > 0 || rq->body_chunked ? spool_open(rq) : 0;
+    if (rq->body_length > 0) {
+        if (!budget_reserve(rq, (size_t)rq->body_length)) {
+            reply_busy(rq);
+            return WSP_EBUSY;
+        }
+        buf_init(&rq->body, (size_t)rq->body_length); /* grows to the announced size at most */
+    } else {
+        buf_init(&rq->body, rq->body_cap);
+    }
+    return 0;
+}
+
+static void body_append(struct http_request *rq, const char *data, size_t n)
+{
+    if (rq->body_too_big || rq->body_over_budget)
+        return;
+    if (rq->spool) {
+        spool_write(rq, data, n);
+        return;
+    }
+    /* A chunked body takes from the budget as it grows. */
+    size_t need = rq->body.len + n;
+    if (need > rq->body_reserved && need <= rq->body_cap &&
+        !budget_reserve(rq, need - rq->body_reserved)) {
+        rq->body_over_budget = true;
+        buf_release(&rq->body);
+        budget_release(rq);
+        return;
+    }
+    buf_append(&rq->body, data, n);
+    if (rq->body.oom) {
+        rq->body_too_big = true;
+        buf_release(&rq->body);
+        budget_release(rq);
+    }
+}
+
 static void dispatch(struct http_request *rq)
 {
     if (rq->body_too_big) {
         http_reply_error(rq, WSP_ETOOBIG, "request body over %zu bytes", rq->body_cap);
         return;
     }
+    if (rq->body_over_budget) {
+        reply_busy(rq);
+        return;
+    }
+    if (rq->spool_failed) {
+        http_reply_error(rq, WSP_EIO, "cannot store the request body");
+        return;
+    }
     if (is_api_path(rq->path)) {
         http_route(rq);
         return;
     }
-    if (str_eq(rq->method, "GET") || str_eq(rq->method, "HEAD")) {
-        http_static(rq);
-        return;
-    }
-    http_reply_method_not_allowed(rq, "GET, HEAD");
+    http_static(rq);
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -300,41 +588,35 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     struct http_request *rq = *con_cls;
     WSP_UNUSED(version);
 
-    if (!rq) {
-        rq = request_new(srv, conn, method, url);
+    if (!rq) { /* the URI callback always comes first; this is only a fallback */
+        rq = request_new(srv, "", conn);
         *con_cls = rq;
-        /* Refuse an announced oversized body before reading any of it. */
-        const char *cl =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        long n;
-        if (cl && rq->body_cap && str_to_long(cl, 0, LONG_MAX, &n) == 0 &&
-            (unsigned long)n > rq->body_cap) {
-            rq->body_too_big = true;
-            dispatch(rq);
+    }
+    if (!rq->started) {
+        /* Decide from the headers alone; answering now makes libmicrohttpd skip the body
+         * and close the connection. */
+        request_start(rq, method, url);
+        /* A refusal with a body to skip goes out now (libmicrohttpd then closes the
+         * connection); one without waits for the next call, which keeps the connection. */
+        if (request_admit(rq) != 0 && (rq->body_length > 0 || rq->body_chunked))
             return queue_reply(rq);
-        }
         return MHD_YES;
     }
     if (rq->queued) {
-        /* Answered early (413): drop whatever body still arrives. */
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (rq->replied) /* refused in request_admit, no body */
+        return queue_reply(rq);
     if (*upload_data_size > 0) {
-        if (!rq->body_too_big) {
-            buf_append(&rq->body, upload_data, *upload_data_size);
-            if (rq->body.oom) {
-                rq->body_too_big = true;
-                buf_release(&rq->body);
-            }
-        }
-        /* libmicrohttpd 0.9.75 refuses a response while a body is being received, so an
-         * oversized body without Content-Length (chunked) is drained unread and answered
-         * with 413 at its end; one that goes on for long is cut off. */
-        if (rq->body_too_big) {
+        body_append(rq, upload_data, *upload_data_size);
+        /* libmicrohttpd 0.9.75 refuses a response while a body is being received, so a body
+         * refused on the way (chunked and too big, over the budget, unwritable) is drained
+         * unread and answered at its end; one that goes on for long is cut off. */
+        if (rq->body_too_big || rq->body_over_budget || rq->spool_failed) {
             rq->drained += *upload_data_size;
             if (rq->drained > HTTP_DRAIN_MAX) {
-                LOG_W("http", "closing connection: oversized body of %s %s goes on", rq->method,
+                LOG_W("http", "closing connection: refused body of %s %s goes on", rq->method,
                       rq->path);
                 return MHD_NO;
             }
@@ -442,6 +724,9 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
         return error_set(err, WSP_EINVAL, "thread count %u out of range 1..1024", cfg->threads);
     if (cfg->login_max_failures < 1 || cfg->login_window_s < 1)
         return error_set(err, WSP_EINVAL, "login rate limit needs at least 1 failure and 1 s");
+    if (cfg->body_budget < cfg->body_max)
+        return error_set(err, WSP_EINVAL, "body budget %zu is below the body cap %zu",
+                         cfg->body_budget, cfg->body_max);
     if (!(cfg->lead_min_confidence >= 0 && cfg->lead_min_confidence <= 1))
         return error_set(err, WSP_EINVAL, "lead_min_confidence %g out of range 0..1",
                          cfg->lead_min_confidence);
@@ -487,11 +772,16 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
         {MHD_OPTION_END, 0, NULL},
     };
     http_alerts_start(srv); /* early warning; NULL (logged) leaves its endpoints at 503 */
+    struct MHD_OptionItem limits[] = {
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg->max_conns_per_address, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED,
-        request_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_ARRAY,
-        cfg->threads > 1 ? pool : pool + 1, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, request_new, srv,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)30, MHD_OPTION_ARRAY, cfg->threads > 1 ? pool : pool + 1, MHD_OPTION_ARRAY,
+        cfg->max_conns_per_address ? limits : limits + 1, MHD_OPTION_END);
     if (!srv->daemon) {
         rc = error_set(err, WSP_EIO, "cannot listen on '%s' (address in use or not local?)",
                        cfg->listen);

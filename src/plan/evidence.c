@@ -97,10 +97,17 @@ int plan_evidence_save(const char *db_path, const void *data, size_t len, char s
     struct stat st;
     if (stat(path, &st) == 0 && (size_t)st.st_size == len)
         return 0; /* the same content is already there */
-    snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    /* A unique name: the server's threads may store the same content at the same time. */
+    snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return error_set(err, WSP_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+    if (fchmod(fd, 0640) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        return error_set(err, WSP_EIO, "cannot write '%s': %s", tmp, strerror(e));
+    }
     const char *p = data;
     size_t left = len;
     while (left > 0) {

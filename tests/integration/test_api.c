@@ -747,13 +747,13 @@ static void test_routes(void **state)
     struct support_response r;
     assert_int_equal(support_http(&c, "DELETE", "/api/v1/health", NULL, 0, NULL, &r), 405);
     char *allow = support_response_header(&r, "Allow");
-    assert_string_equal(allow, "GET");
+    assert_string_equal(allow, "GET, HEAD");
     free(allow);
     assert_api_headers(&r);
     support_response_free(&r);
     assert_int_equal(support_http(&c, "PUT", "/api/v1/users", "{}", (size_t)-1, NULL, &r), 405);
     allow = support_response_header(&r, "Allow");
-    assert_string_equal(allow, "GET, POST");
+    assert_string_equal(allow, "GET, HEAD, POST");
     free(allow);
     support_response_free(&r);
 

@@ -58,6 +58,8 @@ static void test_defaults(void **state)
     assert_int_equal(c.threads, 4);
     assert_int_equal(c.body_max, 1048576);
     assert_int_equal(c.login_max_failures, 5);
+    assert_int_equal(c.body_budget, 67108864);
+    assert_int_equal(c.max_conns_per_address, 64);
     assert_false(c.cookie_secure);
     assert_true(c.access_log);
     assert_true(c.lead_min_confidence == 0.5);
@@ -120,6 +122,19 @@ static void test_errors(void **state)
     unsetenv("WASPADA_THREADS");
 
     assert_int_equal(config_load(&c, "/nonexistent/waspada.conf", &err), WSP_EIO);
+    config_release(&c);
+
+    /* The HTTP caps of issue 10: bounds, and 0 = no cap for connections per address. */
+    write_file("body_budget = 2097152\nmax_conns_per_address = 0\n");
+    assert_int_equal(config_load(&c, path, &err), 0);
+    assert_int_equal(c.body_budget, 2097152);
+    assert_int_equal(c.max_conns_per_address, 0);
+    assert_int_equal(config_set(&c, "body_budget", "1023", &err), WSP_EINVAL);
+    assert_string_equal(err.msg,
+                        "setting 'body_budget': '1023' is not a number in 1024..17179869184");
+    assert_int_equal(config_set(&c, "max_conns_per_address", "65536", &err), WSP_EINVAL);
+    assert_string_equal(err.msg,
+                        "setting 'max_conns_per_address': '65536' is not a number in 0..65535");
     config_release(&c);
 
     assert_int_equal(config_load(&c, NULL, &err), 0);

@@ -107,6 +107,80 @@ static void test_status_for(void **state)
     assert_int_equal(http_status_for(-99), 500);
 }
 
+/* The raw request target: %-escapes must be complete, and %00 or control bytes never pass
+ * (libmicrohttpd decodes %00 into a NUL that cut the path: issue 10). */
+static void test_uri_malformed(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "/",
+        "/api/v1/regions/32",
+        "/api/v1/regions?q=jawa%20barat&limit=5",
+        "/api/v1/regions/%33%32",
+        "/index.html?x=%7e%7E%ff",
+        "/a+b?c=d+e",
+        "",
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(good); i++)
+        if (http_uri_malformed(good[i]))
+            fail_msg("'%s' refused", good[i]);
+    static const char *const bad[] = {
+        "/api/v1/regions/32%00zzz",
+        "/api/v1/regions?q=%00",
+        "/a%",
+        "/a%4",
+        "/a%zz",
+        "/a%g0",
+        "/a%0g",
+        "/a\001b",
+        "/a\tb",
+        "/a\177b",
+        "/q?x=%%41",
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(bad); i++)
+        if (!http_uri_malformed(bad[i]))
+            fail_msg("'%s' accepted", bad[i]);
+}
+
+/* JSON routes take application/json only (415 otherwise, issue 10); a charset, if given, must
+ * be UTF-8. */
+static void test_content_type_json(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "application/json",
+        "APPLICATION/JSON",
+        "application/json; charset=utf-8",
+        "application/json;charset=UTF-8",
+        "application/json; charset=\"utf-8\"",
+        "application/json ; charset=utf-8",
+        "application/json; charset=utf-8; foo=bar",
+        "application/json; foo=bar",
+        " application/json",
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(good); i++)
+        if (!http_content_type_json(good[i]))
+            fail_msg("'%s' refused", good[i]);
+    static const char *const bad[] = {
+        "",
+        "text/plain",
+        "text/plain; charset=utf-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=----x",
+        "application/jsonx",
+        "application/json-patch+json",
+        "application/json; charset=latin1",
+        "application/json; charset=\"utf-8",
+        "application/json;",
+        "application/json; charset",
+        "application/json, text/plain",
+        "json",
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(bad); i++)
+        if (http_content_type_json(bad[i]))
+            fail_msg("'%s' accepted", bad[i]);
+}
+
 static void test_may_manage(void **state)
 {
     (void)state;
@@ -134,10 +208,9 @@ static void test_may_manage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json_read),
-        cmocka_unit_test(test_json_string),
-        cmocka_unit_test(test_status_for),
-        cmocka_unit_test(test_may_manage),
+        cmocka_unit_test(test_json_read),     cmocka_unit_test(test_json_string),
+        cmocka_unit_test(test_status_for),    cmocka_unit_test(test_may_manage),
+        cmocka_unit_test(test_uri_malformed), cmocka_unit_test(test_content_type_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,6 +57,14 @@ int time_parse_iso(const char *s, int64_t *out)
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
     size_t len = strlen(s);
+    /* digits exactly where the pattern has them: sscanf's %d would also take a sign or
+     * spaces inside a field ("8024-+2-09") */
+    static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (len != 10 && len != 20)
+        return WSP_EINVAL;
+    for (size_t i = 0; i < len; i++)
+        if (pattern[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pattern[i])
+            return WSP_EINVAL;
     if (len == 10) {
         if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
             return WSP_EINVAL;

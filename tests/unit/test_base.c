@@ -130,6 +130,11 @@ static void test_time(void **state)
     assert_int_equal(time_parse_iso("2023-02-29", &t), WSP_EINVAL);
     assert_int_equal(time_parse_iso("2023-13-01", &t), WSP_EINVAL);
     assert_int_equal(time_parse_iso("2023-1-01", &t), WSP_EINVAL);
+    /* a sign or a space inside a field is not a digit (found by fuzz_date) */
+    assert_int_equal(time_parse_iso("8024-+2-09", &t), WSP_EINVAL);
+    assert_int_equal(time_parse_iso("2024- 2-09", &t), WSP_EINVAL);
+    assert_int_equal(time_parse_iso("2024-02-09T-1:00:00Z", &t), WSP_EINVAL);
+    assert_int_equal(time_parse_iso("2024-02-09t10:00:00Z", &t), WSP_EINVAL);
     assert_int_equal(time_parse_iso("23/2/2021", &t), WSP_EINVAL);
     time_set_override(1795910400);
     assert_int_equal(time_now(), 1795910400);

@@ -431,12 +431,8 @@ void http_handle_compliance_report(struct http_request *rq)
     buf_init(&b, 8u << 20);
     buf_printf(&b,
                "<!doctype html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
-               "<title>Kepatuhan RAD %s %d</title><style>"
-               "body{font-family:sans-serif;margin:2em;color:#111}"
-               "table{border-collapse:collapse;width:100%%;font-size:12px}"
-               "th,td{border:1px solid #999;padding:3px 6px}td.n{text-align:right}"
-               "th{background:#eee}h1{font-size:18px}h2{font-size:15px}"
-               "@media print{body{margin:0}}</style></head><body>\n"
+               "<title>Kepatuhan RAD %s %d</title>"
+               "<link rel=\"stylesheet\" href=\"/css/report.css\"></head><body>\n"
                "<h1>Laporan Kepatuhan RAD %s tahun %d</h1>\n"
                "<p>Per tanggal %s. Periode pelaporan: %s, batas %d hari setelah akhir periode, "
                "toleransi %d hari. Laporan diharapkan: %ld, masuk: %ld, tepat waktu: %ld.</p>\n"
@@ -483,5 +479,6 @@ void http_handle_compliance_report(struct http_request *rq)
     }
     http_reply_raw(rq, MHD_HTTP_OK, "text/html; charset=utf-8", buf_cstr(&b), b.len);
     http_add_header(rq, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    http_add_header(rq, "Content-Security-Policy", HTTP_PAGE_CSP);
     buf_release(&b);
 }

@@ -202,6 +202,14 @@ void http_reply_raw(struct http_request *rq, unsigned status, const char *conten
 /* Add a response header (both strings copied into the request arena). */
 void http_add_header(struct http_request *rq, const char *name, const char *value);
 
+/* The policy of every HTML page we send, the app's and the printable reports' (see
+ * web/README.md): `default-src 'self'` covers scripts, styles, images, fonts and
+ * fetch/EventSource; no 'unsafe-inline' anywhere (pages set styles through the CSSOM, which
+ * CSP does not restrict). */
+#define HTTP_PAGE_CSP                                                                              \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
 /* {"id","username","role","region","full_name","disabled","created_at","updated_at"} */
 json_t *http_json_user(const struct store_user *u);
 /* ISO-8601 UTC string value, or null for 0. */

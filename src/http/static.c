@@ -42,12 +42,7 @@ static const char not_found_html[] =
     "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
     "<title>Not found</title></head>\n<body><h1>404 Not found</h1></body></html>\n";
 
-/* The policy of every page of the app (see web/README.md): `default-src 'self'` covers
- * scripts, styles, images, fonts and fetch/EventSource; no 'unsafe-inline' anywhere (pages
- * set styles through the CSSOM, which CSP does not restrict). */
-#define STATIC_CSP                                                                                 \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+#define STATIC_CSP HTTP_PAGE_CSP
 
 /* What may be served, by extension; `under` limits a type to one directory of the app
  * (the i18n string tables are the app's only JSON files); vendor: also from Leaflet's

@@ -892,6 +892,14 @@ static void test_compliance(void **state)
     char *ct = support_response_header(&resp, "Content-Type");
     assert_string_equal(ct, "text/html; charset=utf-8");
     free(ct);
+    /* the same strict policy as the app's pages: the style sheet is a file, nothing inline */
+    char *csp = support_response_header(&resp, "Content-Security-Policy");
+    assert_non_null(csp);
+    assert_non_null(strstr(csp, "default-src 'self'"));
+    assert_non_null(strstr(csp, "style-src 'self'"));
+    free(csp);
+    assert_null(strstr(resp.body, "<style"));
+    assert_non_null(strstr(resp.body, "href=\"/css/report.css\""));
     assert_non_null(strstr(resp.body, "<td>Jawa Barat</td>"));
     assert_non_null(strstr(resp.body, "Belum menyusun RAD"));
     support_response_free(&resp);

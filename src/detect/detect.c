@@ -41,7 +41,7 @@ const char *evidence_quote(struct ddoc *d, uint32_t sent, size_t off, size_t len
         size_t e = off + len + extra < se ? off + len + extra : se;
         if (len >= QUOTE_MAX)
             e = off + QUOTE_MAX;
-        while (b > sb && d->text[b - 1] != ' ')
+        while (b > sb && b < off && d->text[b - 1] != ' ')
             b++;
         while (b < off && utf8_cont((unsigned char)d->text[b]))
             b++;

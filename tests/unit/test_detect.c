@@ -298,6 +298,26 @@ static void test_categories(void **state)
     }
 }
 
+/* An evidence quote out of a long run of text with no space after the cue: the window start
+ * used to walk forward past the end of the text looking for a space (heap overflow found by
+ * fuzz_request through a community report). The quote stays inside the text. */
+static void test_quote_without_spaces(void **state)
+{
+    WSP_UNUSED(state);
+    char text[1200];
+    size_t n = 0;
+    for (int i = 0; i < 120; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "x,");
+    n += (size_t)snprintf(text + n, sizeof(text) - n, "bentrok,warga,tewas,massa,membakar");
+    for (int i = 0; i < 100 && n + 3 < sizeof(text); i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "1,");
+    struct detect_event ev = run(NULL, text, "2020-01-05");
+    for (size_t i = 0; i < ev.nevidence; i++) {
+        assert_non_null(ev.evidence[i].span);
+        assert_true(strlen(ev.evidence[i].span) <= n);
+    }
+}
+
 static void test_negatives(void **state)
 {
     WSP_UNUSED(state);
@@ -437,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_place_dateline_rejected),
         cmocka_unit_test(test_place_hierarchy),
         cmocka_unit_test(test_categories),
+        cmocka_unit_test(test_quote_without_spaces),
         cmocka_unit_test(test_negatives),
         cmocka_unit_test(test_json_reader),
         cmocka_unit_test(test_json_roundtrip),

@@ -52,6 +52,10 @@ struct http_server {
     /* Bytes of request bodies held in memory across all requests, reserved from
      * cfg.body_budget when a request's headers are accepted (server.c). */
     atomic_size_t body_bytes;
+    /* Shutdown without MHD_quiesce_daemon (its epoll bookkeeping races the pool's workers in
+     * libmicrohttpd 0.9.75 and aborts): new requests get 503 while these drain. */
+    atomic_bool stopping;
+    atomic_int requests_in_flight;
 };
 
 struct http_header {

@@ -163,6 +163,7 @@ static void *request_new(void *cls, const char *uri, struct MHD_Connection *conn
     buf_init(&rq->body, 1);
     rq->bad_uri = http_uri_malformed(uri);
     rq->uri_len = strlen(uri);
+    atomic_fetch_add(&srv->requests_in_flight, 1);
     return rq;
 }
 
@@ -226,6 +227,7 @@ static void request_free(struct http_request *rq)
     budget_release(rq);
     buf_release(&rq->body);
     arena_release(&rq->arena);
+    atomic_fetch_sub(&rq->srv->requests_in_flight, 1);
     free(rq);
 }
 
@@ -498,6 +500,13 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
  */
 static int request_admit(struct http_request *rq)
 {
+    if (atomic_load(&rq->srv->stopping)) {
+        reply_status(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down",
+                     "the server is shutting down, try again later");
+        http_add_header(rq, "Retry-After", HTTP_BUSY_RETRY_S);
+        http_add_header(rq, MHD_HTTP_HEADER_CONNECTION, "close");
+        return WSP_EBUSY;
+    }
     if (rq->bad_uri)
         return http_reply_error(rq, WSP_EINVAL,
                                 "malformed URL: bad %%-escape, NUL or control character");
@@ -808,23 +817,18 @@ void http_server_stop(struct http_server *srv)
     /* End the alert streams (resuming suspended ones), stop accepting, give in-flight
      * requests a moment, then shut down. */
     http_alerts_close_streams(srv);
-    /* The quiesced listen socket stays open until the daemon has stopped: the pool's worker
-     * threads take it out of their epoll sets asynchronously, and libmicrohttpd aborts the
-     * process ("Failed to remove listen FD from epoll set") when it was closed under them. */
-    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-    if (fd != MHD_INVALID_SOCKET) {
-        for (int waited = 0; waited < HTTP_STOP_WAIT_MS; waited += 10) {
-            const union MHD_DaemonInfo *info =
-                MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-            if (!info || info->num_connections == 0)
-                break;
-            usleep(10 * 1000);
-        }
+    /* Not MHD_quiesce_daemon: in libmicrohttpd 0.9.75 it takes the listen socket out of each
+     * worker's epoll set while the worker may be doing the same, and the loser aborts the
+     * process ("Failed to remove listen FD from epoll set"). New requests are refused
+     * instead while those in flight finish. */
+    atomic_store(&srv->stopping, true);
+    for (int waited = 0; waited < HTTP_STOP_WAIT_MS; waited += 10) {
+        if (atomic_load(&srv->requests_in_flight) == 0)
+            break;
+        usleep(10 * 1000);
     }
     /* Joins the worker threads; their store connections close in the key destructor. */
     MHD_stop_daemon(srv->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
     LOG_I("http", "stopped");
     server_free(srv);
 }

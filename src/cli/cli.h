@@ -90,6 +90,11 @@ int cmd_eval(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_feed(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_warn(struct cli_ctx *ctx, int argc, char **argv);
+/* waspada warn simulate (cmd_warn_simulate.c), dispatched by cmd_warn. */
+int cmd_warn_simulate(int argc, char **argv);
+struct warn_params;
+/* The warning parameters: data/warn/params.ini, then file (NULL = none) on top. */
+int cli_warn_params(struct warn_params *p, const char *file, struct error *err);
 int cmd_import(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 

@@ -88,7 +88,7 @@ static int db_exists(const struct cli_ctx *ctx, struct error *err)
     return 0;
 }
 
-static int load_params(struct warn_params *p, const char *file, struct error *err)
+int cli_warn_params(struct warn_params *p, const char *file, struct error *err)
 {
     int rc = warn_params_load(p, err);
     if (rc || !file)
@@ -297,7 +297,7 @@ static int backtest(struct cli_ctx *ctx, int argc, char **argv)
     struct warn_bt_result res = {0};
     char *text = NULL, *mtext = NULL;
     struct warn_centroid *cent = NULL;
-    int rc = load_params(&p, pfile, &err);
+    int rc = cli_warn_params(&p, pfile, &err);
     if (rc)
         goto out;
     if ((rc = geo_load(&g, &err)))
@@ -471,7 +471,7 @@ static int recompute(struct cli_ctx *ctx, int argc, char **argv)
     struct store *db = NULL;
     struct alertd *d = NULL;
     cfg.lead_min_confidence = ctx->cfg.lead_min_confidence;
-    int rc = load_params(&cfg.params, pfile, &err);
+    int rc = cli_warn_params(&cfg.params, pfile, &err);
     if (rc == 0)
         rc = db_exists(ctx, &err);
     if (rc == 0)
@@ -515,7 +515,7 @@ static int params_cmd(int argc, char **argv)
         return cli_usage_error("warn", "unexpected argument '%s'", argv[optind]);
     struct warn_params p;
     struct error err = {0};
-    int rc = load_params(&p, pfile, &err);
+    int rc = cli_warn_params(&p, pfile, &err);
     if (rc)
         return cli_error(rc, "%s", err.msg);
     char *s = warn_params_dump(&p);
@@ -527,7 +527,8 @@ static int params_cmd(int argc, char **argv)
 int cmd_warn(struct cli_ctx *ctx, int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage_error("warn", "expected a subcommand: backtest, recompute or params");
+        return cli_usage_error("warn",
+                               "expected a subcommand: backtest, simulate, recompute or params");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage_text, stdout);
         return CLI_OK;
@@ -538,5 +539,7 @@ int cmd_warn(struct cli_ctx *ctx, int argc, char **argv)
         return recompute(ctx, argc - 1, argv + 1);
     if (strcmp(argv[1], "params") == 0)
         return params_cmd(argc - 1, argv + 1);
+    if (strcmp(argv[1], "simulate") == 0)
+        return cmd_warn_simulate(argc - 1, argv + 1);
     return cli_usage_error("warn", "unknown subcommand '%s'", argv[1]);
 }

@@ -317,36 +317,6 @@ static void *worker_main(void *arg)
 
 /* ---- the writer ----------------------------------------------------------------------------- */
 
-static bool regencies_agree(const struct store_event *a, const struct store_event *b)
-{
-    return !a->regency_code || !b->regency_code || str_eq(a->regency_code, b->regency_code);
-}
-
-static bool categories_agree(const struct store_event *a, const struct store_event *b)
-{
-    return str_eq(a->category, b->category) || str_eq(a->category, "none") ||
-           str_eq(b->category, "none");
-}
-
-/* Two reports describe the same event when their texts are near duplicates (SimHash within
- * near_bits, for copies and light rewrites), or when the structured facts agree closely even
- * if the wording does not: the same regency, the same category, and event dates at most one
- * day apart. Outlets often tell one clash in entirely different words, which SimHash alone
- * does not see; two distinct events of the same kind in the same regency on the same day are
- * rare enough, and for warning purposes are one episode anyway. */
-static bool same_event(const struct store_event *cand, int dist, const struct store_event *e,
-                       int near_bits)
-{
-    if (!regencies_agree(cand, e) || !categories_agree(cand, e))
-        return false;
-    if (e->has_simhash && dist <= near_bits)
-        return true;
-    int64_t a, b;
-    return cand->regency_code && e->regency_code && str_eq(cand->category, e->category) &&
-           cand->event_date && e->event_date && time_parse_iso(cand->event_date, &a) == 0 &&
-           time_parse_iso(e->event_date, &b) == 0 && (a > b ? a - b : b - a) <= 86400;
-}
-
 /* The date a follow-up is matched on: its published date, else its own event date. */
 static const char *article_date(const struct slot *s)
 {
@@ -520,13 +490,13 @@ static int store_one(struct run *r, struct store *db, struct slot *s, struct err
     int *dist = NULL;
     size_t n = 0;
     /* All events of the province in the date window (distance up to 64 bits), nearest text
-     * first; same_event() decides. */
+     * first; ingest_same_event() decides. */
     rc = store_event_candidates(db, e.province_code, e.event_date, r->cfg->merge_days, e.simhash,
                                 64, CANDIDATES_MAX, &s->arena, &cand, &dist, &n, err);
     if (rc != 0)
         goto out;
     for (size_t i = 0; i < n && !target; i++)
-        if (same_event(&cand[i], dist[i], &e, r->cfg->near_bits))
+        if (ingest_same_event(&cand[i], dist[i], &e, r->cfg->near_bits))
             target = cand[i].id;
     if (target) {
         rc = store_event_merge(db, target, &e, article_id, actor, err);

@@ -159,6 +159,19 @@ long ingest_followup_best(const struct ingest_followup *f, const struct ingest_f
  * for an armed separatist group among the actors (KKB, OPM, TPNPB, KST), "vigilante" for mob
  * justice cues (amuk massa, dihakimi, main hakim), else NULL. */
 const char *ingest_followup_hint(const char *form, const char *const *actors, size_t nactors);
+/*
+ * The near-duplicate rule (dedup.c): whether event e (new) is one more report of candidate
+ * cand, found by the store in the same province (or both unplaced) with dates within
+ * merge_days; dist is the SimHash distance of their texts. Their regencies must not
+ * contradict (one unknown is fine) and their categories must agree ("none" agrees with any);
+ * then either the texts are near copies (dist <= near_bits, when e has a SimHash), or both
+ * name the same regency and category with event dates at most one day apart: outlets often
+ * tell one clash in entirely different words, which SimHash alone does not see, and two
+ * distinct events of the same kind in the same regency on the same day are rare enough, and
+ * for warning purposes one episode anyway.
+ */
+bool ingest_same_event(const struct store_event *cand, int dist, const struct store_event *e,
+                       int near_bits);
 /* Whether follow-up category a (a name, "none" or NULL) is compatible with event category b. */
 bool ingest_followup_categories_agree(const char *a, const char *b);
 /* The Indonesian note of a reconciliation proposal, for the officer: which article (title,

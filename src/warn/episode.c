@@ -49,10 +49,8 @@ static void push_step(const struct warn_state *st, const struct wregion *r, stru
     warn__source(d, &m, &w);
     s->method = d->level ? m : WARN_M_NONE;
     s->window = d->level ? w : 0;
-    s->p = s->method == WARN_M_BASELINE ? src->p : 1;
-    s->score = s->method == WARN_M_BASELINE ? -log10(s->p > 0 ? s->p : 1e-300)
-               : s->method == WARN_M_CUSUM  ? src->cusum
-                                            : 0;
+    s->p = warn__method_p(src, s->method);
+    s->score = warn__method_score(src, s->method);
     ep->nsteps = n + 1;
     ep->level = s->level;
 }

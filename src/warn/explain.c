@@ -4,9 +4,12 @@
  *   "5 events in 3 days, usually 0.2 per day; 2 killed"
  * The window is the one that fired (test window, CUSUM run, rule window) ending on the step's
  * source day; "usually" is the shrunk baseline count rate before it (the CUSUM reference rate
- * for a build-up), "almost none" under 0.005 per day. Rules and the CUSUM add their reason, and
- * an episode that rests on unverified leads alone says so.
+ * for a build-up), "almost none" under 0.005 per day; the build-up test says the events a year
+ * of the history it compared with, as a rare region's rate is known ("8 kejadian dalam 19 hari,
+ * biasanya 1-2 setahun"). Rules, the CUSUM and the build-up test add their reason, and an episode
+ * that rests on unverified leads alone says so.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +42,34 @@ static void put_rate(struct buf *out, double r, enum warn_lang lang)
     buf_puts(out, s);
 }
 
+/* "0,2 per hari" / "0.2 per day", "hampir tidak ada" / "almost none" under 0.005 */
+static void put_daily(struct buf *out, double r, enum warn_lang lang)
+{
+    bool en = lang == WARN_EN;
+    if (r < 0.005) {
+        buf_puts(out, en ? "almost none" : "hampir tidak ada");
+        return;
+    }
+    put_rate(out, r, lang);
+    buf_puts(out, en ? " per day" : " per hari");
+}
+
+/* A rare region's usual rate as people say it: "1-2 setahun" / "1-2 a year" (between two
+ * whole numbers), "3 setahun", "kurang dari 1 setahun" / "less than 1 a year". */
+static void put_yearly(struct buf *out, double y, enum warn_lang lang)
+{
+    bool en = lang == WARN_EN;
+    const char *unit = en ? " a year" : " setahun";
+    double lo = floor(y), hi = ceil(y);
+    if (y < 1)
+        buf_puts(out, en ? "less than 1" : "kurang dari 1");
+    else if (y >= 10 || hi - y < 0.05 || y - lo < 0.05)
+        buf_printf(out, "%.0f", y);
+    else
+        buf_printf(out, "%.0f-%.0f", lo, hi);
+    buf_puts(out, unit);
+}
+
 void warn_explain(const struct warn_state *st, const struct warn_episode *ep,
                   const struct warn_step *step, enum warn_lang lang, struct buf *out)
 {
@@ -57,19 +88,20 @@ void warn_explain(const struct warn_state *st, const struct warn_episode *ep,
         killed += r->d[j].killed;
         injured += r->d[j].injured;
     }
-    double usual =
-        step->method == WARN_M_CUSUM ? warn__cusum_rate(p, r, t) : warn__usual_rate(p, r, t, k);
     bool en = lang == WARN_EN;
     if (en)
         buf_printf(out, "%ld event%s in %d day%s, usually ", n, n == 1 ? "" : "s", k,
                    k == 1 ? "" : "s");
     else
         buf_printf(out, "%ld kejadian dalam %d hari, biasanya ", n, k);
-    if (usual < 0.005) {
-        buf_puts(out, en ? "almost none" : "hampir tidak ada");
+    if (step->method == WARN_M_BUILDUP) {
+        double alpha, beta, observed;
+        warn__buildup_rate(p, r, t, r->d[t].bk, &alpha, &beta, &observed);
+        put_yearly(out, 365.0 * observed, lang);
     } else {
-        put_rate(out, usual, lang);
-        buf_puts(out, en ? " per day" : " per hari");
+        double usual =
+            step->method == WARN_M_CUSUM ? warn__cusum_rate(p, r, t) : warn__usual_rate(p, r, t, k);
+        put_daily(out, usual, lang);
     }
     if (killed || injured) {
         buf_puts(out, "; ");
@@ -80,6 +112,7 @@ void warn_explain(const struct warn_state *st, const struct warn_episode *ep,
     }
     switch (step->method) {
     case WARN_M_CUSUM:
+    case WARN_M_BUILDUP:
         buf_puts(out, en ? "; gradual build-up" : "; meningkat bertahap");
         break;
     case WARN_M_RULE_DEATH:

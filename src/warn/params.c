@@ -37,8 +37,9 @@ int warn_level_parse(const char *s)
 
 const char *warn_method_name(enum warn_method m)
 {
-    static const char *const names[WARN_M_COUNT] = {
-        "none", "baseline", "cusum", "rule_death", "rule_worship", "rule_mass", "rule_status"};
+    static const char *const names[WARN_M_COUNT] = {"none",        "baseline",     "cusum",
+                                                    "rule_death",  "rule_worship", "rule_mass",
+                                                    "rule_status", "buildup"};
     return (unsigned)m < WARN_M_COUNT ? names[m] : "none";
 }
 
@@ -166,6 +167,25 @@ static const struct prow rows[] = {
     {"cusum_h_waspada", P_DOUBLE, OFF(cusum_h[1]), 0, 1e6, "4", "CUSUM thresholds (0 = off)"},
     {"cusum_h_siaga", P_DOUBLE, OFF(cusum_h[2]), 0, 1e6, "7", NULL},
     {"cusum_h_awas", P_DOUBLE, OFF(cusum_h[3]), 0, 1e6, "0", NULL},
+    {"buildup_windows", P_WINDOWS, OFF(buildup_windows), 1, 60, "7,10,14,28",
+     "build-up test windows (days)"},
+    {"buildup_guard", P_LONG, OFF(buildup_guard), 0, 365, "7", "gap between window and history"},
+    {"buildup_year", P_LONG, OFF(buildup_year), 30, 3650, "365", "long history (days)"},
+    {"buildup_recent", P_LONG, OFF(buildup_recent), 7, 3650, "91", "recent history (days)"},
+    {"buildup_prior_national", P_DOUBLE, OFF(buildup_prior[0]), 0.001, 1e7, "300",
+     "events a year a region has without history"},
+    {"buildup_prior_province", P_DOUBLE, OFF(buildup_prior[1]), 0.001, 1e7, "20", NULL},
+    {"buildup_prior_regency", P_DOUBLE, OFF(buildup_prior[2]), 0.001, 1e7, "1", NULL},
+    {"buildup_prior_shape", P_DOUBLE, OFF(buildup_prior_shape), 0.01, 1000, "1",
+     "weight of that prior (events)"},
+    {"buildup_nb_size", P_DOUBLE, OFF(buildup_nb_size), 0.01, 1e6, "5",
+     "negative-binomial size per day"},
+    {"buildup_p_waspada", P_DOUBLE, OFF(buildup_p[1]), 0, 1, "0.00015",
+     "build-up p-value thresholds (0 = never)"},
+    {"buildup_p_siaga", P_DOUBLE, OFF(buildup_p[2]), 0, 1, "0", NULL},
+    {"buildup_p_awas", P_DOUBLE, OFF(buildup_p[3]), 0, 1, "0", NULL},
+    {"buildup_min_events", P_LONG, OFF(buildup_min_events), 1, 1000, "3",
+     "events needed in the window"},
     {"death_level", P_LEVEL, OFF(death_level), 0, 3, "siaga", "level of a death"},
     {"worship_level", P_LEVEL, OFF(worship_level), 0, 3, "siaga",
      "level of an attack on a house of worship"},

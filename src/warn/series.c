@@ -560,6 +560,16 @@ int warn_state_set_status(struct warn_state *st, const char *region, int32_t fro
 
 /* ---- queries --------------------------------------------------------------------------- */
 
+double warn__method_score(const struct wday *src, enum warn_method m)
+{
+    if (m == WARN_M_CUSUM)
+        return src->cusum;
+    if (m != WARN_M_BASELINE && m != WARN_M_BUILDUP)
+        return 0;
+    double p = warn__method_p(src, m);
+    return -log10(p > 0 ? p : 1e-300);
+}
+
 int64_t warn__sum_y(const struct wregion *r, int32_t a, int32_t b)
 {
     if (a < 0)
@@ -600,10 +610,8 @@ int warn_state_day(const struct warn_state *st, const char *region, int32_t day,
     warn__source(d, &m, &w);
     out->method = m;
     out->window = w;
-    out->p = m == WARN_M_BASELINE ? src->p : 1;
-    out->score = m == WARN_M_BASELINE ? -log10(src->p > 0 ? src->p : 1e-300)
-                 : m == WARN_M_CUSUM  ? src->cusum
-                                      : 0;
+    out->p = warn__method_p(src, m);
+    out->score = warn__method_score(src, m);
     out->cusum = d->cusum;
     return 0;
 }

@@ -26,7 +26,12 @@
  *    needs at least min_events_<level> events to raise <level>, so one minor event never
  *    alarms on statistics alone.
  *  - CUSUM (cusum.c): a Poisson CUSUM of daily event counts against the rate of the year
- *    ending cusum_lag days ago, tuned to a doubling, for slow build-ups the baseline adapts to.
+ *    ending cusum_lag days ago, tuned to a doubling, for slow build-ups the baseline adapts to
+ *    in busy regions.
+ *  - build-up test (buildup.c): events in the last 7, 14 and 28 days against the region's own
+ *    rate from the year (or the quarter, when higher) before them, a Poisson-Gamma predictive
+ *    with a prior of one event a year: slow build-ups in quiet regencies, where the baseline's
+ *    floor and the CUSUM's are far above what they ever see.
  *  - hard rules (rules.c), on the events coded to the region itself: a death -> at least siaga;
  *    an attack on a house of worship -> at least siaga; mass_killed or more killed within
  *    mass_window days (regency and province series) -> awas; a declared Status Keadaan Konflik
@@ -67,7 +72,7 @@
 
 #define WARN_NATIONAL "ID"
 #define WARN_CODE_MAX 16 /* region code buffer, with NUL */
-#define WARN_NWINDOWS_MAX 4
+#define WARN_NWINDOWS_MAX 6
 
 enum warn_level { WARN_NORMAL = 0, WARN_WASPADA, WARN_SIAGA, WARN_AWAS, WARN_NLEVELS };
 
@@ -80,6 +85,7 @@ enum warn_method {
     WARN_M_RULE_WORSHIP, /* attack on a house of worship */
     WARN_M_RULE_MASS,    /* mass_killed within mass_window days */
     WARN_M_RULE_STATUS,  /* declared Status Keadaan Konflik */
+    WARN_M_BUILDUP,      /* build-up where events are rare (buildup.c) */
     WARN_M_COUNT
 };
 
@@ -89,7 +95,8 @@ enum warn_geo { WARN_GEO_NATIONAL = 0, WARN_GEO_PROVINCE = 1, WARN_GEO_REGENCY =
 /* "normal", "waspada", "siaga", "awas"; parse returns -1 when unknown. */
 const char *warn_level_name(enum warn_level l);
 int warn_level_parse(const char *s);
-/* "baseline", "cusum", "rule_death", "rule_worship", "rule_mass", "rule_status", "none". */
+/* "baseline", "cusum", "rule_death", "rule_worship", "rule_mass", "rule_status", "buildup",
+ * "none". */
 const char *warn_method_name(enum warn_method m);
 /* Geographic level of a valid region code ("ID", "32", "32.73"). */
 enum warn_geo warn_geo_of(const char *code);
@@ -126,6 +133,16 @@ struct warn_params {
     long cusum_lag;               /* reference year ends this many days before the day */
     double cusum_floor[3];        /* minimum reference events per day, by enum warn_geo */
     double cusum_h[WARN_NLEVELS]; /* S at or above raises the level; 0 = never ([0] unused) */
+    /* build-up test */
+    long buildup_windows[WARN_NWINDOWS_MAX]; /* days, ascending, 0 = unused */
+    long buildup_guard;                      /* days between a window and its history */
+    long buildup_year;                       /* the long history (days) */
+    long buildup_recent;            /* the recent history (days), for regions whose rate rose */
+    double buildup_prior[3];        /* events a year a region has without history, by warn_geo */
+    double buildup_prior_shape;     /* the prior's weight, in events (over the long history) */
+    double buildup_nb_size;         /* day-to-day overdispersion (negative-binomial size per day) */
+    double buildup_p[WARN_NLEVELS]; /* p below this raises the level; 0 = never ([0] unused) */
+    long buildup_min_events;        /* events in the window needed to raise a level */
     /* rules */
     int death_level, worship_level, status_level, mass_level; /* enum warn_level */
     long mass_killed, mass_window;
@@ -254,7 +271,7 @@ struct warn_change {
     int32_t day;
     enum warn_level from, to;
     enum warn_method method;
-    double score;    /* -log10(p) for the baseline test, S for CUSUM, 0 for rules */
+    double score;    /* -log10(p) for the baseline and build-up tests, S for CUSUM, 0 for rules */
     bool unverified; /* the episode's mark after the change */
 };
 typedef void (*warn_change_fn)(void *ud, const struct warn_change *c);

@@ -21,6 +21,10 @@ struct wday {
     int32_t cn;               /* prefix sum of n */
     int32_t head;             /* first event of this day in this region, -1 */
     float p;                  /* raw baseline p-value (1 when none) */
+    float bp;                 /* build-up p-value (1 when none) */
+    uint16_t bspan;           /* build-up: days from the first event in its window to t */
+    uint8_t bk;               /* build-up: the window (days) behind bp */
+    uint8_t blevel;           /* the build-up test's level that day */
     uint16_t run;             /* days since the CUSUM was last zero */
     uint16_t window, rwindow;
     uint8_t raw, level, method, src_off;
@@ -33,6 +37,15 @@ struct wday {
 
 /* own_flags keeps the flags of verified own events shifted by this (WARN_F_* fit in 4 bits). */
 #define WARN_VFLAGS_SHIFT 4
+
+/* p-value and score of the test behind a step (src: the source day): -log10(p) for the
+ * baseline and build-up tests, S for the CUSUM, p = 1 and score 0 for rules. */
+static inline double warn__method_p(const struct wday *src, enum warn_method m)
+{
+    return m == WARN_M_BASELINE ? src->p : m == WARN_M_BUILDUP ? src->bp : 1;
+}
+
+double warn__method_score(const struct wday *src, enum warn_method m);
 
 /* Method and window behind the shown level of day d: the day's own when src_off is 0, else
  * the held rule of the source day. */
@@ -106,6 +119,16 @@ double warn__usual_rate(const struct warn_params *p, const struct wregion *r, in
 enum warn_level warn__cusum(const struct warn_params *p, const struct wregion *r, int32_t t,
                             double *s, uint16_t *run);
 double warn__cusum_rate(const struct warn_params *p, const struct wregion *r, int32_t t);
+
+/* buildup.c: the build-up test's level for day t; *pv its p-value, *span the days from the
+ * first event of the window that fired to t, *window that window */
+enum warn_level warn__buildup(const struct warn_params *p, const struct wregion *r, int32_t t,
+                              double *pv, int *span, int *window);
+/* The usual rate (events a day) the build-up test compares window k at day t with, its Gamma
+ * posterior (alpha, beta) and the rate observed in the history it chose (events a day; what
+ * the explanation says). */
+double warn__buildup_rate(const struct warn_params *p, const struct wregion *r, int32_t t, int k,
+                          double *alpha, double *beta, double *observed);
 
 /* rules.c: the day's hard-rule level (the status is applied in levels.c), over the
  * rule-eligible events or (verified_only) over the verified ones */

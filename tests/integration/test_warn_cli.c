@@ -1,6 +1,6 @@
 /*
  * `waspada warn` as a real process: the backtest on the fixture (JSON and text), misuse, the
- * reader's line numbers, and the params dump.
+ * reader's line numbers, the scenario harness, and the params dump.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -127,6 +127,59 @@ static void test_misuse(void **state)
     free(dir);
 }
 
+/* The scenario harness: JSON per seed and in total, --check, misuse. */
+static void test_simulate(void **state)
+{
+    (void)state;
+    struct support_run r;
+    const char *args[] = {"warn", "simulate", "--seeds", "1", "--cases", "3", "--json", NULL};
+    assert_int_equal(support_run(&r, NULL, args), 0);
+    json_error_t je;
+    json_t *doc = json_loads(r.out, 0, &je);
+    assert_non_null(doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "seeds")), 1);
+    json_t *b =
+        json_object_get(json_object_get(json_object_get(doc, "total"), "scenarios"), "buildup");
+    assert_int_equal(json_integer_value(json_object_get(b, "cases")), 3);
+    assert_int_equal(json_integer_value(json_object_get(b, "detected")), 3);
+    assert_string_equal(json_string_value(json_object_get(b, "expected_level")), "waspada");
+    assert_int_equal(json_integer_value(json_object_get(b, "expected_days")), 10);
+    json_t *o =
+        json_object_get(json_object_get(json_object_get(doc, "total"), "scenarios"), "outlet");
+    assert_int_equal(json_integer_value(json_object_get(o, "alarmed")), 0);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(doc, "total"), "outlet_merged")), 27);
+    json_decref(doc);
+    support_run_free(&r);
+
+    const char *text[] = {"warn", "simulate", "--seeds", "1", "--cases", "3", NULL};
+    assert_int_equal(support_run(&r, NULL, text), 0);
+    assert_non_null(strstr(r.out, "total  buildup      3/3      1.00    8.0 d"));
+    support_run_free(&r);
+
+    /* a check that cannot pass: buildup_p_waspada 0 turns the build-up test off */
+    char *pf = support_path(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", "wsp-sim-params.ini");
+    FILE *f = fopen(pf, "w");
+    assert_non_null(f);
+    fputs("buildup_p_waspada = 0\n", f);
+    fclose(f);
+    const char *off[] = {"warn", "simulate", "--seeds", "1",       "--cases",
+                         "3",    "--params", pf,        "--check", NULL};
+    assert_int_equal(support_run(&r, NULL, off), 1);
+    assert_non_null(strstr(r.err, "waspada: targets missed: buildup detected in 0 of 3"));
+    support_run_free(&r);
+    remove(pf);
+    free(pf);
+
+    const char *bad[] = {"warn", "simulate", "--seeds", "x", NULL};
+    assert_int_equal(support_run(&r, NULL, bad), 2);
+    assert_non_null(strstr(r.err, "--seeds needs up to 32 numbers like 1,2,3, not 'x'"));
+    support_run_free(&r);
+    const char *few[] = {"warn", "simulate", "--regencies", "10", NULL};
+    assert_int_equal(support_run(&r, NULL, few), 2);
+    support_run_free(&r);
+}
+
 static void test_params(void **state)
 {
     (void)state;
@@ -142,9 +195,8 @@ int main(void)
 {
     unsetenv("WASPADA_CONFIG");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_backtest_json),
-        cmocka_unit_test(test_backtest_text),
-        cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_backtest_json), cmocka_unit_test(test_backtest_text),
+        cmocka_unit_test(test_misuse),        cmocka_unit_test(test_simulate),
         cmocka_unit_test(test_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

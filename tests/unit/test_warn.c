@@ -437,7 +437,8 @@ static void test_explain_with_background(void **state)
 }
 
 /* A slow build-up the baseline test adapts to: a steady event every 10 days for 500 days, then
- * one every 3 days. The CUSUM raises waspada, then siaga; the baseline test stays quiet. */
+ * one every 3 days. The build-up test raises waspada (9 events in 25 days against 36 a year),
+ * the CUSUM siaga; the baseline test stays quiet. */
 static void test_slow_buildup(void **state)
 {
     (void)state;
@@ -456,9 +457,11 @@ static void test_slow_buildup(void **state)
     size_t n;
     const struct warn_episode *ep = warn_state_episodes(st, "94.01", &n);
     assert_int_equal(n, 1);
-    assert_int_equal(ep->first_day, d0 + 527);
-    assert_int_equal(ep->steps[0].method, WARN_M_CUSUM);
+    assert_int_equal(ep->first_day, d0 + 524);
+    assert_int_equal(ep->steps[0].method, WARN_M_BUILDUP);
     assert_int_equal(ep->steps[0].level, WARN_WASPADA);
+    assert_int_equal(ep->nsteps, 2); /* no flicker between events: hysteresis */
+    assert_int_equal(ep->steps[1].method, WARN_M_CUSUM);
     assert_int_equal(ep->max_level, WARN_SIAGA);
     assert_int_equal(ep->max_day, d0 + 551);
     assert_int_equal(ep->close_day, -1);
@@ -470,9 +473,53 @@ static void test_slow_buildup(void **state)
     struct buf b;
     buf_init(&b, 0);
     warn_explain(st, ep, &ep->steps[0], WARN_EN, &b);
-    assert_string_equal(buf_cstr(&b),
-                        "10 events in 28 days, usually 0.1 per day; gradual build-up");
+    assert_string_equal(buf_cstr(&b), "9 events in 25 days, usually 36 a year; gradual build-up");
     buf_release(&b);
+    warn_state_free(st);
+}
+
+/* The build-up the warning exists for: a regency with one incident a year for two years, then
+ * eight land disputes in three weeks, gaps shrinking from 4 days to 1, nobody hurt. Before
+ * the build-up test no alert came at all (the baseline's floor and the CUSUM's are far above
+ * one a year); now waspada on the third incident, day 8. */
+static void test_quiet_buildup(void **state)
+{
+    (void)state;
+    int32_t d0 = D("2022-01-01");
+    struct warn_state *st = new_state(d0);
+    add(st, "33.01", d0 + 100, 0, "land_resource");
+    add(st, "33.01", d0 + 480, 0, "riot_protest");
+    static const int days[] = {0, 4, 8, 11, 14, 16, 18, 19};
+    int32_t s0 = d0 + 760;
+    for (size_t i = 0; i < WSP_ARRAY_LEN(days); i++)
+        add(st, "33.01", s0 + days[i], 0, "land_resource");
+    warn_state_advance(st, s0 + 60);
+    assert_string_equal(levels(st, "33.01", s0 - 2, s0 + 9), "000000000011");
+    size_t n;
+    const struct warn_episode *ep = warn_state_episodes(st, "33.01", &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(ep->first_day, s0 + 8);
+    assert_int_equal(ep->steps[0].method, WARN_M_BUILDUP);
+    assert_int_equal(ep->max_level, WARN_WASPADA);
+    assert_int_equal(ep->steps[0].window, 9);
+    assert_true(ep->steps[0].p < 2e-4 && ep->steps[0].p > 1e-6);
+    struct buf b;
+    buf_init(&b, 0);
+    warn_explain(st, ep, &ep->steps[0], WARN_ID, &b);
+    assert_string_equal(buf_cstr(&b),
+                        "3 kejadian dalam 9 hari, biasanya 1 setahun; meningkat bertahap");
+    buf_reset(&b);
+    warn_explain(st, ep, &ep->steps[0], WARN_EN, &b);
+    assert_string_equal(buf_cstr(&b), "3 events in 9 days, usually 1 a year; gradual build-up");
+    buf_release(&b);
+    int64_t ids[8];
+    assert_int_equal(warn_explain_events(st, ep, &ep->steps[0], ids, 8), 3);
+    assert_int_equal(ids[0], next_id - 8);
+    /* its province has no other events here: it sees the same build-up */
+    ep = warn_state_episodes(st, "33", &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(ep->max_level, WARN_WASPADA);
+    assert_true(ep->first_day >= s0 + 8);
     warn_state_free(st);
 }
 
@@ -1128,6 +1175,7 @@ int main(void)
         cmocka_unit_test(test_spike),
         cmocka_unit_test(test_explain_with_background),
         cmocka_unit_test(test_slow_buildup),
+        cmocka_unit_test(test_quiet_buildup),
         cmocka_unit_test(test_single_killing),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_unverified_rules),

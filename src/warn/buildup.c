@@ -13,10 +13,11 @@
  *          knowing more (buildup_prior_regency: 1 event a year, province 20, nation 300) with
  *          the weight of buildup_prior_shape events (alpha0 = shape, beta0 = shape / rate,
  *          in days: a year for a regency, weeks for a province), updated with the history's
- *          events and days: alpha = alpha0 + events, beta = beta0 + days. Of the year and
- *          the quarter the one with the higher rate is taken: a quiet regency's rate is its
- *          year, and a region whose rate went up for good learns the new rate within a
- *          quarter (one alert, then it adapts)
+ *          events and days: alpha = alpha0 + events, beta = beta0 + days. Alarm once, then
+ *          adapt: once this test has raised an alert within the last buildup_recent days,
+ *          and those days hold buildup_min_events events at a higher rate than the year,
+ *          their rate is taken instead (with the prior in proportion). A rate that rose
+ *          quietly, below the thresholds, is still judged against the year.
  *   p      P(N >= n) under the posterior predictive, a negative binomial with mean k*alpha/beta
  *          and size 1/(1/alpha + 1/(k*buildup_nb_size)): the rate's uncertainty (a region with
  *          little history is judged cautiously) and the days' own overdispersion
@@ -55,8 +56,13 @@ double warn__buildup_rate(const struct warn_params *p, const struct wregion *r, 
     double ay = a0 + warn__sum_n(r, ys, e), by = b0 + span_len(ys, e);
     int32_t nr = warn__sum_n(r, rs, e);
     double ar = f * a0 + nr, br = f * b0 + span_len(rs, e);
-    /* a new rate needs as many events as an alert does: one event in a quarter is chance */
-    bool recent = nr >= p->buildup_min_events && ar / br > ay / by;
+    /* alarm once, then adapt: the recent rate replaces the year's only after this test has
+     * raised an alert in the recent history (a rate that rose quietly, below the thresholds,
+     * is still judged against the year), and it needs as many events as an alert does */
+    bool recent = false;
+    if (nr >= p->buildup_min_events && ar / br > ay / by)
+        for (int32_t j = rs < 0 ? 0 : rs; j < t && !recent; j++)
+            recent = r->d[j].blevel != WARN_NORMAL;
     *alpha = recent ? ar : ay;
     *beta = recent ? br : by;
     int32_t len = recent ? span_len(rs, e) : span_len(ys, e);

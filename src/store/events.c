@@ -86,7 +86,7 @@ static const char *region_key(const struct store_event *e)
     return nonempty(e->regency_code) ? e->regency_code : nonempty(e->province_code);
 }
 
-static int check_event(const struct store_event *e, struct error *err)
+int store_event_check(const struct store_event *e, struct error *err)
 {
     if (!in_list(e->category, categories, WSP_ARRAY_LEN(categories)))
         return error_set(err, WSP_EINVAL, "unknown event category '%s'",
@@ -222,7 +222,7 @@ int store_event_insert(struct store *s, const struct store_event *e, int64_t art
                        const struct store_actor *actor, int64_t *id, struct error *err)
 {
     *id = 0;
-    int rc = check_event(e, err);
+    int rc = store_event_check(e, err);
     if (rc != 0)
         return rc;
     sqlite3_stmt *st;
@@ -499,7 +499,7 @@ static void merge_detail(json_t *d, const char *incoming_detail, const struct st
 int store_event_merge(struct store *s, int64_t event_id, const struct store_event *incoming,
                       int64_t article_id, const struct store_actor *actor, struct error *err)
 {
-    int rc = check_event(incoming, err);
+    int rc = store_event_check(incoming, err);
     if (rc != 0)
         return rc;
     struct arena a;

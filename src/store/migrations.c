@@ -519,6 +519,15 @@ static const struct migration migrations[] = {
      "DROP TABLE alert_history;"
      "ALTER TABLE alert_history_v7 RENAME TO alert_history;"
      "CREATE INDEX alert_history_alert_idx ON alert_history(alert_id, id);"},
+    {8, "events imported from other datasets: their source and id there",
+     /* `waspada import events`: an event from a dataset (SNPK, ACLED, UCDP) keeps the name
+      * the importer gave the dataset and its id in it, the key that makes re-importing a file
+      * change nothing. Both NULL for every other event; the partial index holds only the
+      * imported ones (PostgreSQL has partial unique indexes too). */
+     "ALTER TABLE events ADD COLUMN import_source TEXT;"
+     "ALTER TABLE events ADD COLUMN import_id INTEGER;"
+     "CREATE UNIQUE INDEX events_import_idx ON events(import_source, import_id)"
+     " WHERE import_source IS NOT NULL;"},
 };
 
 int store_schema_latest(void)

@@ -1033,4 +1033,49 @@ int store_delivery_record(struct store *s, int64_t id, const char *state, int st
 int store_delivery_list(struct store *s, int64_t webhook_id, size_t limit, struct arena *arena,
                         struct store_delivery **out, size_t *n, struct error *err);
 
+/* ==== events imported from other datasets (schema v8; owner: issue 12, `import events`) ==== */
+
+/*
+ * Historical events from a dataset (SNPK, ACLED or UCDP exports) written in bulk. Each keeps
+ * the name the importer gave its dataset (`source`) and its id there: (source, source_id) is
+ * the key, so importing the same rows again changes nothing and a changed row updates its
+ * event. An imported event is an ordinary event (no source article; confidence 1) that the
+ * early-warning service reads through the event change feed like any other. Its status starts
+ * as terverifikasi when the dataset says verified, else menunggu (a lead that counts); on a
+ * later import a row that turned verified moves a waiting event to terverifikasi and a row
+ * that is no longer verified moves an event the import had verified back to menunggu, while
+ * an officer's later decisions (ditolak, dalam_penanganan, selesai) stay. detail_json holds
+ * {"import": {"source", "id", "verified"}, "source_url", "house_of_worship"} (the last two
+ * only when given).
+ */
+struct store_event_import {
+    int64_t source_id;       /* the event's id in its dataset */
+    const char *region_code; /* province, regency or finer ("32", "32.73", "32.73.01") */
+    const char *event_date;  /* "YYYY-MM-DD" */
+    const char *category;    /* detect category name; NULL = "none" */
+    long killed, injured;    /* >= 0 */
+    bool verified;           /* the dataset says a person confirmed it */
+    bool house_of_worship;   /* a house of worship was attacked */
+    const char *source_url;  /* http(s) link to the source, or NULL */
+};
+
+struct store_import_stats {
+    size_t inserted, updated, unchanged;
+};
+
+/* "snpk", "acled-2024": 1..32 of [a-z0-9._-], starting with a letter or digit. */
+bool store_import_source_valid(const char *source);
+
+/* Write rows as events of source in one transaction (all or nothing) with one audit row
+ * "event.import" (object "import"/source, after {"source", "label", "rows", "inserted",
+ * "updated", "unchanged"}; label names the input, e.g. the file, or NULL) when anything
+ * changed. Rows are written in date order (it keeps a big import's index writes local);
+ * callers pass each source_id once (two new rows with one id are WSP_EEXIST). WSP_EINVAL for
+ * a bad source name or row (the message names the row's source_id), including a region code
+ * the database does not know; nothing is written then. stats may be NULL. */
+int store_event_import(struct store *s, const char *source, const char *label,
+                       const struct store_event_import *rows, size_t n,
+                       const struct store_actor *actor, struct store_import_stats *stats,
+                       struct error *err);
+
 #endif

@@ -101,6 +101,12 @@ enum store_stmt_id {
     STMT_ALERT_DELIVERY_DUE,
     STMT_ALERT_DELIVERY_RECORD,
     STMT_ALERT_DELIVERY_LIST,
+    /* schema v8: imported events (events_import.c) */
+    STMT_EVENT_IMPORT_ANY,
+    STMT_EVENT_IMPORT_FIND,
+    STMT_EVENT_IMPORT_STAGE,
+    STMT_EVENT_IMPORT_INSERT,
+    STMT_EVENT_IMPORT_UPDATE,
     STMT_COUNT
 };
 
@@ -160,6 +166,9 @@ int store_article_put_keyed(struct store *s, const struct store_article *a, cons
                             struct error *err);
 /* events.c: link a source inside the caller's transaction (no audit row). */
 int store_event_link(struct store *s, int64_t event_id, int64_t article_id, struct error *err);
+/* events.c: the checks of an event's fields before it is written (category, status, date,
+ * confidence, victims, a regency inside its province and a place inside both). */
+int store_event_check(const struct store_event *e, struct error *err);
 /* events.c: insert an event inside the caller's transaction, with its audit row. */
 int store_event_insert(struct store *s, const struct store_event *e, int64_t article_id,
                        const struct store_actor *actor, int64_t *id, struct error *err);

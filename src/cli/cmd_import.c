@@ -1,16 +1,21 @@
-/* waspada import rad: import a RAD action matrix from CSV (libcsv), all or nothing. */
+/* waspada import rad: import a RAD action matrix from CSV (libcsv), all or nothing.
+ * waspada import events: historical events from JSON Lines, all or nothing, idempotent. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
+#include <jansson.h>
 
 #include "cli/cli.h"
+#include "geo/geo.h"
 #include "plan/plan.h"
 #include "store/store.h"
+#include "warn/warn.h"
 
-static const char usage_text[] =
+static const char rad_usage[] =
     "usage: waspada import rad --region CODE --year YEAR --type pks|p3aks [--title TEXT] FILE.csv\n"
     "\n"
     "Import the action matrix of a regional action plan (RAD). The first row names the\n"
@@ -29,6 +34,30 @@ static const char usage_text[] =
     "  --year YEAR    plan year\n"
     "  --type TYPE    pks (social conflict handling) or p3aks (women and children)\n"
     "  --title TEXT   title of a new plan (default 'RAD <TYPE> <region name> <year>')\n";
+
+static const char events_usage[] =
+    "usage: waspada import events [--source NAME] FILE.jsonl\n"
+    "\n"
+    "Import historical conflict events (SNPK, ACLED or UCDP exports converted to JSON Lines),\n"
+    "one per line in the format of 'waspada warn backtest --events':\n"
+    "  {\"id\": 7, \"region_code\": \"72.02\", \"date\": \"2000-05-23\", \"killed\": 3,\n"
+    "   \"injured\": 0, \"category\": \"identity_religious_ethnic\", \"verified\": true,\n"
+    "   \"source_url\": \"https://example.org/ged/7\"}\n"
+    "id (a whole number >= 1, once per file), region_code (an official code of a province,\n"
+    "regency or finer) and date (YYYY-MM-DD, from 1945-01-01 on) are required; category\n"
+    "(default none), killed and injured (default 0), verified (default true),\n"
+    "house_of_worship (default false) and source_url (http or https) are optional. Empty\n"
+    "lines are skipped; FILE '-' reads standard input.\n"
+    "\n"
+    "Every line is checked before anything is written: on any error each problem is printed\n"
+    "as 'baris N: ...' and nothing changes (exit 3). The events are then written in one\n"
+    "transaction with one audit row (event.import). Importing is idempotent on source and id:\n"
+    "the same file again changes nothing, a changed line updates its event. Verified events\n"
+    "count as verified for early warning, the others as leads; an officer's later decisions\n"
+    "(ditolak, dalam_penanganan, selesai) are kept.\n"
+    "\n"
+    "  --source NAME  the dataset the ids belong to (default 'import'): 1..32 of a-z, 0-9,\n"
+    "                 '.', '_', '-', e.g. snpk, acled, ucdp-ged\n";
 
 #define MAX_ERRORS 50
 #define MAX_ROWS 10000
@@ -238,17 +267,305 @@ out:
     return code;
 }
 
+/* ---- import events ---------------------------------------------------------------------- */
+
+#define EVENTS_DEFAULT_SOURCE "import"
+#define URL_MAX 2048
+/* warn_event_from_json gives a missing "id" the line number: read with this as the line
+ * number, a missing id is told apart from any id this command accepts (>= 1). */
+#define NO_ID LONG_MIN
+
+/* Line numbers by source id, to refuse an id given twice (open addressing, grows at half). */
+struct id_set {
+    int64_t *ids;
+    long *lines;
+    size_t cap, n;
+};
+
+static size_t id_slot(const struct id_set *h, int64_t id)
+{
+    uint64_t x = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(x >> 17) & (h->cap - 1);
+    while (h->lines[i] && h->ids[i] != id)
+        i = (i + 1) & (h->cap - 1);
+    return i;
+}
+
+/* 0 when added; else the line that had id first. */
+static long id_set_add(struct id_set *h, int64_t id, long line)
+{
+    if (2 * (h->n + 1) > h->cap) {
+        struct id_set g = {.cap = h->cap ? 2 * h->cap : 1024};
+        g.ids = xcalloc(g.cap, sizeof(*g.ids));
+        g.lines = xcalloc(g.cap, sizeof(*g.lines));
+        for (size_t i = 0; i < h->cap; i++)
+            if (h->lines[i]) {
+                size_t j = id_slot(&g, h->ids[i]);
+                g.ids[j] = h->ids[i];
+                g.lines[j] = h->lines[i];
+            }
+        g.n = h->n;
+        free(h->ids);
+        free(h->lines);
+        *h = g;
+    }
+    size_t i = id_slot(h, id);
+    if (h->lines[i])
+        return h->lines[i];
+    h->ids[i] = id;
+    h->lines[i] = line;
+    h->n++;
+    return 0;
+}
+
+static void id_set_release(struct id_set *h)
+{
+    free(h->ids);
+    free(h->lines);
+}
+
+/* source_url of a line, when it has one: NULL and no error when absent or null. Only lines that
+ * name the key pay for a second parse (a JSON string cannot hold the unescaped key). */
+static int line_source_url(const char *line, size_t len, struct arena *a, const char **out,
+                           struct error *err)
+{
+    *out = NULL;
+    static const char key[] = "\"source_url\"";
+    if (!memmem(line, len, key, sizeof(key) - 1))
+        return 0;
+    json_t *o = json_loadb(line, len, 0, NULL);
+    json_t *v = json_object_get(o, "source_url");
+    int rc = 0;
+    if (v && !json_is_null(v)) {
+        const char *u = json_string_value(v);
+        if (!u || json_string_length(v) > URL_MAX ||
+            !(str_starts_with(u, "http://") || str_starts_with(u, "https://")) ||
+            strlen(u) != json_string_length(v))
+            rc = error_set(err, WSP_EINVAL,
+                           "\"source_url\" harus tautan http:// atau https:// (paling panjang %d "
+                           "bita)",
+                           URL_MAX);
+        else if (!(*out = arena_strdup(a, u)))
+            rc = error_set(err, WSP_ENOMEM, "out of memory");
+    }
+    json_decref(o);
+    return rc;
+}
+
+/* The day of time_now(), for the plausible-date check. */
+static int32_t today(void)
+{
+    int64_t t = time_now();
+    return (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+}
+
+/* Read one line into *row (strings in a; region codes are the gazetteer's). On a problem err
+ * says what, without the line number. */
+static int parse_event_line(const char *line, size_t len, const struct geo_gazetteer *g,
+                            int32_t day_max, struct arena *a, struct store_event_import *row,
+                            struct error *err)
+{
+    char region[WARN_CODE_MAX], cat[32];
+    struct warn_event e;
+    int rc = warn_event_from_json(line, len, NO_ID, &e, region, cat, err);
+    if (rc) {
+        /* "line N: msg" with N = NO_ID: keep msg */
+        const char *colon = strstr(err->msg, ": ");
+        if (colon) {
+            char msg[sizeof(err->msg)];
+            str_copy(msg, colon + 2, sizeof(msg));
+            str_copy(err->msg, msg, sizeof(err->msg));
+        }
+        return rc;
+    }
+    if (e.id == NO_ID)
+        return error_set(err, WSP_EINVAL, "\"id\" wajib ada (bilangan bulat >= 1)");
+    if (e.id < 1)
+        return error_set(err, WSP_EINVAL, "\"id\" %lld bukan bilangan bulat >= 1", (long long)e.id);
+    const struct geo_region *r = geo_get(g, region);
+    if (!r)
+        return error_set(err, WSP_EINVAL,
+                         "kode wilayah '%s' tidak ada dalam daftar wilayah Kemendagri", region);
+    char date[16];
+    warn_day_format(e.day, date, sizeof(date));
+    if (!warn_event_day_plausible(e.day, day_max))
+        return error_set(err, WSP_EINVAL, "tanggal %s di luar %s sampai hari ini", date,
+                         WARN_EVENT_DAY_MIN);
+    memset(row, 0, sizeof(*row));
+    if ((rc = line_source_url(line, len, a, &row->source_url, err)))
+        return rc;
+    row->source_id = e.id;
+    row->region_code = r->code;
+    if (!(row->event_date = arena_strdup(a, date)))
+        return error_set(err, WSP_ENOMEM, "out of memory");
+    row->category = NULL; /* "none" */
+    for (int i = 0; i < WARN_NCATEGORIES; i++)
+        if (e.category && strcmp(e.category, warn_category_names[i]) == 0)
+            row->category = warn_category_names[i];
+    row->killed = e.killed;
+    row->injured = e.injured;
+    row->verified = e.verified;
+    row->house_of_worship = (e.flags & WARN_F_HOUSE_OF_WORSHIP) != 0;
+    return 0;
+}
+
+struct event_rows {
+    struct store_event_import *items;
+    size_t n, cap;
+};
+
+/* Read and check every line of file; print each problem (up to MAX_ERRORS) as
+ * "waspada: FILE: baris N: ..." and count them in *nerr. */
+static int read_events(const char *file, const struct geo_gazetteer *g, struct arena *a,
+                       struct event_rows *rows, size_t *nerr, struct error *err)
+{
+    FILE *f = str_eq(file, "-") ? stdin : fopen(file, "r");
+    if (!f)
+        return error_set(err, WSP_ENOTFOUND, "cannot open '%s'", file);
+    struct id_set ids = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    long lineno = 0;
+    int32_t day_max = today();
+    int rc = 0;
+    *nerr = 0;
+    while ((got = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        size_t len = (size_t)got;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+            len--;
+        if (len == 0)
+            continue;
+        if (rows->n == rows->cap) {
+            rows->cap = rows->cap ? 2 * rows->cap : 4096;
+            rows->items = xrealloc(rows->items, rows->cap * sizeof(*rows->items));
+        }
+        struct store_event_import *row = &rows->items[rows->n];
+        struct error e = {0};
+        rc = parse_event_line(line, len, g, day_max, a, row, &e);
+        long first = rc ? 0 : id_set_add(&ids, row->source_id, lineno);
+        if (first)
+            rc = error_set(&e, WSP_EINVAL, "\"id\" %lld sudah ada di baris %ld",
+                           (long long)row->source_id, first);
+        if (rc == WSP_ENOMEM) {
+            error_set(err, rc, "%s", e.msg);
+            break;
+        }
+        if (rc) {
+            if (*nerr < MAX_ERRORS)
+                fprintf(stderr, "waspada: %s: baris %ld: %s\n", file, lineno, e.msg);
+            (*nerr)++;
+            rc = 0;
+            continue;
+        }
+        rows->n++;
+    }
+    if (rc == 0 && ferror(f))
+        rc = error_set(err, WSP_EIO, "cannot read '%s'", file);
+    free(line);
+    id_set_release(&ids);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+static int import_events(struct cli_ctx *ctx, const char *source, const char *file)
+{
+    struct error err = {0};
+    struct geo_gazetteer *g = NULL;
+    struct store *s = NULL;
+    struct event_rows rows = {0};
+    struct arena arena;
+    arena_init(&arena, 0);
+    int code = CLI_OK;
+    size_t nerr = 0, regions = 0;
+
+    int rc = store_open(&s, ctx->cfg.db, &err);
+    if (!rc)
+        rc = store_region_count(s, 0, &regions, &err);
+    if (!rc && regions == 0)
+        rc = error_set(&err, WSP_EINVAL,
+                       "database '%s' has no regions: run 'waspada --db %s init' first",
+                       ctx->cfg.db, ctx->cfg.db);
+    if (!rc)
+        rc = geo_load(&g, &err);
+    if (!rc)
+        rc = read_events(file, g, &arena, &rows, &nerr, &err);
+    if (rc) {
+        code = cli_error(rc, "%s", err.msg);
+        goto out;
+    }
+    if (nerr > 0) {
+        if (nerr > MAX_ERRORS)
+            fprintf(stderr, "waspada: %s: ... dan %zu kesalahan lain\n", file, nerr - MAX_ERRORS);
+        code = cli_error(WSP_EINVAL,
+                         "%s: %zu kesalahan; tidak ada yang disimpan (perbaiki lalu impor ulang)",
+                         file, nerr);
+        goto out;
+    }
+    const struct store_actor actor = {0, "cli", NULL};
+    struct store_import_stats st;
+    rc = store_event_import(s, source, file, rows.items, rows.n, &actor, &st, &err);
+    if (rc) {
+        code = cli_error(rc, "%s: %s", file, err.msg);
+        goto out;
+    }
+    printf("%s: %zu events from '%s': %zu new, %zu updated, %zu unchanged\n", file, rows.n, source,
+           st.inserted, st.updated, st.unchanged);
+out:
+    free(rows.items);
+    arena_release(&arena);
+    geo_free(g);
+    store_close(s);
+    return code;
+}
+
+static int cmd_import_events(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"source", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *source = EVENTS_DEFAULT_SOURCE;
+    int c;
+    opterr = 0;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            source = optarg;
+            break;
+        case 'h':
+            fputs(events_usage, stdout);
+            return CLI_OK;
+        default:
+            return cli_usage_error("import", "unknown option or missing value in '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error("import", "events needs exactly one JSON Lines file");
+    if (!store_import_source_valid(source))
+        return cli_usage_error(
+            "import", "--source '%s' is not a name of 1..32 of a-z, 0-9, '.', '_', '-'", source);
+    return import_events(ctx, source, argv[optind]);
+}
+
 int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 {
     if (argc < 2 || str_eq(argv[1], "--help") || str_eq(argv[1], "-h")) {
         if (argc >= 2) {
-            fputs(usage_text, stdout);
+            printf("%s\n%s", rad_usage, events_usage);
             return CLI_OK;
         }
-        return cli_usage_error("import", "missing what to import (rad)");
+        return cli_usage_error("import", "missing what to import (rad or events)");
     }
+    if (str_eq(argv[1], "events"))
+        return cmd_import_events(ctx, argc - 1, argv + 1);
     if (!str_eq(argv[1], "rad"))
-        return cli_usage_error("import", "unknown import '%s' (rad)", argv[1]);
+        return cli_usage_error("import", "unknown import '%s' (rad or events)", argv[1]);
     static const struct option opts[] = {
         {"region", required_argument, NULL, 'r'}, {"year", required_argument, NULL, 'y'},
         {"type", required_argument, NULL, 't'},   {"title", required_argument, NULL, 'T'},
@@ -275,7 +592,7 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
             title = optarg;
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            fputs(rad_usage, stdout);
             return CLI_OK;
         default:
             return cli_usage_error("import", "unknown option or missing value in '%s'",

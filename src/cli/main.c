@@ -23,7 +23,7 @@ static const struct command commands[] = {
     {"ingest", cmd_ingest, "store articles and the events found in them"},
     {"feed", cmd_feed, "manage the RSS/Atom feeds that ingest --feeds polls"},
     {"warn", cmd_warn, "early-warning series, alert levels and backtests"},
-    {"import", cmd_import, "import regional action plans (RAD) from CSV"},
+    {"import", cmd_import, "import action plans (RAD) from CSV, historical events from JSON Lines"},
     {"export", cmd_export, "export compliance, plans and reports as CSV or XLSX"},
     {"backup", cmd_backup, "copy the live database to a file"},
     {"config", cmd_config, "show the effective configuration and where each value came from"},

@@ -175,10 +175,12 @@ int main(int argc, char **argv)
     bench_geo(&g);
     bench_store(g);
     bench_warn();
-    geo_free(g);
     if (argc > 1) {
+        printf("import events (binary %s)\n", argv[1]);
+        bench_import(argv[1], g);
         printf("pipeline (binary %s)\n", argv[1]);
         bench_pipeline(argv[1]);
     }
+    geo_free(g);
     return 0;
 }

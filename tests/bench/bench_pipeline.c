@@ -250,6 +250,11 @@ static int run_timed(char *const argv[], const char *in_path, double *secs, doub
     return run_timed_out(argv, in_path, NULL, secs, rss_mib);
 }
 
+int bench_run(char *const argv[], double *secs, double *rss_mib)
+{
+    return run_timed(argv, NULL, secs, rss_mib);
+}
+
 /* Run argv with stdin from in_path (or /dev/null) and stdout to out_path (or /dev/null). */
 static int run_timed_out(char *const argv[], const char *in_path, const char *out_path,
                          double *secs, double *rss_mib)

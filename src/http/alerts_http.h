@@ -1,7 +1,7 @@
 /*
  * The warn service's public side (alerts_service.c), for the public risk view: the state of
- * verified events only and a cache of the public document that stays fresh only while that
- * state is unchanged. Not a public interface (see http_internal.h for the rest of the service).
+ * verified events only and its version (the public document is rebuilt when it moves, see
+ * public_cache.c). Not a public interface (see http_internal.h for the rest of the service).
  */
 #ifndef WSP_HTTP_ALERTS_HTTP_H
 #define WSP_HTTP_ALERTS_HTTP_H
@@ -15,9 +15,8 @@
  * http_alerts_lock: release it with http_alerts_unlock. *version (when not NULL) is the
  * state's alertd_public_version. NULL when early warning is unavailable (nothing locked). */
 const struct warn_state *http_alerts_lock_public(struct http_server *srv, uint64_t *version);
-/* Cache text as the public document computed from the public state at version: http_alerts_
- * cache_get returns it while it is younger than its max age and the state is still at that
- * version. */
-void http_alerts_public_cache_put(struct http_server *srv, const char *text, uint64_t version);
+/* The version of the public state now (alertd_public_version), read without the lock: it
+ * grows before the alerts of a change are written. 0 when early warning is unavailable. */
+uint64_t http_alerts_public_version(struct http_server *srv);
 
 #endif

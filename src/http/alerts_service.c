@@ -91,11 +91,6 @@ struct http_alerts {
     pthread_mutex_t sse_mu;
     struct sse_sub *subs;
     size_t nsubs;
-    /* public risk cache */
-    pthread_mutex_t cache_mu;
-    char *cache;
-    int64_t cache_ms;
-    uint64_t cache_version; /* alertd_public_version the cached document was made from */
     /* the flags of the groups above, kept together (no padding between them) */
     bool thread_ok;    /* engine */
     bool kicked, stop; /* wake-ups */
@@ -584,48 +579,10 @@ void http_alerts_unlock(struct http_server *srv)
         pthread_mutex_unlock(&srv->alerts->mu);
 }
 
-/* The public document, while young enough and made from the current public state (read
- * without the engine's lock: a flood of public requests never waits for the engine; the
- * version grows before an alert of the change is written, so whoever saw a verified alert
- * gets a fresh document). */
-char *http_alerts_cache_get(struct http_server *srv, int64_t max_age_ms)
+uint64_t http_alerts_public_version(struct http_server *srv)
 {
-    struct http_alerts *a = srv->alerts;
-    if (!a)
-        return NULL;
-    uint64_t now_version = alertd_public_version(a->d);
-    pthread_mutex_lock(&a->cache_mu);
-    char *s =
-        a->cache && a->cache_version == now_version && time_mono_ms() - a->cache_ms < max_age_ms
-            ? xstrdup(a->cache)
-            : NULL;
-    pthread_mutex_unlock(&a->cache_mu);
-    return s;
-}
-
-void http_alerts_public_cache_put(struct http_server *srv, const char *text, uint64_t version)
-{
-    struct http_alerts *a = srv->alerts;
-    if (!a)
-        return;
-    pthread_mutex_lock(&a->cache_mu);
-    free(a->cache);
-    a->cache = xstrdup(text);
-    a->cache_ms = time_mono_ms();
-    a->cache_version = version;
-    pthread_mutex_unlock(&a->cache_mu);
-}
-
-/* A document made from the public state as it is now (the caller read it just before). */
-void http_alerts_cache_put(struct http_server *srv, const char *text)
-{
-    struct http_alerts *a = srv->alerts;
-    if (!a)
-        return;
-    pthread_mutex_lock(&a->mu);
-    uint64_t v = alertd_public_version(a->d);
-    pthread_mutex_unlock(&a->mu);
-    http_alerts_public_cache_put(srv, text, v);
+    /* Without the engine's lock: a flood of public requests never waits for the engine. */
+    return srv->alerts ? alertd_public_version(srv->alerts->d) : 0;
 }
 
 /* ---- webhook delivery -------------------------------------------------------------------- */
@@ -748,7 +705,6 @@ struct http_alerts *http_alerts_start(struct http_server *srv)
     pthread_cond_init(&a->wh_cv, NULL);
     pthread_mutex_init(&a->feed_mu, NULL);
     pthread_mutex_init(&a->sse_mu, NULL);
-    pthread_mutex_init(&a->cache_mu, NULL);
     struct error err = {0};
     struct alertd_config cfg = {0};
     int rc = warn_params_load(&cfg.params, &err);
@@ -792,13 +748,11 @@ void http_alerts_stop(struct http_alerts *a)
         pthread_join(a->wh_thread, NULL);
     alertd_free(a->d);
     store_close(a->store);
-    free(a->cache);
     pthread_mutex_destroy(&a->mu);
     pthread_mutex_destroy(&a->wake_mu);
     pthread_cond_destroy(&a->wake_cv);
     pthread_cond_destroy(&a->wh_cv);
     pthread_mutex_destroy(&a->feed_mu);
     pthread_mutex_destroy(&a->sse_mu);
-    pthread_mutex_destroy(&a->cache_mu);
     free(a);
 }

@@ -18,8 +18,8 @@
  * verified events only (by category, with killed/injured) over 30 days. Levels come from the
  * engine's state of verified events (alertd_public_state), so an unverified lead or report
  * moves neither the public levels nor the counts. No names, texts, places below the regency
- * or single events. Cached for PUBLIC_RISK_TTL_MS, or until a verified event changes the
- * public state.
+ * or single events. Built once per change of the public state (and at least every
+ * PUBLIC_RISK_TTL_MS), kept plain and gzip with an ETag, served from memory (public_cache.c).
  *
  * Webhooks: admin only. The secret is shown once, when the subscription is created. */
 #include <inttypes.h>
@@ -39,8 +39,8 @@
 #define ALERT_NOTE_MAX 1000
 #define RISK_DAYS 30
 #define RISK_LATEST 10
-#define RISK_LATEST_SCAN 200 /* newest events read to find RISK_LATEST that count */
-#define PUBLIC_RISK_TTL_MS 60000
+#define RISK_LATEST_SCAN 200     /* newest events read to find RISK_LATEST that count */
+#define PUBLIC_RISK_TTL_MS 60000 /* rebuilt at least this often, changed or not */
 
 static bool national(enum auth_role r)
 {
@@ -501,28 +501,22 @@ static void add_int(json_t *o, const char *key, long v)
     json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + v));
 }
 
-void http_handle_public_risk(struct http_request *rq)
+/* The public document from the public engine state and the stored counts (public_cache.c
+ * stamps generated_at and serves it until *version moves). NULL after replying an error. */
+static json_t *public_risk_build(struct http_request *rq, uint64_t *version)
 {
-    char *cached = http_alerts_cache_get(rq->srv, PUBLIC_RISK_TTL_MS);
-    if (cached) {
-        json_t *v = json_loads(cached, 0, NULL);
-        free(cached);
-        http_reply_json(rq, MHD_HTTP_OK, v);
-        return;
-    }
     int32_t today = (int32_t)(time_now() / 86400);
     char from[16], to[16];
     warn_day_format(today - RISK_DAYS + 1, from, sizeof(from));
     warn_day_format(today, to, sizeof(to));
     json_t *prov = json_object(), *reg = json_object();
     enum warn_level national_level = WARN_NORMAL;
-    uint64_t version = 0;
-    const struct warn_state *ws = http_alerts_lock_public(rq->srv, &version);
+    const struct warn_state *ws = http_alerts_lock_public(rq->srv, version);
     if (!ws) {
         json_decref(prov);
         json_decref(reg);
         http_reply_error(rq, WSP_EBUSY, "early warning is unavailable");
-        return;
+        return NULL;
     }
     for (size_t i = 0;; i++) {
         const char *c = warn_state_region_at(ws, i);
@@ -546,7 +540,7 @@ void http_handle_public_risk(struct http_request *rq)
     if (!st) {
         json_decref(prov);
         json_decref(reg);
-        return;
+        return NULL;
     }
     struct store_event_count *c;
     size_t n;
@@ -555,7 +549,7 @@ void http_handle_public_risk(struct http_request *rq)
         json_decref(prov);
         json_decref(reg);
         http_reply_err(rq, &err);
-        return;
+        return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         if (c[i].verified == 0)
@@ -592,20 +586,25 @@ void http_handle_public_risk(struct http_request *rq)
     }
     json_decref(prov);
     json_decref(reg);
-    char gen[32];
-    time_format_iso(time_now(), gen, sizeof(gen));
-    json_t *doc =
-        json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:o,s:s}", "generated_at", gen, "from", from, "to", to,
-                  "window_days", RISK_DAYS, "national_level", warn_level_name(national_level),
-                  "provinces", plist, "regencies", rlist, "note",
-                  "levels from the early-warning engine over verified events only; counts of "
-                  "verified events only, by category");
-    char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-    if (text) {
-        http_alerts_public_cache_put(rq->srv, text, version);
-        free(text);
-    }
-    http_reply_json(rq, MHD_HTTP_OK, doc);
+    return json_pack("{s:s,s:s,s:i,s:s,s:o,s:o,s:s}", "from", from, "to", to, "window_days",
+                     RISK_DAYS, "national_level", warn_level_name(national_level), "provinces",
+                     plist, "regencies", rlist, "note",
+                     "levels from the early-warning engine over verified events only; counts of "
+                     "verified events only, by category");
+}
+
+const struct http_public_doc http_public_risk_doc = {
+    .name = "public risk",
+    .version = http_alerts_public_version,
+    .build = public_risk_build,
+    .cache_control = HTTP_PUBLIC_CACHE_CONTROL,
+    .ttl_ms = PUBLIC_RISK_TTL_MS,
+    .stamp = true,
+};
+
+void http_handle_public_risk(struct http_request *rq)
+{
+    http_public_reply(rq, &rq->srv->public_risk);
 }
 
 /* ---- webhooks --------------------------------------------------------------------------- */

@@ -298,6 +298,7 @@ void http_handle_case_add(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_public_cases_changed(rq->srv);
     reply_case(rq, st, MHD_HTTP_CREATED, id);
 }
 
@@ -379,6 +380,7 @@ static void decide_proposal(struct http_request *rq, struct store *st, const str
         http_reply_err(rq, &err);
         return;
     }
+    http_public_cases_changed(rq->srv); /* the status may have moved */
     reply_case(rq, st, MHD_HTTP_OK, c->id);
 }
 
@@ -408,6 +410,7 @@ void http_handle_case_patch(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_public_cases_changed(rq->srv);
     reply_case(rq, st, MHD_HTTP_OK, c.id);
 }
 

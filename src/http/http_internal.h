@@ -33,6 +33,52 @@
 #define HTTP_MAX_PARAMS 4
 #define HTTP_RATELIMIT_KEYS 10000
 
+/* ---- public_cache.c: public answers built once per change ------------------------------- */
+
+struct http_server;
+struct http_request;
+struct http_snapshot;
+
+/* Cache-Control of the public answers: shared caches and browsers may keep them 30 s. */
+#define HTTP_PUBLIC_CACHE_CONTROL "public, max-age=30"
+
+/* One public answer (see public_cache.c): how to tell its data changed and how to build it. */
+struct http_public_doc {
+    const char *name; /* for error messages: "public risk" */
+    /* The version of its data now; cheap, without locks (runs on every request). */
+    uint64_t (*version)(struct http_server *srv);
+    /* The document (without generated_at), *version set to the version of the data it was
+     * made from. NULL after replying an error. */
+    json_t *(*build)(struct http_request *rq, uint64_t *version);
+    const char *cache_control;
+    int64_t ttl_ms; /* rebuilt at least this often (what no version tracks) */
+    bool stamp;     /* add "generated_at": when this content was first built */
+};
+
+struct http_public_cache {
+    const struct http_public_doc *doc; /* NULL: not initialised */
+    pthread_mutex_t mu;                /* guards the fields below */
+    pthread_mutex_t build_mu;          /* one build at a time */
+    struct http_snapshot *cur;         /* one reference held here; NULL before the first build */
+    uint64_t version;                  /* data version cur was built from or confirmed at */
+    int64_t checked_ms;                /* time_mono_ms() of that */
+    int32_t day;                       /* UTC day of that */
+};
+
+void http_public_cache_init(struct http_public_cache *c, const struct http_public_doc *doc);
+/* Drop the current snapshot (requests still holding it keep it alive). */
+void http_public_cache_release(struct http_public_cache *c);
+/* Answer rq (GET or HEAD) from the cache, rebuilding it first when stale: 200 plain or gzip
+ * (Accept-Encoding), or 304 when If-None-Match names the ETag of that representation. */
+void http_public_reply(struct http_request *rq, struct http_public_cache *c);
+/* Drop a reference taken for a request (request_free). NULL is a no-op. */
+void http_snapshot_release(struct http_snapshot *s);
+/* Accept-Encoding allows gzip (named without q=0, or "*" without q=0 and gzip not named). */
+bool http_accepts_gzip(const char *accept_encoding);
+/* An If-None-Match value matches etag (a quoted strong tag): "*", or etag in its list, with
+ * or without W/. */
+bool http_etag_matches(const char *if_none_match, const char *etag);
+
 struct http_server {
     struct http_config cfg; /* copied; its strings are borrowed from the caller */
     const struct geo_gazetteer *geo;
@@ -56,6 +102,10 @@ struct http_server {
      * libmicrohttpd 0.9.75 and aborts): new requests get 503 while these drain. */
     atomic_bool stopping;
     atomic_int requests_in_flight;
+    /* Public answers built once per change (public_cache.c); cases_version grows when this
+     * server writes a case (what /public/cases shows). */
+    struct http_public_cache public_risk, public_cases;
+    atomic_uint_fast64_t cases_version;
 };
 
 struct http_header {
@@ -124,6 +174,10 @@ struct http_request {
     MHD_ContentReaderCallback resp_reader;
     void *resp_reader_cls;
     MHD_ContentReaderFreeCallback resp_reader_free;
+    /* A response made once and shared by many requests (public_cache.c): queued as it is,
+     * with the headers it has; resp_snapshot keeps it alive until the request ends. */
+    struct MHD_Response *resp_shared;
+    struct http_snapshot *resp_snapshot;
 };
 
 typedef void (*http_handler)(struct http_request *rq);
@@ -143,6 +197,9 @@ int http_request_upload(struct http_request *rq, const void **data, size_t *len)
 /* True when raw (a request target as sent, with its query) has a malformed %-escape, %00 or a
  * control byte: such requests get 400 before routing. */
 bool http_uri_malformed(const char *raw);
+/* The headers every API answer gets (nosniff, referrer and frame policy, JSON content type),
+ * and Cache-Control: no-store unless own_cache_control (the caller adds its own). */
+void http_response_api_headers(struct MHD_Response *resp, bool own_cache_control);
 /* True when a Content-Type header value is application/json, with at most a charset=utf-8
  * parameter besides others. */
 bool http_content_type_json(const char *value);
@@ -346,9 +403,6 @@ size_t http_alerts_stream_count(struct http_server *srv);
 /* The engine state, locked for reading (NULL when unavailable: then do not unlock). */
 const struct warn_state *http_alerts_lock(struct http_server *srv);
 void http_alerts_unlock(struct http_server *srv);
-/* The cached public risk document when younger than max_age_ms (caller frees), or NULL. */
-char *http_alerts_cache_get(struct http_server *srv, int64_t max_age_ms);
-void http_alerts_cache_put(struct http_server *srv, const char *text);
 /* "sha256=<hex HMAC-SHA256 of body with secret>" into out. */
 void http_webhook_sign(const char *secret, const char *body, size_t len, char out[72]);
 /* An alert as JSON (with the region's name). */
@@ -361,6 +415,11 @@ void http_handle_alert_close(struct http_request *rq);
 void http_handle_risk(struct http_request *rq);
 void http_handle_public_risk(struct http_request *rq);
 void http_handle_public_cases(struct http_request *rq);
+/* The public answers' recipes (handlers_alerts.c, handlers_public.c) for public_cache.c. */
+extern const struct http_public_doc http_public_risk_doc;
+extern const struct http_public_doc http_public_cases_doc;
+/* A case was written: /public/cases is rebuilt on its next request. */
+void http_public_cases_changed(struct http_server *srv);
 void http_handle_webhooks_list(struct http_request *rq);
 void http_handle_webhooks_add(struct http_request *rq);
 void http_handle_webhook_delete(struct http_request *rq);

@@ -117,6 +117,9 @@ static void reply_reset(struct http_request *rq)
     free(rq->resp_body);
     rq->resp_body = NULL;
     rq->resp_len = 0;
+    http_snapshot_release(rq->resp_snapshot); /* a later answer replaces a shared one */
+    rq->resp_snapshot = NULL;
+    rq->resp_shared = NULL;
 }
 
 void http_reply_json(struct http_request *rq, unsigned status, json_t *value)

@@ -225,6 +225,7 @@ static void request_free(struct http_request *rq)
     if (rq->spool_fd >= 0)
         close(rq->spool_fd);
     budget_release(rq);
+    http_snapshot_release(rq->resp_snapshot);
     buf_release(&rq->body);
     arena_release(&rq->arena);
     atomic_fetch_sub(&rq->srv->requests_in_flight, 1);
@@ -274,19 +275,29 @@ static bool handler_set_header(const struct http_request *rq, const char *name)
     return false;
 }
 
-static void add_security_headers(struct MHD_Response *resp, const struct http_request *rq)
+static void add_base_headers(struct MHD_Response *resp)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    if (rq->api) {
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                "application/json; charset=utf-8");
-        /* API answers are private and fresh, unless a public endpoint says otherwise
-         * (boundaries, public risk): then only the handler's Cache-Control is sent. */
-        if (!handler_set_header(rq, MHD_HTTP_HEADER_CACHE_CONTROL))
-            MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    }
+}
+
+void http_response_api_headers(struct MHD_Response *resp, bool own_cache_control)
+{
+    add_base_headers(resp);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    /* API answers are private and fresh, unless a public endpoint says otherwise
+     * (boundaries, public risk): then only the handler's Cache-Control is sent. */
+    if (!own_cache_control)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
+static void add_security_headers(struct MHD_Response *resp, const struct http_request *rq)
+{
+    if (rq->api)
+        http_response_api_headers(resp, handler_set_header(rq, MHD_HTTP_HEADER_CACHE_CONTROL));
+    else
+        add_base_headers(resp);
 }
 
 /* Turn the reply recorded on rq into an MHD response and queue it. */
@@ -297,6 +308,14 @@ static enum MHD_Result queue_reply(struct http_request *rq)
                          rq->path);
     struct MHD_Response *resp;
     rq->resp_bytes = rq->resp_fd >= 0 ? rq->resp_fd_size : rq->resp_len;
+    if (rq->resp_shared) {
+        /* Made once with all its headers (public_cache.c); the request's snapshot keeps it
+         * alive, and libmicrohttpd holds it while sending. */
+        enum MHD_Result r = MHD_queue_response(rq->conn, rq->status, rq->resp_shared);
+        if (r == MHD_YES)
+            rq->queued = true;
+        return r;
+    }
     if (rq->resp_reader) {
         resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, rq->resp_reader,
                                                  rq->resp_reader_cls, rq->resp_reader_free);
@@ -719,6 +738,8 @@ static void server_free(struct http_server *srv)
     detect_model_free(srv->detect_model);
     text_resources_free(srv->text_res);
     pthread_mutex_destroy(&srv->detect_mu);
+    http_public_cache_release(&srv->public_risk);
+    http_public_cache_release(&srv->public_cases);
     free(srv->web_root);
     free(srv);
 }
@@ -749,6 +770,8 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
 
     struct http_server *srv = xcalloc(1, sizeof(*srv));
     pthread_mutex_init(&srv->detect_mu, NULL);
+    http_public_cache_init(&srv->public_risk, &http_public_risk_doc);
+    http_public_cache_init(&srv->public_cases, &http_public_cases_doc);
     srv->cfg = *cfg;
     if (srv->cfg.arena_max == 0)
         srv->cfg.arena_max = (size_t)16 << 20;

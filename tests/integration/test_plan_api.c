@@ -1334,7 +1334,7 @@ static void test_public_cases(void **state)
     struct support_response r;
     assert_int_equal(support_http(&anon, "GET", "/api/v1/public/cases", NULL, 0, NULL, &r), 200);
     char *cc = support_response_header(&r, "Cache-Control");
-    assert_string_equal(cc, "public, max-age=60");
+    assert_string_equal(cc, "public, max-age=30");
     free(cc);
     json_t *v = json_loads(r.body, 0, NULL);
     assert_non_null(v);

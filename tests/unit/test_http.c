@@ -1,5 +1,6 @@
-/* Unit tests of the http pieces that need no server: the JSON reader, the status mapping and
- * the account-management rules. The server itself is tested in tests/integration/test_api.c. */
+/* Unit tests of the http pieces that need no server: the JSON reader, the status mapping,
+ * the account-management rules and the request headers of the public answers. The server itself is
+ * tested in tests/integration/test_api.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,6 +182,45 @@ static void test_content_type_json(void **state)
             fail_msg("'%s' accepted", bad[i]);
 }
 
+/* Accept-Encoding for the public answers: gzip named without q=0, or "*" unless gzip is
+ * refused by name. */
+static void test_accepts_gzip(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {
+        "gzip",      "GZIP", "gzip, deflate, br", "br;q=1.0, gzip", "x-gzip",   "gzip;q=0.5",
+        "gzip; q=1", "*",    "deflate, *;q=0.1",  "gzip;q=0.001",   " gzip ,br"};
+    static const char *const no[] = {
+        "",      "identity", "br, deflate", "gzip;q=0",  "gzip; q=0.000",   "*, gzip;q=0",
+        "*;q=0", "gzipx",    "xgzip",       "gzip;q=0.", "gzip;level=1;q=0"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(yes); i++)
+        if (!http_accepts_gzip(yes[i]))
+            fail_msg("'%s' should allow gzip", yes[i]);
+    for (size_t i = 0; i < WSP_ARRAY_LEN(no); i++)
+        if (http_accepts_gzip(no[i]))
+            fail_msg("'%s' should not allow gzip", no[i]);
+    assert_false(http_accepts_gzip(NULL));
+}
+
+/* If-None-Match: lists, W/, "*", junk between items; only the whole tag matches. */
+static void test_etag_matches(void **state)
+{
+    (void)state;
+    const char *etag = "\"abc123\"";
+    static const char *const yes[] = {"\"abc123\"", "W/\"abc123\"",     "\"x\", \"abc123\"",
+                                      "*",          "junk, \"abc123\"", "\"x\",W/\"abc123\""};
+    static const char *const no[] = {"",         "\"abc12\"",   "\"abc123-gz\"",
+                                     "abc123",   "\"abc1234\"", "\"x\", \"y\"",
+                                     "\"abc123", "W/abc123"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(yes); i++)
+        if (!http_etag_matches(yes[i], etag))
+            fail_msg("'%s' should match", yes[i]);
+    for (size_t i = 0; i < WSP_ARRAY_LEN(no); i++)
+        if (http_etag_matches(no[i], etag))
+            fail_msg("'%s' should not match", no[i]);
+    assert_false(http_etag_matches(NULL, etag));
+}
+
 static void test_may_manage(void **state)
 {
     (void)state;
@@ -211,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_json_read),     cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_status_for),    cmocka_unit_test(test_may_manage),
         cmocka_unit_test(test_uri_malformed), cmocka_unit_test(test_content_type_json),
+        cmocka_unit_test(test_accepts_gzip),  cmocka_unit_test(test_etag_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -289,6 +289,11 @@ static int32_t region_get_or_add(struct warn_state *st, const char *code)
     if (st->nreg == st->capreg) {
         st->capreg = st->capreg ? st->capreg * 2 : 64;
         st->reg = xrealloc(st->reg, st->capreg * sizeof(*st->reg));
+        /* episodes name their region by pointer into this array: point them at its new
+         * place (the array moved; before this, alerts of the 65th region on read garbage) */
+        for (size_t i = 0; i < st->nreg; i++)
+            for (size_t j = 0; j < st->reg[i].neps; j++)
+                st->reg[i].eps[j].region = st->reg[i].code;
     }
     if ((st->nreg + 1) * 2 > st->rhcap)
         rhash_grow(st);

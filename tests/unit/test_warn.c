@@ -825,6 +825,33 @@ static void test_quiet_noise(void **state)
     warn_state_free(st);
 }
 
+/* An episode's region is a pointer into the state's region array, which moves when it grows
+ * past 64 regions. Before the fix the alerts of the first regions read freed memory once a
+ * database held events of more regions (found by `make bench-api`: the server's early warning
+ * failed with "bad alert region 'x'" on 20,000 imported events). */
+static void test_episode_region_after_growth(void **state)
+{
+    (void)state;
+    int32_t d0 = D("2020-01-01");
+    struct warn_state *st = new_state(d0);
+    add(st, "72.02", d0 + 10, 1, "inter_group_clash"); /* a death: an episode, 3 regions */
+    size_t n;
+    const struct warn_episode *ep = warn_state_episodes(st, "72.02", &n);
+    assert_int_equal(n, 1);
+    for (int p = 11; p < 45; p++) /* 34 provinces x 3 regencies: the array grows twice */
+        for (int k = 1; k <= 3; k++) {
+            char code[32];
+            snprintf(code, sizeof(code), "%02d.%02d", p, k);
+            add(st, code, d0 + 20, 0, "riot_protest");
+        }
+    assert_true(warn_state_region_count(st) > 128);
+    ep = warn_state_episodes(st, "72.02", &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(ep->region, "72.02");
+    assert_string_equal(warn_state_episode(st, ep->id)->region, "72.02");
+    warn_state_free(st);
+}
+
 /* ---- episodes and change records ------------------------------------------------------- */
 
 struct rec {
@@ -1181,6 +1208,7 @@ int main(void)
         cmocka_unit_test(test_unverified_rules),
         cmocka_unit_test(test_quiet_noise),
         cmocka_unit_test(test_episodes),
+        cmocka_unit_test(test_episode_region_after_growth),
         cmocka_unit_test(test_incremental_equals_full),
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_ucdp),

@@ -66,7 +66,7 @@ BENCH_BIN := $(BUILD)/bench/bench
 
 DATA_FILES := $(shell find data -type f ! -name '.*' 2>/dev/null)
 
-.PHONY: all deps demo check test unit integration fuzz fuzz-smoke bench install uninstall \
+.PHONY: all deps demo check test unit integration fuzz fuzz-smoke bench bench-api install uninstall \
         clean format format-check lint help tests
 
 all: $(BIN)
@@ -74,6 +74,7 @@ all: $(BIN)
 help:
 	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "other targets: test (unit+integration for VARIANT), fuzz [FUZZ_TIME=60 FUZZ_TARGET=], bench,"
+	@echo "               bench-api [BENCH_API_EVENTS=1000000] (wrk and nginx: API under load),"
 	@echo "               install [PREFIX=/usr/local], lint, format, format-check, clean"
 
 deps:
@@ -161,6 +162,13 @@ check: deps
 # BENCH_MB sets the size of the generated extraction corpus (default 200).
 bench: deps $(BENCH_BIN)
 	$(BENCH_BIN) $(BIN)
+
+# The HTTP API under load at national scale: 1M imported events, wrk -t2 -c64 per endpoint
+# and scope, nginx on the same public bytes (BENCH_API_EVENTS, BENCH_API_SECONDS).
+BENCH_API_EVENTS ?= 1000000
+bench-api: $(BIN)
+	@scripts/install-deps bench
+	@scripts/bench-api $(BIN) $(BENCH_API_EVENTS)
 
 # ---- install ------------------------------------------------------------------------------
 

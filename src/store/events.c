@@ -628,19 +628,45 @@ static size_t fts_query(const char *q, struct buf *out)
     return terms;
 }
 
-/* Code-prefix condition on the region key: the code itself or anything below it. The range
- * form ('32.' <= key < '32/') uses the index on every backend. */
-int store_event_list(struct store *s, const struct store_event_query *q, struct arena *arena,
-                     struct store_event **out, size_t *n, size_t *total, struct error *err)
+/* The statements of a list: the whole order from the start (with the offset), or from a
+ * keyset position, in up to three parts each walking one index range in order: the rows with
+ * the position's key and a smaller id, then the rows with a smaller key, then (date order)
+ * the undated rows, which come last. SQLite cannot seek an index on (key, rowid) by a row
+ * value, so "(key, id) < (?, ?)" would walk every row of the same key again on each page
+ * (imported events all have confidence 1). */
+enum list_part { PART_ALL, PART_SAME_KEY, PART_BELOW_KEY, PART_UNDATED, PART_COUNT };
+
+struct list_plan {
+    const struct store_event_query *q;
+    const char *key;  /* the one region condition: scope and region narrowed, or NULL */
+    bool empty;       /* scope and region do not overlap */
+    struct buf where; /* the filters, " WHERE ..." (no keyset part) */
+    struct buf fts;   /* the FTS5 query, empty when none */
+};
+
+static const char *list_order(enum store_event_sort sort)
 {
-    *out = NULL;
-    *n = 0;
-    if (total)
-        *total = 0;
-    struct store_event_query none = {0};
-    if (!q)
-        q = &none;
-    size_t limit = q->limit ? q->limit : EVENT_LIMIT_DEFAULT;
+    return sort == STORE_EVENT_SORT_CONFIDENCE ? "e.confidence DESC, e.id DESC"
+           : sort == STORE_EVENT_SORT_CREATED  ? "e.created_at DESC, e.id DESC"
+                                               : "e.event_date DESC NULLS LAST, e.id DESC";
+}
+
+static const char *list_key_col(enum store_event_sort sort)
+{
+    return sort == STORE_EVENT_SORT_CONFIDENCE ? "e.confidence"
+           : sort == STORE_EVENT_SORT_CREATED  ? "e.created_at"
+                                               : "e.event_date";
+}
+
+/* Check q and build its filters. Scope and region are code prefixes on the region key
+ * (regency, else province): the narrower one of the two decides (none when they do not
+ * overlap), as equality on province_code for a province, else on region_code. */
+static int list_plan_init(struct list_plan *p, const struct store_event_query *q, struct error *err)
+{
+    memset(p, 0, sizeof(*p));
+    p->q = q;
+    buf_init(&p->where, 4096);
+    buf_init(&p->fts, 4096);
     const char *scope = nonempty(q->scope), *region = nonempty(q->region);
     if ((scope && strlen(scope) > 30) || (region && strlen(region) > 30))
         return error_set(err, WSP_EINVAL, "region code is too long");
@@ -650,126 +676,286 @@ int store_event_list(struct store *s, const struct store_event_query *q, struct 
         return error_set(err, WSP_EINVAL, "unknown event status '%s'", q->status);
     if ((q->from && !store_date_valid(q->from)) || (q->to && !store_date_valid(q->to)))
         return error_set(err, WSP_EINVAL, "dates must be YYYY-MM-DD");
-
-    struct buf where, fts, sql;
-    buf_init(&where, 4096);
-    buf_init(&fts, 4096);
-    buf_init(&sql, 8192);
-    sqlite3_stmt *st = NULL;
-    int rc = 0;
-    char slo[40], shi[40], rlo[40], rhi[40];
-    if (scope) {
-        store_prefix_bounds(scope, slo, shi);
-        store_where_add(&where,
-                        "(e.region_code = ?1 OR (e.region_code >= ?2 AND e.region_code < ?3))");
-    }
-    if (region) {
-        store_prefix_bounds(region, rlo, rhi);
-        store_where_add(&where,
-                        "(e.region_code = ?4 OR (e.region_code >= ?5 AND e.region_code < ?6))");
-    }
+    if (q->after.id < 0 || (q->after.date && !store_date_valid(q->after.date)))
+        return error_set(err, WSP_EINVAL, "bad list position");
+    p->key = scope && region ? (code_covers(scope, region)   ? region
+                                : code_covers(region, scope) ? scope
+                                                             : NULL)
+             : scope         ? scope
+                             : region;
+    p->empty = scope && region && !p->key;
+    if (p->key)
+        store_where_add(&p->where,
+                        strchr(p->key, '.') ? "e.region_code = ?1" : "e.province_code = ?1");
+    /* (category, event_date), (status, event_date) and (event_date) serve the date order; in
+     * another order SQLite would still take them (with no statistics it guesses a few rows
+     * for an equality or a range) and sort a whole category or decade: the unary plus keeps
+     * such a query on its order's index. */
+    bool by_date = q->sort != STORE_EVENT_SORT_CONFIDENCE && q->sort != STORE_EVENT_SORT_CREATED;
+    /* In a scope, its own index is the one to walk: a province has some 2% of the events, a
+     * category 10% (walked for a regency's few rows, a count would read all of them). */
+    bool eq_index = by_date && !p->key;
     if (q->category)
-        store_where_add(&where, "e.category = ?7");
+        store_where_add(&p->where, eq_index ? "e.category = ?7" : "+e.category = ?7");
     if (q->from)
-        store_where_add(&where, "e.event_date >= ?8");
+        store_where_add(&p->where, by_date ? "e.event_date >= ?8" : "+e.event_date >= ?8");
     if (q->to)
-        store_where_add(&where, "e.event_date <= ?9");
-    if (q->q && *q->q) {
-        if (fts_query(q->q, &fts) == 0) {
-            rc = error_set(err, WSP_EINVAL, "search text has no words");
-            goto out;
-        }
-        store_where_add(&where,
-                        "e.id IN (SELECT es.event_id FROM event_sources es WHERE es.article_id"
-                        " IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?10)");
-        if (q->q_skip_reports)
-            buf_puts(&where, " AND es.article_id NOT IN (SELECT id FROM articles"
-                             " WHERE source_type = 'report')");
-        buf_puts(&where, ")");
-    }
+        store_where_add(&p->where, by_date ? "e.event_date <= ?9" : "+e.event_date <= ?9");
+    if (q->q && *q->q && fts_query(q->q, &p->fts) == 0)
+        return error_set(err, WSP_EINVAL, "search text has no words");
     /* a confidence floor is for machine leads: an officer's decision outranks the detector */
     if (q->min_confidence > 0)
-        store_where_add(&where, "(e.status <> 'menunggu' OR e.confidence >= ?11)");
+        store_where_add(&p->where, "(e.status <> 'menunggu' OR e.confidence >= ?11)");
     if (q->status)
-        store_where_add(&where, "e.status = ?12");
-    if (where.oom || fts.oom) {
-        rc = error_set(err, WSP_EINVAL, "event query is too long");
+        store_where_add(&p->where, eq_index ? "e.status = ?12" : "+e.status = ?12");
+    if (p->where.oom || p->fts.oom)
+        return error_set(err, WSP_EINVAL, "event query is too long");
+    return 0;
+}
+
+static void list_plan_release(struct list_plan *p)
+{
+    buf_release(&p->where);
+    buf_release(&p->fts);
+}
+
+/* FROM: with a search, the events of the newest STORE_EVENT_SEARCH_MAX matching articles
+ * first (the FTS index walked newest first and stopped), then their rows by id: a common
+ * word never makes a million candidates. */
+static void list_from(const struct list_plan *p, struct buf *sql)
+{
+    if (!p->fts.len) {
+        buf_puts(sql, " FROM events e");
+        return;
+    }
+    buf_printf(sql,
+               " FROM (SELECT DISTINCT es.event_id AS id FROM event_sources es"
+               " WHERE es.article_id IN (SELECT articles_fts.rowid FROM articles_fts%s"
+               " WHERE articles_fts MATCH ?10%s ORDER BY articles_fts.rowid DESC LIMIT ?15)) c"
+               " CROSS JOIN events e ON e.id = c.id",
+               p->q->q_skip_reports ? " JOIN articles a ON a.id = articles_fts.rowid" : "",
+               p->q->q_skip_reports ? " AND a.source_type <> 'report'" : "");
+}
+
+static void list_sql(const struct list_plan *p, enum list_part part, struct buf *sql)
+{
+    const struct store_event_query *q = p->q;
+    buf_reset(sql);
+    if (part == PART_COUNT) {
+        buf_puts(sql, "SELECT COUNT(*) FROM (SELECT 1");
+        list_from(p, sql);
+        /* in the list's order: the count walks the index the list walks */
+        buf_printf(sql, "%s ORDER BY %s LIMIT ?13)", buf_cstr(&p->where), list_order(q->sort));
+        return;
+    }
+    buf_puts(sql, "SELECT " EVENT_COLS);
+    list_from(p, sql);
+    buf_puts(sql, buf_cstr(&p->where));
+    const char *conj = p->where.len ? " AND " : " WHERE ";
+    const char *col = list_key_col(q->sort);
+    if (part == PART_SAME_KEY)
+        buf_printf(sql, "%s%s = ?16 AND e.id < ?17", conj, col);
+    else if (part == PART_BELOW_KEY)
+        buf_printf(sql, "%s%s < ?16", conj, col);
+    else if (part == PART_UNDATED)
+        buf_printf(sql, "%se.event_date IS NULL%s", conj,
+                   q->after.id && !q->after.date ? " AND e.id < ?17" : "");
+    buf_printf(sql, " ORDER BY %s LIMIT ?13%s", list_order(q->sort),
+               part == PART_ALL ? " OFFSET ?14" : "");
+}
+
+static int list_prepare(struct store *s, const struct list_plan *p, enum list_part part,
+                        bool explain, struct buf *sql, size_t limit, sqlite3_stmt **out,
+                        struct error *err)
+{
+    const struct store_event_query *q = p->q;
+    list_sql(p, part, sql);
+    if (sql->oom)
+        return error_set(err, WSP_EINVAL, "event query is too long");
+    char *text = explain ? xasprintf("EXPLAIN QUERY PLAN %s", buf_cstr(sql)) : NULL;
+    sqlite3_stmt *st;
+    int src = sqlite3_prepare_v2(s->db, text ? text : buf_cstr(sql), -1, &st, NULL);
+    free(text);
+    if (src != SQLITE_OK)
+        return store_fail(s, src, err, "list events", NULL, NULL);
+    if (p->key)
+        stmt_bind_text(st, 1, p->key);
+    if (q->category)
+        stmt_bind_text(st, 7, q->category);
+    if (q->from)
+        stmt_bind_text(st, 8, q->from);
+    if (q->to)
+        stmt_bind_text(st, 9, q->to);
+    if (p->fts.len) {
+        stmt_bind_text(st, 10, buf_cstr(&p->fts));
+        sqlite3_bind_int(st, 15, STORE_EVENT_SEARCH_MAX);
+    }
+    if (q->min_confidence > 0)
+        sqlite3_bind_double(st, 11, q->min_confidence);
+    if (q->status)
+        stmt_bind_text(st, 12, q->status);
+    sqlite3_bind_int64(st, 13, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
+    sqlite3_bind_int64(st, 14, (int64_t)(q->offset > (size_t)INT64_MAX ? INT64_MAX : q->offset));
+    if (q->sort == STORE_EVENT_SORT_CONFIDENCE)
+        sqlite3_bind_double(st, 16, q->after.confidence);
+    else if (q->sort == STORE_EVENT_SORT_CREATED)
+        sqlite3_bind_int64(st, 16, q->after.created_at);
+    else if (q->after.date)
+        stmt_bind_text(st, 16, q->after.date);
+    sqlite3_bind_int64(st, 17, q->after.id);
+    *out = st;
+    return 0;
+}
+
+/* The statements q needs, in order; returns how many. */
+static size_t list_parts(const struct store_event_query *q, enum list_part parts[3])
+{
+    if (!q->after.id) {
+        parts[0] = PART_ALL;
+        return 1;
+    }
+    bool by_date = q->sort != STORE_EVENT_SORT_CONFIDENCE && q->sort != STORE_EVENT_SORT_CREATED;
+    if (by_date && !q->after.date) {
+        parts[0] = PART_UNDATED;
+        return 1;
+    }
+    size_t k = 0;
+    parts[k++] = PART_SAME_KEY;
+    parts[k++] = PART_BELOW_KEY;
+    if (by_date && !q->from && !q->to) /* a date range leaves no undated row */
+        parts[k++] = PART_UNDATED;
+    return k;
+}
+
+/* Whether q's words match more than STORE_EVENT_SEARCH_MAX articles (counting one more). */
+static int search_capped(struct store *s, const struct list_plan *p, bool *capped,
+                         struct error *err)
+{
+    sqlite3_stmt *st;
+    int src = sqlite3_prepare_v2(s->db,
+                                 "SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts"
+                                 " WHERE articles_fts MATCH ?1 LIMIT ?2)",
+                                 -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return store_fail(s, src, err, "search articles", NULL, NULL);
+    stmt_bind_text(st, 1, buf_cstr(&p->fts));
+    sqlite3_bind_int(st, 2, STORE_EVENT_SEARCH_MAX + 1);
+    src = sqlite3_step(st);
+    *capped = src == SQLITE_ROW && sqlite3_column_int64(st, 0) > STORE_EVENT_SEARCH_MAX;
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW ? 0 : store_fail(s, src, err, "search articles", NULL, NULL);
+}
+
+int store_event_page(struct store *s, const struct store_event_query *q, struct arena *arena,
+                     struct store_event_page *out, struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->total_exact = true;
+    struct store_event_query none = {0};
+    if (!q)
+        q = &none;
+    size_t limit = q->limit ? q->limit : EVENT_LIMIT_DEFAULT;
+    if (limit > (size_t)INT32_MAX - 1)
+        limit = (size_t)INT32_MAX - 1;
+    struct list_plan p;
+    struct buf sql;
+    buf_init(&sql, 16384);
+    sqlite3_stmt *st = NULL;
+    int rc = list_plan_init(&p, q, err);
+    if (rc != 0 || p.empty)
+        goto out;
+    if (p.fts.len && (rc = search_capped(s, &p, &out->search_capped, err)) != 0)
+        goto out;
+
+    /* One row more than asked tells whether another page follows. */
+    struct store_event *rows = arena_alloc(arena, (limit + 1) * sizeof(*rows));
+    if (!rows) {
+        rc = error_set(err, WSP_ENOMEM, "event list does not fit in memory limit");
         goto out;
     }
-
-    for (int pass = 0; pass < 2 && rc == 0; pass++) {
-        buf_reset(&sql);
-        if (pass == 0) {
-            buf_printf(&sql, "SELECT COUNT(*) FROM events e%s", buf_cstr(&where));
-        } else {
-            const char *order =
-                q->sort == STORE_EVENT_SORT_CONFIDENCE ? "e.confidence DESC, e.id DESC"
-                : q->sort == STORE_EVENT_SORT_CREATED  ? "e.created_at DESC, e.id DESC"
-                                                       : "e.event_date DESC NULLS LAST, e.id DESC";
-            buf_printf(&sql,
-                       "SELECT " EVENT_COLS " FROM events e%s ORDER BY %s LIMIT ?13 OFFSET ?14",
-                       buf_cstr(&where), order);
-        }
-        int src = sqlite3_prepare_v2(s->db, buf_cstr(&sql), -1, &st, NULL);
-        if (src != SQLITE_OK) {
-            rc = store_fail(s, src, err, "list events", NULL, NULL);
-            break;
-        }
-        if (scope) {
-            stmt_bind_text(st, 1, scope);
-            stmt_bind_text(st, 2, slo);
-            stmt_bind_text(st, 3, shi);
-        }
-        if (region) {
-            stmt_bind_text(st, 4, region);
-            stmt_bind_text(st, 5, rlo);
-            stmt_bind_text(st, 6, rhi);
-        }
-        if (q->category)
-            stmt_bind_text(st, 7, q->category);
-        if (q->from)
-            stmt_bind_text(st, 8, q->from);
-        if (q->to)
-            stmt_bind_text(st, 9, q->to);
-        if (fts.len)
-            stmt_bind_text(st, 10, buf_cstr(&fts));
-        if (q->min_confidence > 0)
-            sqlite3_bind_double(st, 11, q->min_confidence);
-        if (q->status)
-            stmt_bind_text(st, 12, q->status);
-        if (pass == 0) {
-            src = sqlite3_step(st);
-            int64_t count = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            if (src != SQLITE_ROW)
-                rc = store_fail(s, src, err, "count events", NULL, NULL);
-            else if (total)
-                *total = (size_t)count;
-            sqlite3_finalize(st);
-            st = NULL;
-            if (rc == 0 && (count == 0 || q->offset >= (size_t)count))
-                goto out;
-            continue;
-        }
-        sqlite3_bind_int64(st, 13, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
-        sqlite3_bind_int64(st, 14, (int64_t)q->offset);
-        struct store_event *rows = arena_alloc(arena, limit * sizeof(*rows));
-        bool oom = rows == NULL;
-        size_t len = 0;
-        while (!oom && len < limit && (src = sqlite3_step(st)) == SQLITE_ROW)
+    enum list_part parts[3];
+    size_t nparts = list_parts(q, parts), len = 0;
+    bool oom = false;
+    for (size_t i = 0; i < nparts && len <= limit && rc == 0 && !oom; i++) {
+        rc = list_prepare(s, &p, parts[i], false, &sql, limit + 1 - len, &st, err);
+        int src = SQLITE_DONE;
+        while (rc == 0 && !oom && len <= limit && (src = sqlite3_step(st)) == SQLITE_ROW)
             read_event(st, arena, &rows[len++], &oom);
-        if (oom)
-            rc = error_set(err, WSP_ENOMEM, "event list does not fit in memory limit");
-        else if (len < limit && src != SQLITE_DONE)
+        if (rc == 0 && !oom && src != SQLITE_ROW && src != SQLITE_DONE)
             rc = store_fail(s, src, err, "list events", NULL, NULL);
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    if (rc == 0 && oom)
+        rc = error_set(err, WSP_ENOMEM, "event list does not fit in memory limit");
+    if (rc != 0)
+        goto out;
+    out->rows = rows;
+    out->more = len > limit;
+    out->n = out->more ? limit : len;
+
+    /* The first page, not full: it is the total. Else count, at most one past the cap. */
+    if (!q->after.id && q->offset == 0 && !out->more) {
+        out->total = out->n;
+    } else {
+        rc = list_prepare(s, &p, PART_COUNT, false, &sql, STORE_EVENT_TOTAL_MAX + 1, &st, err);
+        int src = rc == 0 ? sqlite3_step(st) : SQLITE_OK;
+        if (rc == 0 && src != SQLITE_ROW)
+            rc = store_fail(s, src, err, "count events", NULL, NULL);
         if (rc == 0) {
-            *out = rows;
-            *n = len;
+            int64_t count = sqlite3_column_int64(st, 0);
+            out->total = count > STORE_EVENT_TOTAL_MAX ? STORE_EVENT_TOTAL_MAX : (size_t)count;
+            out->total_exact = count <= STORE_EVENT_TOTAL_MAX;
         }
     }
+    if (out->search_capped)
+        out->total_exact = false;
 out:
     sqlite3_finalize(st);
-    buf_release(&where);
-    buf_release(&fts);
+    list_plan_release(&p);
+    buf_release(&sql);
+    return rc;
+}
+
+int store_event_list(struct store *s, const struct store_event_query *q, struct arena *arena,
+                     struct store_event **out, size_t *n, size_t *total, struct error *err)
+{
+    struct store_event_page page;
+    int rc = store_event_page(s, q, arena, &page, err);
+    *out = page.rows;
+    *n = page.n;
+    if (total)
+        *total = page.total;
+    return rc;
+}
+
+int store_event_list_plan(struct store *s, const struct store_event_query *q, struct buf *out,
+                          struct error *err)
+{
+    struct store_event_query none = {0};
+    if (!q)
+        q = &none;
+    struct list_plan p;
+    struct buf sql;
+    buf_init(&sql, 16384);
+    int rc = list_plan_init(&p, q, err);
+    enum list_part parts[4];
+    size_t nparts = list_parts(q, parts);
+    parts[nparts++] = PART_COUNT;
+    for (size_t i = 0; i < nparts && rc == 0 && !p.empty; i++) {
+        sqlite3_stmt *st;
+        rc = list_prepare(s, &p, parts[i], true, &sql, 1, &st, err);
+        if (rc != 0)
+            break;
+        int src;
+        while ((src = sqlite3_step(st)) == SQLITE_ROW)
+            buf_printf(out, "%s\n", (const char *)sqlite3_column_text(st, 3));
+        if (src != SQLITE_DONE)
+            rc = store_fail(s, src, err, "explain event list", NULL, NULL);
+        sqlite3_finalize(st);
+        buf_puts(out, "--\n");
+    }
+    list_plan_release(&p);
     buf_release(&sql);
     return rc;
 }

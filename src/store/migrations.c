@@ -528,6 +528,16 @@ static const struct migration migrations[] = {
      "ALTER TABLE events ADD COLUMN import_id INTEGER;"
      "CREATE UNIQUE INDEX events_import_idx ON events(import_source, import_id)"
      " WHERE import_source IS NOT NULL;"},
+    {9, "event lists in every scope and order from an index",
+     /* GET /events pages in one of three orders (date, confidence, created; each then id, the
+      * index's implicit last column) in one of three scopes (national, a province by
+      * province_code, a regency by region_code). Date had its index in each scope since v3;
+      * confidence and created had one nationally only, so a province's or a regency's list
+      * sorted all its events on every page. */
+     "CREATE INDEX events_province_confidence_idx ON events(province_code, confidence);"
+     "CREATE INDEX events_region_confidence_idx ON events(region_code, confidence);"
+     "CREATE INDEX events_province_created_idx ON events(province_code, created_at);"
+     "CREATE INDEX events_region_created_idx ON events(region_code, created_at);"},
 };
 
 int store_schema_latest(void)

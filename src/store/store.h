@@ -293,6 +293,19 @@ enum store_event_sort {
     STORE_EVENT_SORT_CREATED
 };
 
+/* A position in a list's order (keyset pagination): the list goes on after the row with this
+ * sort key and id, however many rows were added before it meanwhile. */
+struct store_event_after {
+    int64_t id;         /* 0 = from the first row */
+    const char *date;   /* SORT_DATE: that row's event_date, NULL when it had none */
+    double confidence;  /* SORT_CONFIDENCE */
+    int64_t created_at; /* SORT_CREATED */
+};
+
+/* Every scope x filter x order a query can ask for is served by an index in its order (no
+ * sort of all matches): a scope or region is equality on events.province_code (a province
+ * code) or events.region_code (a regency code: the region key is never finer than a regency),
+ * so the walk stops after limit rows that pass the other filters. */
 struct store_event_query {
     const char *scope;     /* visibility: NULL or "" (national) = everything; else a code
                             * prefix on the region key (events without one are excluded) */
@@ -300,18 +313,44 @@ struct store_event_query {
     const char *category;  /* or NULL */
     const char *from;      /* event_date >= from ("YYYY-MM-DD"), or NULL */
     const char *to;        /* event_date <= to, or NULL */
-    const char *q;         /* words that must all occur in a source article (full text), or NULL */
+    const char *q;         /* words that must all occur in a source article (full text), or NULL;
+                            * only the newest STORE_EVENT_SEARCH_MAX matching articles count */
     bool q_skip_reports;   /* q searches news only, not the words of community reports */
     double min_confidence; /* hides unverified leads (menunggu) below it; 0 = none */
     const char *status;    /* or NULL */
     enum store_event_sort sort;
-    size_t offset;
-    size_t limit; /* 0 = 50 */
+    struct store_event_after after; /* keyset position (after.id 0 = none); offset is ignored */
+    size_t offset;                  /* rows skipped (costs as many index steps: prefer after) */
+    size_t limit;                   /* 0 = 50 */
 };
 
-/* Events matching q; strings from arena; *total = all matches (for pagination). */
+#define STORE_EVENT_TOTAL_MAX 1000  /* totals are counted up to this, flagged inexact beyond */
+#define STORE_EVENT_SEARCH_MAX 5000 /* full text: the newest matching articles looked at */
+
+/* One page of a list. rows from the arena. */
+struct store_event_page {
+    struct store_event *rows;
+    size_t n;
+    bool more;          /* rows follow the last one (its key is the next page's after) */
+    size_t total;       /* all matches, at most STORE_EVENT_TOTAL_MAX */
+    bool total_exact;   /* false: there are more than total (or the search was capped) */
+    bool search_capped; /* q matched more than STORE_EVENT_SEARCH_MAX articles */
+};
+
+/* A page of the events matching q; strings from arena. The total costs at most
+ * STORE_EVENT_TOTAL_MAX + 1 index steps; none when the first page is not full. */
+int store_event_page(struct store *s, const struct store_event_query *q, struct arena *arena,
+                     struct store_event_page *out, struct error *err);
+
+/* The same as a plain list: *total as store_event_page's total (may be NULL). */
 int store_event_list(struct store *s, const struct store_event_query *q, struct arena *arena,
                      struct store_event **out, size_t *n, size_t *total, struct error *err);
+
+/* The engine's plan for every statement store_event_page would run for q (SQLite: the
+ * EXPLAIN QUERY PLAN details, one a line, each statement's after a line "--"), appended to
+ * out. For the tests that hold every scope x filter x order to an index. */
+int store_event_list_plan(struct store *s, const struct store_event_query *q, struct buf *out,
+                          struct error *err);
 
 /* One source of an event. Reporter identity is filled only for non-anonymous reports; the
  * caller decides who may see it. */

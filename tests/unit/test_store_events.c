@@ -550,6 +550,257 @@ static void test_event_list_filters(void **state)
     assert_int_equal(store_event_list(f->s, &r, &f->a, &ev, &n, &total, &err), WSP_EINVAL);
 }
 
+/* ---- keyset pages, totals, plans (issue 12) ----------------------------------------------- */
+
+/* Seeds plus imported events that tie on date and on confidence (all imported ones have 1),
+ * one more undated lead, and a national event; created_at ties too (one import, one second). */
+static void add_many(struct fixture *f, size_t n)
+{
+    add_seeds(f);
+    static const char *const codes[] = {"32.73", "32.04", "33.74", "32", "33", "32.73.01"};
+    static const char *const dates[] = {"2021-02-23", "2021-03-01", "2020-12-31"};
+    static const char *const cats[] = {"riot_protest", "land_resource", "vigilante"};
+    struct store_event_import *r = xcalloc(n, sizeof(*r));
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct store_event_import){.source_id = (int64_t)i + 1,
+                                           .region_code = codes[i % WSP_ARRAY_LEN(codes)],
+                                           .event_date = dates[i % WSP_ARRAY_LEN(dates)],
+                                           .category = cats[i % WSP_ARRAY_LEN(cats)],
+                                           .verified = i % 2 == 0};
+    struct error err = {0};
+    time_set_override(T0 + 100);
+    if (store_event_import(f->s, "test", NULL, r, n, &cli, NULL, &err) != 0)
+        fail_msg("import: %s", err.msg);
+    free(r);
+    time_set_override(T0 + 200);
+    struct store_event e = event("vigilante", "32", "32.73", NULL, 0.9, 99);
+    create_event(f->s, &e, 0);
+}
+
+/* The position after row e in q's order. */
+static struct store_event_after after_row(const struct store_event *e)
+{
+    return (struct store_event_after){.id = e->id,
+                                      .date = e->event_date,
+                                      .confidence = e->confidence,
+                                      .created_at = e->created_at};
+}
+
+/* Ids of all of q in one page, and again page by page of size k through the cursor: the same
+ * rows in the same order (two ways to compute one answer). */
+static void check_pages(struct fixture *f, struct store_event_query q, size_t k)
+{
+    struct error err = {0};
+    struct store_event_page all, page;
+    q.limit = 500;
+    if (store_event_page(f->s, &q, &f->a, &all, &err) != 0)
+        fail_msg("list: %s", err.msg);
+    assert_false(all.more);
+    q.limit = k;
+    size_t seen = 0, pages = 0;
+    for (;;) {
+        if (store_event_page(f->s, &q, &f->a, &page, &err) != 0)
+            fail_msg("page: %s", err.msg);
+        for (size_t i = 0; i < page.n; i++, seen++) {
+            assert_true(seen < all.n);
+            if (page.rows[i].id != all.rows[seen].id)
+                fail_msg("sort %d scope %s region %s page %zu row %zu: id %lld, want %lld",
+                         (int)q.sort, q.scope ? q.scope : "-", q.region ? q.region : "-", pages, i,
+                         (long long)page.rows[i].id, (long long)all.rows[seen].id);
+        }
+        pages++;
+        assert_true(page.total_exact);
+        assert_int_equal(page.total, all.n);
+        if (!page.more)
+            break;
+        assert_int_equal(page.n, k);
+        q.after = after_row(&page.rows[page.n - 1]);
+    }
+    assert_int_equal(seen, all.n);
+}
+
+static void test_event_list_keyset(void **state)
+{
+    struct fixture *f = *state;
+    add_many(f, 60);
+    static const char *const scopes[] = {NULL, "32", "32.73", "33", "31"};
+    for (int sort = 0; sort < 3; sort++)
+        for (size_t i = 0; i < WSP_ARRAY_LEN(scopes); i++)
+            for (size_t k = 1; k <= 7; k += 3) {
+                struct store_event_query q = {.sort = (enum store_event_sort)sort,
+                                              .scope = scopes[i]};
+                check_pages(f, q, k);
+                q.category = "riot_protest";
+                check_pages(f, q, k);
+                q = (struct store_event_query){
+                    .sort = (enum store_event_sort)sort, .region = scopes[i], .from = "2021-01-01"};
+                check_pages(f, q, k);
+                q = (struct store_event_query){.sort = (enum store_event_sort)sort,
+                                               .scope = "32",
+                                               .region = scopes[i],
+                                               .min_confidence = 0.95};
+                check_pages(f, q, k);
+            }
+
+    /* Stable: an event added before the cursor's place changes nothing after it. */
+    struct error err = {0};
+    struct store_event_query q = {.scope = "32", .limit = 5};
+    struct store_event_page p1, p2, again;
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &p1, &err), 0);
+    q.after = after_row(&p1.rows[p1.n - 1]);
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &p2, &err), 0);
+    struct store_event e = event("riot_protest", "32", "32.73", "2030-01-01", 0.9, 7);
+    create_event(f->s, &e, 0);
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &again, &err), 0);
+    assert_int_equal(again.n, p2.n);
+    for (size_t i = 0; i < p2.n; i++)
+        assert_int_equal(again.rows[i].id, p2.rows[i].id);
+    /* Offset paging still works: the same second page as the cursor's, before the new event. */
+    q = (struct store_event_query){.scope = "32", .limit = 5, .offset = 6};
+    struct store_event_page off;
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &off, &err), 0);
+    assert_int_equal(off.rows[0].id, p2.rows[0].id);
+
+    /* A bad position is refused. */
+    q = (struct store_event_query){.after = {.id = 3, .date = "2021-02-30"}};
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &off, &err), WSP_EINVAL);
+}
+
+static void test_event_list_totals(void **state)
+{
+    struct fixture *f = *state;
+    add_many(f, STORE_EVENT_TOTAL_MAX + 200);
+    struct error err = {0};
+    struct store_event_page p;
+    /* Past the cap the total says so. */
+    struct store_event_query q = {.limit = 20};
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &p, &err), 0);
+    assert_int_equal(p.n, 20);
+    assert_true(p.more);
+    assert_int_equal(p.total, STORE_EVENT_TOTAL_MAX);
+    assert_false(p.total_exact);
+    /* Below it, exact; a first page that is not full is its own total. */
+    q.scope = "31";
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &p, &err), 0);
+    assert_int_equal(p.n, 0);
+    assert_int_equal(p.total, 0);
+    assert_true(p.total_exact);
+    q = (struct store_event_query){.scope = "32.73", .category = "vigilante", .limit = 5};
+    size_t want = (size_t)raw_int(f->path, "SELECT COUNT(*) FROM events WHERE region_code ="
+                                           " '32.73' AND category = 'vigilante'");
+    assert_true(want > 5 && want < STORE_EVENT_TOTAL_MAX);
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &p, &err), 0);
+    assert_int_equal(p.total, want);
+    assert_true(p.total_exact);
+    assert_true(p.more);
+    q.after = after_row(&p.rows[p.n - 1]);
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &p, &err), 0);
+    assert_int_equal(p.total, want); /* all matches, not those after the cursor */
+    /* Scope and region that do not overlap: nothing, without a query. */
+    q = (struct store_event_query){.scope = "32", .region = "33.74"};
+    assert_int_equal(store_event_page(f->s, &q, &f->a, &p, &err), 0);
+    assert_int_equal(p.n, 0);
+    assert_true(p.total_exact);
+}
+
+/* Every scope x filter x order x page kind: its statements walk an index in the list's order
+ * (no full table scan, no sort of the matches); a search reads at most
+ * STORE_EVENT_SEARCH_MAX articles and sorts only their events. */
+static void test_event_list_plans(void **state)
+{
+    struct fixture *f = *state;
+    add_seeds(f);
+    static const char *const scopes[] = {NULL, "32", "32.73"};
+    enum { F_NONE, F_REGION, F_CATEGORY, F_STATUS, F_DATES, F_CONF, F_CAT_STATUS, F_Q, F_N };
+    static const struct store_event_after afters[] = {
+        {0}, {.id = 5, .date = "2021-02-01", .confidence = 0.5, .created_at = T0}, {.id = 5}};
+    struct buf plan;
+    buf_init(&plan, 0);
+    size_t checked = 0;
+    for (int sort = 0; sort < 3; sort++)
+        for (size_t sc = 0; sc < WSP_ARRAY_LEN(scopes); sc++)
+            for (int fl = 0; fl < F_N; fl++)
+                for (size_t af = 0; af < WSP_ARRAY_LEN(afters); af++) {
+                    struct store_event_query q = {.sort = (enum store_event_sort)sort,
+                                                  .scope = scopes[sc],
+                                                  .after = afters[af],
+                                                  .limit = 20};
+                    if (fl == F_REGION)
+                        q.region = sc == 1 ? "32.73" : "32";
+                    if (fl == F_CATEGORY || fl == F_CAT_STATUS)
+                        q.category = "riot_protest";
+                    if (fl == F_STATUS || fl == F_CAT_STATUS)
+                        q.status = "selesai";
+                    if (fl == F_DATES) {
+                        q.from = "2021-01-01";
+                        q.to = "2021-03-01";
+                    }
+                    if (fl == F_CONF)
+                        q.min_confidence = 0.7;
+                    if (fl == F_Q)
+                        q.q = "demo ricuh";
+                    buf_reset(&plan);
+                    struct error err = {0};
+                    if (store_event_list_plan(f->s, &q, &plan, &err) != 0)
+                        fail_msg("plan: %s", err.msg);
+                    const char *t = buf_cstr(&plan);
+                    bool bad = strstr(t, "SCAN e\n") != NULL || strstr(t, "SCAN events") != NULL;
+                    if (fl == F_Q)
+                        bad |= !strstr(t, "SEARCH e USING INTEGER PRIMARY KEY") ||
+                               !strstr(t, "VIRTUAL TABLE INDEX");
+                    else
+                        bad |= strstr(t, "TEMP B-TREE") != NULL;
+                    /* a scope (in any order) or an equality filter (in date order, which its
+                     * index has) is searched, not walked past */
+                    if (fl != F_Q && (q.scope || q.region ||
+                                      (sort == STORE_EVENT_SORT_DATE && (q.category || q.status))))
+                        bad |= strstr(t, "SCAN e USING") != NULL;
+                    if (bad)
+                        fail_msg("sort %d scope %s filter %d after %zu:\n%s", sort,
+                                 q.scope ? q.scope : "-", fl, af, t);
+                    checked++;
+                }
+    assert_int_equal(checked, 3 * 3 * F_N * 3);
+    buf_release(&plan);
+}
+
+/* A database at v8 with events moves to v9: the new indexes, and lists by them. */
+static void test_migrate_v8_to_v9(void **state)
+{
+    struct fixture *f = *state;
+    char p[160];
+    snprintf(p, sizeof(p), "%s/v8.db", f->dir);
+    struct error err = {0};
+    struct store *s;
+    assert_int_equal(store_open_raw(&s, p, &err), 0);
+    assert_int_equal(store_migrate(s, 8, &err), 0);
+    assert_int_equal(store_regions_sync(s, regions, WSP_ARRAY_LEN(regions), NULL, &err), 0);
+    struct store_event a = event("riot_protest", "32", "32.73", "2021-02-23", 0.8, 1);
+    struct store_event b = event("riot_protest", "32", "32.04", "2021-02-24", 0.6, 2);
+    create_event(s, &a, 0);
+    create_event(s, &b, 0);
+    assert_int_equal(raw_int(p, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE"
+                                " 'events_%_confidence_idx'"),
+                     0);
+    assert_int_equal(store_migrate(s, 9, &err), 0);
+    assert_int_equal(raw_int(p, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND"
+                                " name IN ('events_province_confidence_idx',"
+                                " 'events_region_confidence_idx', 'events_province_created_idx',"
+                                " 'events_region_created_idx')"),
+                     4);
+    struct store_event_query q = {.scope = "32", .sort = STORE_EVENT_SORT_CONFIDENCE};
+    struct store_event_page pg;
+    assert_int_equal(store_event_page(s, &q, &f->a, &pg, &err), 0);
+    assert_int_equal(pg.n, 2);
+    assert_float_equal(pg.rows[0].confidence, 0.8, 1e-9);
+    struct buf plan;
+    buf_init(&plan, 0);
+    assert_int_equal(store_event_list_plan(s, &q, &plan, &err), 0);
+    assert_non_null(strstr(buf_cstr(&plan), "events_province_confidence_idx"));
+    buf_release(&plan);
+    store_close(s);
+}
+
 /* ---- verification workflow ---------------------------------------------------------------- */
 
 static void test_status_workflow(void **state)
@@ -1023,6 +1274,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_candidates_and_merge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_list_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_list_keyset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_list_totals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_list_plans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v8_to_v9, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_workflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feeds, setup, teardown),

@@ -25,12 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "http/http_internal.h"
 
 #define EVENTS_LIMIT_DEFAULT 50
 #define EVENTS_LIMIT_MAX 500
 #define EVENTS_OFFSET_MAX 10000000
 #define EVENTS_Q_MAX 200
+#define EVENTS_CURSOR_MAX 96 /* base64url of "d|2024-01-31|9223372036854775807" and the like */
 #define EVENT_NOTE_MAX 1000
 
 static bool national(enum auth_role r)
@@ -303,17 +306,82 @@ static bool date_ok(const char *s)
     return s && strlen(s) == 10 && time_parse_iso(s, &t) == 0;
 }
 
+/* Keyset cursors ("after"): opaque to clients, base64url (no padding) of "<sort>|<key>|<id>"
+ * where sort is d (date: key YYYY-MM-DD, empty when undated), c (confidence: key as %.17g,
+ * which reads back as the same double) or t (created: key in epoch seconds). The row's own
+ * key, so a cursor stays a place in the order however many rows are added before it. */
+static const char cursor_sort[] = {'d', 'c', 't'}; /* by enum store_event_sort */
+
+static json_t *cursor_json(const struct store_event *e, enum store_event_sort sort)
+{
+    char raw[64], out[EVENTS_CURSOR_MAX + 1];
+    if (sort == STORE_EVENT_SORT_CONFIDENCE)
+        snprintf(raw, sizeof(raw), "c|%.17g|%lld", e->confidence, (long long)e->id);
+    else if (sort == STORE_EVENT_SORT_CREATED)
+        snprintf(raw, sizeof(raw), "t|%lld|%lld", (long long)e->created_at, (long long)e->id);
+    else
+        snprintf(raw, sizeof(raw), "d|%s|%lld", e->event_date ? e->event_date : "",
+                 (long long)e->id);
+    sodium_bin2base64(out, sizeof(out), (const unsigned char *)raw, strlen(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return json_string(out);
+}
+
+/* Read the cursor s for sort into after (strings from the request arena); -1 when it is not
+ * one of ours, or was made for another sort. */
+static int cursor_parse(struct http_request *rq, const char *s, enum store_event_sort sort,
+                        struct store_event_after *after)
+{
+    unsigned char raw[EVENTS_CURSOR_MAX];
+    size_t n = 0;
+    if (strlen(s) > EVENTS_CURSOR_MAX ||
+        sodium_base642bin(raw, sizeof(raw) - 1, s, strlen(s), NULL, &n, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return -1;
+    raw[n] = '\0';
+    char *text = (char *)raw, *bar1 = strchr(text, '|'),
+         *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+    if (n < 4 || memchr(raw, '\0', n) || text[0] != cursor_sort[sort] || bar1 != text + 1 || !bar2)
+        return -1;
+    *bar2 = '\0';
+    const char *key = bar1 + 1;
+    long id;
+    if (str_to_long(bar2 + 1, 1, LONG_MAX, &id) != 0)
+        return -1;
+    after->id = id;
+    if (sort == STORE_EVENT_SORT_CONFIDENCE) {
+        char *end = NULL;
+        double v = strtod(key, &end);
+        if (!key[0] || !end || *end || !(v >= 0.0 && v <= 1.0))
+            return -1;
+        after->confidence = v;
+    } else if (sort == STORE_EVENT_SORT_CREATED) {
+        long t;
+        if (str_to_long(key, 0, LONG_MAX, &t) != 0)
+            return -1;
+        after->created_at = t;
+    } else if (key[0]) {
+        if (!date_ok(key))
+            return -1;
+        after->date = arena_strdup(&rq->arena, key);
+        if (!after->date)
+            return -1;
+    }
+    return 0;
+}
+
 void http_handle_events_list(struct http_request *rq)
 {
     struct store_event_query q = {0};
     long offset, limit;
-    const char *conf = NULL, *sort = NULL;
+    const char *conf = NULL, *sort = NULL, *after = NULL;
     if (query_long(rq, "offset", 0, EVENTS_OFFSET_MAX, 0, &offset) ||
         query_long(rq, "limit", 1, EVENTS_LIMIT_MAX, EVENTS_LIMIT_DEFAULT, &limit) ||
         query_text(rq, "region", 31, &q.region) || query_text(rq, "category", 32, &q.category) ||
         query_text(rq, "from", 10, &q.from) || query_text(rq, "to", 10, &q.to) ||
         query_text(rq, "q", EVENTS_Q_MAX, &q.q) || query_text(rq, "status", 20, &q.status) ||
-        query_text(rq, "min_confidence", 10, &conf) || query_text(rq, "sort", 16, &sort))
+        query_text(rq, "min_confidence", 10, &conf) || query_text(rq, "sort", 16, &sort) ||
+        query_text(rq, "after", EVENTS_CURSOR_MAX, &after))
         return;
     if (q.region && !geo_code_valid(q.region)) {
         http_reply_error(rq, WSP_EINVAL, "'region' is not a region code");
@@ -352,6 +420,16 @@ void http_handle_events_list(struct http_request *rq)
         http_reply_error(rq, WSP_EINVAL, "'sort' must be date, confidence or created");
         return;
     }
+    if (after && offset) {
+        http_reply_error(rq, WSP_EINVAL, "give either 'after' or 'offset', not both");
+        return;
+    }
+    if (after && cursor_parse(rq, after, q.sort, &q.after) != 0) {
+        http_reply_error(rq, WSP_EINVAL,
+                         "'after' is not a cursor of this list (take 'next' of the page before, "
+                         "with the same sort)");
+        return;
+    }
     if (!national(rq->role)) {
         if (!rq->user.region[0]) {
             http_reply_error(rq, WSP_EPERM, "your account has no region scope");
@@ -366,19 +444,21 @@ void http_handle_events_list(struct http_request *rq)
     struct store *st = http_store(rq);
     if (!st)
         return;
-    struct store_event *rows = NULL;
-    size_t n = 0, total = 0;
+    struct store_event_page page;
     struct error err = {0};
-    if (store_event_list(st, &q, &rq->arena, &rows, &n, &total, &err) != 0) {
+    if (store_event_page(st, &q, &rq->arena, &page, &err) != 0) {
         http_reply_err(rq, &err);
         return;
     }
     json_t *items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, event_json(rq, &rows[i]));
+    for (size_t i = 0; i < page.n; i++)
+        json_array_append_new(items, event_json(rq, &page.rows[i]));
+    json_t *next = page.more && page.n ? cursor_json(&page.rows[page.n - 1], q.sort) : json_null();
     http_reply_json(rq, MHD_HTTP_OK,
-                    json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total,
-                              "offset", (json_int_t)offset, "limit", (json_int_t)limit));
+                    json_pack("{s:o,s:I,s:b,s:b,s:o,s:I,s:I}", "items", items, "total",
+                              (json_int_t)page.total, "total_exact", page.total_exact,
+                              "search_capped", page.search_capped, "next", next, "offset",
+                              (json_int_t)offset, "limit", (json_int_t)limit));
 }
 
 /* ---- GET /events/{id} --------------------------------------------------------------------- */

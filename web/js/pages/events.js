@@ -61,21 +61,27 @@ export async function render(main, ctx) {
       h('td', { class: 'num' }, Math.round((e.confidence || 0) * 100) + '%'),
       h('td', { class: 'num' }, fmtNumber(e.source_count))));
     const total = r.total ?? items.length;
-    const info = t('events.showing', { from: offset + 1, to: offset + items.length, total });
+    // Past a thousand the server stops counting (total_exact false): "more than 1,000".
+    const exact = r.total_exact !== false;
+    const more = 'next' in r ? r.next != null : offset + items.length < total;
+    const info = t('events.showing', { from: offset + 1, to: offset + items.length,
+      total: exact ? total : t('events.total_more', { n: fmtNumber(total) }) });
     mount(results, h('p', { class: 'small muted' }, info),
       table([t('events.col_date'), t('events.col_category'), t('events.col_region'), t('events.col_victims'),
         t('events.col_status'), t('events.col_confidence'), t('events.col_sources')], rows, { caption: t('events.title') }),
-      pager(total));
+      pager(total, exact, more));
     announce(info);
   }
 
-  function pager(total) {
+  function pager(total, exact, more) {
     const prev = h('button', { type: 'button', class: 'btn', disabled: offset === 0,
       onclick: () => { offset = Math.max(0, offset - PAGE); load(); } }, t('common.prev'));
-    const next = h('button', { type: 'button', class: 'btn', disabled: offset + PAGE >= total,
+    const next = h('button', { type: 'button', class: 'btn', disabled: !more,
       onclick: () => { offset += PAGE; load(); } }, t('common.next'));
+    const page = Math.floor(offset / PAGE) + 1;
     return h('nav', { class: 'pager', 'aria-label': t('common.pages') }, prev,
-      h('span', {}, t('common.page_of', { page: Math.floor(offset / PAGE) + 1, pages: Math.max(1, Math.ceil(total / PAGE)) })), next);
+      h('span', {}, exact ? t('common.page_of', { page, pages: Math.max(1, Math.ceil(total / PAGE)) })
+        : t('common.page', { page })), next);
   }
 
   form.addEventListener('submit', (e) => { e.preventDefault(); offset = 0; load(); });

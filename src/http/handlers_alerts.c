@@ -40,6 +40,7 @@
 #define RISK_DAYS 30
 #define RISK_LATEST 10
 #define RISK_LATEST_SCAN 200     /* newest events read to find RISK_LATEST that count */
+#define RISK_LATEST_PAGE 15      /* read this many at a time */
 #define PUBLIC_RISK_TTL_MS 60000 /* rebuilt at least this often, changed or not */
 
 static bool national(enum auth_role r)
@@ -446,14 +447,20 @@ void http_handle_risk(struct http_request *rq)
     if (store_alert_list(st, &aq, &rq->arena, &al, &na, NULL, &err) == 0)
         for (size_t i = 0; i < na; i++)
             json_array_append_new(alerts, http_json_alert(rq->srv, &al[i]));
+    /* The newest events that count, read a page at a time (leads below the confidence floor
+     * are left out by the query; rejected and undated ones by warn_record_admit). */
     struct store_event_query eq = {.region = str_eq(code, WARN_NATIONAL) ? NULL : code,
                                    .scope = national(rq->role) ? NULL : rq->user.region,
-                                   .limit = RISK_LATEST_SCAN};
-    struct store_event *ev;
-    size_t ne;
+                                   .min_confidence = rq->srv->cfg.lead_min_confidence,
+                                   .limit = RISK_LATEST_PAGE,
+                                   .no_total = true};
     json_t *latest = json_array();
-    if (store_event_list(st, &eq, &rq->arena, &ev, &ne, NULL, &err) == 0)
-        for (size_t i = 0; i < ne && json_array_size(latest) < RISK_LATEST; i++) {
+    for (size_t scanned = 0; scanned < RISK_LATEST_SCAN && json_array_size(latest) < RISK_LATEST;) {
+        struct store_event_page page;
+        if (store_event_page(st, &eq, &rq->arena, &page, &err) != 0 || page.n == 0)
+            break;
+        const struct store_event *ev = page.rows;
+        for (size_t i = 0; i < page.n && json_array_size(latest) < RISK_LATEST; i++) {
             struct warn_record wr = {.province_code = ev[i].province_code,
                                      .regency_code = ev[i].regency_code,
                                      .event_date = ev[i].event_date,
@@ -472,6 +479,12 @@ void http_handle_risk(struct http_request *rq)
                           ev[i].killed < 0 ? json_null() : json_integer(ev[i].killed), "injured",
                           ev[i].injured < 0 ? json_null() : json_integer(ev[i].injured)));
         }
+        scanned += page.n;
+        if (!page.more)
+            break;
+        const struct store_event *last = &ev[page.n - 1];
+        eq.after = (struct store_event_after){.id = last->id, .date = last->event_date};
+    }
     char ds[16];
     warn_day_format(today, ds, sizeof(ds));
     http_reply_json(rq, MHD_HTTP_OK,

@@ -897,6 +897,9 @@ int store_event_page(struct store *s, const struct store_event_query *q, struct 
     /* The first page, not full: it is the total. Else count, at most one past the cap. */
     if (!q->after.id && q->offset == 0 && !out->more) {
         out->total = out->n;
+    } else if (q->no_total) {
+        out->total = out->n;
+        out->total_exact = false;
     } else {
         rc = list_prepare(s, &p, PART_COUNT, false, &sql, STORE_EVENT_TOTAL_MAX + 1, &st, err);
         int src = rc == 0 ? sqlite3_step(st) : SQLITE_OK;
@@ -921,6 +924,12 @@ int store_event_list(struct store *s, const struct store_event_query *q, struct 
                      struct store_event **out, size_t *n, size_t *total, struct error *err)
 {
     struct store_event_page page;
+    struct store_event_query qq;
+    if (q && !total) { /* no total wanted: no count */
+        qq = *q;
+        qq.no_total = true;
+        q = &qq;
+    }
     int rc = store_event_page(s, q, arena, &page, err);
     *out = page.rows;
     *n = page.n;

@@ -322,6 +322,7 @@ struct store_event_query {
     struct store_event_after after; /* keyset position (after.id 0 = none); offset is ignored */
     size_t offset;                  /* rows skipped (costs as many index steps: prefer after) */
     size_t limit;                   /* 0 = 50 */
+    bool no_total;                  /* the caller needs no total: no count is run */
 };
 
 #define STORE_EVENT_TOTAL_MAX 1000  /* totals are counted up to this, flagged inexact beyond */

@@ -514,8 +514,36 @@ static void add_int(json_t *o, const char *key, long v)
     json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + v));
 }
 
-/* The public document from the public engine state and the stored counts (public_cache.c
- * stamps generated_at and serves it until *version moves). NULL after replying an error. */
+struct public_counts {
+    struct http_server *srv;
+    json_t *prov, *reg;
+};
+
+/* One region and category of verified events: into its province's row and, for a regency,
+ * its own. */
+static void public_count(void *ud, const struct warn_count *c)
+{
+    struct public_counts *pc = ud;
+    char pcode[4];
+    str_copy(pcode, c->region, sizeof(pcode));
+    char *dot = strchr(pcode, '.');
+    if (dot)
+        *dot = '\0';
+    json_t *rows[2] = {public_row(pc->prov, pc->srv, pcode),
+                       strchr(c->region, '.') ? public_row(pc->reg, pc->srv, c->region) : NULL};
+    for (int k = 0; k < 2; k++) {
+        if (!rows[k])
+            continue;
+        add_int(rows[k], "verified_events", c->events);
+        add_int(rows[k], "killed", c->killed);
+        add_int(rows[k], "injured", c->injured);
+        add_int(json_object_get(rows[k], "by_category"), c->category, c->events);
+    }
+}
+
+/* The public document from the public engine state, levels and counts alike: verified
+ * events only, from memory, no database (public_cache.c stamps generated_at and serves it
+ * until *version moves). NULL after replying an error. */
 static json_t *public_risk_build(struct http_request *rq, uint64_t *version)
 {
     int32_t today = (int32_t)(time_now() / 86400);
@@ -547,43 +575,10 @@ static json_t *public_risk_build(struct http_request *rq, uint64_t *version)
         json_t *row = public_row(strchr(c, '.') ? reg : prov, rq->srv, c);
         json_object_set_new(row, "level", json_string(warn_level_name(info.level)));
     }
+    struct public_counts pc = {rq->srv, prov, reg};
+    warn_state_counts(ws, today - RISK_DAYS + 1, today, public_count, &pc);
     http_alerts_unlock(rq->srv);
 
-    struct store *st = http_store(rq);
-    if (!st) {
-        json_decref(prov);
-        json_decref(reg);
-        return NULL;
-    }
-    struct store_event_count *c;
-    size_t n;
-    struct error err = {0};
-    if (store_event_counts(st, from, to, &rq->arena, &c, &n, &err) != 0) {
-        json_decref(prov);
-        json_decref(reg);
-        http_reply_err(rq, &err);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (c[i].verified == 0)
-            continue; /* only leads: nothing public to count */
-        char pcode[4];
-        str_copy(pcode, c[i].region_code, sizeof(pcode));
-        char *dot = strchr(pcode, '.');
-        if (dot)
-            *dot = '\0';
-        json_t *rows[2] = {
-            public_row(prov, rq->srv, pcode),
-            strchr(c[i].region_code, '.') ? public_row(reg, rq->srv, c[i].region_code) : NULL};
-        for (int k = 0; k < 2; k++) {
-            if (!rows[k])
-                continue;
-            add_int(rows[k], "verified_events", c[i].verified);
-            add_int(rows[k], "killed", c[i].killed);
-            add_int(rows[k], "injured", c[i].injured);
-            add_int(json_object_get(rows[k], "by_category"), c[i].category, c[i].verified);
-        }
-    }
     json_t *plist = json_array(), *rlist = json_array();
     const char *k;
     json_t *v;

@@ -1011,18 +1011,6 @@ struct store_declared_status {
 int store_declared_statuses(struct store *s, struct arena *arena,
                             struct store_declared_status **out, size_t *n, struct error *err);
 
-/* Counts of events with a region key and a date in [from, to], grouped by region key and
- * category, for the public risk view. verified: events in terverifikasi, dalam_penanganan or
- * selesai; leads: menunggu (rejected events are not counted). */
-struct store_event_count {
-    const char *region_code;
-    const char *category;
-    long verified, leads;
-    long killed, injured; /* of verified events */
-};
-int store_event_counts(struct store *s, const char *from, const char *to, struct arena *arena,
-                       struct store_event_count **out, size_t *n, struct error *err);
-
 /* Webhook subscriptions. */
 struct store_webhook {
     int64_t id;

@@ -466,6 +466,7 @@ static int insert(struct warn_state *st, const struct warn_event *e, int32_t *ch
     we->killed = (int32_t)clampv(e->killed, 1000000);
     we->injured = (int32_t)clampv(e->injured, 1000000);
     we->flags = e->flags;
+    we->category = (uint8_t)category_index(e->category);
     we->rule_ok = e->verified || !st->p.rules_need_verified;
     we->verified = e->verified;
 
@@ -640,4 +641,44 @@ const struct warn_episode *warn_state_episode(const struct warn_state *st, uint6
             if (st->reg[i].eps[j].id == id)
                 return &st->reg[i].eps[j];
     return NULL;
+}
+
+void warn_state_counts(const struct warn_state *st, int32_t from, int32_t to, warn_count_fn fn,
+                       void *ud)
+{
+    int32_t a = from - st->first_day, b = to - st->first_day;
+    if (a < 0)
+        a = 0;
+    if (b >= st->ndays)
+        b = st->ndays - 1;
+    for (size_t ri = 0; ri < st->nreg; ri++) {
+        const struct wregion *r = &st->reg[ri];
+        struct warn_count c[WARN_NCATEGORIES];
+        memset(c, 0, sizeof(c));
+        bool any = false;
+        for (int32_t t = a; t <= b; t++) {
+            for (int32_t j = r->d[t].head; j >= 0;) {
+                const struct wevent *e = &st->ev[j];
+                int slot = 0;
+                for (int k = 0; k < 3; k++)
+                    if (e->chain[k] == (int32_t)ri)
+                        slot = k;
+                if (slot == 0) { /* the region's own events, not its children's */
+                    struct warn_count *x = &c[e->category];
+                    x->events++;
+                    x->killed += e->killed;
+                    x->injured += e->injured;
+                    any = true;
+                }
+                j = e->next[slot];
+            }
+        }
+        for (int k = 0; any && k < WARN_NCATEGORIES; k++) {
+            if (!c[k].events)
+                continue;
+            c[k].region = r->code;
+            c[k].category = warn_category_names[k];
+            fn(ud, &c[k]);
+        }
+    }
 }

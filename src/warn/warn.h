@@ -356,6 +356,18 @@ const struct warn_episode *warn_state_episodes(const struct warn_state *st, cons
 /* An episode by id, NULL when unknown (or retracted). */
 const struct warn_episode *warn_state_episode(const struct warn_state *st, uint64_t id);
 
+/* Events coded to each region itself (not its children) with a day in [from, to], by
+ * category: fn is called once per region and category that has any, regions in the state's
+ * order. For the public counts: a verified-only state gives verified events, from memory. */
+struct warn_count {
+    const char *region;   /* owned by the state */
+    const char *category; /* one of warn_category_names */
+    long events, killed, injured;
+};
+typedef void (*warn_count_fn)(void *ud, const struct warn_count *c);
+void warn_state_counts(const struct warn_state *st, int32_t from, int32_t to, warn_count_fn fn,
+                       void *ud);
+
 /* ---- explanations ---------------------------------------------------------------------- */
 
 enum warn_lang { WARN_ID = 0, WARN_EN = 1 };

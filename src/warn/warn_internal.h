@@ -73,9 +73,10 @@ struct wevent {
     int32_t next[3];  /* next event of the same day in chain[i]'s list */
     int64_t w, w2;    /* weight and squared weight, thousandths */
     int32_t killed, injured;
-    bool rule_ok;  /* may trigger hard rules */
-    bool verified; /* a human confirmed it */
-    bool live;     /* false for free slots and events before first_day */
+    bool rule_ok;     /* may trigger hard rules */
+    bool verified;    /* a human confirmed it */
+    bool live;        /* false for free slots and events before first_day */
+    uint8_t category; /* index into warn_category_names */
     unsigned flags;
 };
 

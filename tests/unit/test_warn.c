@@ -852,6 +852,43 @@ static void test_episode_region_after_growth(void **state)
     warn_state_free(st);
 }
 
+struct counted {
+    char log[512];
+};
+
+static void on_count(void *ud, const struct warn_count *c)
+{
+    struct counted *k = ud;
+    size_t n = strlen(k->log);
+    snprintf(k->log + n, sizeof(k->log) - n, "%s %s %ld/%ld/%ld\n", c->region, c->category,
+             c->events, c->killed, c->injured);
+}
+
+/* The public counts from memory (they came from a GROUP BY over the events): a region's own
+ * events by category in a window, its children's not. */
+static void test_counts(void **state)
+{
+    (void)state;
+    int32_t d0 = D("2024-01-01");
+    struct warn_state *st = new_state(d0);
+    add(st, "32.73", d0 + 5, 2, "land_resource");
+    add(st, "32.73", d0 + 6, 0, "land_resource");
+    add(st, "32.73", d0 + 7, 1, "riot_protest");
+    add(st, "32", d0 + 7, 0, "unknown_category"); /* -> none */
+    add(st, "32.04", d0 + 40, 0, "riot_protest"); /* after the window */
+    struct counted k = {{0}};
+    warn_state_counts(st, d0 + 1, d0 + 30, on_count, &k);
+    assert_string_equal(k.log, "32 none 1/0/0\n" /* regions in the state's order */
+                               "32.73 land_resource 2/2/0\n"
+                               "32.73 riot_protest 1/1/0\n");
+    memset(&k, 0, sizeof(k));
+    warn_state_counts(st, d0 + 7, d0 + 99, on_count, &k);
+    assert_string_equal(k.log, "32 none 1/0/0\n"
+                               "32.73 riot_protest 1/1/0\n"
+                               "32.04 riot_protest 1/0/0\n");
+    warn_state_free(st);
+}
+
 /* ---- episodes and change records ------------------------------------------------------- */
 
 struct rec {
@@ -1209,6 +1246,7 @@ int main(void)
         cmocka_unit_test(test_quiet_noise),
         cmocka_unit_test(test_episodes),
         cmocka_unit_test(test_episode_region_after_growth),
+        cmocka_unit_test(test_counts),
         cmocka_unit_test(test_incremental_equals_full),
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_ucdp),

@@ -10,7 +10,7 @@
  *   history   the year [e-364, e] and the quarter [e-90, e], e = t-k-buildup_guard: the
  *          rise itself stays out of its own baseline
  *   rate   Poisson-Gamma: the prior is what a region of its level sees in a year without
- *          knowing more (buildup_prior_regency: 1 event a year, province 20, nation 300) with
+ *          knowing more (buildup_prior_regency: 1 event a year, buildup_prior_province 20) with
  *          the weight of buildup_prior_shape events (alpha0 = shape, beta0 = shape / rate,
  *          in days: a year for a regency, weeks for a province), updated with the history's
  *          events and days: alpha = alpha0 + events, beta = beta0 + days. Alarm once, then
@@ -60,9 +60,11 @@ double warn__buildup_rate(const struct warn_params *p, const struct wregion *r, 
      * raised an alert in the recent history (a rate that rose quietly, below the thresholds,
      * is still judged against the year), and it needs as many events as an alert does */
     bool recent = false;
-    if (nr >= p->buildup_min_events && ar / br > ay / by)
-        for (int32_t j = rs < 0 ? 0 : rs; j < t && !recent; j++)
-            recent = r->d[j].blevel != WARN_NORMAL;
+    if (t > 0 && nr >= p->buildup_min_events && ar / br > ay / by) {
+        /* the last day before t the level was up: t-1-bago (never when saturated) */
+        const struct wday *prev = &r->d[t - 1];
+        recent = prev->bago < UINT16_MAX && t - 1 - (int32_t)prev->bago >= rs;
+    }
     *alpha = recent ? ar : ay;
     *beta = recent ? br : by;
     int32_t len = recent ? span_len(rs, e) : span_len(ys, e);
@@ -77,6 +79,12 @@ enum warn_level warn__buildup(const struct warn_params *p, const struct wregion 
     double bestp = 1;
     int bestspan = 0, bestk = 0;
     int plevel = t ? r->d[t - 1].blevel : 0;
+    *pv = 1;
+    *span = 0;
+    *window = 0;
+    /* the nation is never quiet: its rises are the baseline test's and the CUSUM's */
+    if (r->geo == WARN_GEO_NATIONAL)
+        return WARN_NORMAL;
     for (int i = 0; i < WARN_NWINDOWS_MAX && p->buildup_windows[i]; i++) {
         int32_t k = (int32_t)p->buildup_windows[i];
         int32_t a = t - k + 1 < 0 ? 0 : t - k + 1;

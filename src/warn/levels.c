@@ -47,6 +47,8 @@ void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t)
     d->bspan = (uint16_t)(bspan > 0 ? bspan : 1);
     d->bk = (uint8_t)bk;
     d->blevel = (uint8_t)bl;
+    uint16_t pago = t ? r->d[t - 1].bago : UINT16_MAX;
+    d->bago = bl ? 0 : pago < UINT16_MAX ? (uint16_t)(pago + 1) : UINT16_MAX;
     enum warn_method rm;
     int rw;
     enum warn_level rl = warn__rules(p, r, t, false, &rm, &rw);

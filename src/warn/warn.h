@@ -29,9 +29,10 @@
  *    ending cusum_lag days ago, tuned to a doubling, for slow build-ups the baseline adapts to
  *    in busy regions.
  *  - build-up test (buildup.c): events in the last 7, 14 and 28 days against the region's own
- *    rate from the year (or the quarter, when higher) before them, a Poisson-Gamma predictive
- *    with a prior of one event a year: slow build-ups in quiet regencies, where the baseline's
- *    floor and the CUSUM's are far above what they ever see.
+ *    rate from the year (or the quarter, after an alarm) before them, a Poisson-Gamma
+ *    predictive with a prior of one event a year: slow build-ups in quiet regencies (and
+ *    provinces; not the nation), where the baseline's floor and the CUSUM's are far above
+ *    what they ever see.
  *  - hard rules (rules.c), on the events coded to the region itself: a death -> at least siaga;
  *    an attack on a house of worship -> at least siaga; mass_killed or more killed within
  *    mass_window days (regency and province series) -> awas; a declared Status Keadaan Konflik

@@ -25,6 +25,7 @@ struct wday {
     uint16_t bspan;           /* build-up: days from the first event in its window to t */
     uint8_t bk;               /* build-up: the window (days) behind bp */
     uint8_t blevel;           /* the build-up test's level that day */
+    uint16_t bago;            /* days since the build-up test's level was last up (saturated) */
     uint16_t run;             /* days since the CUSUM was last zero */
     uint16_t window, rwindow;
     uint8_t raw, level, method, src_off;

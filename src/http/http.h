@@ -43,7 +43,9 @@ struct http_config {
     unsigned threads;               /* worker threads in the pool (>= 1) */
     size_t body_max;                /* request body cap in bytes; larger bodies get 413 */
     size_t body_budget;             /* bodies held in memory by all requests at once (>= body_max);
-                                       a request that would go over it gets 503 + Retry-After */
+                                       a request that would go over it, or over its client
+                                       address's share (a quarter, >= body_max), gets 503 +
+                                       Retry-After */
     unsigned max_conns_per_address; /* concurrent connections per client address, 0 = no cap */
     size_t arena_max;               /* per-request memory cap */
     unsigned session_ttl_s;         /* session lifetime */

@@ -98,6 +98,11 @@ struct http_server {
     /* Bytes of request bodies held in memory across all requests, reserved from
      * cfg.body_budget when a request's headers are accepted (server.c). */
     atomic_size_t body_bytes;
+    /* The same per client address (budget_reserve): one address holds at most
+     * http_budget_share() of it, so one client cannot take the budget from all others. */
+    pthread_mutex_t addr_mu;
+    struct http_addr_bytes *addr_bytes; /* addresses with bytes reserved, unordered */
+    size_t naddr, capaddr;
     /* Shutdown without MHD_quiesce_daemon (its epoll bookkeeping races the pool's workers in
      * libmicrohttpd 0.9.75 and aborts): new requests get 503 while these drain. */
     atomic_bool stopping;
@@ -106,6 +111,11 @@ struct http_server {
      * server writes a case (what /public/cases shows). */
     struct http_public_cache public_risk, public_cases;
     atomic_uint_fast64_t cases_version;
+};
+
+struct http_addr_bytes {
+    char addr[64];
+    size_t bytes;
 };
 
 struct http_header {

@@ -192,25 +192,72 @@ static void request_start(struct http_request *rq, const char *method, const cha
         rq->body_length = str_to_long(cl, 0, LONG_MAX, &n) == 0 ? n : LONG_MAX;
 }
 
-static void budget_release(struct http_request *rq)
+/* One client address's share of the body budget: a quarter, and at least one whole body. */
+static size_t budget_share(const struct http_server *srv)
 {
-    if (rq->body_reserved) {
-        atomic_fetch_sub(&rq->srv->body_bytes, rq->body_reserved);
-        rq->body_reserved = 0;
-    }
+    size_t share = srv->cfg.body_budget / 4;
+    return share < srv->cfg.body_max ? srv->cfg.body_max : share;
 }
 
-/* Take n more bytes from the server-wide budget of request bodies in memory. */
+/* The address's entry (addr_mu held); NULL when it has none and add is false. */
+static struct http_addr_bytes *addr_entry(struct http_server *srv, const char *addr, bool add)
+{
+    for (size_t i = 0; i < srv->naddr; i++)
+        if (strcmp(srv->addr_bytes[i].addr, addr) == 0)
+            return &srv->addr_bytes[i];
+    if (!add)
+        return NULL;
+    if (srv->naddr == srv->capaddr) {
+        srv->capaddr = srv->capaddr ? srv->capaddr * 2 : 64;
+        srv->addr_bytes = xrealloc(srv->addr_bytes, srv->capaddr * sizeof(*srv->addr_bytes));
+    }
+    struct http_addr_bytes *e = &srv->addr_bytes[srv->naddr++];
+    str_copy(e->addr, addr, sizeof(e->addr));
+    e->bytes = 0;
+    return e;
+}
+
+static void budget_release(struct http_request *rq)
+{
+    struct http_server *srv = rq->srv;
+    if (!rq->body_reserved)
+        return;
+    pthread_mutex_lock(&srv->addr_mu);
+    struct http_addr_bytes *e = addr_entry(srv, rq->client, false);
+    if (e) {
+        e->bytes -= e->bytes < rq->body_reserved ? e->bytes : rq->body_reserved;
+        if (e->bytes == 0) /* the last one moves into its place */
+            *e = srv->addr_bytes[--srv->naddr];
+    }
+    pthread_mutex_unlock(&srv->addr_mu);
+    atomic_fetch_sub(&srv->body_bytes, rq->body_reserved);
+    rq->body_reserved = 0;
+}
+
+/* Take n more bytes from the server-wide budget of request bodies in memory, within the
+ * client address's share of it. */
 static bool budget_reserve(struct http_request *rq, size_t n)
 {
     struct http_server *srv = rq->srv;
-    size_t cur = atomic_load(&srv->body_bytes);
-    do {
-        if (n > srv->cfg.body_budget || cur > srv->cfg.body_budget - n)
-            return false;
-    } while (!atomic_compare_exchange_weak(&srv->body_bytes, &cur, cur + n));
-    rq->body_reserved += n;
-    return true;
+    bool ok = false;
+    pthread_mutex_lock(&srv->addr_mu);
+    struct http_addr_bytes *e = addr_entry(srv, rq->client, true);
+    if (n <= budget_share(srv) && e->bytes <= budget_share(srv) - n) {
+        size_t cur = atomic_load(&srv->body_bytes);
+        do {
+            if (n > srv->cfg.body_budget || cur > srv->cfg.body_budget - n)
+                break;
+            ok = atomic_compare_exchange_weak(&srv->body_bytes, &cur, cur + n);
+        } while (!ok);
+    }
+    if (ok)
+        e->bytes += n;
+    else if (e->bytes == 0)
+        *e = srv->addr_bytes[--srv->naddr];
+    pthread_mutex_unlock(&srv->addr_mu);
+    if (ok)
+        rq->body_reserved += n;
+    return ok;
 }
 
 static void request_free(struct http_request *rq)
@@ -738,6 +785,8 @@ static void server_free(struct http_server *srv)
     detect_model_free(srv->detect_model);
     text_resources_free(srv->text_res);
     pthread_mutex_destroy(&srv->detect_mu);
+    pthread_mutex_destroy(&srv->addr_mu);
+    free(srv->addr_bytes);
     http_public_cache_release(&srv->public_risk);
     http_public_cache_release(&srv->public_cases);
     free(srv->web_root);
@@ -770,6 +819,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
 
     struct http_server *srv = xcalloc(1, sizeof(*srv));
     pthread_mutex_init(&srv->detect_mu, NULL);
+    pthread_mutex_init(&srv->addr_mu, NULL);
     http_public_cache_init(&srv->public_risk, &http_public_risk_doc);
     http_public_cache_init(&srv->public_cases, &http_public_cases_doc);
     srv->cfg = *cfg;

@@ -48,11 +48,22 @@ static size_t big_evidence_len;
 
 /* ---- raw HTTP ----------------------------------------------------------------------------- */
 
-static int raw_connect(unsigned port)
+/* A connection from a loopback source address (NULL: the default one). */
+static int raw_connect_from(unsigned port, const char *from)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
+    if (from) {
+        struct sockaddr_in src;
+        memset(&src, 0, sizeof(src));
+        src.sin_family = AF_INET;
+        if (inet_pton(AF_INET, from, &src.sin_addr) != 1 ||
+            bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0) {
+            close(fd);
+            return -1;
+        }
+    }
     struct sockaddr_in a;
     memset(&a, 0, sizeof(a));
     a.sin_family = AF_INET;
@@ -63,6 +74,11 @@ static int raw_connect(unsigned port)
         return -1;
     }
     return fd;
+}
+
+static int raw_connect(unsigned port)
+{
+    return raw_connect_from(port, NULL);
 }
 
 /* false when the peer has closed (EPIPE, ECONNRESET): no SIGPIPE. */
@@ -647,10 +663,10 @@ static void test_refused_from_headers(void **state)
 /* Send headers with Expect: 100-continue and wait for "100 Continue": the server has accepted
  * the headers (and reserved the body's bytes). Returns the connection, or -1 with *refusal
  * set to what came instead. */
-static int expect_continue(unsigned port, size_t length, char **refusal)
+static int expect_continue_from(unsigned port, const char *from, size_t length, char **refusal)
 {
     *refusal = NULL;
-    int fd = raw_connect(port);
+    int fd = raw_connect_from(port, from);
     assert_true(fd >= 0);
     char *req = xasprintf("POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                           "Content-Type: application/json\r\nContent-Length: %zu\r\n"
@@ -676,6 +692,11 @@ static int expect_continue(unsigned port, size_t length, char **refusal)
     return -1;
 }
 
+static int expect_continue(unsigned port, size_t length, char **refusal)
+{
+    return expect_continue_from(port, NULL, length, refusal);
+}
+
 /* A login body of exactly len bytes: JSON padded with spaces. */
 static char *login_body(size_t len)
 {
@@ -693,6 +714,53 @@ static char *login_body(size_t len)
  * budget gets 503 at its end; once the first is done the bytes are free again. And a budget
  * below the body cap does not start.
  */
+/*
+ * One client address holds at most a quarter of the body budget (and at least one whole
+ * body): here 65536 of 100000. Before, one address could take it all: its second body (60000
+ * + 35000) was accepted and every other client then got 503.
+ */
+static void test_body_budget_per_address(void **state)
+{
+    WSP_UNUSED(state);
+    struct support_server b;
+    const char *extra[] = {"--threads",
+                           "2",
+                           "--body-max",
+                           "65536",
+                           "--body-budget",
+                           "100000",
+                           "--max-conns-per-address",
+                           "0",
+                           NULL};
+    assert_int_equal(start_server(&b, extra), 0);
+    char *refusal;
+    int a1 = expect_continue_from(b.port, "127.0.0.1", 60000, &refusal);
+    if (a1 < 0)
+        fail_msg("first body refused: %s", refusal);
+    int a2 = expect_continue_from(b.port, "127.0.0.1", 35000, &refusal);
+    if (a2 >= 0)
+        fail_msg("a second body of the same address went over its share");
+    expect_error("second body of one address", refusal, 503, "busy");
+    free(refusal);
+    int b1 = expect_continue_from(b.port, "127.0.0.2", 30000, &refusal);
+    if (b1 < 0)
+        fail_msg("another address was refused: %s", refusal);
+    /* both complete */
+    int fds[2] = {a1, b1};
+    size_t lens[2] = {60000, 30000};
+    for (int i = 0; i < 2; i++) {
+        char *body = login_body(lens[i]);
+        assert_true(raw_send(fds[i], body, lens[i]));
+        free(body);
+        char *r = raw_read_one(fds[i], 5000, false);
+        assert_non_null(r);
+        assert_int_equal(resp_status(r), 200);
+        free(r);
+        close(fds[i]);
+    }
+    assert_int_equal(support_server_stop(&b), 0);
+}
+
 static void test_body_budget(void **state)
 {
     WSP_UNUSED(state);
@@ -1076,6 +1144,7 @@ int main(void)
         cmocka_unit_test(test_evidence_temp_name_unique),
         cmocka_unit_test(test_refused_from_headers),
         cmocka_unit_test(test_body_budget),
+        cmocka_unit_test(test_body_budget_per_address),
         cmocka_unit_test(test_connections_per_address),
         cmocka_unit_test(test_json_content_type),
         cmocka_unit_test(test_malformed_url),

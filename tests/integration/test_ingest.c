@@ -28,6 +28,7 @@
 
 #include "base/base.h"
 #include "../support/support.h"
+#include "../support/api_call.h"
 
 #define DEMO_PASSWORD "waspada-demo"
 #define FIXTURES "tests/fixtures/ingest"
@@ -43,24 +44,7 @@ static json_int_t cibiru_id, semarang_id, report_event_id, anon_event_id;
 static json_t *api(struct support_http *c, const char *method, const char *path, const char *body,
                    const char *csrf, long expect_status)
 {
-    struct support_response r;
-    char hdr[128];
-    const char *headers[] = {hdr, NULL};
-    snprintf(hdr, sizeof(hdr), "X-CSRF-Token: %s", csrf ? csrf : "");
-    long status = support_http(c, method, path, body, (size_t)-1, csrf ? headers : NULL, &r);
-    if (status != expect_status)
-        fail_msg("%s %s: expected %ld, got %ld: %s", method, path, expect_status, status, r.body);
-    json_error_t jerr;
-    json_t *v = json_loads(r.body, 0, &jerr);
-    if (!v)
-        fail_msg("%s %s: body is not JSON (%s): %s", method, path, jerr.text, r.body);
-    if (status >= 400) {
-        json_t *e = json_object_get(v, "error");
-        assert_true(json_is_object(e));
-        assert_true(json_is_string(json_object_get(e, "message")));
-    }
-    support_response_free(&r);
-    return v;
+    return support_api_call(c, method, path, body, csrf, expect_status, NULL);
 }
 
 static const char *jstr(json_t *o, const char *key)

@@ -29,6 +29,7 @@
 
 #include "base/base.h"
 #include "../support/support.h"
+#include "../support/api_call.h"
 
 #define DEMO_PASSWORD "waspada-demo"
 #define RISK "/api/v1/public/risk"
@@ -48,18 +49,7 @@ static char today[16];
 static json_t *api(struct support_http *c, const char *method, const char *path, const char *body,
                    const char *csrf, long expect_status)
 {
-    struct support_response r;
-    char hdr[128];
-    const char *headers[] = {hdr, NULL};
-    snprintf(hdr, sizeof(hdr), "X-CSRF-Token: %s", csrf ? csrf : "");
-    long status = support_http(c, method, path, body, (size_t)-1, csrf ? headers : NULL, &r);
-    if (status != expect_status)
-        fail_msg("%s %s: expected %ld, got %ld: %s", method, path, expect_status, status, r.body);
-    json_t *v = json_loads(r.body, 0, NULL);
-    if (!v)
-        fail_msg("%s %s: body is not JSON: %s", method, path, r.body);
-    support_response_free(&r);
-    return v;
+    return support_api_call(c, method, path, body, csrf, expect_status, NULL);
 }
 
 /* An anonymous GET (or HEAD) with up to two extra headers (NULL for none). */

@@ -714,15 +714,9 @@ static char *login_body(size_t len)
  * budget gets 503 at its end; once the first is done the bytes are free again. And a budget
  * below the body cap does not start.
  */
-/*
- * One client address holds at most a quarter of the body budget (and at least one whole
- * body): here 65536 of 100000. Before, one address could take it all: its second body (60000
- * + 35000) was accepted and every other client then got 503.
- */
-static void test_body_budget_per_address(void **state)
+/* A server with a body budget of 100000 bytes and bodies of at most 65536. */
+static int start_budget_server(struct support_server *b)
 {
-    WSP_UNUSED(state);
-    struct support_server b;
     const char *extra[] = {"--threads",
                            "2",
                            "--body-max",
@@ -732,7 +726,19 @@ static void test_body_budget_per_address(void **state)
                            "--max-conns-per-address",
                            "0",
                            NULL};
-    assert_int_equal(start_server(&b, extra), 0);
+    return start_server(b, extra);
+}
+
+/*
+ * One client address holds at most a quarter of the body budget (and at least one whole
+ * body): here 65536 of 100000. Before, one address could take it all: its second body (60000
+ * + 35000) was accepted and every other client then got 503.
+ */
+static void test_body_budget_per_address(void **state)
+{
+    WSP_UNUSED(state);
+    struct support_server b;
+    assert_int_equal(start_budget_server(&b), 0);
     char *refusal;
     int a1 = expect_continue_from(b.port, "127.0.0.1", 60000, &refusal);
     if (a1 < 0)
@@ -765,16 +771,7 @@ static void test_body_budget(void **state)
 {
     WSP_UNUSED(state);
     struct support_server b;
-    const char *extra[] = {"--threads",
-                           "2",
-                           "--body-max",
-                           "65536",
-                           "--body-budget",
-                           "100000",
-                           "--max-conns-per-address",
-                           "0",
-                           NULL};
-    assert_int_equal(start_server(&b, extra), 0);
+    assert_int_equal(start_budget_server(&b), 0);
     char *refusal;
     int first = expect_continue(b.port, 60000, &refusal);
     if (first < 0)

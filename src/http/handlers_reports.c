@@ -1,4 +1,6 @@
-/* POST /api/v1/reports: a community (FKDM) report becomes an event lead.
+/* POST /api/v1/reports: a community (FKDM) report becomes an event lead. This file checks the
+ * request and stores; the rules below (text, place, victims, date, article) are the pure
+ * functions of src/ingest/report.c.
  *
  * Body: {"what" (required), "where" (a region code, or free text), "when" (YYYY-MM-DD or free
  * text such as "kemarin malam"), "who", "killed", "injured", "women_children", "text",
@@ -65,34 +67,6 @@ static int optional_bool(struct http_request *rq, json_t *body, const char *key,
     return 0;
 }
 
-/* "NNNN-NN-NN": meant as a date, so it must be one (free text such as "kemarin" is not). */
-static bool date_shaped(const char *s)
-{
-    if (!s || strlen(s) != 10)
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
-            return false;
-    return true;
-}
-
-/* A date a person may give for an event (1945-01-01 .. tomorrow). */
-static bool date_plausible(const char *s, int32_t today)
-{
-    int32_t day;
-    return s && warn_day_parse(s, &day) == 0 && warn_event_day_plausible(day, today);
-}
-
-/* Set the event's place to region r (province, regency and place codes from its chain). */
-static void place_event(struct store_event *e, const struct geo_region *r)
-{
-    const struct geo_region *prov = geo_ancestor(r, GEO_PROVINCE);
-    const struct geo_region *reg = geo_ancestor(r, GEO_REGENCY);
-    e->province_code = prov ? prov->code : NULL;
-    e->regency_code = reg ? reg->code : NULL;
-    e->place_code = r->level > GEO_REGENCY ? r->code : NULL;
-}
-
 static bool national(enum auth_role r)
 {
     return r == AUTH_ROLE_ADMIN || r == AUTH_ROLE_PUSAT;
@@ -156,9 +130,7 @@ void http_handle_reports_add(struct http_request *rq)
     char today[32];
     time_format_iso(time_now(), today, sizeof(today));
     today[10] = '\0';
-    int32_t today_day = 0;
-    warn_day_parse(today, &today_day);
-    if (date_shaped(when) && !date_plausible(when, today_day)) {
+    if (ingest_report_date_shaped(when) && !ingest_report_date_plausible(when, today)) {
         http_reply_error(rq, WSP_EINVAL, "'when' must be a date from %s to tomorrow",
                          WARN_EVENT_DAY_MIN);
         return;
@@ -185,29 +157,21 @@ void http_handle_reports_add(struct http_request *rq)
     if (!st)
         return;
 
-    /* Compose the report into one text for the extractor: the reporter's words, not the
-     * typed victim numbers (those are added to the article after detection). */
-    struct buf b;
-    buf_init(&b, (size_t)REPORT_TEXT_MAX * 2);
-    buf_printf(&b, "%s.\n", what);
-    if (given) {
-        char chain[512];
-        geo_format_chain(given, chain, sizeof(chain));
-        buf_printf(&b, "Lokasi: %s.\n", chain);
-    } else if (where && *where) {
-        buf_printf(&b, "Lokasi: %s.\n", where);
-    }
-    if (when && *when)
-        buf_printf(&b, "Waktu: %s.\n", when);
-    if (who && *who)
-        buf_printf(&b, "Pihak yang terlibat: %s.\n", who);
-    if (text && *text)
-        buf_printf(&b, "%s\n", text);
-    char *composed = arena_strndup(&rq->arena, buf_cstr(&b), b.len);
-    size_t composed_len = b.len;
-    bool too_long = b.oom;
-    buf_release(&b);
-    if (too_long || !composed) {
+    struct ingest_report report = {.what = what,
+                                   .where = where,
+                                   .when = when,
+                                   .who = who,
+                                   .text = text,
+                                   .killed = killed,
+                                   .injured = injured,
+                                   .women_children = wc,
+                                   .given = given,
+                                   .scope = national(rq->role) ? "" : rq->user.region,
+                                   .today = today};
+    size_t composed_len;
+    char *composed =
+        ingest_report_text(&report, (size_t)REPORT_TEXT_MAX * 2, &rq->arena, &composed_len);
+    if (!composed) {
         http_reply_error(rq, WSP_ETOOBIG, "report is too long");
         return;
     }
@@ -233,55 +197,10 @@ void http_handle_reports_add(struct http_request *rq)
 
     struct store_event lead;
     ingest_event_from_detect(&ev, &rq->arena, &lead);
-    long text_killed = lead.killed, text_injured = lead.injured; /* the detector's reading */
-    const char *place_from = "text";
-    if (given) {
-        place_event(&lead, given);
-        place_from = "reporter";
-    } else {
-        const char *k = lead.regency_code ? lead.regency_code : lead.province_code;
-        bool inside = k && (national(rq->role) || auth_scope_covers(rq->user.region, k));
-        if (!inside) {
-            /* Nothing found, or a place outside the reporter's area: the report is from the
-             * reporter's own region. */
-            const struct geo_region *own =
-                rq->user.region[0] ? geo_get(rq->srv->geo, rq->user.region) : NULL;
-            if (own) {
-                place_event(&lead, own);
-                place_from = "reporter_scope";
-            } else {
-                lead.province_code = lead.regency_code = lead.place_code = NULL;
-                place_from = "unknown";
-            }
-        }
-    }
-    if (killed >= 0)
-        lead.killed = killed;
-    if (injured >= 0)
-        lead.injured = injured;
-    if (wc)
-        lead.women_children_victims = true;
-    if (date_shaped(when))
-        lead.event_date = when; /* checked above */
-    else if (lead.event_date && !date_plausible(lead.event_date, today_day))
-        lead.event_date = arena_strdup(&rq->arena, today); /* the detector's own fallback */
-    lead.status = "menunggu";
-    json_t *detail = lead.detail_json ? json_loads(lead.detail_json, 0, NULL) : NULL;
-    if (!json_is_object(detail)) {
-        json_decref(detail);
-        detail = json_object();
-    }
-    json_object_set_new(detail, "source", json_string("report"));
-    json_object_set_new(detail, "place_from", json_string(place_from));
-    json_object_set_new(detail, "detector_is_event", json_boolean(ev.is_conflict_event));
-    json_object_set_new(detail, "detector_killed",
-                        text_killed >= 0 ? json_integer(text_killed) : json_null());
-    json_object_set_new(detail, "detector_injured",
-                        text_injured >= 0 ? json_integer(text_injured) : json_null());
-    char *dj = json_dumps(detail, JSON_COMPACT);
-    json_decref(detail);
-    lead.detail_json = dj ? arena_strdup(&rq->arena, dj) : NULL;
-    free(dj);
+    const struct geo_region *own =
+        rq->user.region[0] ? geo_get(rq->srv->geo, rq->user.region) : NULL;
+    const char *place_from = ingest_report_place(&report, own, &lead);
+    ingest_report_lead(&report, place_from, ev.is_conflict_event, &rq->arena, &lead);
 
     json_t *fields =
         json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "what", what, "where", http_json_str(where),
@@ -298,17 +217,8 @@ void http_handle_reports_add(struct http_request *rq)
     snprintf(title, sizeof(title), "Laporan masyarakat%s%s", title_region ? ", " : "",
              title_region ? title_region->name : "");
     /* The article: what the detector read, then the typed numbers for the officers. */
-    struct buf ab;
-    buf_init(&ab, (size_t)REPORT_TEXT_MAX * 3);
-    buf_puts(&ab, ev.body && *ev.body ? ev.body : composed);
-    if (killed >= 0 || injured >= 0)
-        buf_puts(&ab, ab.len && ab.data[ab.len - 1] != '\n' ? "\n" : "");
-    if (killed >= 0)
-        buf_printf(&ab, "Korban meninggal dunia %ld orang.\n", killed);
-    if (injured >= 0)
-        buf_printf(&ab, "Korban luka-luka %ld orang.\n", injured);
-    char *article_body = arena_strndup(&rq->arena, buf_cstr(&ab), ab.len);
-    buf_release(&ab);
+    char *article_body = ingest_report_article(&report, ev.body && *ev.body ? ev.body : composed,
+                                               (size_t)REPORT_TEXT_MAX * 3, &rq->arena);
     if (!article_body) {
         free(fj);
         http_reply_error(rq, WSP_ENOMEM, "request arena exhausted");

@@ -40,6 +40,7 @@
 
 #include "base/base.h"
 #include "detect/detect.h"
+#include "geo/geo.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -159,6 +160,44 @@ long ingest_followup_best(const struct ingest_followup *f, const struct ingest_f
  * for an armed separatist group among the actors (KKB, OPM, TPNPB, KST), "vigilante" for mob
  * justice cues (amuk massa, dihakimi, main hakim), else NULL. */
 const char *ingest_followup_hint(const char *form, const char *const *actors, size_t nactors);
+/*
+ * Community (FKDM) reports (report.c): the rules of intake, pure. A report's fields as typed
+ * (strings as given; what required; killed/injured -1 when not typed); given is the region of
+ * a region code in "where", already checked by the caller to exist and lie in the scope;
+ * scope is the reporter's region scope ("" or NULL: national); today is YYYY-MM-DD.
+ */
+struct ingest_report {
+    const char *what, *where, *when, *who, *text;
+    long killed, injured;
+    bool women_children;
+    const struct geo_region *given;
+    const char *scope;
+    const char *today;
+};
+/* "NNNN-NN-NN": meant as a date (free text such as "kemarin" is not). */
+bool ingest_report_date_shaped(const char *s);
+/* A date a person may give for an event: 1945-01-01 .. the day after today. */
+bool ingest_report_date_plausible(const char *s, const char *today);
+/* The one text the detector reads: the reporter's words ("what.", "Lokasi: <the given
+ * region's chain or the typed place>.", "Waktu: ...", "Pihak yang terlibat: ...", the free
+ * text), not the typed victim numbers. From arena; NULL when over max bytes. */
+char *ingest_report_text(const struct ingest_report *r, size_t max, struct arena *a, size_t *len);
+/* Place the detector's lead: the given region wins ("reporter"); else the detector's place
+ * when inside the scope ("text"); else the reporter's own region own ("reporter_scope"); else
+ * none ("unknown"). Returns that word, for detail_json place_from. */
+const char *ingest_report_place(const struct ingest_report *r, const struct geo_region *own,
+                                struct store_event *lead);
+/* The lead as stored: the typed victims replace the detector's (which detail_json keeps as
+ * detector_killed/detector_injured, for warn_record_victims), women and children typed, the
+ * date given in "when" (checked by the caller), else the detector's when plausible, else
+ * today; status menunggu; detail_json gains source, place_from and detector_is_event. */
+void ingest_report_lead(const struct ingest_report *r, const char *place_from, bool detector_event,
+                        struct arena *a, struct store_event *lead);
+/* The article officers read: the text the detector read, then the typed numbers ("Korban
+ * meninggal dunia N orang."). From arena; NULL when over max bytes. */
+char *ingest_report_article(const struct ingest_report *r, const char *read_text, size_t max,
+                            struct arena *a);
+
 /*
  * The near-duplicate rule (dedup.c): whether event e (new) is one more report of candidate
  * cand, found by the store in the same province (or both unplaced) with dates within

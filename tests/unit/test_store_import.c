@@ -357,6 +357,107 @@ static void test_migrate_v7_to_v8(void **state)
                "events imported from other datasets: their source and id there");
 }
 
+/* A big import into a database with fewer events (the bulk path: foreign keys off, each
+ * region code checked once, events indexed again after the insert, the change feed written in
+ * one statement): the same answers as row by row, and on failure the database as it was. */
+#define BULK_N 12000 /* above IMPORT_BIG_ROWS */
+
+#define EVENTS_SCHEMA_SQL                                                                          \
+    "SELECT group_concat(type || ' ' || name || ' ' || IFNULL(sql, '-'), '\n') FROM"               \
+    " (SELECT * FROM sqlite_master WHERE tbl_name IN ('events', 'event_changes') ORDER BY name)"
+
+static void bulk_rows(struct store_event_import *r, size_t n)
+{
+    static const char *const codes[] = {"32", "32.73", "32.73.01", "72", "72.02"};
+    static char dates[BULK_N][11];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(dates[i], sizeof(dates[i]), "20%02zu-%02zu-%02zu", 10 + i % 13, 1 + i % 12,
+                 1 + i % 28);
+        r[i] = (struct store_event_import){.source_id = (int64_t)(n - i), /* against date order */
+                                           .region_code = codes[i % 5],
+                                           .event_date = dates[i],
+                                           .category = i % 3 ? "riot_protest" : NULL,
+                                           .killed = (long)(i % 4),
+                                           .verified = i % 2 == 0};
+    }
+}
+
+static void test_bulk_import(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    struct store_event e = {.category = "riot_protest",
+                            .province_code = "72",
+                            .event_date = "2021-02-23",
+                            .killed = -1,
+                            .injured = -1,
+                            .confidence = 0.8};
+    int64_t first = 0; /* an event there before: its change-feed row stays */
+    assert_int_equal(store_event_create(f->s, &e, 0, &cli, &first, &err), 0);
+    char *schema = raw_text(f->path, EVENTS_SCHEMA_SQL);
+    struct store_event_import *r = xcalloc(BULK_N, sizeof(*r));
+    bulk_rows(r, BULK_N);
+    struct store_import_stats st;
+
+    /* Failures change nothing, the indexes and the trigger included. */
+    r[BULK_N - 7].region_code = "32.99";
+    assert_int_equal(store_event_import(f->s, "snpk", NULL, r, BULK_N, &cli, &st, &err),
+                     WSP_EINVAL);
+    assert_string_equal(err.msg, "unknown region code in an imported event");
+    r[BULK_N - 7].region_code = "32.73";
+    r[5].source_id = r[4].source_id;
+    assert_int_equal(store_event_import(f->s, "snpk", NULL, r, BULK_N, &cli, &st, &err),
+                     WSP_EEXIST);
+    assert_string_equal(err.msg, "an imported event is there twice");
+    r[5].source_id = (int64_t)(BULK_N - 5);
+    assert_raw(f->path, EVENTS_SCHEMA_SQL, schema);
+    assert_raw(f->path, "SELECT count(*) FROM events", "1");
+    assert_raw(f->path, "SELECT count(*) FROM event_changes", "1");
+    /* and the foreign keys are on again */
+    e.province_code = "99";
+    assert_int_equal(store_event_create(f->s, &e, 0, &cli, NULL, &err), WSP_EINVAL);
+
+    assert_int_equal(store_event_import(f->s, "snpk", "big.jsonl", r, BULK_N, &cli, &st, &err), 0);
+    assert_int_equal(st.inserted, BULK_N);
+    assert_raw(f->path, EVENTS_SCHEMA_SQL, schema);
+    assert_raw(f->path, "PRAGMA integrity_check", "ok"); /* every index holds every row */
+    assert_raw(f->path, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+    assert_raw(f->path,
+               "SELECT count(*) || ' ' || min(event_date) FROM events WHERE import_source = 'snpk'",
+               "12000 2010-01-01");
+    /* the change feed as the trigger writes it: one row per event, in id order */
+    assert_raw(f->path,
+               "SELECT count(*) || ' ' || sum(deleted) || ' ' || count(DISTINCT event_id) FROM"
+               " event_changes",
+               "12001 0 12001");
+    assert_raw(f->path,
+               "SELECT count(*) FROM (SELECT event_id - lag(event_id) OVER (ORDER BY seq) AS d"
+               " FROM event_changes) WHERE d <= 0",
+               "0");
+    assert_raw(f->path, "SELECT after_json FROM audit_log WHERE action = 'event.import'",
+               "{\"source\":\"snpk\",\"label\":\"big.jsonl\",\"rows\":12000,"
+               "\"inserted\":12000,\"updated\":0,\"unchanged\":0}");
+    /* the list indexes answer as the table does */
+    assert_raw(f->path,
+               "SELECT count(*) FROM events INDEXED BY events_province_status_idx WHERE"
+               " province_code = '32' AND status = 'terverifikasi'",
+               "3600");
+    /* the trigger is back: a new event is in the feed */
+    e.province_code = "32";
+    int64_t id = 0;
+    assert_int_equal(store_event_create(f->s, &e, 0, &cli, &id, &err), 0);
+    char want[32];
+    snprintf(want, sizeof(want), "%lld", (long long)id);
+    assert_raw(f->path, "SELECT event_id FROM event_changes ORDER BY seq DESC LIMIT 1", want);
+
+    /* Again: nothing changes. */
+    assert_int_equal(store_event_import(f->s, "snpk", NULL, r, BULK_N, &cli, &st, &err), 0);
+    assert_int_equal(st.unchanged, BULK_N);
+    assert_raw(f->path, "SELECT count(*) FROM audit_log WHERE action = 'event.import'", "1");
+    free(r);
+    free(schema);
+}
+
 int main(void)
 {
     log_set_level(LOG_WARN);
@@ -366,6 +467,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warning_engine_sees_them, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v7_to_v8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_import, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -692,9 +692,10 @@ static int list_plan_init(struct list_plan *p, const struct store_event_query *q
      * for an equality or a range) and sort a whole category or decade: the unary plus keeps
      * such a query on its order's index. */
     bool by_date = q->sort != STORE_EVENT_SORT_CONFIDENCE && q->sort != STORE_EVENT_SORT_CREATED;
-    /* In a scope, its own index is the one to walk: a province has some 2% of the events, a
-     * category 10% (walked for a regency's few rows, a count would read all of them). */
-    bool eq_index = by_date && !p->key;
+    /* In date order an equality filter has its index, nationally and (v10) inside a scope
+     * or region: (category|status, event_date) and (province_code|region_code,
+     * category|status, event_date). */
+    bool eq_index = by_date;
     if (q->category)
         store_where_add(&p->where, eq_index ? "e.category = ?7" : "+e.category = ?7");
     if (q->from)

@@ -75,6 +75,16 @@ int auth_role_scope_valid(enum auth_role r, const char *scope, struct error *err
     }
 }
 
+bool auth_role_national(enum auth_role r)
+{
+    return r == AUTH_ROLE_ADMIN || r == AUTH_ROLE_PUSAT;
+}
+
+bool auth_role_officer(enum auth_role r)
+{
+    return auth_role_national(r) || r == AUTH_ROLE_PROVINSI || r == AUTH_ROLE_KABKOTA;
+}
+
 bool auth_scope_covers(const char *scope, const char *code)
 {
     if (!scope || !*scope)

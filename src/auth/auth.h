@@ -44,6 +44,10 @@ const char *auth_role_name(enum auth_role r); /* "" for NONE */
  * regency code. Does not check that the region exists (the caller asks the gazetteer). */
 int auth_role_scope_valid(enum auth_role r, const char *scope, struct error *err);
 
+/* admin and pusat: the national roles, whose scope is the whole country. */
+bool auth_role_national(enum auth_role r);
+/* The officers: the national roles, provinsi and kabkota (not pelapor). */
+bool auth_role_officer(enum auth_role r);
 /* True when scope covers code (segment-wise prefix; "" covers all). */
 bool auth_scope_covers(const char *scope, const char *code);
 /* May a user with role/scope read data of region `code`? admin and pusat read all; others

@@ -299,7 +299,7 @@ int http_alerts_stream(struct http_request *rq)
     sub->user_id = rq->user.id;
     sub->expires_at = rq->session.expires_at;
     auth_token_hash(rq->token, sub->token_hash);
-    sub->national = rq->role == AUTH_ROLE_ADMIN || rq->role == AUTH_ROLE_PUSAT;
+    sub->national = auth_role_national(rq->role);
     str_copy(sub->scope, rq->user.region, sizeof(sub->scope));
     buf_init(&sub->out, 0);
     buf_puts(&sub->out, "retry: 3000\n: waspada alert stream\n\n");

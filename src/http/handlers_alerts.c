@@ -43,31 +43,21 @@
 #define RISK_LATEST_PAGE 15      /* read this many at a time */
 #define PUBLIC_RISK_TTL_MS 60000 /* rebuilt at least this often, changed or not */
 
-static bool national(enum auth_role r)
-{
-    return r == AUTH_ROLE_ADMIN || r == AUTH_ROLE_PUSAT;
-}
-
-static bool officer(enum auth_role r)
-{
-    return national(r) || r == AUTH_ROLE_PROVINSI || r == AUTH_ROLE_KABKOTA;
-}
-
 static bool may_see_region(const struct http_request *rq, const char *region)
 {
-    if (national(rq->role))
+    if (auth_role_national(rq->role))
         return true;
-    return officer(rq->role) && rq->user.region[0] && region &&
+    return auth_role_officer(rq->role) && rq->user.region[0] && region &&
            auth_scope_covers(rq->user.region, region);
 }
 
 static int require_officer(struct http_request *rq)
 {
-    if (!officer(rq->role))
+    if (!auth_role_officer(rq->role))
         return http_reply_error(rq, WSP_EPERM,
                                 "alerts are for officers (provinsi, kabkota, "
                                 "pusat, admin)");
-    if (!national(rq->role) && !rq->user.region[0])
+    if (!auth_role_national(rq->role) && !rq->user.region[0])
         return http_reply_error(rq, WSP_EPERM, "your account has no region scope");
     return 0;
 }
@@ -185,7 +175,7 @@ void http_handle_alerts_list(struct http_request *rq)
     }
     if (open)
         q.open = str_eq(open, "true") ? 1 : 0;
-    if (!national(rq->role))
+    if (!auth_role_national(rq->role))
         q.scope = rq->user.region;
     q.offset = (size_t)offset;
     q.limit = (size_t)limit;
@@ -383,12 +373,13 @@ void http_handle_risk(struct http_request *rq)
     if (query_text(rq, "region", 31, &region))
         return;
     if (!region)
-        region = national(rq->role) ? WARN_NATIONAL : rq->user.region;
+        region = auth_role_national(rq->role) ? WARN_NATIONAL : rq->user.region;
     if (!region_ok(region)) {
         http_reply_error(rq, WSP_EINVAL, "'region' is not a region code");
         return;
     }
-    if (!may_see_region(rq, region) || (str_eq(region, WARN_NATIONAL) && !national(rq->role))) {
+    if (!may_see_region(rq, region) ||
+        (str_eq(region, WARN_NATIONAL) && !auth_role_national(rq->role))) {
         http_reply_error(rq, WSP_EPERM, "region '%s' is outside your scope", region);
         return;
     }
@@ -438,7 +429,7 @@ void http_handle_risk(struct http_request *rq)
     }
     struct error err = {0};
     struct store_alert_query aq = {.region = str_eq(code, WARN_NATIONAL) ? NULL : code,
-                                   .scope = national(rq->role) ? NULL : rq->user.region,
+                                   .scope = auth_role_national(rq->role) ? NULL : rq->user.region,
                                    .open = 1,
                                    .limit = 50};
     struct store_alert *al;
@@ -450,7 +441,7 @@ void http_handle_risk(struct http_request *rq)
     /* The newest events that count, read a page at a time (leads below the confidence floor
      * are left out by the query; rejected and undated ones by warn_record_admit). */
     struct store_event_query eq = {.region = str_eq(code, WARN_NATIONAL) ? NULL : code,
-                                   .scope = national(rq->role) ? NULL : rq->user.region,
+                                   .scope = auth_role_national(rq->role) ? NULL : rq->user.region,
                                    .min_confidence = rq->srv->cfg.lead_min_confidence,
                                    .limit = RISK_LATEST_PAGE,
                                    .no_total = true};

@@ -36,16 +36,6 @@
 #define EVENTS_CURSOR_MAX 96 /* base64url of "d|2024-01-31|9223372036854775807" and the like */
 #define EVENT_NOTE_MAX 1000
 
-static bool national(enum auth_role r)
-{
-    return r == AUTH_ROLE_ADMIN || r == AUTH_ROLE_PUSAT;
-}
-
-static bool officer(enum auth_role r)
-{
-    return national(r) || r == AUTH_ROLE_PROVINSI || r == AUTH_ROLE_KABKOTA;
-}
-
 static const char *event_key(const struct store_event *e)
 {
     return e->regency_code ? e->regency_code : e->province_code;
@@ -53,7 +43,7 @@ static const char *event_key(const struct store_event *e)
 
 static bool may_see(const struct http_request *rq, const struct store_event *e)
 {
-    if (national(rq->role))
+    if (auth_role_national(rq->role))
         return true;
     const char *key = event_key(e);
     return key && rq->user.region[0] && auth_scope_covers(rq->user.region, key);
@@ -61,7 +51,7 @@ static bool may_see(const struct http_request *rq, const struct store_event *e)
 
 static bool officer_covers(const struct http_request *rq, const struct store_event *e)
 {
-    return officer(rq->role) && may_see(rq, e);
+    return auth_role_officer(rq->role) && may_see(rq, e);
 }
 
 /* "<name>_code" and "<name>" (the official name) of a region, null when unknown. */
@@ -430,7 +420,7 @@ void http_handle_events_list(struct http_request *rq)
                          "with the same sort)");
         return;
     }
-    if (!national(rq->role)) {
+    if (!auth_role_national(rq->role)) {
         if (!rq->user.region[0]) {
             http_reply_error(rq, WSP_EPERM, "your account has no region scope");
             return;
@@ -438,7 +428,7 @@ void http_handle_events_list(struct http_request *rq)
         q.scope = rq->user.region;
     }
     /* A report's own words are for the officers covering it: others search news only. */
-    q.q_skip_reports = !officer(rq->role);
+    q.q_skip_reports = !auth_role_officer(rq->role);
     q.offset = (size_t)offset;
     q.limit = (size_t)limit;
     struct store *st = http_store(rq);

@@ -20,8 +20,7 @@
 
 int plan_http_officer(struct http_request *rq)
 {
-    if (rq->role == AUTH_ROLE_ADMIN || rq->role == AUTH_ROLE_PUSAT ||
-        rq->role == AUTH_ROLE_PROVINSI || rq->role == AUTH_ROLE_KABKOTA)
+    if (auth_role_officer(rq->role))
         return 0;
     return http_reply_error(rq, WSP_EPERM, "plan data is for government officers only");
 }

@@ -67,11 +67,6 @@ static int optional_bool(struct http_request *rq, json_t *body, const char *key,
     return 0;
 }
 
-static bool national(enum auth_role r)
-{
-    return r == AUTH_ROLE_ADMIN || r == AUTH_ROLE_PUSAT;
-}
-
 void http_handle_reports_add(struct http_request *rq)
 {
     json_t *body;
@@ -123,7 +118,7 @@ void http_handle_reports_add(struct http_request *rq)
         http_reply_error(rq, WSP_EINVAL, "'what' must say what happened");
         return;
     }
-    if (!national(rq->role) && !rq->user.region[0]) {
+    if (!auth_role_national(rq->role) && !rq->user.region[0]) {
         http_reply_error(rq, WSP_EPERM, "your account has no region scope");
         return;
     }
@@ -166,7 +161,7 @@ void http_handle_reports_add(struct http_request *rq)
                                    .injured = injured,
                                    .women_children = wc,
                                    .given = given,
-                                   .scope = national(rq->role) ? "" : rq->user.region,
+                                   .scope = auth_role_national(rq->role) ? "" : rq->user.region,
                                    .today = today};
     size_t composed_len;
     char *composed =

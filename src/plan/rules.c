@@ -289,7 +289,7 @@ bool plan_may_read(enum auth_role role, const char *scope, const char *region)
 
 bool plan_may_see_contacts(enum auth_role role, const char *scope, const char *region)
 {
-    if (role == AUTH_ROLE_ADMIN || role == AUTH_ROLE_PUSAT)
+    if (auth_role_national(role))
         return true;
     if (role == AUTH_ROLE_PROVINSI || role == AUTH_ROLE_KABKOTA)
         return scope && *scope && str_eq(scope, region);

@@ -39,6 +39,24 @@ static void test_roles(void **state)
     assert_int_equal(auth_role_scope_valid(AUTH_ROLE_PELAPOR, "32.73.01", &err), WSP_EINVAL);
 }
 
+/* The role families, in one place (the handlers had three copies each). */
+static void test_role_families(void **state)
+{
+    (void)state;
+    static const struct {
+        enum auth_role r;
+        bool national, officer;
+    } want[] = {
+        {AUTH_ROLE_NONE, false, false},   {AUTH_ROLE_ADMIN, true, true},
+        {AUTH_ROLE_PUSAT, true, true},    {AUTH_ROLE_PROVINSI, false, true},
+        {AUTH_ROLE_KABKOTA, false, true}, {AUTH_ROLE_PELAPOR, false, false},
+    };
+    for (size_t i = 0; i < WSP_ARRAY_LEN(want); i++) {
+        assert_int_equal(auth_role_national(want[i].r), want[i].national);
+        assert_int_equal(auth_role_officer(want[i].r), want[i].officer);
+    }
+}
+
 static void test_scope(void **state)
 {
     (void)state;
@@ -398,6 +416,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roles),
+        cmocka_unit_test(test_role_families),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_password),
         cmocka_unit_test(test_tokens),

@@ -20,6 +20,9 @@
  * (a million events' 16 indexes, busy 2-core machine: 18 s with one 256 MiB piece, 13 s). */
 #define IMPORT_SORT_CACHE_KIB (4L << 10)
 #define IMPORT_SORT_THREADS 2
+/* ... and the database mapped into memory: each index reads the whole table, which is then
+ * not copied page by page out of the OS cache (31 s -> 27 s for the million). */
+#define IMPORT_SORT_MMAP (1L << 30)
 
 bool store_import_source_valid(const char *source)
 {
@@ -513,11 +516,13 @@ static int bulk_drop(struct store *s, struct bulk_schema *b, struct error *err)
  * trigger would have written: one per event, a new sequence number each, in id order). */
 static int bulk_restore(struct store *s, const struct bulk_schema *b, struct error *err)
 {
-    long cache = 0, threads = 0;
-    bool tune = pragma_get(s, "cache_size", &cache) && pragma_get(s, "threads", &threads);
+    long cache = 0, threads = 0, mmap = 0;
+    bool tune = pragma_get(s, "cache_size", &cache) && pragma_get(s, "threads", &threads) &&
+                pragma_get(s, "mmap_size", &mmap);
     if (tune) {
         pragma_set(s, "cache_size", -IMPORT_SORT_CACHE_KIB);
         pragma_set(s, "threads", IMPORT_SORT_THREADS);
+        pragma_set(s, "mmap_size", IMPORT_SORT_MMAP);
     }
     int rc = 0;
     for (size_t i = 0; i < b->n && rc == 0; i++)
@@ -526,6 +531,7 @@ static int bulk_restore(struct store *s, const struct bulk_schema *b, struct err
     if (tune) {
         pragma_set(s, "cache_size", cache);
         pragma_set(s, "threads", threads);
+        pragma_set(s, "mmap_size", mmap);
     }
     if (rc != 0 || !b->trigger_sql)
         return rc;

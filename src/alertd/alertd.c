@@ -501,6 +501,9 @@ int alertd_open(struct alertd **out, struct store *s, const struct alertd_config
     int64_t t0 = time_mono_ms();
     struct warn_event_list ev;
     int rc = load_all(s, 0, d->cfg.lead_min_confidence, &ev, &d->cursor, err);
+    /* years of events: recorded first, evaluated once (the same state as one by one) */
+    warn_state_set_bulk(d->st, true);
+    warn_state_set_bulk(d->pub, true);
     for (size_t i = 0; rc == 0 && i < ev.n; i++) {
         struct error e = {0};
         if (warn_state_add(d->st, &ev.items[i], &e) != 0)
@@ -509,6 +512,8 @@ int alertd_open(struct alertd **out, struct store *s, const struct alertd_config
             warn_state_add(d->pub, &ev.items[i], NULL);
     }
     warn_event_list_release(&ev);
+    warn_state_set_bulk(d->st, false);
+    warn_state_set_bulk(d->pub, false);
     if (rc == 0)
         rc = refresh_statuses(d, s, err);
     if (rc == 0) {

@@ -309,7 +309,7 @@ static int32_t region_get_or_add(struct warn_state *st, const char *code)
     day_init(r->d, (size_t)(st->cap ? st->cap : 1));
     rhash_insert(st, ri);
     st->sorted_ok = false;
-    if (st->ndays)
+    if (st->ndays && !st->bulk)
         region_update(st, ri, 0);
     return ri;
 }
@@ -471,8 +471,12 @@ static int insert(struct warn_state *st, const struct warn_event *e, int32_t *ch
     we->verified = e->verified;
 
     *t = e->day - st->first_day;
-    if (*t >= st->ndays)
+    if (*t >= st->ndays && st->bulk) { /* room for the day; evaluated when the bulk ends */
+        grow_days(st, *t);
+        st->ndays = *t + 1;
+    } else if (*t >= st->ndays) {
         warn_state_advance(st, e->day);
+    }
     int32_t ri = region_get_or_add(st, code);
     we = &st->ev[ei];
     for (int k = 0; k < 3 && ri >= 0; k++, ri = st->reg[ri].parent)
@@ -507,8 +511,18 @@ int warn_state_add(struct warn_state *st, const struct warn_event *e, struct err
         return error_set(err, WSP_EEXIST, "event %lld is already known", (long long)e->id);
     int32_t chain[3], t;
     int rc = insert(st, e, chain, &t, err);
-    update_chain(st, chain, t);
+    if (!st->bulk)
+        update_chain(st, chain, t);
     return rc;
+}
+
+void warn_state_set_bulk(struct warn_state *st, bool on)
+{
+    if (st->bulk && !on) {
+        st->bulk = false;
+        warn_state_recompute(st);
+    }
+    st->bulk = on;
 }
 
 /* Replace in one step: the old event goes and the new one comes before anything is

@@ -336,6 +336,11 @@ int warn_state_remove(struct warn_state *st, int64_t id, struct error *err);
  * not checked here). Replaces an earlier status of that region; to < from clears it. */
 int warn_state_set_status(struct warn_state *st, const char *region, int32_t from, int32_t to,
                           struct error *err);
+/* Bulk loading: while on, warn_state_add only records events (no evaluation, no episodes);
+ * turning it off evaluates everything once, as warn_state_recompute. For a server that loads
+ * years of stored events at start: the same state as adding them one by one, in one pass.
+ * Only warn_state_add may be called while it is on. */
+void warn_state_set_bulk(struct warn_state *st, bool on);
 /* Evaluate every region through day (the clock of the caller: today). */
 void warn_state_advance(struct warn_state *st, int32_t day);
 /* Re-evaluate everything from first_day: the reference the incremental path must equal. */

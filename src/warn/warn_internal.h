@@ -100,6 +100,7 @@ struct warn_state {
     warn_change_fn fn;
     void *ud;
     bool notify;
+    bool bulk; /* adding without evaluating (warn_state_set_bulk) */
 };
 
 /* series.c */

@@ -1088,6 +1088,20 @@ static void test_incremental_equals_full(void **state)
     assert_true(n > 3);
     warn_state_recompute(inc);
     compare_states(inc, full);
+
+    /* bulk loading, as the server does at start: the same events recorded, evaluated once */
+    struct warn_state *bulk = warn_state_new(&p, d0);
+    warn_state_set_notify(bulk, false);
+    warn_state_set_bulk(bulk, true);
+    for (int i = 0; i < N; i++)
+        if (live[i])
+            assert_int_equal(warn_state_add(bulk, &ev[i], NULL), 0);
+    warn_state_set_bulk(bulk, false);
+    assert_int_equal(warn_state_set_status(bulk, "72.03", d0 + 300, d0 + 330, NULL), 0);
+    warn_state_advance(bulk, d0 + DAYS + 30);
+    assert_int_equal(warn_state_event_count(bulk), nlive);
+    compare_states(inc, bulk);
+    warn_state_free(bulk);
     warn_state_free(inc);
     warn_state_free(full);
 }

@@ -86,13 +86,6 @@ static double shrink(double s_short, int32_t b, double s_long, int32_t l, long p
     return den > 0 ? (s_short + (double)prior * lam_long) / den : 0;
 }
 
-static int32_t clip_len(int32_t a, int32_t e)
-{
-    if (e < 0)
-        return 0;
-    return e - (a < 0 ? 0 : a) + 1;
-}
-
 enum warn_level warn__baseline(const struct warn_params *p, const struct wregion *r, int32_t t,
                                double *pv, int *window)
 {
@@ -114,9 +107,9 @@ enum warn_level warn__baseline(const struct warn_params *p, const struct wregion
             oq += r->d[j].q;
         int32_t e = t - k - (int32_t)p->guard_days;
         int32_t bs = e - (int32_t)p->baseline_days + 1, ls = e - (int32_t)p->long_days + 1;
-        double lam =
-            shrink((double)warn__sum_y(r, bs, e) / WARN_MILLI, clip_len(bs, e),
-                   (double)warn__sum_y(r, ls, e) / WARN_MILLI, clip_len(ls, e), p->prior_days);
+        double lam = shrink((double)warn__sum_y(r, bs, e) / WARN_MILLI, warn__clip_len(bs, e),
+                            (double)warn__sum_y(r, ls, e) / WARN_MILLI, warn__clip_len(ls, e),
+                            p->prior_days);
         if (lam < p->floor_rate[r->geo])
             lam = p->floor_rate[r->geo];
         double o = (double)oy / WARN_MILLI;
@@ -152,6 +145,6 @@ double warn__usual_rate(const struct warn_params *p, const struct wregion *r, in
 {
     int32_t e = t - k - (int32_t)p->guard_days;
     int32_t bs = e - (int32_t)p->baseline_days + 1, ls = e - (int32_t)p->long_days + 1;
-    return shrink(warn__sum_n(r, bs, e), clip_len(bs, e), warn__sum_n(r, ls, e), clip_len(ls, e),
-                  p->prior_days);
+    return shrink(warn__sum_n(r, bs, e), warn__clip_len(bs, e), warn__sum_n(r, ls, e),
+                  warn__clip_len(ls, e), p->prior_days);
 }

@@ -36,13 +36,6 @@
 
 #include "warn/warn_internal.h"
 
-static int32_t span_len(int32_t a, int32_t e)
-{
-    if (e < 0)
-        return 0;
-    return e - (a < 0 ? 0 : a) + 1;
-}
-
 double warn__buildup_rate(const struct warn_params *p, const struct wregion *r, int32_t t, int k,
                           double *alpha, double *beta, double *observed)
 {
@@ -53,9 +46,9 @@ double warn__buildup_rate(const struct warn_params *p, const struct wregion *r, 
     double a0 = p->buildup_prior_shape;
     double b0 = p->buildup_prior_shape * 365.0 / p->buildup_prior[r->geo];
     double f = (double)p->buildup_recent / (double)p->buildup_year;
-    double ay = a0 + warn__sum_n(r, ys, e), by = b0 + span_len(ys, e);
+    double ay = a0 + warn__sum_n(r, ys, e), by = b0 + warn__clip_len(ys, e);
     int32_t nr = warn__sum_n(r, rs, e);
-    double ar = f * a0 + nr, br = f * b0 + span_len(rs, e);
+    double ar = f * a0 + nr, br = f * b0 + warn__clip_len(rs, e);
     /* alarm once, then adapt: the recent rate replaces the year's only after this test has
      * raised an alert in the recent history (a rate that rose quietly, below the thresholds,
      * is still judged against the year), and it needs as many events as an alert does */
@@ -67,7 +60,7 @@ double warn__buildup_rate(const struct warn_params *p, const struct wregion *r, 
     }
     *alpha = recent ? ar : ay;
     *beta = recent ? br : by;
-    int32_t len = recent ? span_len(rs, e) : span_len(ys, e);
+    int32_t len = recent ? warn__clip_len(rs, e) : warn__clip_len(ys, e);
     *observed = len > 0 ? (recent ? nr : warn__sum_n(r, ys, e)) / (double)len : 0;
     return *alpha / *beta;
 }

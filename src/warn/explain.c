@@ -154,11 +154,7 @@ size_t warn_explain_events(const struct warn_state *st, const struct warn_episod
     for (int32_t j = t - k + 1 < 0 ? 0 : t - k + 1; j <= t; j++) {
         size_t first = n;
         for (int32_t e = r->d[j].head; e >= 0;) {
-            int slot = 0;
-            for (int s = 0; s < 3; s++)
-                if (st->ev[e].chain[s] == ri)
-                    slot = s;
-            int32_t next = st->ev[e].next[slot];
+            int32_t next = st->ev[e].next[warn__slot_of(&st->ev[e], ri)];
             if (n < max)
                 ids[n] = st->ev[e].id;
             n++;

@@ -338,15 +338,6 @@ double warn_event_weight(const struct warn_params *p, const struct warn_event *e
                 p->weight_injured * (double)clampv(e->injured, p->victims_cap));
 }
 
-/* Slot of region ri in event e's chain (its next[] link in ri's day lists). */
-static int slot_of(const struct wevent *e, int32_t ri)
-{
-    for (int s = 0; s < 3; s++)
-        if (e->chain[s] == ri)
-            return s;
-    return 0;
-}
-
 /* Add (sign +1) or take away (-1) event ei's contribution to the series of its regions. */
 static void apply(struct warn_state *st, int32_t ei, int sign)
 {
@@ -375,7 +366,7 @@ static void apply(struct warn_state *st, int32_t ei, int sign)
         } else {
             int32_t *pp = &d->head;
             while (*pp != ei)
-                pp = &st->ev[*pp].next[slot_of(&st->ev[*pp], e->chain[k])];
+                pp = &st->ev[*pp].next[warn__slot_of(&st->ev[*pp], e->chain[k])];
             *pp = e->next[k];
         }
         if (k == 0) {
@@ -383,7 +374,7 @@ static void apply(struct warn_state *st, int32_t ei, int sign)
              * verified events in the high bits) */
             unsigned f = 0, low = (1u << WARN_VFLAGS_SHIFT) - 1;
             for (int32_t j = d->head; j >= 0;
-                 j = st->ev[j].next[slot_of(&st->ev[j], e->chain[0])]) {
+                 j = st->ev[j].next[warn__slot_of(&st->ev[j], e->chain[0])]) {
                 const struct wevent *o = &st->ev[j];
                 if (o->chain[0] != e->chain[0])
                     continue;
@@ -673,10 +664,7 @@ void warn_state_counts(const struct warn_state *st, int32_t from, int32_t to, wa
         for (int32_t t = a; t <= b; t++) {
             for (int32_t j = r->d[t].head; j >= 0;) {
                 const struct wevent *e = &st->ev[j];
-                int slot = 0;
-                for (int k = 0; k < 3; k++)
-                    if (e->chain[k] == (int32_t)ri)
-                        slot = k;
+                int slot = warn__slot_of(e, (int32_t)ri);
                 if (slot == 0) { /* the region's own events, not its children's */
                     struct warn_count *x = &c[e->category];
                     x->events++;

@@ -103,6 +103,23 @@ struct warn_state {
     bool bulk; /* adding without evaluating (warn_state_set_bulk) */
 };
 
+/* Days in [a, e] that lie in the state (a before day 0 is clipped), 0 when e < 0. */
+static inline int32_t warn__clip_len(int32_t a, int32_t e)
+{
+    if (e < 0)
+        return 0;
+    return e - (a < 0 ? 0 : a) + 1;
+}
+
+/* Slot of region ri in event e's chain (its next[] link in ri's day lists). */
+static inline int warn__slot_of(const struct wevent *e, int32_t ri)
+{
+    for (int s = 0; s < 3; s++)
+        if (e->chain[s] == ri)
+            return s;
+    return 0;
+}
+
 /* series.c */
 int32_t warn__region_index(const struct warn_state *st, const char *code);
 /* Sum of field over days [a, b] (relative, clipped to the state). */

@@ -115,6 +115,7 @@ void buf_init(struct buf *b, size_t max);
 void buf_append(struct buf *b, const void *data, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
+void buf_put_i64(struct buf *b, int64_t v); /* decimal, as "%" PRId64 without printf's cost */
 void buf_printf(struct buf *b, const char *fmt, ...) WSP_PRINTF(2, 3);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 const char *buf_cstr(const struct buf *b);

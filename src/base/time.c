@@ -55,25 +55,26 @@ static int64_t days_from_civil(int y, int m, int d)
 int time_parse_iso(const char *s, int64_t *out)
 {
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    int y, mo, d, h = 0, mi = 0, se = 0;
     size_t len = strlen(s);
-    /* digits exactly where the pattern has them: sscanf's %d would also take a sign or
-     * spaces inside a field ("8024-+2-09") */
+    /* digits exactly where the pattern has them (no sign or space inside a field, as
+     * sscanf's %d would take in "8024-+2-09") */
     static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
     if (len != 10 && len != 20)
         return WSP_EINVAL;
     for (size_t i = 0; i < len; i++)
         if (pattern[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pattern[i])
             return WSP_EINVAL;
-    if (len == 10) {
-        if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
-            return WSP_EINVAL;
-    } else if (len == 20) {
-        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 || n != 20)
-            return WSP_EINVAL;
-    } else {
-        return WSP_EINVAL;
+#define DIGITS2(p) (((p)[0] - '0') * 10 + ((p)[1] - '0'))
+    y = DIGITS2(s) * 100 + DIGITS2(s + 2);
+    mo = DIGITS2(s + 5);
+    d = DIGITS2(s + 8);
+    if (len == 20) {
+        h = DIGITS2(s + 11);
+        mi = DIGITS2(s + 14);
+        se = DIGITS2(s + 17);
     }
+#undef DIGITS2
     if (s[4] != '-' || s[7] != '-' || y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
         h > 23 || mi > 59 || se > 60 || h < 0 || mi < 0 || se < 0)
         return WSP_EINVAL;

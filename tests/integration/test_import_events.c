@@ -180,6 +180,82 @@ static void test_bad_file_writes_nothing(void **state)
     free(p);
 }
 
+/* A file big enough to be read in parts on several threads (> 2 MiB): problems anywhere are
+ * printed in line order with the file's line numbers (a duplicate id found across parts
+ * included), and once fixed every line is imported with its own values. */
+#define BIG_LINES 30000
+
+static char *big_file(const char *name, bool broken)
+{
+    char *p = support_path(dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    for (int i = 1; i <= BIG_LINES; i++) {
+        const char *code = i % 2 ? "72.02" : "32.73";
+        int id = i;
+        char date[16];
+        snprintf(date, sizeof(date), "20%02d-%02d-%02d", 10 + i % 10, 1 + i % 12, 1 + i % 28);
+        if (broken && i == 3)
+            code = "99.99";
+        if (broken && i == 20001)
+            snprintf(date, sizeof(date), "2001-02-30");
+        if (broken && i == 29000)
+            id = 2;
+        fprintf(f,
+                "{\"id\": %d, \"region_code\": \"%s\", \"date\": \"%s\", \"killed\": %d,"
+                " \"injured\": %d, \"category\": \"land_resource\", \"verified\": %s,"
+                " \"source_url\": \"https://example.org/bigdataset/events/%08d\"}%s",
+                id, code, date, i % 3, i % 5, i % 4 ? "true" : "false", i,
+                i == BIG_LINES ? "" : "\n"); /* the last line without its newline */
+    }
+    fclose(f);
+    return p;
+}
+
+static void test_big_file_in_parts(void **state)
+{
+    (void)state;
+    char *before = query("SELECT count(*) || ' ' || (SELECT count(*) FROM audit_log) FROM events");
+    char *p = big_file("big-bad.jsonl", true);
+    struct support_run r;
+    RUN(&r, "import", "events", "--source", "big", p);
+    assert_int_equal(r.status, 3);
+    char *want = xasprintf(
+        "waspada: %s: baris 3: kode wilayah '99.99' tidak ada dalam daftar wilayah Kemendagri\n"
+        "waspada: %s: baris 20001: \"date\" must be a YYYY-MM-DD string\n"
+        "waspada: %s: baris 29000: \"id\" 2 sudah ada di baris 2\n"
+        "waspada: %s: 3 kesalahan; tidak ada yang disimpan (perbaiki lalu impor ulang)\n",
+        p, p, p, p);
+    assert_string_equal(r.err, want);
+    free(want);
+    support_run_free(&r);
+    assert_query("SELECT count(*) || ' ' || (SELECT count(*) FROM audit_log) FROM events", before);
+    free(before);
+    free(p);
+
+    p = big_file("big.jsonl", false);
+    RUN(&r, "import", "events", "--source", "big", p);
+    assert_int_equal(r.status, 0);
+    char *out = xasprintf("%s: 30000 events from 'big': 30000 new, 0 updated, 0 unchanged\n", p);
+    assert_string_equal(r.out, out);
+    free(out);
+    support_run_free(&r);
+    assert_query("SELECT count(*) || ' ' || count(DISTINCT import_id) || ' ' || sum(killed) || ' '"
+                 " || sum(injured) FROM events WHERE import_source = 'big'",
+                 "30000 30000 30000 60000");
+    /* the first line, one from the middle of the file and the last (no newline) */
+    assert_query(
+        "SELECT group_concat(import_id || ' ' || region_code || ' ' || event_date || ' ' ||"
+        " status || ' ' || json_extract(detail_json, '$.source_url'), '|') FROM (SELECT *"
+        " FROM events WHERE import_source = 'big' AND import_id IN (1, 15001, 30000)"
+        " ORDER BY import_id)",
+        "1 72.02 2011-02-02 terverifikasi https://example.org/bigdataset/events/00000001|"
+        "15001 72.02 2011-02-22 terverifikasi"
+        " https://example.org/bigdataset/events/00015001|"
+        "30000 32.73 2010-01-13 menunggu https://example.org/bigdataset/events/00030000");
+    free(p);
+}
+
 static void test_help_and_misuse(void **state)
 {
     (void)state;
@@ -218,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_again_and_changed),
         cmocka_unit_test(test_bad_file_writes_nothing),
+        cmocka_unit_test(test_big_file_in_parts),
         cmocka_unit_test(test_help_and_misuse),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

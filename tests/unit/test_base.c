@@ -74,6 +74,18 @@ static void test_buf(void **state)
     buf_reset(&b);
     assert_false(b.oom);
     assert_int_equal(b.len, 0);
+    buf_put_i64(&b, 0);
+    buf_putc(&b, ' ');
+    buf_put_i64(&b, -42);
+    assert_string_equal(buf_cstr(&b), "0 -42");
+    buf_release(&b);
+    buf_init(&b, 0);
+    buf_put_i64(&b, INT64_MIN);
+    assert_string_equal(buf_cstr(&b), "-9223372036854775808");
+    buf_reset(&b);
+    buf_put_i64(&b, INT64_MAX);
+    assert_string_equal(buf_cstr(&b), "9223372036854775807");
+    buf_reset(&b);
     buf_puts(&b, "abc");
     size_t len;
     char *p = buf_detach(&b, &len);
@@ -128,6 +140,12 @@ static void test_time(void **state)
     time_format_iso(t, s, sizeof(s));
     assert_string_equal(s, "2024-02-29T23:59:59Z");
     assert_int_equal(time_parse_iso("2023-02-29", &t), WSP_EINVAL);
+    assert_int_equal(time_parse_iso("2024-04-31", &t), WSP_EINVAL);
+    assert_int_equal(time_parse_iso("2024-12-31T24:00:00Z", &t), WSP_EINVAL);
+    assert_int_equal(time_parse_iso("1899-12-31", &t), WSP_EINVAL);
+    assert_int_equal(time_parse_iso("2000-02-29", &t), 0);
+    assert_int_equal(t, 951782400);
+    assert_int_equal(time_parse_iso("1900-02-29", &t), WSP_EINVAL);
     assert_int_equal(time_parse_iso("2023-13-01", &t), WSP_EINVAL);
     assert_int_equal(time_parse_iso("2023-1-01", &t), WSP_EINVAL);
     /* a sign or a space inside a field is not a digit (found by fuzz_date) */

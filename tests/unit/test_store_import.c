@@ -437,6 +437,17 @@ static void test_bulk_import(void **state)
     assert_raw(f->path, "SELECT after_json FROM audit_log WHERE action = 'event.import'",
                "{\"source\":\"snpk\",\"label\":\"big.jsonl\",\"rows\":12000,"
                "\"inserted\":12000,\"updated\":0,\"unchanged\":0}");
+    /* rows from a full batch of the insert and from the last, partial one */
+    assert_raw(f->path,
+               "SELECT group_concat(category || ' ' || province_code || ' ' ||"
+               " IFNULL(regency_code, '-') || ' ' || region_code || ' ' || event_date || ' ' ||"
+               " killed || ' ' || injured || ' ' || status || ' ' || detail_json, '|') FROM"
+               " (SELECT * FROM events WHERE import_source = 'snpk' AND import_id IN (1, 12000)"
+               " ORDER BY import_id)",
+               "riot_protest 72 72.02 72.02 2010-12-16 3 0 menunggu"
+               " {\"import\":{\"source\":\"snpk\",\"id\":1,\"verified\":false}}|"
+               "none 32 - 32 2010-01-01 0 0 terverifikasi"
+               " {\"import\":{\"source\":\"snpk\",\"id\":12000,\"verified\":true}}");
     /* the list indexes answer as the table does */
     assert_raw(f->path,
                "SELECT count(*) FROM events INDEXED BY events_province_status_idx WHERE"

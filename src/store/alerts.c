@@ -7,8 +7,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -80,23 +78,23 @@ static int history_add(struct store *s, int64_t alert_id, const char *kind, cons
                        const char *day, const char *note, const struct store_actor *actor,
                        struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_HISTORY_INSERT,
                       "INSERT INTO alert_history (alert_id, at, kind, level, day, note, username)"
                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, alert_id);
-    sqlite3_bind_int64(st, 2, time_now());
+    db_bind_int64(st, 1, alert_id);
+    db_bind_int64(st, 2, time_now());
     stmt_bind_text(st, 3, kind);
     stmt_bind_text(st, 4, level);
     stmt_bind_text(st, 5, day);
     stmt_bind_text(st, 6, note && *note ? note : NULL);
     stmt_bind_text(st, 7, store_actor_name(actor));
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "add alert history", NULL, "unknown alert");
     return 0;
 }
@@ -121,7 +119,7 @@ int store_alert_create(struct store *s, const struct store_alert *a,
         return rc;
     if ((rc = store_tx_begin(s, err)) != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_ALERT_INSERT,
                   "INSERT INTO alerts (region_code, level, max_level, status, is_open, retracted,"
                   " first_day, last_day, close_day, score, method, explanation_id,"
@@ -133,25 +131,25 @@ int store_alert_create(struct store *s, const struct store_alert *a,
         stmt_bind_text(st, 1, a->region_code);
         stmt_bind_text(st, 2, a->level);
         stmt_bind_text(st, 3, a->max_level);
-        sqlite3_bind_int(st, 4, a->is_open ? 1 : 0);
-        sqlite3_bind_int(st, 5, a->retracted ? 1 : 0);
+        db_bind_int64(st, 4, a->is_open ? 1 : 0);
+        db_bind_int64(st, 5, a->retracted ? 1 : 0);
         stmt_bind_text(st, 6, a->first_day);
         stmt_bind_text(st, 7, a->last_day);
         stmt_bind_text(st, 8, a->close_day);
-        sqlite3_bind_double(st, 9, a->score);
+        db_bind_double(st, 9, a->score);
         stmt_bind_text(st, 10, a->method ? a->method : "none");
         stmt_bind_text(st, 11, a->explanation_id ? a->explanation_id : "");
         stmt_bind_text(st, 12, a->explanation_en ? a->explanation_en : "");
         stmt_bind_text(st, 13, a->event_ids_json ? a->event_ids_json : "[]");
-        sqlite3_bind_int64(st, 14, time_now());
-        sqlite3_bind_int(st, 15, a->unverified ? 1 : 0);
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW) {
-            *id = sqlite3_column_int64(st, 0);
-            src = sqlite3_step(st);
+        db_bind_int64(st, 14, time_now());
+        db_bind_int64(st, 15, a->unverified ? 1 : 0);
+        int src = db_step(st);
+        if (src == DB_ROW) {
+            *id = db_column_int64(st, 0);
+            src = db_step(st);
         }
         stmt_done(st);
-        if (src != SQLITE_DONE)
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "add alert", NULL, NULL);
     }
     if (rc == 0)
@@ -171,37 +169,37 @@ int store_alert_create(struct store *s, const struct store_alert *a,
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
-static void read_alert(sqlite3_stmt *st, struct arena *ar, struct store_alert *a, bool *oom)
+static void read_alert(struct db_stmt *st, struct arena *ar, struct store_alert *a, bool *oom)
 {
     memset(a, 0, sizeof(*a));
-    a->id = sqlite3_column_int64(st, 0);
+    a->id = db_column_int64(st, 0);
     a->region_code = store_column_arena(ar, st, 1, oom);
     a->level = store_column_arena(ar, st, 2, oom);
     a->max_level = store_column_arena(ar, st, 3, oom);
     a->status = store_column_arena(ar, st, 4, oom);
-    a->is_open = sqlite3_column_int(st, 5) != 0;
-    a->retracted = sqlite3_column_int(st, 6) != 0;
+    a->is_open = (int)db_column_int64(st, 5) != 0;
+    a->retracted = (int)db_column_int64(st, 6) != 0;
     a->first_day = store_column_arena(ar, st, 7, oom);
     a->last_day = store_column_arena(ar, st, 8, oom);
     a->close_day = store_column_arena(ar, st, 9, oom);
-    a->score = sqlite3_column_double(st, 10);
+    a->score = db_column_double(st, 10);
     a->method = store_column_arena(ar, st, 11, oom);
     a->explanation_id = store_column_arena(ar, st, 12, oom);
     a->explanation_en = store_column_arena(ar, st, 13, oom);
     a->event_ids_json = store_column_arena(ar, st, 14, oom);
     a->escalated_to = store_column_arena(ar, st, 15, oom);
-    a->escalated_at = sqlite3_column_int64(st, 16);
-    a->acked_at = sqlite3_column_int64(st, 17);
+    a->escalated_at = db_column_int64(st, 16);
+    a->acked_at = db_column_int64(st, 17);
     a->acked_by = store_column_arena(ar, st, 18, oom);
-    a->closed_at = sqlite3_column_int64(st, 19);
+    a->closed_at = db_column_int64(st, 19);
     a->closed_by = store_column_arena(ar, st, 20, oom);
-    a->created_at = sqlite3_column_int64(st, 21);
-    a->updated_at = sqlite3_column_int64(st, 22);
-    a->unverified = sqlite3_column_int(st, 23) != 0;
-    a->verified_at = sqlite3_column_int64(st, 24);
+    a->created_at = db_column_int64(st, 21);
+    a->updated_at = db_column_int64(st, 22);
+    a->unverified = (int)db_column_int64(st, 23) != 0;
+    a->verified_at = db_column_int64(st, 24);
 }
 
-static void alert_row(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+static void alert_row(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
 {
     read_alert(st, ar, row, oom);
 }
@@ -209,12 +207,12 @@ static void alert_row(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
 int store_alert_get(struct store *s, int64_t id, struct arena *arena, struct store_alert *out,
                     struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         stmt_get(s, STMT_ALERT_BY_ID, "SELECT " ALERT_COLS " FROM alerts WHERE id = ?1", &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     return store_get_row(s, st, arena, out, alert_row, "alert", id, "read alert",
                          "alert does not fit in memory limit", err);
 }
@@ -230,7 +228,7 @@ int store_alert_update_engine(struct store *s, const struct store_alert *a, cons
         return rc;
     if ((rc = store_tx_begin(s, err)) != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_ALERT_UPDATE_EPISODE,
                   "UPDATE alerts SET level = ?2, max_level = ?3, is_open = ?4, retracted = ?5,"
                   " first_day = ?6, last_day = ?7, close_day = ?8, score = ?9, method = ?10,"
@@ -240,26 +238,26 @@ int store_alert_update_engine(struct store *s, const struct store_alert *a, cons
                   " WHERE id = ?1",
                   &st, err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, a->id);
+        db_bind_int64(st, 1, a->id);
         stmt_bind_text(st, 2, a->level);
         stmt_bind_text(st, 3, a->max_level);
-        sqlite3_bind_int(st, 4, a->is_open ? 1 : 0);
-        sqlite3_bind_int(st, 5, a->retracted ? 1 : 0);
+        db_bind_int64(st, 4, a->is_open ? 1 : 0);
+        db_bind_int64(st, 5, a->retracted ? 1 : 0);
         stmt_bind_text(st, 6, a->first_day);
         stmt_bind_text(st, 7, a->last_day);
         stmt_bind_text(st, 8, a->close_day);
-        sqlite3_bind_double(st, 9, a->score);
+        db_bind_double(st, 9, a->score);
         stmt_bind_text(st, 10, a->method ? a->method : "none");
         stmt_bind_text(st, 11, a->explanation_id ? a->explanation_id : "");
         stmt_bind_text(st, 12, a->explanation_en ? a->explanation_en : "");
         stmt_bind_text(st, 13, a->event_ids_json ? a->event_ids_json : "[]");
-        sqlite3_bind_int64(st, 14, time_now());
-        sqlite3_bind_int(st, 15, a->unverified ? 1 : 0);
-        int src = sqlite3_step(st);
+        db_bind_int64(st, 14, time_now());
+        db_bind_int64(st, 15, a->unverified ? 1 : 0);
+        int src = db_step(st);
         stmt_done(st);
-        if (src != SQLITE_DONE)
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "update alert", NULL, NULL);
-        else if (sqlite3_changes(s->db) == 0)
+        else if (db_changes(s->db) == 0)
             rc = error_set(err, WSP_ENOTFOUND, "no alert with id '%" PRId64 "'", a->id);
     }
     if (rc == 0 && kind)
@@ -295,21 +293,21 @@ static int workflow(struct store *s, int64_t id, enum store_stmt_id sid, const c
                        kind, want);
         goto out;
     }
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if ((rc = stmt_get(s, sid, sql, &st, err)) != 0)
         goto out;
     int64_t now = time_now();
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, now);
+    db_bind_int64(st, 1, id);
+    db_bind_int64(st, 2, now);
     stmt_bind_text(st, 3, store_actor_name(actor));
     stmt_bind_text(st, 4, old.status);
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         rc = store_fail(s, src, err, "change alert status", NULL, NULL);
         goto out;
     }
-    if (sqlite3_changes(s->db) == 0) {
+    if (db_changes(s->db) == 0) {
         rc = error_set(err, WSP_EEXIST, "alert %" PRId64 " changed meanwhile", id);
         goto out;
     }
@@ -361,21 +359,21 @@ int store_alert_escalate(struct store *s, int64_t id, const char *from, const ch
     int rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_ALERT_ESCALATE,
                   "UPDATE alerts SET escalated_to = ?2, escalated_at = ?3, updated_at = ?3"
                   " WHERE id = ?1 AND COALESCE(escalated_to, '') = ?4 AND status = 'baru'",
                   &st, err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         stmt_bind_text(st, 2, to);
-        sqlite3_bind_int64(st, 3, time_now());
+        db_bind_int64(st, 3, time_now());
         stmt_bind_text(st, 4, from ? from : "");
-        int src = sqlite3_step(st);
+        int src = db_step(st);
         stmt_done(st);
-        if (src != SQLITE_DONE)
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "escalate alert", NULL, NULL);
-        else if (sqlite3_changes(s->db) == 0)
+        else if (db_changes(s->db) == 0)
             rc = error_set(err, WSP_EEXIST,
                            "alert %" PRId64 " is unknown or no longer escalated to '%s'", id,
                            from ? from : "nobody");
@@ -442,7 +440,7 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
     if (!q->with_retracted)
         store_where_add(&where, "retracted = 0");
     int rc = 0;
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     for (int pass = 0; pass < 2 && rc == 0; pass++) {
         buf_reset(&sql);
         if (pass == 0)
@@ -452,8 +450,8 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
                        "SELECT " ALERT_COLS " FROM alerts%s ORDER BY first_day DESC, id DESC"
                        " LIMIT ?12 OFFSET ?13",
                        buf_cstr(&where));
-        int src = sqlite3_prepare_v2(s->db, buf_cstr(&sql), -1, &st, NULL);
-        if (src != SQLITE_OK) {
+        int src = db_prepare(s->db, buf_cstr(&sql), false, &st);
+        if (src != DB_OK) {
             rc = store_fail(s, src, err, "list alerts", NULL, NULL);
             break;
         }
@@ -468,7 +466,7 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
             stmt_bind_text(st, 6, rhi);
         }
         if (minl > 0)
-            sqlite3_bind_int(st, 7, minl);
+            db_bind_int64(st, 7, minl);
         if (q->status)
             stmt_bind_text(st, 8, q->status);
         if (q->from)
@@ -476,49 +474,49 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
         if (q->to)
             stmt_bind_text(st, 10, q->to);
         if (q->open >= 0)
-            sqlite3_bind_int(st, 11, q->open ? 1 : 0);
+            db_bind_int64(st, 11, q->open ? 1 : 0);
         if (pass == 0) {
-            src = sqlite3_step(st);
-            int64_t count = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            if (src != SQLITE_ROW)
+            src = db_step(st);
+            int64_t count = src == DB_ROW ? db_column_int64(st, 0) : 0;
+            if (src != DB_ROW)
                 rc = store_fail(s, src, err, "count alerts", NULL, NULL);
             else if (total)
                 *total = (size_t)count;
-            sqlite3_finalize(st);
+            db_finalize(st);
             st = NULL;
             if (rc == 0 && (count == 0 || q->offset >= (size_t)count))
                 break;
             continue;
         }
-        sqlite3_bind_int64(st, 12, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
-        sqlite3_bind_int64(st, 13, (int64_t)q->offset);
+        db_bind_int64(st, 12, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
+        db_bind_int64(st, 13, (int64_t)q->offset);
         struct store_alert *rows = arena_alloc(arena, limit * sizeof(*rows));
         bool oom = rows == NULL;
         size_t len = 0;
-        while (!oom && len < limit && (src = sqlite3_step(st)) == SQLITE_ROW)
+        while (!oom && len < limit && (src = db_step(st)) == DB_ROW)
             read_alert(st, arena, &rows[len++], &oom);
         if (oom)
             rc = error_set(err, WSP_ENOMEM, "alert list does not fit in memory limit");
-        else if (len < limit && src != SQLITE_DONE)
+        else if (len < limit && src != DB_DONE)
             rc = store_fail(s, src, err, "list alerts", NULL, NULL);
         if (rc == 0) {
             *out = rows;
             *n = len;
         }
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     buf_release(&where);
     buf_release(&sql);
     return rc;
 }
 
 /* A store_row_fn for struct store_alert_history. */
-static void history_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void history_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_alert_history *h = row;
-    h->id = sqlite3_column_int64(st, 0);
-    h->alert_id = sqlite3_column_int64(st, 1);
-    h->at = sqlite3_column_int64(st, 2);
+    h->id = db_column_int64(st, 0);
+    h->alert_id = db_column_int64(st, 1);
+    h->at = db_column_int64(st, 2);
     h->kind = store_column_arena(a, st, 3, oom);
     h->level = store_column_arena(a, st, 4, oom);
     h->day = store_column_arena(a, st, 5, oom);
@@ -531,14 +529,14 @@ int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *ar
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_HISTORY,
                       "SELECT id, alert_id, at, kind, level, day, note, username FROM alert_history"
                       " WHERE alert_id = ?1 ORDER BY id",
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, alert_id);
+    db_bind_int64(st, 1, alert_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), history_read, "read alert history",
                        "alert history does not fit in memory limit", err);
@@ -551,12 +549,12 @@ int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *ar
 #define ALERT_FEED_DEFAULT 500
 
 /* A store_row_fn for struct store_alert_change: the alert's columns, then the history row's. */
-static void feed_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void feed_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_alert_change *c = row;
     read_alert(st, a, &c->alert, oom);
-    c->id = sqlite3_column_int64(st, 25);
-    c->at = sqlite3_column_int64(st, 26);
+    c->id = db_column_int64(st, 25);
+    c->at = db_column_int64(st, 26);
     c->kind = store_column_arena(a, st, 27, oom);
 }
 
@@ -575,7 +573,7 @@ int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *s
     char lo[40], hi[40];
     if (scope)
         store_prefix_bounds(scope, lo, hi);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(
         s, STMT_ALERT_FEED,
         "SELECT a.id, a.region_code, a.level, a.max_level, a.status, a.is_open, a.retracted,"
@@ -590,14 +588,14 @@ int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *s
         &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int64(st, 2, upto);
+    db_bind_int64(st, 1, after);
+    db_bind_int64(st, 2, upto);
     if (scope) {
         stmt_bind_text(st, 3, scope);
         stmt_bind_text(st, 4, lo);
         stmt_bind_text(st, 5, hi);
     }
-    sqlite3_bind_int64(st, 6, (int64_t)(max > (size_t)INT32_MAX ? INT32_MAX : max));
+    db_bind_int64(st, 6, (int64_t)(max > (size_t)INT32_MAX ? INT32_MAX : max));
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), feed_read, "read alert feed",
                        "alert feed does not fit in memory limit", err);
@@ -608,16 +606,16 @@ int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *s
 int store_alert_feed_last(struct store *s, int64_t *id, struct error *err)
 {
     *id = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_FEED_LAST, "SELECT COALESCE(MAX(id), 0) FROM alert_history",
                       &st, err);
     if (rc != 0)
         return rc;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
+    int src = db_step(st);
+    if (src == DB_ROW)
+        *id = db_column_int64(st, 0);
     stmt_done(st);
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "read alert feed", NULL, NULL);
     return 0;
 }
@@ -633,7 +631,7 @@ int store_event_changes(struct store *s, int64_t after, size_t max, struct arena
     *next = after;
     if (max == 0)
         max = 1000;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         stmt_get(s, STMT_ALERT_CHANGES,
                  "SELECT c.seq, c.deleted, c.event_id, e.category, e.province_code, e.regency_code,"
@@ -644,18 +642,18 @@ int store_event_changes(struct store *s, int64_t after, size_t max, struct arena
                  &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int64(st, 2, (int64_t)(max > (size_t)INT32_MAX ? INT32_MAX : max));
+    db_bind_int64(st, 1, after);
+    db_bind_int64(st, 2, (int64_t)(max > (size_t)INT32_MAX ? INT32_MAX : max));
     struct store_event_change *rows = arena_alloc(arena, max * sizeof(*rows));
     bool oom = rows == NULL;
     size_t len = 0;
-    int src = SQLITE_DONE;
-    while (!oom && len < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
+    int src = DB_DONE;
+    while (!oom && len < max && (src = db_step(st)) == DB_ROW) {
         struct store_event_change *c = &rows[len++];
         memset(c, 0, sizeof(*c));
-        c->seq = sqlite3_column_int64(st, 0);
-        c->ev.id = sqlite3_column_int64(st, 2);
-        c->deleted = sqlite3_column_int(st, 1) != 0 || sqlite3_column_type(st, 3) == SQLITE_NULL;
+        c->seq = db_column_int64(st, 0);
+        c->ev.id = db_column_int64(st, 2);
+        c->deleted = (int)db_column_int64(st, 1) != 0 || db_column_is_null(st, 3);
         if (c->deleted)
             continue;
         struct store_event *e = &c->ev;
@@ -664,21 +662,19 @@ int store_event_changes(struct store *s, int64_t after, size_t max, struct arena
         e->regency_code = store_column_arena(arena, st, 5, &oom);
         e->place_code = store_column_arena(arena, st, 6, &oom);
         e->event_date = store_column_arena(arena, st, 7, &oom);
-        e->killed =
-            sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 8);
-        e->injured =
-            sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 9);
-        e->women_children_victims = sqlite3_column_int(st, 10) != 0;
-        e->confidence = sqlite3_column_double(st, 11);
+        e->killed = db_column_is_null(st, 8) ? -1 : (long)db_column_int64(st, 8);
+        e->injured = db_column_is_null(st, 9) ? -1 : (long)db_column_int64(st, 9);
+        e->women_children_victims = (int)db_column_int64(st, 10) != 0;
+        e->confidence = db_column_double(st, 11);
         e->status = store_column_arena(arena, st, 12, &oom);
         e->detail_json = store_column_arena(arena, st, 13, &oom);
-        e->created_at = sqlite3_column_int64(st, 14);
-        e->updated_at = sqlite3_column_int64(st, 15);
+        e->created_at = db_column_int64(st, 14);
+        e->updated_at = db_column_int64(st, 15);
     }
     stmt_done(st);
     if (oom)
         return error_set(err, WSP_ENOMEM, "event changes do not fit in memory limit");
-    if (len < max && src != SQLITE_DONE)
+    if (len < max && src != DB_DONE)
         return store_fail(s, src, err, "read event changes", NULL, NULL);
     *out = rows;
     *n = len;
@@ -688,7 +684,7 @@ int store_event_changes(struct store *s, int64_t after, size_t max, struct arena
 }
 
 /* A store_row_fn for struct store_declared_status. */
-static void declared_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void declared_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_declared_status *d = row;
     d->region_code = store_column_arena(a, st, 0, oom);
@@ -701,7 +697,7 @@ int store_declared_statuses(struct store *s, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_DECLARED,
                       "SELECT region_code, skk_start, skk_end FROM cases"
                       " WHERE skk_start IS NOT NULL ORDER BY region_code, skk_start, id",

@@ -7,8 +7,6 @@
 
 #include <jansson.h>
 #include <sodium.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -31,9 +29,9 @@ bool store_date_valid(const char *s)
     return s && strlen(s) == 10 && time_parse_iso(s, &t) == 0;
 }
 
-char *store_column_arena(struct arena *a, sqlite3_stmt *st, int col, bool *oom)
+char *store_column_arena(struct arena *a, struct db_stmt *st, int col, bool *oom)
 {
-    const char *v = (const char *)sqlite3_column_text(st, col);
+    const char *v = db_column_text(st, col);
     if (!v)
         return NULL;
     char *r = arena_strdup(a, v);
@@ -98,16 +96,16 @@ void store_content_hash(const char *body, size_t len, char out[65])
 static int find_by(struct store *s, enum store_stmt_id id, const char *sql, const char *key,
                    int64_t *out, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, id, sql, &st, err);
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, key);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *out = sqlite3_column_int64(st, 0);
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *out = db_column_int64(st, 0);
         rc = 0;
-    } else if (src == SQLITE_DONE) {
+    } else if (src == DB_DONE) {
         rc = error_set(err, WSP_ENOTFOUND, "no article with this key");
     } else {
         rc = store_fail(s, src, err, "find article", NULL, NULL);
@@ -193,7 +191,7 @@ int store_article_put_keyed(struct store *s, const struct store_article *a, cons
         goto found;
     error_clear(err);
 
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_ARTICLE_INSERT,
                   "INSERT INTO articles (source_type, url, canonical_url, content_hash, title,"
                   " body, published, fetched_at, lang)"
@@ -208,15 +206,15 @@ int store_article_put_keyed(struct store *s, const struct store_article *a, cons
     stmt_bind_text(st, 5, a->title);
     stmt_bind_text(st, 6, a->body);
     stmt_bind_text(st, 7, a->published);
-    sqlite3_bind_int64(st, 8, a->fetched_at ? a->fetched_at : time_now());
+    db_bind_int64(st, 8, a->fetched_at ? a->fetched_at : time_now());
     stmt_bind_text(st, 9, a->lang && *a->lang ? a->lang : "id");
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        src = sqlite3_step(st);
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *id = db_column_int64(st, 0);
+        src = db_step(st);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         rc = store_fail(s, src, err, "add article", NULL, NULL);
         goto out;
     }
@@ -250,15 +248,15 @@ int store_article_put(struct store *s, const struct store_article *a,
 int store_article_count(struct store *s, size_t *count, struct error *err)
 {
     *count = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ARTICLE_COUNT, "SELECT COUNT(*) FROM articles", &st, err);
     if (rc != 0)
         return rc;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *count = (size_t)sqlite3_column_int64(st, 0);
+    int src = db_step(st);
+    if (src == DB_ROW)
+        *count = (size_t)db_column_int64(st, 0);
     stmt_done(st);
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "count articles", NULL, NULL);
     return 0;
 }

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -22,7 +20,7 @@ int store_audit_add(struct store *s, const struct store_actor *actor, const char
         return error_set(err, WSP_EINVAL, "empty audit action");
     if (!object_type || !*object_type)
         return error_set(err, WSP_EINVAL, "empty object type in audit action '%s'", action);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_AUDIT_INSERT,
                       "INSERT INTO audit_log (at, user_id, username, client, action, object_type,"
                       " object_id, before_json, after_json)"
@@ -30,11 +28,11 @@ int store_audit_add(struct store *s, const struct store_actor *actor, const char
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, time_now());
+    db_bind_int64(st, 1, time_now());
     if (actor && actor->user_id > 0)
-        sqlite3_bind_int64(st, 2, actor->user_id);
+        db_bind_int64(st, 2, actor->user_id);
     else
-        sqlite3_bind_null(st, 2);
+        db_bind_null(st, 2);
     stmt_bind_text(st, 3, store_actor_name(actor));
     stmt_bind_text(st, 4, actor ? actor->client : NULL);
     stmt_bind_text(st, 5, action);
@@ -42,9 +40,9 @@ int store_audit_add(struct store *s, const struct store_actor *actor, const char
     stmt_bind_text(st, 7, object_id);
     stmt_bind_text(st, 8, before_json);
     stmt_bind_text(st, 9, after_json);
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "write audit row", NULL, NULL);
     return 0;
 }
@@ -69,7 +67,7 @@ static void build_where(char *out, size_t outsz, unsigned mask)
 }
 
 /* Bind only the parameters the statement has: ?N exists only when its filter is on. */
-static void bind_filters(sqlite3_stmt *st, const struct store_audit_query *q, unsigned mask)
+static void bind_filters(struct db_stmt *st, const struct store_audit_query *q, unsigned mask)
 {
     if (mask & F_ACTION)
         stmt_bind_text(st, 1, q->action);
@@ -78,12 +76,12 @@ static void bind_filters(sqlite3_stmt *st, const struct store_audit_query *q, un
     if (mask & F_OBJECT_ID)
         stmt_bind_text(st, 3, q->object_id);
     if (mask & F_USER)
-        sqlite3_bind_int64(st, 4, q->user_id);
+        db_bind_int64(st, 4, q->user_id);
 }
 
-static char *arena_text(struct arena *a, sqlite3_stmt *st, int col, bool *oom)
+static char *arena_text(struct arena *a, struct db_stmt *st, int col, bool *oom)
 {
-    const char *v = (const char *)sqlite3_column_text(st, col);
+    const char *v = db_column_text(st, col);
     if (!v)
         return NULL;
     char *r = arena_strdup(a, v);
@@ -113,12 +111,12 @@ int store_audit_list(struct store *s, const struct store_audit_query *q, struct 
     int rc = stmt_get_slot(s, &s->audit_count[mask], sql, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st = s->audit_count[mask];
+    struct db_stmt *st = s->audit_count[mask];
     bind_filters(st, q, mask);
-    int src = sqlite3_step(st);
-    int64_t count = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int src = db_step(st);
+    int64_t count = src == DB_ROW ? db_column_int64(st, 0) : 0;
     stmt_done(st);
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "count audit rows", NULL, NULL);
     if (total)
         *total = (size_t)count;
@@ -132,8 +130,8 @@ int store_audit_list(struct store *s, const struct store_audit_query *q, struct 
         return rc;
     st = s->audit_list[mask];
     bind_filters(st, q, mask);
-    sqlite3_bind_int64(st, 5, (int64_t)(limit > (size_t)INT64_MAX ? (size_t)INT64_MAX : limit));
-    sqlite3_bind_int64(st, 6, (int64_t)q->offset);
+    db_bind_int64(st, 5, (int64_t)(limit > (size_t)INT64_MAX ? (size_t)INT64_MAX : limit));
+    db_bind_int64(st, 6, (int64_t)q->offset);
 
     size_t cap = (size_t)count - q->offset;
     if (cap > limit)
@@ -141,11 +139,11 @@ int store_audit_list(struct store *s, const struct store_audit_query *q, struct 
     struct store_audit *rows = arena_alloc(arena, cap * sizeof(*rows));
     bool oom = rows == NULL;
     size_t len = 0;
-    while (!oom && len < cap && (src = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!oom && len < cap && (src = db_step(st)) == DB_ROW) {
         struct store_audit *r = &rows[len++];
-        r->id = sqlite3_column_int64(st, 0);
-        r->at = sqlite3_column_int64(st, 1);
-        r->user_id = sqlite3_column_int64(st, 2);
+        r->id = db_column_int64(st, 0);
+        r->at = db_column_int64(st, 1);
+        r->user_id = db_column_int64(st, 2);
         r->username = arena_text(arena, st, 3, &oom);
         r->client = arena_text(arena, st, 4, &oom);
         r->action = arena_text(arena, st, 5, &oom);
@@ -157,7 +155,7 @@ int store_audit_list(struct store *s, const struct store_audit_query *q, struct 
     stmt_done(st);
     if (oom)
         return error_set(err, WSP_ENOMEM, "audit list does not fit in memory limit");
-    if (len < cap && src != SQLITE_DONE)
+    if (len < cap && src != DB_DONE)
         return store_fail(s, src, err, "list audit rows", NULL, NULL);
     *out = rows;
     *n = len;

@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -192,30 +190,30 @@ static char *detail_with_source(const struct store_event *e, int64_t article_id)
 
 int store_event_link(struct store *s, int64_t event_id, int64_t article_id, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_EVENT_SOURCE_INSERT,
                       "INSERT INTO event_sources (event_id, article_id, added_at)"
                       " VALUES (?1, ?2, ?3) ON CONFLICT (event_id, article_id) DO NOTHING",
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, event_id);
-    sqlite3_bind_int64(st, 2, article_id);
-    sqlite3_bind_int64(st, 3, time_now());
-    int src = sqlite3_step(st);
+    db_bind_int64(st, 1, event_id);
+    db_bind_int64(st, 2, article_id);
+    db_bind_int64(st, 3, time_now());
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "link event source", NULL,
                           "unknown event or article for the source link");
     return 0;
 }
 
-static void bind_nullable_count(sqlite3_stmt *st, int idx, long v)
+static void bind_nullable_count(struct db_stmt *st, int idx, long v)
 {
     if (v < 0)
-        sqlite3_bind_null(st, idx);
+        db_bind_null(st, idx);
     else
-        sqlite3_bind_int64(st, idx, v);
+        db_bind_int64(st, idx, v);
 }
 
 int store_event_insert(struct store *s, const struct store_event *e, int64_t article_id,
@@ -225,7 +223,7 @@ int store_event_insert(struct store *s, const struct store_event *e, int64_t art
     int rc = store_event_check(e, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_EVENT_INSERT,
                   "INSERT INTO events (category, province_code, regency_code, place_code,"
                   " region_code, event_date, killed, injured, women_children_victims, confidence,"
@@ -247,25 +245,25 @@ int store_event_insert(struct store *s, const struct store_event *e, int64_t art
     stmt_bind_text(st, 6, e->event_date);
     bind_nullable_count(st, 7, e->killed);
     bind_nullable_count(st, 8, e->injured);
-    sqlite3_bind_int(st, 9, e->women_children_victims ? 1 : 0);
-    sqlite3_bind_double(st, 10, e->confidence);
+    db_bind_int64(st, 9, e->women_children_victims ? 1 : 0);
+    db_bind_double(st, 10, e->confidence);
     stmt_bind_text(st, 11, row.status);
     stmt_bind_text(st, 12, e->status_note);
     if (e->has_simhash)
-        sqlite3_bind_int64(st, 13, (int64_t)e->simhash);
+        db_bind_int64(st, 13, (int64_t)e->simhash);
     else
-        sqlite3_bind_null(st, 13);
+        db_bind_null(st, 13);
     stmt_bind_text(st, 14, e->evidence_json);
     stmt_bind_text(st, 15, detail);
-    sqlite3_bind_int64(st, 16, time_now());
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        src = sqlite3_step(st);
+    db_bind_int64(st, 16, time_now());
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *id = db_column_int64(st, 0);
+        src = db_step(st);
     }
     stmt_done(st);
     free(detail);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "add event", NULL, "unknown region code in event");
     if (article_id) {
         rc = store_event_link(s, *id, article_id, err);
@@ -315,32 +313,32 @@ int store_event_add_source(struct store *s, int64_t event_id, int64_t article_id
 /* ---- reading ------------------------------------------------------------------------------ */
 
 /* One event from the EVENT_COLS columns starting at col 0; strings from arena. */
-static void read_event(sqlite3_stmt *st, struct arena *a, struct store_event *e, bool *oom)
+static void read_event(struct db_stmt *st, struct arena *a, struct store_event *e, bool *oom)
 {
     memset(e, 0, sizeof(*e));
-    e->id = sqlite3_column_int64(st, 0);
+    e->id = db_column_int64(st, 0);
     e->category = store_column_arena(a, st, 1, oom);
     e->province_code = store_column_arena(a, st, 2, oom);
     e->regency_code = store_column_arena(a, st, 3, oom);
     e->place_code = store_column_arena(a, st, 4, oom);
     e->event_date = store_column_arena(a, st, 5, oom);
-    e->killed = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 6);
-    e->injured = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 7);
-    e->women_children_victims = sqlite3_column_int(st, 8) != 0;
-    e->confidence = sqlite3_column_double(st, 9);
+    e->killed = db_column_is_null(st, 6) ? -1 : (long)db_column_int64(st, 6);
+    e->injured = db_column_is_null(st, 7) ? -1 : (long)db_column_int64(st, 7);
+    e->women_children_victims = (int)db_column_int64(st, 8) != 0;
+    e->confidence = db_column_double(st, 9);
     e->status = store_column_arena(a, st, 10, oom);
     e->status_note = store_column_arena(a, st, 11, oom);
-    e->verified_by = sqlite3_column_int64(st, 12);
-    e->has_simhash = sqlite3_column_type(st, 13) != SQLITE_NULL;
-    e->simhash = (uint64_t)sqlite3_column_int64(st, 13);
+    e->verified_by = db_column_int64(st, 12);
+    e->has_simhash = !db_column_is_null(st, 13);
+    e->simhash = (uint64_t)db_column_int64(st, 13);
     e->evidence_json = store_column_arena(a, st, 14, oom);
     e->detail_json = store_column_arena(a, st, 15, oom);
-    e->created_at = sqlite3_column_int64(st, 16);
-    e->updated_at = sqlite3_column_int64(st, 17);
-    e->nsources = (size_t)sqlite3_column_int64(st, 18);
+    e->created_at = db_column_int64(st, 16);
+    e->updated_at = db_column_int64(st, 17);
+    e->nsources = (size_t)db_column_int64(st, 18);
 }
 
-static void event_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void event_row(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     read_event(st, a, row, oom);
 }
@@ -349,7 +347,7 @@ static void event_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
 static int get_event(struct store *s, int64_t id, bool with_count, struct arena *a,
                      struct store_event *out, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = with_count ? stmt_get(s, STMT_EVENT_BY_ID,
                                    "SELECT " EVENT_COLS " FROM events e WHERE e.id = ?1", &st, err)
                         : stmt_get(s, STMT_EVENT_BY_ID_NOCOUNT,
@@ -357,7 +355,7 @@ static int get_event(struct store *s, int64_t id, bool with_count, struct arena 
                                    &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     return store_get_row(s, st, a, out, event_row, "event", id, "read event",
                          "event does not fit in memory limit", err);
 }
@@ -416,7 +414,7 @@ int store_event_candidates(struct store *s, const char *province_code, const cha
         {STMT_EVENT_CAND_PROV_NODATE, STMT_EVENT_CAND_PROV_DATE},
     };
     int pi = province_code ? 1 : 0, di = event_date ? 1 : 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, ids[pi][di], sql[pi][di], &st, err);
     if (rc != 0)
         return rc;
@@ -433,8 +431,8 @@ int store_event_candidates(struct store *s, const char *province_code, const cha
     size_t len = 0, cap = 0;
     bool oom = false;
     int src;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        uint64_t h = (uint64_t)sqlite3_column_int64(st, 13);
+    while (!oom && (src = db_step(st)) == DB_ROW) {
+        uint64_t h = (uint64_t)db_column_int64(st, 13);
         int d = __builtin_popcountll(h ^ simhash);
         if (d > max_distance)
             continue;
@@ -448,7 +446,7 @@ int store_event_candidates(struct store *s, const char *province_code, const cha
     stmt_done(st);
     if (oom) {
         rc = error_set(err, WSP_ENOMEM, "candidate events do not fit in memory limit");
-    } else if (src != SQLITE_DONE) {
+    } else if (src != DB_DONE) {
         rc = store_fail(s, src, err, "find candidate events", NULL, NULL);
     } else if (len > 0) {
         qsort(tmp, len, sizeof(*tmp), cmp_candidate);
@@ -551,7 +549,7 @@ int store_event_merge(struct store *s, int64_t event_id, const struct store_even
     detail = dump_or_abort(d);
     json_decref(d);
 
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_EVENT_UPDATE_MERGE,
                   "UPDATE events SET category = ?2, province_code = ?3, regency_code = ?4,"
                   " place_code = ?5, region_code = ?6, event_date = ?7, killed = ?8, injured = ?9,"
@@ -560,7 +558,7 @@ int store_event_merge(struct store *s, int64_t event_id, const struct store_even
                   &st, err);
     if (rc != 0)
         goto out;
-    sqlite3_bind_int64(st, 1, event_id);
+    db_bind_int64(st, 1, event_id);
     stmt_bind_text(st, 2, m.category);
     stmt_bind_text(st, 3, nonempty(m.province_code));
     stmt_bind_text(st, 4, nonempty(m.regency_code));
@@ -569,18 +567,18 @@ int store_event_merge(struct store *s, int64_t event_id, const struct store_even
     stmt_bind_text(st, 7, m.event_date);
     bind_nullable_count(st, 8, m.killed);
     bind_nullable_count(st, 9, m.injured);
-    sqlite3_bind_int(st, 10, m.women_children_victims ? 1 : 0);
-    sqlite3_bind_double(st, 11, m.confidence);
+    db_bind_int64(st, 10, m.women_children_victims ? 1 : 0);
+    db_bind_double(st, 11, m.confidence);
     if (m.has_simhash)
-        sqlite3_bind_int64(st, 12, (int64_t)m.simhash);
+        db_bind_int64(st, 12, (int64_t)m.simhash);
     else
-        sqlite3_bind_null(st, 12);
+        db_bind_null(st, 12);
     stmt_bind_text(st, 13, m.evidence_json);
     stmt_bind_text(st, 14, detail);
-    sqlite3_bind_int64(st, 15, time_now());
-    int src = sqlite3_step(st);
+    db_bind_int64(st, 15, time_now());
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         rc = store_fail(s, src, err, "merge event", NULL, "unknown region code in event");
         goto out;
     }
@@ -766,7 +764,7 @@ static void list_sql(const struct list_plan *p, enum list_part part, struct buf 
 }
 
 static int list_prepare(struct store *s, const struct list_plan *p, enum list_part part,
-                        bool explain, struct buf *sql, size_t limit, sqlite3_stmt **out,
+                        bool explain, struct buf *sql, size_t limit, struct db_stmt **out,
                         struct error *err)
 {
     const struct store_event_query *q = p->q;
@@ -774,10 +772,10 @@ static int list_prepare(struct store *s, const struct list_plan *p, enum list_pa
     if (sql->oom)
         return error_set(err, WSP_EINVAL, "event query is too long");
     char *text = explain ? xasprintf("EXPLAIN QUERY PLAN %s", buf_cstr(sql)) : NULL;
-    sqlite3_stmt *st;
-    int src = sqlite3_prepare_v2(s->db, text ? text : buf_cstr(sql), -1, &st, NULL);
+    struct db_stmt *st;
+    int src = db_prepare(s->db, text ? text : buf_cstr(sql), false, &st);
     free(text);
-    if (src != SQLITE_OK)
+    if (src != DB_OK)
         return store_fail(s, src, err, "list events", NULL, NULL);
     if (p->key)
         stmt_bind_text(st, 1, p->key);
@@ -789,21 +787,21 @@ static int list_prepare(struct store *s, const struct list_plan *p, enum list_pa
         stmt_bind_text(st, 9, q->to);
     if (p->fts.len) {
         stmt_bind_text(st, 10, buf_cstr(&p->fts));
-        sqlite3_bind_int(st, 15, STORE_EVENT_SEARCH_MAX);
+        db_bind_int64(st, 15, STORE_EVENT_SEARCH_MAX);
     }
     if (q->min_confidence > 0)
-        sqlite3_bind_double(st, 11, q->min_confidence);
+        db_bind_double(st, 11, q->min_confidence);
     if (q->status)
         stmt_bind_text(st, 12, q->status);
-    sqlite3_bind_int64(st, 13, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
-    sqlite3_bind_int64(st, 14, (int64_t)(q->offset > (size_t)INT64_MAX ? INT64_MAX : q->offset));
+    db_bind_int64(st, 13, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
+    db_bind_int64(st, 14, (int64_t)(q->offset > (size_t)INT64_MAX ? INT64_MAX : q->offset));
     if (q->sort == STORE_EVENT_SORT_CONFIDENCE)
-        sqlite3_bind_double(st, 16, q->after.confidence);
+        db_bind_double(st, 16, q->after.confidence);
     else if (q->sort == STORE_EVENT_SORT_CREATED)
-        sqlite3_bind_int64(st, 16, q->after.created_at);
+        db_bind_int64(st, 16, q->after.created_at);
     else if (q->after.date)
         stmt_bind_text(st, 16, q->after.date);
-    sqlite3_bind_int64(st, 17, q->after.id);
+    db_bind_int64(st, 17, q->after.id);
     *out = st;
     return 0;
 }
@@ -832,19 +830,19 @@ static size_t list_parts(const struct store_event_query *q, enum list_part parts
 static int search_capped(struct store *s, const struct list_plan *p, bool *capped,
                          struct error *err)
 {
-    sqlite3_stmt *st;
-    int src = sqlite3_prepare_v2(s->db,
-                                 "SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts"
-                                 " WHERE articles_fts MATCH ?1 LIMIT ?2)",
-                                 -1, &st, NULL);
-    if (src != SQLITE_OK)
+    struct db_stmt *st;
+    int src = db_prepare(s->db,
+                         "SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts"
+                         " WHERE articles_fts MATCH ?1 LIMIT ?2)",
+                         false, &st);
+    if (src != DB_OK)
         return store_fail(s, src, err, "search articles", NULL, NULL);
     stmt_bind_text(st, 1, buf_cstr(&p->fts));
-    sqlite3_bind_int(st, 2, STORE_EVENT_SEARCH_MAX + 1);
-    src = sqlite3_step(st);
-    *capped = src == SQLITE_ROW && sqlite3_column_int64(st, 0) > STORE_EVENT_SEARCH_MAX;
-    sqlite3_finalize(st);
-    return src == SQLITE_ROW ? 0 : store_fail(s, src, err, "search articles", NULL, NULL);
+    db_bind_int64(st, 2, STORE_EVENT_SEARCH_MAX + 1);
+    src = db_step(st);
+    *capped = src == DB_ROW && db_column_int64(st, 0) > STORE_EVENT_SEARCH_MAX;
+    db_finalize(st);
+    return src == DB_ROW ? 0 : store_fail(s, src, err, "search articles", NULL, NULL);
 }
 
 int store_event_page(struct store *s, const struct store_event_query *q, struct arena *arena,
@@ -861,7 +859,7 @@ int store_event_page(struct store *s, const struct store_event_query *q, struct 
     struct list_plan p;
     struct buf sql;
     buf_init(&sql, 16384);
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     int rc = list_plan_init(&p, q, err);
     if (rc != 0 || p.empty)
         goto out;
@@ -879,12 +877,12 @@ int store_event_page(struct store *s, const struct store_event_query *q, struct 
     bool oom = false;
     for (size_t i = 0; i < nparts && len <= limit && rc == 0 && !oom; i++) {
         rc = list_prepare(s, &p, parts[i], false, &sql, limit + 1 - len, &st, err);
-        int src = SQLITE_DONE;
-        while (rc == 0 && !oom && len <= limit && (src = sqlite3_step(st)) == SQLITE_ROW)
+        int src = DB_DONE;
+        while (rc == 0 && !oom && len <= limit && (src = db_step(st)) == DB_ROW)
             read_event(st, arena, &rows[len++], &oom);
-        if (rc == 0 && !oom && src != SQLITE_ROW && src != SQLITE_DONE)
+        if (rc == 0 && !oom && src != DB_ROW && src != DB_DONE)
             rc = store_fail(s, src, err, "list events", NULL, NULL);
-        sqlite3_finalize(st);
+        db_finalize(st);
         st = NULL;
     }
     if (rc == 0 && oom)
@@ -903,11 +901,11 @@ int store_event_page(struct store *s, const struct store_event_query *q, struct 
         out->total_exact = false;
     } else {
         rc = list_prepare(s, &p, PART_COUNT, false, &sql, STORE_EVENT_TOTAL_MAX + 1, &st, err);
-        int src = rc == 0 ? sqlite3_step(st) : SQLITE_OK;
-        if (rc == 0 && src != SQLITE_ROW)
+        int src = rc == 0 ? db_step(st) : DB_OK;
+        if (rc == 0 && src != DB_ROW)
             rc = store_fail(s, src, err, "count events", NULL, NULL);
         if (rc == 0) {
-            int64_t count = sqlite3_column_int64(st, 0);
+            int64_t count = db_column_int64(st, 0);
             out->total = count > STORE_EVENT_TOTAL_MAX ? STORE_EVENT_TOTAL_MAX : (size_t)count;
             out->total_exact = count <= STORE_EVENT_TOTAL_MAX;
         }
@@ -915,7 +913,7 @@ int store_event_page(struct store *s, const struct store_event_query *q, struct 
     if (out->search_capped)
         out->total_exact = false;
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     list_plan_release(&p);
     buf_release(&sql);
     return rc;
@@ -953,16 +951,16 @@ int store_event_list_plan(struct store *s, const struct store_event_query *q, st
     size_t nparts = list_parts(q, parts);
     parts[nparts++] = PART_COUNT;
     for (size_t i = 0; i < nparts && rc == 0 && !p.empty; i++) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         rc = list_prepare(s, &p, parts[i], true, &sql, 1, &st, err);
         if (rc != 0)
             break;
         int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW)
-            buf_printf(out, "%s\n", (const char *)sqlite3_column_text(st, 3));
-        if (src != SQLITE_DONE)
+        while ((src = db_step(st)) == DB_ROW)
+            buf_printf(out, "%s\n", db_column_text(st, 3));
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "explain event list", NULL, NULL);
-        sqlite3_finalize(st);
+        db_finalize(st);
         buf_puts(out, "--\n");
     }
     list_plan_release(&p);
@@ -982,7 +980,7 @@ int store_event_get(struct store *s, int64_t id, struct arena *arena, struct sto
     int rc = get_event(s, id, true, arena, out, err);
     if (rc != 0 || !sources || !nsources)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_EVENT_SOURCES,
                   "SELECT a.id, a.source_type, a.url, a.title, a.published, a.fetched_at,"
                   " es.added_at, r.id, r.anonymous, r.region_code, r.fields_json,"
@@ -995,31 +993,31 @@ int store_event_get(struct store *s, int64_t id, struct arena *arena, struct sto
                   &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     size_t cap = out->nsources ? out->nsources : 1;
     struct store_event_source *rows = arena_alloc(arena, cap * sizeof(*rows));
     bool oom = rows == NULL;
     size_t len = 0;
-    int src = SQLITE_DONE;
-    while (!oom && len < cap && (src = sqlite3_step(st)) == SQLITE_ROW) {
+    int src = DB_DONE;
+    while (!oom && len < cap && (src = db_step(st)) == DB_ROW) {
         struct store_event_source *r = &rows[len++];
-        r->article_id = sqlite3_column_int64(st, 0);
+        r->article_id = db_column_int64(st, 0);
         r->source_type = store_column_arena(arena, st, 1, &oom);
         r->url = store_column_arena(arena, st, 2, &oom);
         r->title = store_column_arena(arena, st, 3, &oom);
         r->published = store_column_arena(arena, st, 4, &oom);
-        r->fetched_at = sqlite3_column_int64(st, 5);
-        r->added_at = sqlite3_column_int64(st, 6);
-        r->report_id = sqlite3_column_int64(st, 7);
+        r->fetched_at = db_column_int64(st, 5);
+        r->added_at = db_column_int64(st, 6);
+        r->report_id = db_column_int64(st, 7);
         if (!r->report_id)
             continue;
-        r->anonymous = sqlite3_column_int(st, 8) != 0;
+        r->anonymous = (int)db_column_int64(st, 8) != 0;
         r->report_region = store_column_arena(arena, st, 9, &oom);
         r->report_fields = store_column_arena(arena, st, 10, &oom);
         r->report_text = store_column_arena(arena, st, 11, &oom);
         /* An anonymous reporter's identity never leaves the store. */
         if (!r->anonymous) {
-            r->reporter_user_id = sqlite3_column_int64(st, 12);
+            r->reporter_user_id = db_column_int64(st, 12);
             r->reporter_username = store_column_arena(arena, st, 13, &oom);
             r->reporter_name = store_column_arena(arena, st, 14, &oom);
         }
@@ -1027,7 +1025,7 @@ int store_event_get(struct store *s, int64_t id, struct arena *arena, struct sto
     stmt_done(st);
     if (oom)
         return error_set(err, WSP_ENOMEM, "event sources do not fit in memory limit");
-    if (len < cap && src != SQLITE_DONE)
+    if (len < cap && src != DB_DONE)
         return store_fail(s, src, err, "read event sources", NULL, NULL);
     *sources = rows;
     *nsources = len;
@@ -1089,7 +1087,7 @@ int store_event_set_status(struct store *s, int64_t id, const char *status, cons
         goto out;
     }
     bool decision = str_eq(status, "terverifikasi") || str_eq(status, "ditolak");
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_EVENT_SET_STATUS,
                   "UPDATE events SET status = ?2, status_note = ?3,"
                   " verified_by = CASE WHEN ?4 > 0 THEN ?4 ELSE verified_by END, updated_at = ?5"
@@ -1097,14 +1095,14 @@ int store_event_set_status(struct store *s, int64_t id, const char *status, cons
                   &st, err);
     if (rc != 0)
         goto out;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     stmt_bind_text(st, 2, status);
     stmt_bind_text(st, 3, nonempty(note));
-    sqlite3_bind_int64(st, 4, decision && actor ? actor->user_id : 0);
-    sqlite3_bind_int64(st, 5, time_now());
-    int src = sqlite3_step(st);
+    db_bind_int64(st, 4, decision && actor ? actor->user_id : 0);
+    db_bind_int64(st, 5, time_now());
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         rc = store_fail(s, src, err, "set event status", NULL, NULL);
         goto out;
     }
@@ -1126,13 +1124,13 @@ done:
 
 /* These statements run a few times per follow-up article or API request, so they are
  * prepared per call rather than cached. */
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what,
+static int prepare(struct store *s, const char *sql, struct db_stmt **st, const char *what,
                    struct error *err)
 {
     *st = NULL;
-    int src = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
-    if (src != SQLITE_OK) {
-        sqlite3_finalize(*st);
+    int src = db_prepare(s->db, sql, false, st);
+    if (src != DB_OK) {
+        db_finalize(*st);
         *st = NULL;
         return store_fail(s, src, err, what, NULL, NULL);
     }
@@ -1148,19 +1146,19 @@ int store_article_set_role(struct store *s, int64_t article_id, const char *role
 {
     if (!in_list(role, roles, WSP_ARRAY_LEN(roles)))
         return error_set(err, WSP_EINVAL, "unknown article role '%s'", role ? role : "");
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = prepare(s, "UPDATE articles SET role = ?2, role_cue = ?3 WHERE id = ?1", &st,
                      "set article role", err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, article_id);
+    db_bind_int64(st, 1, article_id);
     stmt_bind_text(st, 2, role);
     stmt_bind_text(st, 3, nonempty(cue));
-    int src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (src != SQLITE_DONE)
+    int src = db_step(st);
+    db_finalize(st);
+    if (src != DB_DONE)
         return store_fail(s, src, err, "set article role", NULL, NULL);
-    if (sqlite3_changes(s->db) == 0)
+    if (db_changes(s->db) == 0)
         return error_set(err, WSP_ENOTFOUND, "no article with id '%" PRId64 "'", article_id);
     return 0;
 }
@@ -1168,7 +1166,7 @@ int store_article_set_role(struct store *s, int64_t article_id, const char *role
 int store_article_count_role(struct store *s, const char *role, size_t *count, struct error *err)
 {
     *count = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = prepare(s,
                      role ? "SELECT COUNT(*) FROM articles WHERE role = ?1"
                           : "SELECT COUNT(*) FROM articles WHERE role IS NULL",
@@ -1177,11 +1175,11 @@ int store_article_count_role(struct store *s, const char *role, size_t *count, s
         return rc;
     if (role)
         stmt_bind_text(st, 1, role);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *count = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return src == SQLITE_ROW ? 0 : store_fail(s, src, err, "count articles", NULL, NULL);
+    int src = db_step(st);
+    if (src == DB_ROW)
+        *count = (size_t)db_column_int64(st, 0);
+    db_finalize(st);
+    return src == DB_ROW ? 0 : store_fail(s, src, err, "count articles", NULL, NULL);
 }
 
 int store_followup_add(struct store *s, const struct store_followup *f,
@@ -1193,28 +1191,28 @@ int store_followup_add(struct store *s, const struct store_followup *f,
     int rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = prepare(s,
                  "INSERT INTO event_followups (event_id, article_id, article_date, reconciliation,"
                  " cue, why, score, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                  " ON CONFLICT (event_id, article_id) DO NOTHING",
                  &st, "link follow-up", err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, f->event_id);
-        sqlite3_bind_int64(st, 2, f->article_id);
+        db_bind_int64(st, 1, f->event_id);
+        db_bind_int64(st, 2, f->article_id);
         stmt_bind_text(st, 3, f->article_date);
-        sqlite3_bind_int(st, 4, f->reconciliation ? 1 : 0);
+        db_bind_int64(st, 4, f->reconciliation ? 1 : 0);
         stmt_bind_text(st, 5, nonempty(f->cue));
         stmt_bind_text(st, 6, nonempty(f->why));
-        sqlite3_bind_double(st, 7, f->score);
-        sqlite3_bind_int64(st, 8, time_now());
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (src != SQLITE_DONE)
+        db_bind_double(st, 7, f->score);
+        db_bind_int64(st, 8, time_now());
+        int src = db_step(st);
+        db_finalize(st);
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "link follow-up", NULL,
                             "unknown event or article for the follow-up link");
     }
-    if (rc == 0 && sqlite3_changes(s->db) > 0) {
+    if (rc == 0 && db_changes(s->db) > 0) {
         char oid[24];
         snprintf(oid, sizeof(oid), "%" PRId64, f->event_id);
         json_t *o =
@@ -1229,18 +1227,18 @@ int store_followup_add(struct store *s, const struct store_followup *f,
     return store_tx_end(s, rc, err);
 }
 
-static void followup_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void followup_row(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_followup *f = row;
     memset(f, 0, sizeof(*f));
-    f->event_id = sqlite3_column_int64(st, 0);
-    f->article_id = sqlite3_column_int64(st, 1);
+    f->event_id = db_column_int64(st, 0);
+    f->article_id = db_column_int64(st, 1);
     f->article_date = store_column_arena(a, st, 2, oom);
-    f->reconciliation = sqlite3_column_int(st, 3) != 0;
+    f->reconciliation = (int)db_column_int64(st, 3) != 0;
     f->cue = store_column_arena(a, st, 4, oom);
     f->why = store_column_arena(a, st, 5, oom);
-    f->score = sqlite3_column_double(st, 6);
-    f->added_at = sqlite3_column_int64(st, 7);
+    f->score = db_column_double(st, 6);
+    f->added_at = db_column_int64(st, 7);
     f->role = store_column_arena(a, st, 8, oom);
     f->source_type = store_column_arena(a, st, 9, oom);
     f->url = store_column_arena(a, st, 10, oom);
@@ -1253,7 +1251,7 @@ int store_followup_list(struct store *s, int64_t event_id, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = prepare(s,
                      "SELECT f.event_id, f.article_id, f.article_date, f.reconciliation, f.cue,"
                      " f.why, f.score, f.added_at, a.role, a.source_type, a.url, a.title,"
@@ -1263,11 +1261,11 @@ int store_followup_list(struct store *s, int64_t event_id, struct arena *arena,
                      &st, "list follow-ups", err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, event_id);
+    db_bind_int64(st, 1, event_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), followup_row, "list follow-ups",
                        "follow-ups do not fit in memory limit", err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     *out = rows;
     return rc;
 }
@@ -1277,22 +1275,22 @@ int store_followup_list(struct store *s, int64_t event_id, struct arena *arena,
     " p.case_id, p.decided_by, p.decision_note, p.decided_at, a.title, a.url"                      \
     " FROM phase_proposals p LEFT JOIN articles a ON a.id = p.article_id"
 
-static void proposal_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void proposal_row(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_proposal *p = row;
     memset(p, 0, sizeof(*p));
-    p->id = sqlite3_column_int64(st, 0);
-    p->event_id = sqlite3_column_int64(st, 1);
-    p->article_id = sqlite3_column_int64(st, 2);
+    p->id = db_column_int64(st, 0);
+    p->event_id = db_column_int64(st, 1);
+    p->article_id = db_column_int64(st, 2);
     p->phase = store_column_arena(a, st, 3, oom);
     p->note = store_column_arena(a, st, 4, oom);
     p->state = store_column_arena(a, st, 5, oom);
     p->proposed_by = store_column_arena(a, st, 6, oom);
-    p->created_at = sqlite3_column_int64(st, 7);
-    p->case_id = sqlite3_column_int64(st, 8);
+    p->created_at = db_column_int64(st, 7);
+    p->case_id = db_column_int64(st, 8);
     p->decided_by = store_column_arena(a, st, 9, oom);
     p->decision_note = store_column_arena(a, st, 10, oom);
-    p->decided_at = sqlite3_column_int64(st, 11);
+    p->decided_at = db_column_int64(st, 11);
     p->article_title = store_column_arena(a, st, 12, oom);
     p->article_url = store_column_arena(a, st, 13, oom);
 }
@@ -1300,15 +1298,15 @@ static void proposal_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom
 int store_proposal_open(struct store *s, int64_t event_id, struct arena *arena,
                         struct store_proposal *out, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = prepare(s, "SELECT " PROPOSAL_COLS " WHERE p.event_id = ?1 AND p.state = 'open'", &st,
                      "read proposal", err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, event_id);
+    db_bind_int64(st, 1, event_id);
     rc = store_get_row(s, st, arena, out, proposal_row, "open proposal for event", event_id,
                        "read proposal", "proposal does not fit in memory limit", err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -1317,16 +1315,16 @@ int store_proposal_list(struct store *s, int64_t event_id, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = prepare(s, "SELECT " PROPOSAL_COLS " WHERE p.event_id = ?1 ORDER BY p.id DESC", &st,
                      "list proposals", err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, event_id);
+    db_bind_int64(st, 1, event_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), proposal_row, "list proposals",
                        "proposals do not fit in memory limit", err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     *out = rows;
     return rc;
 }
@@ -1366,29 +1364,29 @@ int store_proposal_add(struct store *s, const struct store_proposal *p,
             *err = e2;
         goto out;
     }
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = prepare(s,
                  "INSERT INTO phase_proposals (event_id, article_id, phase, note, state,"
                  " proposed_by, created_at) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6) RETURNING id",
                  &st, "add proposal", err);
     if (rc != 0)
         goto out;
-    sqlite3_bind_int64(st, 1, p->event_id);
+    db_bind_int64(st, 1, p->event_id);
     if (p->article_id)
-        sqlite3_bind_int64(st, 2, p->article_id);
+        db_bind_int64(st, 2, p->article_id);
     else
-        sqlite3_bind_null(st, 2);
+        db_bind_null(st, 2);
     stmt_bind_text(st, 3, p->phase);
     stmt_bind_text(st, 4, p->note);
     stmt_bind_text(st, 5, store_actor_name(actor));
-    sqlite3_bind_int64(st, 6, time_now());
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        src = sqlite3_step(st);
+    db_bind_int64(st, 6, time_now());
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *id = db_column_int64(st, 0);
+        src = db_step(st);
     }
-    sqlite3_finalize(st);
-    if (src != SQLITE_DONE) {
+    db_finalize(st);
+    if (src != DB_DONE) {
         rc = store_fail(s, src, err, "add proposal", NULL,
                         "unknown event or article for the proposal");
         goto out;

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "base/base.h"
 #include "store/store.h"
@@ -87,9 +86,9 @@ static int import_detail(struct buf *b, const char *source, const struct store_e
     return 0;
 }
 
-static bool col_eq(sqlite3_stmt *st, int col, const char *v)
+static bool col_eq(struct db_stmt *st, int col, const char *v)
 {
-    const char *c = (const char *)sqlite3_column_text(st, col);
+    const char *c = db_column_text(st, col);
     return c ? v && strcmp(c, v) == 0 : v == NULL;
 }
 
@@ -148,7 +147,7 @@ static int import_prepare(const char *source, const struct store_event_import *r
 
 /* Bind row's columns from parameter base + 1 on: category, province, regency, place, region
  * key, date, killed, injured, status, detail (10 values). */
-static void bind_row(sqlite3_stmt *st, int base, const struct import_row *row, const char *detail)
+static void bind_row(struct db_stmt *st, int base, const struct import_row *row, const char *detail)
 {
     stmt_bind_text(st, base + 1, row->e.category);
     stmt_bind_text(st, base + 2, row->e.province_code);
@@ -156,8 +155,8 @@ static void bind_row(sqlite3_stmt *st, int base, const struct import_row *row, c
     stmt_bind_text(st, base + 4, row->e.place_code);
     stmt_bind_text(st, base + 5, row->key);
     stmt_bind_text(st, base + 6, row->e.event_date);
-    sqlite3_bind_int64(st, base + 7, row->e.killed);
-    sqlite3_bind_int64(st, base + 8, row->e.injured);
+    db_bind_int64(st, base + 7, row->e.killed);
+    db_bind_int64(st, base + 8, row->e.injured);
     stmt_bind_text(st, base + 9, row->e.status);
     stmt_bind_text(st, base + 10, detail);
 }
@@ -167,22 +166,18 @@ static void bind_row(sqlite3_stmt *st, int base, const struct import_row *row, c
  * to roll that statement back alone, and one statement per event cost twice the insert. */
 static int stage_begin(struct store *s, struct error *err)
 {
-    char *msg = NULL;
-    int src = sqlite3_exec(s->db,
-                           "CREATE TEMP TABLE IF NOT EXISTS import_rows (category TEXT,"
-                           " province_code TEXT, regency_code TEXT, place_code TEXT,"
-                           " region_code TEXT, event_date TEXT, killed INTEGER, injured INTEGER,"
-                           " status TEXT, detail_json TEXT, import_id INTEGER);"
-                           "DELETE FROM temp.import_rows",
-                           NULL, NULL, &msg);
-    sqlite3_free(msg);
-    return src == SQLITE_OK ? 0 : store_fail(s, src, err, "stage imported events", NULL, NULL);
+    int src = db_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS import_rows (category TEXT,"
+                             " province_code TEXT, regency_code TEXT, place_code TEXT,"
+                             " region_code TEXT, event_date TEXT, killed INTEGER, injured INTEGER,"
+                             " status TEXT, detail_json TEXT, import_id INTEGER);"
+                             "DELETE FROM temp.import_rows");
+    return src == DB_OK ? 0 : store_fail(s, src, err, "stage imported events", NULL, NULL);
 }
 
 static int stage_row(struct store *s, const struct import_row *row, const char *detail,
                      struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_EVENT_IMPORT_STAGE,
                       "INSERT INTO temp.import_rows VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                       " ?10, ?11)",
@@ -190,10 +185,10 @@ static int stage_row(struct store *s, const struct import_row *row, const char *
     if (rc != 0)
         return rc;
     bind_row(st, 0, row, detail);
-    sqlite3_bind_int64(st, 11, row->in->source_id);
-    int src = sqlite3_step(st);
+    db_bind_int64(st, 11, row->in->source_id);
+    int src = db_step(st);
     stmt_done(st);
-    return src == SQLITE_DONE ? 0 : store_fail(s, src, err, "stage imported event", NULL, NULL);
+    return src == DB_DONE ? 0 : store_fail(s, src, err, "stage imported event", NULL, NULL);
 }
 
 /* New rows straight into events, IMPORT_BATCH at a time: for a bulk insert, when events has no
@@ -233,7 +228,7 @@ static int batch_flush(struct store *s, struct import_batch *b, const char *sour
 {
     if (b->n == 0)
         return 0;
-    sqlite3_stmt *st = NULL, *own = NULL;
+    struct db_stmt *st = NULL, *own = NULL;
     int rc = 0;
     if (b->n == IMPORT_BATCH && s->stmts[STMT_EVENT_IMPORT_DIRECT]) {
         st = s->stmts[STMT_EVENT_IMPORT_DIRECT];
@@ -242,8 +237,8 @@ static int batch_flush(struct store *s, struct import_batch *b, const char *sour
         if (b->n == IMPORT_BATCH) {
             rc = stmt_get(s, STMT_EVENT_IMPORT_DIRECT, sql, &st, err);
         } else {
-            int src = sqlite3_prepare_v2(s->db, sql, -1, &own, NULL);
-            rc = src == SQLITE_OK ? 0 : store_fail(s, src, err, "prepare statement", NULL, NULL);
+            int src = db_prepare(s->db, sql, false, &own);
+            rc = src == DB_OK ? 0 : store_fail(s, src, err, "prepare statement", NULL, NULL);
             st = own;
         }
         free(sql);
@@ -251,27 +246,27 @@ static int batch_flush(struct store *s, struct import_batch *b, const char *sour
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, source);
-    sqlite3_bind_int64(st, 2, now);
+    db_bind_int64(st, 2, now);
     for (size_t i = 0; i < b->n; i++) {
         int p = (int)i * 11 + 2;
         bind_row(st, p, &b->rows[i], b->detail[i].data);
-        sqlite3_bind_int64(st, p + 11, b->rows[i].in->source_id);
+        db_bind_int64(st, p + 11, b->rows[i].in->source_id);
     }
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     if (own)
-        sqlite3_finalize(own);
+        db_finalize(own);
     else
         stmt_done(st);
     b->n = 0;
-    return src == SQLITE_DONE ? 0
-                              : store_fail(s, src, err, "add imported events",
-                                           "an imported event is there twice", NULL);
+    return src == DB_DONE ? 0
+                          : store_fail(s, src, err, "add imported events",
+                                       "an imported event is there twice", NULL);
 }
 
 /* The staged rows into events, in the order staged (by date), and the stage emptied. */
 static int stage_insert(struct store *s, const char *source, int64_t now, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_EVENT_IMPORT_INSERT,
                       "INSERT INTO events (category, province_code, regency_code, place_code,"
                       " region_code, event_date, killed, injured, status, detail_json,"
@@ -283,16 +278,14 @@ static int stage_insert(struct store *s, const char *source, int64_t now, struct
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, source);
-    sqlite3_bind_int64(st, 2, now);
-    int src = sqlite3_step(st);
+    db_bind_int64(st, 2, now);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "add imported events", "an imported event is there twice",
                           "unknown region code in an imported event");
-    char *msg = NULL;
-    src = sqlite3_exec(s->db, "DELETE FROM temp.import_rows", NULL, NULL, &msg);
-    sqlite3_free(msg);
-    return src == SQLITE_OK ? 0 : store_fail(s, src, err, "stage imported events", NULL, NULL);
+    src = db_exec(s->db, "DELETE FROM temp.import_rows");
+    return src == DB_OK ? 0 : store_fail(s, src, err, "stage imported events", NULL, NULL);
 }
 
 /* The stored event of row's key, when there is one: unchanged (*what 2), or updated (1).
@@ -301,7 +294,7 @@ static int import_existing(struct store *s, const char *source, struct import_ro
                            const char *detail, int64_t now, int *what, struct error *err)
 {
     *what = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_EVENT_IMPORT_FIND,
                       "SELECT id, category, province_code, regency_code, place_code, event_date,"
                       " killed, injured, status, detail_json FROM events"
@@ -310,20 +303,19 @@ static int import_existing(struct store *s, const char *source, struct import_ro
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, source);
-    sqlite3_bind_int64(st, 2, row->in->source_id);
-    int src = sqlite3_step(st);
-    if (src != SQLITE_ROW) {
+    db_bind_int64(st, 2, row->in->source_id);
+    int src = db_step(st);
+    if (src != DB_ROW) {
         stmt_done(st);
-        return src == SQLITE_DONE ? 0 : store_fail(s, src, err, "find imported event", NULL, NULL);
+        return src == DB_DONE ? 0 : store_fail(s, src, err, "find imported event", NULL, NULL);
     }
     const struct store_event *e = &row->e;
-    int64_t id = sqlite3_column_int64(st, 0);
+    int64_t id = db_column_int64(st, 0);
     bool same = col_eq(st, 1, e->category) && col_eq(st, 2, e->province_code) &&
                 col_eq(st, 3, e->regency_code) && col_eq(st, 4, e->place_code) &&
-                col_eq(st, 5, e->event_date) && sqlite3_column_type(st, 6) != SQLITE_NULL &&
-                sqlite3_column_int64(st, 6) == e->killed &&
-                sqlite3_column_type(st, 7) != SQLITE_NULL &&
-                sqlite3_column_int64(st, 7) == e->injured && col_eq(st, 9, detail);
+                col_eq(st, 5, e->event_date) && !db_column_is_null(st, 6) &&
+                db_column_int64(st, 6) == e->killed && !db_column_is_null(st, 7) &&
+                db_column_int64(st, 7) == e->injured && col_eq(st, 9, detail);
     if (same) {
         stmt_done(st);
         *what = 2;
@@ -331,7 +323,7 @@ static int import_existing(struct store *s, const char *source, struct import_ro
     }
     char status[24];
     stmt_column_copy(st, 8, status, sizeof(status));
-    bool was_verified = detail_import_verified((const char *)sqlite3_column_text(st, 9));
+    bool was_verified = detail_import_verified(db_column_text(st, 9));
     stmt_done(st);
     row->e.status = updated_status(status, was_verified, row->in->verified);
     rc = stmt_get(s, STMT_EVENT_IMPORT_UPDATE,
@@ -343,11 +335,11 @@ static int import_existing(struct store *s, const char *source, struct import_ro
     if (rc != 0)
         return rc;
     bind_row(st, 0, row, detail);
-    sqlite3_bind_int64(st, 11, now);
-    sqlite3_bind_int64(st, 12, id);
-    src = sqlite3_step(st);
+    db_bind_int64(st, 11, now);
+    db_bind_int64(st, 12, id);
+    src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "update imported event", NULL,
                           "unknown region code in an imported event");
     *what = 1;
@@ -357,17 +349,17 @@ static int import_existing(struct store *s, const char *source, struct import_ro
 /* Whether source has imported events already (when not, every row is new). */
 static int source_known(struct store *s, const char *source, bool *known, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_EVENT_IMPORT_ANY,
                       "SELECT 1 FROM events WHERE import_source = ?1 LIMIT 1", &st, err);
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, source);
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
+    if (src != DB_ROW && src != DB_DONE)
         return store_fail(s, src, err, "find imported events", NULL, NULL);
-    *known = src == SQLITE_ROW;
+    *known = src == DB_ROW;
     return 0;
 }
 
@@ -397,26 +389,26 @@ static bool pragma_get(struct store *s, const char *name, long *out)
 {
     char sql[48];
     snprintf(sql, sizeof(sql), "PRAGMA %s", name);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    struct db_stmt *st;
+    if (s->engine != DB_SQLITE || db_prepare(s->db, sql, false, &st) != DB_OK)
         return false;
-    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    bool ok = db_step(st) == DB_ROW;
     if (ok)
-        *out = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+        *out = (long)db_column_int64(st, 0);
+    db_finalize(st);
     return ok;
 }
 
 /* The number of events, false when it cannot be read. */
 static bool events_count(struct store *s, size_t *n)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT COUNT(*) FROM events", -1, &st, NULL) != SQLITE_OK)
+    struct db_stmt *st;
+    if (db_prepare(s->db, "SELECT COUNT(*) FROM events", false, &st) != DB_OK)
         return false;
-    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    bool ok = db_step(st) == DB_ROW;
     if (ok)
-        *n = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+        *n = (size_t)db_column_int64(st, 0);
+    db_finalize(st);
     return ok;
 }
 
@@ -424,8 +416,8 @@ static void pragma_set(struct store *s, const char *name, long v)
 {
     char sql[64];
     snprintf(sql, sizeof(sql), "PRAGMA %s = %ld", name, v);
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        LOG_W("store", "cannot set %s: %s", name, sqlite3_errmsg(s->db));
+    if (db_exec(s->db, sql) != DB_OK)
+        LOG_W("store", "cannot set %s: %s", name, db_errmsg(s->db));
 }
 
 /* Region codes found in regions, for a batch written with foreign keys off (see
@@ -434,7 +426,7 @@ static void pragma_set(struct store *s, const char *name, long v)
 struct code_set {
     char **codes;
     size_t cap, n;
-    sqlite3_stmt *find; /* SELECT 1 FROM regions WHERE code = ?1 */
+    struct db_stmt *find; /* SELECT 1 FROM regions WHERE code = ?1 */
 };
 
 static size_t code_slot(char *const *codes, size_t cap, const char *code)
@@ -472,7 +464,7 @@ static void code_set_release(struct code_set *h)
     for (size_t i = 0; i < h->cap; i++)
         free(h->codes[i]);
     free(h->codes);
-    sqlite3_finalize(h->find);
+    db_finalize(h->find);
     memset(h, 0, sizeof(*h));
 }
 
@@ -481,18 +473,17 @@ static int code_known(struct store *s, struct code_set *h, const char *code, str
 {
     if (!code || (h->cap && h->codes[code_slot(h->codes, h->cap, code)]))
         return 0;
-    int src = SQLITE_OK;
+    int src = DB_OK;
     if (!h->find)
-        src =
-            sqlite3_prepare_v2(s->db, "SELECT 1 FROM regions WHERE code = ?1", -1, &h->find, NULL);
-    if (src != SQLITE_OK)
+        src = db_prepare(s->db, "SELECT 1 FROM regions WHERE code = ?1", false, &h->find);
+    if (src != DB_OK)
         return store_fail(s, src, err, "find region", NULL, NULL);
     stmt_bind_text(h->find, 1, code);
-    src = sqlite3_step(h->find);
-    sqlite3_reset(h->find);
-    if (src == SQLITE_DONE)
+    src = db_step(h->find);
+    db_reset(h->find);
+    if (src == DB_DONE)
         return error_set(err, WSP_EINVAL, "unknown region code in an imported event");
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "find region", NULL, NULL);
     code_set_add(h, code);
     return 0;
@@ -532,41 +523,37 @@ static void bulk_schema_release(struct bulk_schema *b)
 static int exec_sql(struct store *s, const char *sql, const char *what, const char *exists_msg,
                     struct error *err)
 {
-    int src = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    return src == SQLITE_OK
-               ? 0
-               : store_fail(s, sqlite3_extended_errcode(s->db), err, what, exists_msg, NULL);
+    int src = db_exec(s->db, sql);
+    return src == DB_OK ? 0 : store_fail(s, src, err, what, exists_msg, NULL);
 }
 
 /* Drop events' indexes and its insert trigger, keeping their SQL in b. */
 static int bulk_drop(struct store *s, struct bulk_schema *b, struct error *err)
 {
-    sqlite3_stmt *st;
-    int src = sqlite3_prepare_v2(s->db,
-                                 "SELECT type, name, sql FROM sqlite_master WHERE tbl_name ="
-                                 " 'events' AND sql IS NOT NULL AND (type = 'index' OR"
-                                 " (type = 'trigger' AND name = 'events_change_ai'))"
-                                 " UNION ALL SELECT 'max', IFNULL(MAX(id), 0), NULL FROM events",
-                                 -1, &st, NULL);
-    if (src != SQLITE_OK)
+    struct db_stmt *st;
+    int src = db_prepare(s->db,
+                         "SELECT type, name, sql FROM sqlite_master WHERE tbl_name ="
+                         " 'events' AND sql IS NOT NULL AND (type = 'index' OR"
+                         " (type = 'trigger' AND name = 'events_change_ai'))"
+                         " UNION ALL SELECT 'max', IFNULL(MAX(id), 0), NULL FROM events",
+                         false, &st);
+    if (src != DB_OK)
         return store_fail(s, src, err, "read the schema of events", NULL, NULL);
     struct buf drop;
     buf_init(&drop, 0);
     size_t cap = 0;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *type = (const char *)sqlite3_column_text(st, 0);
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        const char *sql = (const char *)sqlite3_column_text(st, 2);
+    while ((src = db_step(st)) == DB_ROW) {
+        const char *type = db_column_text(st, 0);
+        const char *name = db_column_text(st, 1);
+        const char *sql = db_column_text(st, 2);
         if (str_eq(type, "max")) {
-            b->max_id = sqlite3_column_int64(st, 1);
+            b->max_id = db_column_int64(st, 1);
             continue;
         }
-        char *q =
-            sqlite3_mprintf("DROP %s \"%w\";", str_eq(type, "index") ? "INDEX" : "TRIGGER", name);
-        if (!q)
-            abort(); /* SQLite fails here only when out of memory */
-        buf_puts(&drop, q);
-        sqlite3_free(q);
+        buf_puts(&drop, str_eq(type, "index") ? "DROP INDEX \"" : "DROP TRIGGER \"");
+        for (const char *c = name; *c; c++) /* a quoted name: " doubled */
+            buf_append(&drop, *c == '"' ? "\"\"" : c, *c == '"' ? 2 : 1);
+        buf_puts(&drop, "\";");
         if (str_eq(type, "trigger")) {
             b->trigger_sql = xstrdup(sql);
             continue;
@@ -577,9 +564,8 @@ static int bulk_drop(struct store *s, struct bulk_schema *b, struct error *err)
         }
         b->sql[b->n++] = xstrdup(sql);
     }
-    sqlite3_finalize(st);
-    int rc =
-        src == SQLITE_DONE ? 0 : store_fail(s, src, err, "read the schema of events", NULL, NULL);
+    db_finalize(st);
+    int rc = src == DB_DONE ? 0 : store_fail(s, src, err, "read the schema of events", NULL, NULL);
     if (rc == 0 && drop.oom)
         rc = error_set(err, WSP_ENOMEM, "drop the indexes of events: out of memory");
     if (rc == 0 && drop.len)
@@ -615,13 +601,12 @@ static int bulk_restore(struct store *s, const struct bulk_schema *b, struct err
     }
     if (rc != 0 || !b->trigger_sql)
         return rc;
-    char *fill = sqlite3_mprintf("INSERT OR REPLACE INTO event_changes (event_id, deleted)"
-                                 " SELECT id, 0 FROM events WHERE id > %lld ORDER BY id",
-                                 (long long)b->max_id);
-    if (!fill)
-        abort(); /* SQLite fails here only when out of memory */
+    char fill[160];
+    snprintf(fill, sizeof(fill),
+             "INSERT OR REPLACE INTO event_changes (event_id, deleted)"
+             " SELECT id, 0 FROM events WHERE id > %" PRId64 " ORDER BY id",
+             b->max_id);
     rc = exec_sql(s, fill, "record imported events' changes", NULL, err);
-    sqlite3_free(fill);
     LOG_D("store", "%" PRId64 " ms: change feed", time_mono_ms() - tf);
     if (rc == 0)
         rc = exec_sql(s, b->trigger_sql, "restore the change feed of events", NULL, err);
@@ -641,8 +626,6 @@ static int import_rows(struct store *s, const char *source, const char *label,
         return rc;
     bool known = false;
     rc = source_known(s, source, &known, err);
-    if (rc == 0)
-        rc = stage_begin(s, err);
     size_t *order = rows_by_date(rows, n);
     struct buf detail;
     buf_init(&detail, 0);
@@ -654,23 +637,27 @@ static int import_rows(struct store *s, const char *source, const char *label,
      * v9's 12 kept up to date, 31 s rebuilt, of which 11-14 s building the indexes). A
      * source seen for the first time has only new rows, which then go straight into events
      * in batches (with the CLI's reading on two threads: 20-26 s); else the rows are
-     * compared with what is stored first and only the new ones staged. */
+     * compared with what is stored first and only the new ones staged. PostgreSQL keeps
+     * its indexes and takes every new row in batches. */
     struct bulk_schema schema = {0};
     bool straight = bulk && !known && n >= IMPORT_BIG_ROWS && n >= existing;
+    bool batched = straight || s->engine != DB_SQLITE;
     bool rebuild = straight;
     int64_t t0 = time_mono_ms();
     if (rc == 0 && straight)
         rc = bulk_drop(s, &schema, err);
+    if (rc == 0 && !batched)
+        rc = stage_begin(s, err);
     struct import_batch *batch = NULL;
-    if (straight) {
+    if (batched) {
         batch = xcalloc(1, sizeof(*batch));
         for (size_t i = 0; i < IMPORT_BATCH; i++)
             buf_init(&batch->detail[i], 0);
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
-        /* straight: prepared in the batch's next place (row.e points into row.codes) */
-        struct import_row one, *row = straight ? &batch->rows[batch->n] : &one;
-        struct buf *d = straight ? &batch->detail[batch->n] : &detail;
+        /* batched: prepared in the batch's next place (row.e points into row.codes) */
+        struct import_row one, *row = batched ? &batch->rows[batch->n] : &one;
+        struct buf *d = batched ? &batch->detail[batch->n] : &detail;
         buf_reset(d);
         rc = import_prepare(source, &rows[order[i]], row, d, err);
         if (rc == 0 && bulk)
@@ -678,14 +665,16 @@ static int import_rows(struct store *s, const char *source, const char *label,
         int what = 0;
         if (rc == 0 && known)
             rc = import_existing(s, source, row, d->data, now, &what, err);
-        if (rc == 0 && straight && ++batch->n == IMPORT_BATCH)
-            rc = batch_flush(s, batch, source, now, err);
-        else if (rc == 0 && !straight && what == 0)
+        if (rc == 0 && what == 0 && batched) {
+            if (++batch->n == IMPORT_BATCH)
+                rc = batch_flush(s, batch, source, now, err);
+        } else if (rc == 0 && what == 0) {
             rc = stage_row(s, row, d->data, err);
+        }
         if (rc == 0)
             counts[what]++;
     }
-    if (rc == 0 && straight)
+    if (rc == 0 && batched)
         rc = batch_flush(s, batch, source, now, err);
     if (batch) {
         for (size_t i = 0; i < IMPORT_BATCH; i++)
@@ -694,7 +683,7 @@ static int import_rows(struct store *s, const char *source, const char *label,
     }
     code_set_release(&known_codes);
     int64_t t1 = time_mono_ms();
-    if (!straight) {
+    if (!batched) {
         rebuild = bulk && counts[0] >= IMPORT_BIG_ROWS && counts[0] >= existing;
         if (rc == 0 && rebuild)
             rc = bulk_drop(s, &schema, err);
@@ -707,7 +696,7 @@ static int import_rows(struct store *s, const char *source, const char *label,
     LOG_D("store",
           "import of %zu rows: checked and %s in %" PRId64 " ms, inserted in %" PRId64
           " ms, indexed in %" PRId64 " ms",
-          n, straight ? "inserted" : "staged", t1 - t0, t2 - t1, time_mono_ms() - t2);
+          n, batched ? "inserted" : "staged", t1 - t0, t2 - t1, time_mono_ms() - t2);
     bulk_schema_release(&schema);
     buf_release(&detail);
     free(order);

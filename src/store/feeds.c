@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -55,7 +53,7 @@ int store_feed_add(struct store *s, const char *url, const char *title,
     rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     char *after = NULL;
     rc = stmt_get(s, STMT_FEED_INSERT,
                   "INSERT INTO feeds (url, title, next_poll_at, failures, created_at)"
@@ -65,14 +63,14 @@ int store_feed_add(struct store *s, const char *url, const char *title,
         goto out;
     stmt_bind_text(st, 1, url);
     stmt_bind_text(st, 2, title && *title ? title : NULL);
-    sqlite3_bind_int64(st, 3, time_now());
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        src = sqlite3_step(st);
+    db_bind_int64(st, 3, time_now());
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *id = db_column_int64(st, 0);
+        src = db_step(st);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         char exists[FEED_URL_MAX + 64];
         snprintf(exists, sizeof(exists), "feed '%s' already exists", url);
         rc = store_fail(s, src, err, "add feed", exists, NULL);
@@ -91,19 +89,19 @@ out:
 }
 
 /* A store_row_fn for struct store_feed. */
-static void feed_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void feed_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_feed *f = row;
-    f->id = sqlite3_column_int64(st, 0);
+    f->id = db_column_int64(st, 0);
     f->url = store_column_arena(a, st, 1, oom);
     f->title = store_column_arena(a, st, 2, oom);
     f->etag = store_column_arena(a, st, 3, oom);
     f->last_modified = store_column_arena(a, st, 4, oom);
-    f->last_polled_at = sqlite3_column_int64(st, 5);
-    f->next_poll_at = sqlite3_column_int64(st, 6);
-    f->failures = sqlite3_column_int(st, 7);
+    f->last_polled_at = db_column_int64(st, 5);
+    f->next_poll_at = db_column_int64(st, 6);
+    f->failures = (int)db_column_int64(st, 7);
     f->last_error = store_column_arena(a, st, 8, oom);
-    f->created_at = sqlite3_column_int64(st, 9);
+    f->created_at = db_column_int64(st, 9);
 }
 
 int store_feed_list(struct store *s, struct arena *arena, struct store_feed **out, size_t *n,
@@ -111,7 +109,7 @@ int store_feed_list(struct store *s, struct arena *arena, struct store_feed **ou
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_FEED_LIST,
                       "SELECT id, url, title, etag, last_modified, last_polled_at, next_poll_at,"
                       " failures, last_error, created_at FROM feeds ORDER BY url",
@@ -133,34 +131,34 @@ int store_feed_remove(struct store *s, const char *url, const struct store_actor
     int rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t id = 0;
     char *before = NULL;
     rc = stmt_get(s, STMT_FEED_BY_URL, "SELECT id, title FROM feeds WHERE url = ?1", &st, err);
     if (rc != 0)
         goto out;
     stmt_bind_text(st, 1, url);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
-        before = feed_json(url, (const char *)sqlite3_column_text(st, 1));
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        id = db_column_int64(st, 0);
+        before = feed_json(url, db_column_text(st, 1));
     }
     stmt_done(st);
-    if (src == SQLITE_DONE) {
+    if (src == DB_DONE) {
         rc = error_set(err, WSP_ENOTFOUND, "no feed '%s'", url);
         goto out;
     }
-    if (src != SQLITE_ROW) {
+    if (src != DB_ROW) {
         rc = store_fail(s, src, err, "find feed", NULL, NULL);
         goto out;
     }
     rc = stmt_get(s, STMT_FEED_DELETE, "DELETE FROM feeds WHERE id = ?1", &st, err);
     if (rc != 0)
         goto out;
-    sqlite3_bind_int64(st, 1, id);
-    src = sqlite3_step(st);
+    db_bind_int64(st, 1, id);
+    src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         rc = store_fail(s, src, err, "remove feed", NULL, NULL);
         goto out;
     }
@@ -178,25 +176,25 @@ int store_feed_update_poll(struct store *s, int64_t id, const struct store_feed 
     int rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_FEED_UPDATE,
                   "UPDATE feeds SET etag = COALESCE(?2, etag),"
                   " last_modified = COALESCE(?3, last_modified), last_polled_at = ?4,"
                   " next_poll_at = ?5, failures = ?6, last_error = ?7 WHERE id = ?1",
                   &st, err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         stmt_bind_text(st, 2, poll->etag);
         stmt_bind_text(st, 3, poll->last_modified);
-        sqlite3_bind_int64(st, 4, poll->last_polled_at ? poll->last_polled_at : time_now());
-        sqlite3_bind_int64(st, 5, poll->next_poll_at);
-        sqlite3_bind_int(st, 6, poll->failures);
+        db_bind_int64(st, 4, poll->last_polled_at ? poll->last_polled_at : time_now());
+        db_bind_int64(st, 5, poll->next_poll_at);
+        db_bind_int64(st, 6, poll->failures);
         stmt_bind_text(st, 7, poll->last_error);
-        int src = sqlite3_step(st);
+        int src = db_step(st);
         stmt_done(st);
-        if (src != SQLITE_DONE)
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "update feed", NULL, NULL);
-        else if (sqlite3_changes(s->db) == 0)
+        else if (db_changes(s->db) == 0)
             rc = error_set(err, WSP_ENOTFOUND, "no feed with id '%" PRId64 "'", id);
     }
     if (rc == 0) {

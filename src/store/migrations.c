@@ -10,10 +10,9 @@
  */
 #include <stdio.h>
 
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
+#include "store/migrations_pg.h"
 #include "store/store_internal.h"
 
 struct migration {
@@ -557,17 +556,21 @@ int store_schema_latest(void)
 int store_schema_version(struct store *s, int *version, struct error *err)
 {
     *version = 0;
-    sqlite3_stmt *st;
-    int rc = stmt_get(s, STMT_HAS_MIGRATIONS,
-                      "SELECT COUNT(*) FROM sqlite_master"
-                      " WHERE type = 'table' AND name = 'schema_migrations'",
-                      &st, err);
+    struct db_stmt *st;
+    int rc =
+        stmt_get(s, STMT_HAS_MIGRATIONS,
+                 s->engine == DB_SQLITE ? "SELECT COUNT(*) FROM sqlite_master"
+                                          " WHERE type = 'table' AND name = 'schema_migrations'"
+                                        : "SELECT COUNT(*) FROM information_schema.tables"
+                                          " WHERE table_schema = current_schema()"
+                                          " AND table_name = 'schema_migrations'",
+                 &st, err);
     if (rc != 0)
         return rc;
-    rc = sqlite3_step(st);
-    int have = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    rc = db_step(st);
+    int have = rc == DB_ROW ? (int)db_column_int64(st, 0) : 0;
     stmt_done(st);
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return store_fail(s, rc, err, "read schema version", NULL, NULL);
     if (!have)
         return 0;
@@ -575,11 +578,11 @@ int store_schema_version(struct store *s, int *version, struct error *err)
     rc = stmt_get(s, STMT_VERSION, "SELECT MAX(version) FROM schema_migrations", &st, err);
     if (rc != 0)
         return rc;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0); /* NULL (no rows) reads as 0 */
+    rc = db_step(st);
+    if (rc == DB_ROW)
+        *version = (int)db_column_int64(st, 0); /* NULL (no rows) reads as 0 */
     stmt_done(st);
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return store_fail(s, rc, err, "read schema version", NULL, NULL);
     return 0;
 }
@@ -601,44 +604,57 @@ static int apply_one(struct store *s, const struct migration *m, struct error *e
         return rc;
 
     /* Read the version again under the write lock: another process may have migrated
-     * between our first look and BEGIN IMMEDIATE. */
-    int version;
-    rc = store_schema_version(s, &version, err);
+     * between our first look and BEGIN IMMEDIATE. PostgreSQL's BEGIN takes no lock: a
+     * transaction-scoped advisory lock serialises the nodes that start together. */
+    if (s->engine == DB_POSTGRES) {
+        int src = db_exec(s->db, "SELECT pg_advisory_xact_lock(" STORE_PG_LOCK_MIGRATE ")");
+        if (src != DB_OK)
+            rc = store_fail(s, src, err, "lock the schema for a migration", NULL, NULL);
+    }
+    int version = 0;
+    if (rc == 0)
+        rc = store_schema_version(s, &version, err);
     if (rc == 0)
         rc = check_not_newer(version, err);
     if (rc != 0 || version >= m->version)
         goto out;
 
-    char *errmsg = NULL;
-    int src = sqlite3_exec(s->db,
-                           "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                           " version INTEGER PRIMARY KEY,"
-                           " description TEXT NOT NULL,"
-                           " applied_at INTEGER NOT NULL)",
-                           NULL, NULL, &errmsg);
-    if (src == SQLITE_OK)
-        src = sqlite3_exec(s->db, m->sql, NULL, NULL, &errmsg);
-    if (src != SQLITE_OK) {
-        rc = error_set(err, (src & 0xff) == SQLITE_BUSY ? WSP_EBUSY : WSP_EDB,
-                       "migration %d ('%s'): %s", m->version, m->description,
-                       errmsg ? errmsg : sqlite3_errstr(src));
-        sqlite3_free(errmsg);
+    const char *sql = m->sql;
+    if (s->engine == DB_POSTGRES && !(sql = store_migration_pg_sql(m->version))) {
+        rc = error_set(err, WSP_EINTERNAL, "migration %d ('%s') has no PostgreSQL text", m->version,
+                       m->description);
+        goto out;
+    }
+    int src =
+        db_exec(s->db, s->engine == DB_SQLITE ? "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                                " version INTEGER PRIMARY KEY,"
+                                                " description TEXT NOT NULL,"
+                                                " applied_at INTEGER NOT NULL)"
+                                              : "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                                " version BIGINT PRIMARY KEY,"
+                                                " description TEXT NOT NULL,"
+                                                " applied_at BIGINT NOT NULL)");
+    if (src == DB_OK)
+        src = db_exec(s->db, sql);
+    if (src != DB_OK) {
+        rc = error_set(err, src == DB_EBUSY ? WSP_EBUSY : WSP_EDB, "migration %d ('%s'): %s",
+                       m->version, m->description, db_errmsg(s->db));
         goto out;
     }
 
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_MIGRATION_INSERT,
                   "INSERT INTO schema_migrations (version, description, applied_at)"
                   " VALUES (?1, ?2, ?3)",
                   &st, err);
     if (rc != 0)
         goto out;
-    sqlite3_bind_int(st, 1, m->version);
+    db_bind_int64(st, 1, m->version);
     stmt_bind_text(st, 2, m->description);
-    sqlite3_bind_int64(st, 3, time_now());
-    src = sqlite3_step(st);
+    db_bind_int64(st, 3, time_now());
+    src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         rc = store_fail(s, src, err, "record migration", NULL, NULL);
 out:
     if (rc == 0) {

@@ -5,8 +5,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/plan_internal.h"
 #include "store/store.h"
@@ -22,26 +20,26 @@ static const char *const sexes[2] = {"l", "p"};
 static const char *const ages[3] = {"anak", "dewasa", "lansia"};
 
 /* A store_row_fn for struct store_case (without its further regions). */
-static void case_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+static void case_read(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_case *c = row;
     memset(c, 0, sizeof(*c));
-    c->id = sqlite3_column_int64(st, 0);
+    c->id = db_column_int64(st, 0);
     c->title = plan_col(ar, st, 1, oom);
     c->region_code = plan_col(ar, st, 2, oom);
     c->issue = plan_col(ar, st, 3, oom);
     c->parties = plan_col(ar, st, 4, oom);
     c->status = plan_col(ar, st, 5, oom);
     c->origin = plan_col(ar, st, 6, oom);
-    c->event_id = sqlite3_column_int64(st, 7);
+    c->event_id = db_column_int64(st, 7);
     c->alert_ref = plan_col(ar, st, 8, oom);
     c->skk_level = plan_col(ar, st, 9, oom);
     c->skk_decree = plan_col(ar, st, 10, oom);
     c->skk_start = plan_col(ar, st, 11, oom);
     c->skk_end = plan_col(ar, st, 12, oom);
     c->public_summary = plan_col(ar, st, 13, oom);
-    c->created_at = sqlite3_column_int64(st, 14);
-    c->updated_at = sqlite3_column_int64(st, 15);
+    c->created_at = db_column_int64(st, 14);
+    c->updated_at = db_column_int64(st, 15);
     c->proposed_phase = plan_col(ar, st, 16, oom);
 }
 
@@ -60,7 +58,7 @@ static json_t *case_json(const struct store_case *c)
 }
 
 /* A store_row_fn for a region code (const char *). */
-static void region_code_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+static void region_code_read(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
 {
     *(const char **)row = plan_col(ar, st, 0, oom);
 }
@@ -68,13 +66,13 @@ static void region_code_read(struct arena *ar, sqlite3_stmt *st, void *row, bool
 static int case_regions_read(struct store *s, struct arena *ar, struct store_case *c,
                              struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_CASE_REGIONS,
                    "SELECT region_code FROM case_regions WHERE case_id = ?1 ORDER BY region_code",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, c->id);
+    db_bind_int64(st, 1, c->id);
     void *list;
     size_t n;
     rc = store_collect(s, st, ar, &list, &n, sizeof(*c->regions), region_code_read,
@@ -89,11 +87,11 @@ static int case_regions_read(struct store *s, struct arena *ar, struct store_cas
 static int case_regions_write(struct store *s, const struct store_case *c, int64_t id,
                               struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         PSTMT(s, PS_CASE_REGION_CLEAR, "DELETE FROM case_regions WHERE case_id = ?1", &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         rc = plan_step_done(s, st, "clear case regions", err);
     }
     for (size_t i = 0; !rc && i < c->nregions; i++) {
@@ -103,11 +101,11 @@ static int case_regions_write(struct store *s, const struct store_case *c, int64
                    &st, err);
         if (rc)
             break;
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         stmt_bind_text(st, 2, c->regions[i]);
-        int src = sqlite3_step(st);
+        int src = db_step(st);
         stmt_done(st);
-        if (src != SQLITE_DONE) {
+        if (src != DB_DONE) {
             char fk[96];
             snprintf(fk, sizeof(fk), "unknown region '%s'", c->regions[i]);
             rc = store_fail(s, src, err, "add case region", NULL, fk);
@@ -116,7 +114,7 @@ static int case_regions_write(struct store *s, const struct store_case *c, int64
     return rc;
 }
 
-static void case_bind(sqlite3_stmt *st, const struct store_case *c)
+static void case_bind(struct db_stmt *st, const struct store_case *c)
 {
     stmt_bind_text(st, 2, c->title);
     stmt_bind_text(st, 3, c->region_code);
@@ -131,7 +129,7 @@ static void case_bind(sqlite3_stmt *st, const struct store_case *c)
     stmt_bind_text(st, 12, c->skk_start);
     stmt_bind_text(st, 13, c->skk_end);
     stmt_bind_text(st, 14, c->public_summary);
-    sqlite3_bind_int64(st, 15, time_now());
+    db_bind_int64(st, 15, time_now());
 }
 
 int store_case_add(struct store *s, const struct store_case *c, const struct store_actor *actor,
@@ -142,7 +140,7 @@ int store_case_add(struct store *s, const struct store_case *c, const struct sto
     int rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t nid = 0;
     rc = PSTMT(s, PS_CASE_INSERT,
                "INSERT INTO cases (title, region_code, issue, parties, status, origin, event_id,"
@@ -174,11 +172,11 @@ int store_case_add(struct store *s, const struct store_case *c, const struct sto
 int store_case_get(struct store *s, int64_t id, struct arena *arena, struct store_case *out,
                    struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_CASE_GET, "SELECT " CASE_COLS " FROM cases WHERE id = ?1", &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     rc = store_get_row(s, st, arena, out, case_read, "case", id, "read case",
                        "case does not fit in memory limit", err);
     if (rc)
@@ -201,7 +199,7 @@ int store_case_update(struct store *s, const struct store_case *c, const char *o
     if (!rc && old_status && !str_eq(old.status, old_status))
         rc = error_set(err, WSP_EEXIST, "case %" PRId64 " is '%s', not '%s'", c->id, old.status,
                        old_status);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_CASE_UPDATE,
                    "UPDATE cases SET title = ?2, region_code = ?3, issue = ?4, parties = ?5,"
@@ -210,7 +208,7 @@ int store_case_update(struct store *s, const struct store_case *c, const char *o
                    " updated_at = ?15 WHERE id = ?1",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, c->id);
+        db_bind_int64(st, 1, c->id);
         case_bind(st, c);
         rc = plan_step_done(s, st, "update case", err);
     }
@@ -228,7 +226,7 @@ int store_case_list(struct store *s, const struct store_case_query *q, struct ar
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(
         s, PS_CASE_LIST,
         "SELECT " CASE_COLS " FROM cases WHERE " PLAN_PREFIX("region_code", 1) " AND " PLAN_PREFIX(
@@ -254,19 +252,19 @@ int store_case_of_event(struct store *s, int64_t event_id, struct arena *arena,
                         struct store_case *out, struct error *err)
 {
     /* Prepared per call: looked up once per reconciliation follow-up. */
-    sqlite3_stmt *st = NULL;
-    int src = sqlite3_prepare_v2(s->db,
-                                 "SELECT " CASE_COLS " FROM cases WHERE event_id = ?1"
-                                 " ORDER BY created_at DESC, id DESC LIMIT 1",
-                                 -1, &st, NULL);
-    if (src != SQLITE_OK) {
-        sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    int src = db_prepare(s->db,
+                         "SELECT " CASE_COLS " FROM cases WHERE event_id = ?1"
+                         " ORDER BY created_at DESC, id DESC LIMIT 1",
+                         false, &st);
+    if (src != DB_OK) {
+        db_finalize(st);
         return store_fail(s, src, err, "find the case of an event", NULL, NULL);
     }
-    sqlite3_bind_int64(st, 1, event_id);
+    db_bind_int64(st, 1, event_id);
     int rc = store_get_row(s, st, arena, out, case_read, "case for event", event_id, "read case",
                            "case does not fit in memory limit", err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (rc)
         return rc;
     return case_regions_read(s, arena, out, err);
@@ -274,16 +272,17 @@ int store_case_of_event(struct store *s, int64_t event_id, struct arena *arena,
 
 /* Prepare sql, bind its parameters with bind(st, arg), step once and finalize. */
 static int exec_once(struct store *s, const char *sql, const char *what,
-                     void (*bind)(sqlite3_stmt *, const void *), const void *arg, struct error *err)
+                     void (*bind)(struct db_stmt *, const void *), const void *arg,
+                     struct error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (src == SQLITE_OK) {
+    struct db_stmt *st = NULL;
+    int src = db_prepare(s->db, sql, false, &st);
+    if (src == DB_OK) {
         bind(st, arg);
-        src = sqlite3_step(st);
+        src = db_step(st);
     }
-    sqlite3_finalize(st);
-    return src == SQLITE_DONE || src == SQLITE_OK ? 0 : store_fail(s, src, err, what, NULL, NULL);
+    db_finalize(st);
+    return src == DB_DONE || src == DB_OK ? 0 : store_fail(s, src, err, what, NULL, NULL);
 }
 
 struct decision {
@@ -291,22 +290,22 @@ struct decision {
     const char *state, *status, *note, *by;
 };
 
-static void bind_status(sqlite3_stmt *st, const void *arg)
+static void bind_status(struct db_stmt *st, const void *arg)
 {
     const struct decision *d = arg;
-    sqlite3_bind_int64(st, 1, d->case_id);
+    db_bind_int64(st, 1, d->case_id);
     stmt_bind_text(st, 2, d->status);
-    sqlite3_bind_int64(st, 3, time_now());
+    db_bind_int64(st, 3, time_now());
 }
 
-static void bind_decision(sqlite3_stmt *st, const void *arg)
+static void bind_decision(struct db_stmt *st, const void *arg)
 {
     const struct decision *d = arg;
-    sqlite3_bind_int64(st, 1, d->proposal_id);
+    db_bind_int64(st, 1, d->proposal_id);
     stmt_bind_text(st, 2, d->state);
-    sqlite3_bind_int64(st, 3, d->case_id);
+    db_bind_int64(st, 3, d->case_id);
     stmt_bind_text(st, 4, d->by);
-    sqlite3_bind_int64(st, 5, time_now());
+    db_bind_int64(st, 5, time_now());
     stmt_bind_text(st, 6, d->note && *d->note ? d->note : NULL);
 }
 
@@ -361,7 +360,7 @@ int store_case_decide_proposal(struct store *s, int64_t case_id, int64_t proposa
                        "UPDATE phase_proposals SET state = ?2, case_id = ?3, decided_by = ?4,"
                        " decided_at = ?5, decision_note = ?6 WHERE id = ?1 AND state = 'open'",
                        "decide proposal", bind_decision, &d, err);
-    if (!rc && sqlite3_changes(s->db) == 0)
+    if (!rc && db_changes(s->db) == 0)
         rc = error_set(err, WSP_EEXIST, "proposal %" PRId64 " was decided meanwhile", proposal_id);
     if (!rc) {
         json_t *after = json_pack(
@@ -389,19 +388,19 @@ int store_case_action_add(struct store *s, const struct store_case_action *a,
     int rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t nid = 0;
     rc = PSTMT(s, PS_CASE_ACTION_INSERT,
                "INSERT INTO case_actions (case_id, phase, action_date, description, agency,"
                " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
                &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, a->case_id);
+        db_bind_int64(st, 1, a->case_id);
         stmt_bind_text(st, 2, a->phase);
         stmt_bind_text(st, 3, a->action_date);
         stmt_bind_text(st, 4, a->description);
         stmt_bind_text(st, 5, a->agency ? a->agency : "");
-        sqlite3_bind_int64(st, 6, time_now());
+        db_bind_int64(st, 6, time_now());
         char fk[64];
         snprintf(fk, sizeof(fk), "no case with id '%" PRId64 "'", a->case_id);
         rc = plan_step_id(s, st, "add case action", NULL, fk, &nid, err);
@@ -420,16 +419,16 @@ int store_case_action_add(struct store *s, const struct store_case_action *a,
 }
 
 /* A store_row_fn for struct store_case_action. */
-static void case_action_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+static void case_action_read(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_case_action *a = row;
-    a->id = sqlite3_column_int64(st, 0);
-    a->case_id = sqlite3_column_int64(st, 1);
+    a->id = db_column_int64(st, 0);
+    a->case_id = db_column_int64(st, 1);
     a->phase = plan_col(ar, st, 2, oom);
     a->action_date = plan_col(ar, st, 3, oom);
     a->description = plan_col(ar, st, 4, oom);
     a->agency = plan_col(ar, st, 5, oom);
-    a->created_at = sqlite3_column_int64(st, 6);
+    a->created_at = db_column_int64(st, 6);
 }
 
 int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
@@ -437,14 +436,14 @@ int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_CASE_ACTIONS,
                    "SELECT id, case_id, phase, action_date, description, agency, created_at"
                    " FROM case_actions WHERE case_id = ?1 ORDER BY action_date, id",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, case_id);
+    db_bind_int64(st, 1, case_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), case_action_read, "list case actions",
                        "case actions do not fit in memory limit", err);
@@ -454,16 +453,16 @@ int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
 
 static int case_exists(struct store *s, int64_t id, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_CASE_EXISTS, "SELECT 1 FROM cases WHERE id = ?1", &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int src = sqlite3_step(st);
+    db_bind_int64(st, 1, id);
+    int src = db_step(st);
     stmt_done(st);
-    if (src == SQLITE_ROW)
+    if (src == DB_ROW)
         return 0;
-    if (src == SQLITE_DONE)
+    if (src == DB_DONE)
         return error_set(err, WSP_ENOTFOUND, "no case with id '%" PRId64 "'", id);
     return store_fail(s, src, err, "look up case", NULL, NULL);
 }
@@ -482,12 +481,12 @@ int store_case_victims_set(struct store *s, int64_t case_id, const long counts[S
     if (rc)
         return rc;
     rc = case_exists(s, case_id, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_VICTIM_COUNT_CLEAR, "DELETE FROM case_victim_counts WHERE case_id = ?1",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, case_id);
+        db_bind_int64(st, 1, case_id);
         rc = plan_step_done(s, st, "clear victim counts", err);
     }
     for (size_t i = 0; !rc && i < STORE_VICTIM_GROUPS; i++) {
@@ -497,16 +496,16 @@ int store_case_victims_set(struct store *s, int64_t case_id, const long counts[S
                    &st, err);
         if (rc)
             break;
-        sqlite3_bind_int64(st, 1, case_id);
+        db_bind_int64(st, 1, case_id);
         stmt_bind_text(st, 2, sexes[i / 3]);
         stmt_bind_text(st, 3, ages[i % 3]);
-        sqlite3_bind_int64(st, 4, counts[i]);
+        db_bind_int64(st, 4, counts[i]);
         rc = plan_step_done(s, st, "add victim count", err);
     }
     if (!rc)
         rc = PSTMT(s, PS_VICTIM_CLEAR, "DELETE FROM case_victims WHERE case_id = ?1", &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, case_id);
+        db_bind_int64(st, 1, case_id);
         rc = plan_step_done(s, st, "clear victims", err);
     }
     for (size_t i = 0; !rc && i < n; i++) {
@@ -516,13 +515,13 @@ int store_case_victims_set(struct store *s, int64_t case_id, const long counts[S
                    &st, err);
         if (rc)
             break;
-        sqlite3_bind_int64(st, 1, case_id);
+        db_bind_int64(st, 1, case_id);
         stmt_bind_text(st, 2, v[i].name);
         stmt_bind_text(st, 3, v[i].sex);
         if (v[i].age >= 0)
-            sqlite3_bind_int(st, 4, v[i].age);
+            db_bind_int64(st, 4, v[i].age);
         else
-            sqlite3_bind_null(st, 4);
+            db_bind_null(st, 4);
         stmt_bind_text(st, 5, v[i].address);
         stmt_bind_text(st, 6, v[i].condition);
         rc = plan_step_done(s, st, "add victim", err);
@@ -541,13 +540,13 @@ int store_case_victims_set(struct store *s, int64_t case_id, const long counts[S
 }
 
 /* A store_row_fn for struct store_victim (age -1 when unknown). */
-static void victim_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+static void victim_read(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_victim *x = row;
-    x->id = sqlite3_column_int64(st, 0);
+    x->id = db_column_int64(st, 0);
     x->name = plan_col(ar, st, 1, oom);
     x->sex = plan_col(ar, st, 2, oom);
-    x->age = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+    x->age = db_column_is_null(st, 3) ? -1 : (int)db_column_int64(st, 3);
     x->address = plan_col(ar, st, 4, oom);
     x->condition = plan_col(ar, st, 5, oom);
 }
@@ -558,23 +557,23 @@ int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_V
 {
     for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++)
         counts[i] = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         PSTMT(s, PS_VICTIM_COUNTS,
               "SELECT sex, age_group, count FROM case_victim_counts WHERE case_id = ?1", &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, case_id);
+    db_bind_int64(st, 1, case_id);
     int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *sx = (const char *)sqlite3_column_text(st, 0);
-        const char *ag = (const char *)sqlite3_column_text(st, 1);
+    while ((src = db_step(st)) == DB_ROW) {
+        const char *sx = db_column_text(st, 0);
+        const char *ag = db_column_text(st, 1);
         for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++)
             if (str_eq(sx, sexes[i / 3]) && str_eq(ag, ages[i % 3]))
-                counts[i] = (long)sqlite3_column_int64(st, 2);
+                counts[i] = (long)db_column_int64(st, 2);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "read victim counts", NULL, NULL);
     if (!v)
         return 0;
@@ -586,7 +585,7 @@ int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_V
                &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, case_id);
+    db_bind_int64(st, 1, case_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**v), victim_read, "read victims",
                        "victims do not fit in memory limit", err);

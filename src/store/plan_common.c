@@ -6,39 +6,37 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/plan_internal.h"
 #include "store/store.h"
 #include "store/store_internal.h"
 
-int plan_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct error *err)
+int plan_step_done(struct store *s, struct db_stmt *st, const char *what, struct error *err)
 {
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, what, NULL, NULL);
     return 0;
 }
 
-int plan_step_id(struct store *s, sqlite3_stmt *st, const char *what, const char *exists,
+int plan_step_id(struct store *s, struct db_stmt *st, const char *what, const char *exists,
                  const char *fk, int64_t *id, struct error *err)
 {
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        src = sqlite3_step(st);
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *id = db_column_int64(st, 0);
+        src = db_step(st);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, what, exists, fk);
     return 0;
 }
 
 int plan_changed(struct store *s, const char *what, int64_t id, struct error *err)
 {
-    if (sqlite3_changes(s->db) == 0)
+    if (db_changes(s->db) == 0)
         return error_set(err, WSP_ENOTFOUND, "no %s with id '%" PRId64 "'", what, id);
     return 0;
 }
@@ -64,29 +62,29 @@ json_t *plan_jstr(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-const char *plan_col(struct arena *a, sqlite3_stmt *st, int col, bool *oom)
+const char *plan_col(struct arena *a, struct db_stmt *st, int col, bool *oom)
 {
     return store_column_arena(a, st, col, oom);
 }
 
-void plan_bind_id(sqlite3_stmt *st, int idx, int64_t v)
+void plan_bind_id(struct db_stmt *st, int idx, int64_t v)
 {
     if (v)
-        sqlite3_bind_int64(st, idx, v);
+        db_bind_int64(st, idx, v);
     else
-        sqlite3_bind_null(st, idx);
+        db_bind_null(st, idx);
 }
 
 /* ---- calendar --------------------------------------------------------------------------- */
 
-static void cal_read(sqlite3_stmt *st, struct store_calendar *c)
+static void cal_read(struct db_stmt *st, struct store_calendar *c)
 {
     memset(c, 0, sizeof(*c));
     stmt_column_copy(st, 0, c->plan_type, sizeof(c->plan_type));
     stmt_column_copy(st, 1, c->period_type, sizeof(c->period_type));
-    c->deadline_days = sqlite3_column_int(st, 2);
-    c->grace_days = sqlite3_column_int(st, 3);
-    c->updated_at = sqlite3_column_int64(st, 4);
+    c->deadline_days = (int)db_column_int64(st, 2);
+    c->grace_days = (int)db_column_int64(st, 3);
+    c->updated_at = db_column_int64(st, 4);
 }
 
 #define CAL_COLS "plan_type, period_type, deadline_days, grace_days, updated_at"
@@ -95,16 +93,16 @@ int store_calendar_list(struct store *s, struct store_calendar *out, size_t max,
                         struct error *err)
 {
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_CAL_LIST, "SELECT " CAL_COLS " FROM plan_calendar ORDER BY plan_type", &st,
                    err);
     if (rc)
         return rc;
-    int src = SQLITE_DONE;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+    int src = DB_DONE;
+    while ((src = db_step(st)) == DB_ROW && *n < max)
         cal_read(st, &out[(*n)++]);
     stmt_done(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
+    if (src != DB_ROW && src != DB_DONE)
         return store_fail(s, src, err, "list calendar", NULL, NULL);
     return 0;
 }
@@ -112,20 +110,20 @@ int store_calendar_list(struct store *s, struct store_calendar *out, size_t max,
 int store_calendar_get(struct store *s, const char *plan_type, struct store_calendar *out,
                        struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_CAL_GET, "SELECT " CAL_COLS " FROM plan_calendar WHERE plan_type = ?1",
                    &st, err);
     if (rc)
         return rc;
     stmt_bind_text(st, 1, plan_type);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
+    int src = db_step(st);
+    if (src == DB_ROW)
         cal_read(st, out);
     stmt_done(st);
-    if (src == SQLITE_DONE)
+    if (src == DB_DONE)
         return error_set(err, WSP_ENOTFOUND, "no reporting calendar for plan type '%s'",
                          plan_type ? plan_type : "");
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "read calendar", NULL, NULL);
     return 0;
 }
@@ -150,7 +148,7 @@ int store_calendar_set(struct store *s, const struct store_calendar *c,
         return rc;
     struct store_calendar old;
     rc = store_calendar_get(s, c->plan_type, &old, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_CAL_SET,
                    "UPDATE plan_calendar SET period_type = ?2, deadline_days = ?3,"
@@ -159,9 +157,9 @@ int store_calendar_set(struct store *s, const struct store_calendar *c,
     if (!rc) {
         stmt_bind_text(st, 1, c->plan_type);
         stmt_bind_text(st, 2, c->period_type);
-        sqlite3_bind_int(st, 3, c->deadline_days);
-        sqlite3_bind_int(st, 4, c->grace_days);
-        sqlite3_bind_int64(st, 5, time_now());
+        db_bind_int64(st, 3, c->deadline_days);
+        db_bind_int64(st, 4, c->grace_days);
+        db_bind_int64(st, 5, time_now());
         rc = plan_step_done(s, st, "set calendar", err);
     }
     if (!rc) {
@@ -177,19 +175,19 @@ int store_region_name(struct store *s, const char *code, struct arena *arena, co
                       struct error *err)
 {
     *name = NULL;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_REGION_NAME, "SELECT name FROM regions WHERE code = ?1", &st, err);
     if (rc)
         return rc;
     stmt_bind_text(st, 1, code);
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     bool oom = false;
-    if (src == SQLITE_ROW)
+    if (src == DB_ROW)
         *name = plan_col(arena, st, 0, &oom);
     stmt_done(st);
-    if (src == SQLITE_DONE)
+    if (src == DB_DONE)
         return error_set(err, WSP_ENOTFOUND, "unknown region '%s'", code ? code : "");
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "read region", NULL, NULL);
     if (oom)
         return error_set(err, WSP_ENOMEM, "region name does not fit in memory limit");
@@ -197,16 +195,16 @@ int store_region_name(struct store *s, const char *code, struct arena *arena, co
 }
 
 /* A store_row_fn for struct store_region. */
-static void region_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void region_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_region *r = row;
     r->code = plan_col(a, st, 0, oom);
     r->parent_code = plan_col(a, st, 1, oom);
-    r->level = sqlite3_column_int(st, 2);
+    r->level = (int)db_column_int64(st, 2);
     r->name = plan_col(a, st, 3, oom);
 }
 
-static int read_regions(struct store *s, sqlite3_stmt *st, struct arena *arena,
+static int read_regions(struct store *s, struct db_stmt *st, struct arena *arena,
                         struct store_region **out, size_t *n, struct error *err)
 {
     void *rows;
@@ -221,7 +219,7 @@ int store_plan_regions(struct store *s, const char *region, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc;
     if (!region || !*region) {
         rc = PSTMT(s, PS_REGIONS_PROV,
@@ -255,7 +253,7 @@ int store_plan_status(struct store *s, const char *region, int year, const char 
 {
     memset(out, 0, sizeof(*out));
     bool oom = false;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_STATUS_TIMDU,
                    "SELECT COUNT(*) FROM timdu WHERE region_code = ?1 AND sk_date <= ?2"
                    " AND (valid_until IS NULL OR valid_until >= ?2)",
@@ -264,11 +262,11 @@ int store_plan_status(struct store *s, const char *region, int year, const char 
         return rc;
     stmt_bind_text(st, 1, region);
     stmt_bind_text(st, 2, ref_date);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        out->timdu = sqlite3_column_int64(st, 0) > 0;
+    int src = db_step(st);
+    if (src == DB_ROW)
+        out->timdu = db_column_int64(st, 0) > 0;
     stmt_done(st);
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "check timdu", NULL, NULL);
 
     rc = PSTMT(s, PS_STATUS_RAD,
@@ -278,16 +276,16 @@ int store_plan_status(struct store *s, const char *region, int year, const char 
     if (rc)
         return rc;
     stmt_bind_text(st, 1, region);
-    sqlite3_bind_int(st, 2, year);
+    db_bind_int64(st, 2, year);
     stmt_bind_text(st, 3, plan_type);
     int64_t rad_id = 0;
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        rad_id = sqlite3_column_int64(st, 0);
+    src = db_step(st);
+    if (src == DB_ROW) {
+        rad_id = db_column_int64(st, 0);
         out->rad_status = plan_col(arena, st, 1, &oom);
     }
     stmt_done(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
+    if (src != DB_ROW && src != DB_DONE)
         return store_fail(s, src, err, "read plan status", NULL, NULL);
     if (oom)
         return error_set(err, WSP_ENOMEM, "plan status does not fit in memory limit");
@@ -299,16 +297,16 @@ int store_plan_status(struct store *s, const char *region, int year, const char 
                &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, rad_id);
+    db_bind_int64(st, 1, rad_id);
     size_t cap = 0;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((src = db_step(st)) == DB_ROW) {
         void *g = store_grow(arena, out->actions, &cap, out->nactions, sizeof(*out->actions));
         if (!g) {
             oom = true;
             break;
         }
         out->actions = g;
-        out->actions[out->nactions].id = sqlite3_column_int64(st, 0);
+        out->actions[out->nactions].id = db_column_int64(st, 0);
         out->actions[out->nactions].start_date = plan_col(arena, st, 1, &oom);
         out->actions[out->nactions].end_date = plan_col(arena, st, 2, &oom);
         out->nactions++;
@@ -316,7 +314,7 @@ int store_plan_status(struct store *s, const char *region, int year, const char 
     stmt_done(st);
     if (oom)
         return error_set(err, WSP_ENOMEM, "plan actions do not fit in memory limit");
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "read plan actions", NULL, NULL);
 
     rc = PSTMT(s, PS_STATUS_REPORTS,
@@ -325,24 +323,24 @@ int store_plan_status(struct store *s, const char *region, int year, const char 
                &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, rad_id);
+    db_bind_int64(st, 1, rad_id);
     cap = 0;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((src = db_step(st)) == DB_ROW) {
         void *g = store_grow(arena, out->reports, &cap, out->nreports, sizeof(*out->reports));
         if (!g) {
             oom = true;
             break;
         }
         out->reports = g;
-        out->reports[out->nreports].action_id = sqlite3_column_int64(st, 0);
+        out->reports[out->nreports].action_id = db_column_int64(st, 0);
         out->reports[out->nreports].period = plan_col(arena, st, 1, &oom);
-        out->reports[out->nreports].submitted_at = sqlite3_column_int64(st, 2);
+        out->reports[out->nreports].submitted_at = db_column_int64(st, 2);
         out->nreports++;
     }
     stmt_done(st);
     if (oom)
         return error_set(err, WSP_ENOMEM, "plan reports do not fit in memory limit");
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "read plan reports", NULL, NULL);
     return 0;
 }

@@ -8,8 +8,6 @@
 #define WSP_STORE_PLAN_INTERNAL_H
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -100,9 +98,9 @@ _Static_assert(STMT_PLAN_FIRST + PS_COUNT <= STMT_PLAN_LAST + 1, "plan statement
     "(?" #n " IS NULL OR ?" #n " = '' OR " col " = ?" #n " OR " col " LIKE ?" #n " || '.%')"
 
 /* Step a statement that returns no rows; stmt_done; map failures. */
-int plan_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct error *err);
+int plan_step_done(struct store *s, struct db_stmt *st, const char *what, struct error *err);
 /* Step an INSERT ... RETURNING id. exists/fk: messages for uniqueness/foreign-key failures. */
-int plan_step_id(struct store *s, sqlite3_stmt *st, const char *what, const char *exists,
+int plan_step_id(struct store *s, struct db_stmt *st, const char *what, const char *exists,
                  const char *fk, int64_t *id, struct error *err);
 /* The number of rows the last statement changed, ENOTFOUND with msg when 0. */
 int plan_changed(struct store *s, const char *what, int64_t id, struct error *err);
@@ -113,9 +111,9 @@ int plan_audit(struct store *s, const struct store_actor *actor, const char *act
 /* JSON string or null. */
 json_t *plan_jstr(const char *s);
 /* Column text into the arena (NULL for SQL NULL); sets *oom. */
-const char *plan_col(struct arena *a, sqlite3_stmt *st, int col, bool *oom);
+const char *plan_col(struct arena *a, struct db_stmt *st, int col, bool *oom);
 /* Bind int64 or NULL when 0. */
-void plan_bind_id(sqlite3_stmt *st, int idx, int64_t v);
+void plan_bind_id(struct db_stmt *st, int idx, int64_t v);
 
 /* plan_rad.c: record a new version of a RAD (inside the caller's transaction). */
 int plan_rad_bump(struct store *s, int64_t rad_id, const char *change, const char *note,

@@ -5,8 +5,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/plan_internal.h"
 #include "store/store.h"
@@ -22,28 +20,28 @@
     " JOIN rad r ON r.id = a.rad_id"
 
 /* A store_row_fn for struct store_progress. */
-static void progress_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+static void progress_read(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_progress *p = row;
     memset(p, 0, sizeof(*p));
-    p->id = sqlite3_column_int64(st, 0);
-    p->action_id = sqlite3_column_int64(st, 1);
+    p->id = db_column_int64(st, 0);
+    p->action_id = db_column_int64(st, 1);
     p->period = plan_col(ar, st, 2, oom);
-    p->physical_pct = sqlite3_column_double(st, 3);
-    p->budget_realized = sqlite3_column_int64(st, 4);
+    p->physical_pct = db_column_double(st, 3);
+    p->budget_realized = db_column_int64(st, 4);
     p->narrative = plan_col(ar, st, 5, oom);
     p->kendala = plan_col(ar, st, 6, oom);
     p->tindak_lanjut = plan_col(ar, st, 7, oom);
-    p->submitted_at = sqlite3_column_int64(st, 8);
+    p->submitted_at = db_column_int64(st, 8);
     p->submitted_by = plan_col(ar, st, 9, oom);
-    p->updated_at = sqlite3_column_int64(st, 10);
-    p->rad_id = sqlite3_column_int64(st, 11);
+    p->updated_at = db_column_int64(st, 10);
+    p->rad_id = db_column_int64(st, 11);
     p->region_code = plan_col(ar, st, 12, oom);
     p->plan_type = plan_col(ar, st, 13, oom);
     p->kegiatan = plan_col(ar, st, 14, oom);
     p->opd = plan_col(ar, st, 15, oom);
-    p->year = sqlite3_column_int(st, 16);
-    p->nevidence = (size_t)sqlite3_column_int64(st, 17);
+    p->year = (int)db_column_int64(st, 16);
+    p->nevidence = (size_t)db_column_int64(st, 17);
 }
 
 static json_t *progress_json(const struct store_progress *p)
@@ -67,12 +65,12 @@ static int progress_check(const struct store_progress *p, struct error *err)
 int store_progress_get(struct store *s, int64_t id, struct arena *arena, struct store_progress *out,
                        struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_PROGRESS_GET, "SELECT " PROGRESS_COLS PROGRESS_FROM " WHERE p.id = ?1",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     return store_get_row(s, st, arena, out, progress_read, "progress report", id,
                          "read progress report", "progress report does not fit in memory limit",
                          err);
@@ -87,7 +85,7 @@ int store_progress_add(struct store *s, const struct store_progress *p,
     rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t nid = 0, now = time_now();
     rc = PSTMT(s, PS_PROGRESS_INSERT,
                "INSERT INTO progress_reports (action_id, period, physical_pct, budget_realized,"
@@ -95,14 +93,14 @@ int store_progress_add(struct store *s, const struct store_progress *p,
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8) RETURNING id",
                &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, p->action_id);
+        db_bind_int64(st, 1, p->action_id);
         stmt_bind_text(st, 2, p->period);
-        sqlite3_bind_double(st, 3, p->physical_pct);
-        sqlite3_bind_int64(st, 4, p->budget_realized);
+        db_bind_double(st, 3, p->physical_pct);
+        db_bind_int64(st, 4, p->budget_realized);
         stmt_bind_text(st, 5, p->narrative);
         stmt_bind_text(st, 6, p->kendala);
         stmt_bind_text(st, 7, p->tindak_lanjut);
-        sqlite3_bind_int64(st, 8, p->submitted_at ? p->submitted_at : now);
+        db_bind_int64(st, 8, p->submitted_at ? p->submitted_at : now);
         stmt_bind_text(st, 9, store_actor_name(actor));
         char exists[96], fk[64];
         snprintf(exists, sizeof(exists), "action %" PRId64 " already has a report for '%s'",
@@ -134,7 +132,7 @@ int store_progress_update(struct store *s, const struct store_progress *p,
     arena_init(&ar, 1 << 20);
     struct store_progress old;
     rc = store_progress_get(s, p->id, &ar, &old, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_PROGRESS_UPDATE,
                    "UPDATE progress_reports SET physical_pct = ?2, budget_realized = ?3,"
@@ -142,13 +140,13 @@ int store_progress_update(struct store *s, const struct store_progress *p,
                    " WHERE id = ?1",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, p->id);
-        sqlite3_bind_double(st, 2, p->physical_pct);
-        sqlite3_bind_int64(st, 3, p->budget_realized);
+        db_bind_int64(st, 1, p->id);
+        db_bind_double(st, 2, p->physical_pct);
+        db_bind_int64(st, 3, p->budget_realized);
         stmt_bind_text(st, 4, p->narrative);
         stmt_bind_text(st, 5, p->kendala);
         stmt_bind_text(st, 6, p->tindak_lanjut);
-        sqlite3_bind_int64(st, 7, time_now());
+        db_bind_int64(st, 7, time_now());
         rc = plan_step_done(s, st, "update progress report", err);
     }
     if (!rc) {
@@ -168,7 +166,7 @@ int store_progress_list(struct store *s, const struct store_progress_query *q, s
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_PROGRESS_LIST,
                    "SELECT " PROGRESS_COLS PROGRESS_FROM
                    " WHERE " PLAN_PREFIX("r.region_code", 1) " AND " PLAN_PREFIX(
@@ -182,11 +180,11 @@ int store_progress_list(struct store *s, const struct store_progress_query *q, s
         return rc;
     stmt_bind_text(st, 1, q->scope);
     stmt_bind_text(st, 2, q->region);
-    sqlite3_bind_int(st, 3, q->year);
+    db_bind_int64(st, 3, q->year);
     stmt_bind_text(st, 4, q->plan_type);
     stmt_bind_text(st, 5, q->period);
-    sqlite3_bind_int64(st, 6, q->rad_id);
-    sqlite3_bind_int64(st, 7, q->action_id);
+    db_bind_int64(st, 6, q->rad_id);
+    db_bind_int64(st, 7, q->action_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), progress_read,
                        "list progress reports", "report list does not fit in memory limit", err);
@@ -199,17 +197,17 @@ int store_progress_list(struct store *s, const struct store_progress_query *q, s
 #define EVIDENCE_COLS "id, report_id, filename, content_type, size, sha256, created_at, created_by"
 
 /* A store_row_fn for struct store_evidence. */
-static void evidence_read(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+static void evidence_read(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_evidence *e = row;
     memset(e, 0, sizeof(*e));
-    e->id = sqlite3_column_int64(st, 0);
-    e->report_id = sqlite3_column_int64(st, 1);
+    e->id = db_column_int64(st, 0);
+    e->report_id = db_column_int64(st, 1);
     e->filename = plan_col(ar, st, 2, oom);
     e->content_type = plan_col(ar, st, 3, oom);
-    e->size = sqlite3_column_int64(st, 4);
+    e->size = db_column_int64(st, 4);
     e->sha256 = plan_col(ar, st, 5, oom);
-    e->created_at = sqlite3_column_int64(st, 6);
+    e->created_at = db_column_int64(st, 6);
     e->created_by = plan_col(ar, st, 7, oom);
 }
 
@@ -219,19 +217,19 @@ int store_evidence_add(struct store *s, const struct store_evidence *e,
     int rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t nid = 0;
     rc = PSTMT(s, PS_EVIDENCE_INSERT,
                "INSERT INTO evidence_files (report_id, filename, content_type, size, sha256,"
                " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
                &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, e->report_id);
+        db_bind_int64(st, 1, e->report_id);
         stmt_bind_text(st, 2, e->filename);
         stmt_bind_text(st, 3, e->content_type);
-        sqlite3_bind_int64(st, 4, e->size);
+        db_bind_int64(st, 4, e->size);
         stmt_bind_text(st, 5, e->sha256);
-        sqlite3_bind_int64(st, 6, time_now());
+        db_bind_int64(st, 6, time_now());
         stmt_bind_text(st, 7, store_actor_name(actor));
         char fk[64];
         snprintf(fk, sizeof(fk), "no progress report with id '%" PRId64 "'", e->report_id);
@@ -253,12 +251,12 @@ int store_evidence_add(struct store *s, const struct store_evidence *e,
 int store_evidence_get(struct store *s, int64_t id, struct arena *arena, struct store_evidence *out,
                        struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_EVIDENCE_GET, "SELECT " EVIDENCE_COLS " FROM evidence_files WHERE id = ?1",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     return store_get_row(s, st, arena, out, evidence_read, "evidence file", id, "read evidence",
                          "evidence does not fit in memory limit", err);
 }
@@ -268,13 +266,13 @@ int store_evidence_list(struct store *s, int64_t report_id, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_EVIDENCE_LIST,
                    "SELECT " EVIDENCE_COLS " FROM evidence_files WHERE report_id = ?1 ORDER BY id",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, report_id);
+    db_bind_int64(st, 1, report_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), evidence_read, "list evidence",
                        "evidence list does not fit in memory limit", err);

@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/plan_internal.h"
 #include "store/store.h"
@@ -26,27 +24,27 @@
 
 #define SNAPSHOT_ARENA (8u << 20)
 
-static void rad_read(struct arena *a, sqlite3_stmt *st, struct store_rad *r, bool *oom)
+static void rad_read(struct arena *a, struct db_stmt *st, struct store_rad *r, bool *oom)
 {
     memset(r, 0, sizeof(*r));
-    r->id = sqlite3_column_int64(st, 0);
+    r->id = db_column_int64(st, 0);
     r->region_code = plan_col(a, st, 1, oom);
-    r->year = sqlite3_column_int(st, 2);
+    r->year = (int)db_column_int64(st, 2);
     r->plan_type = plan_col(a, st, 3, oom);
     r->title = plan_col(a, st, 4, oom);
     r->status = plan_col(a, st, 5, oom);
     r->review_notes = plan_col(a, st, 6, oom);
-    r->version = sqlite3_column_int(st, 7);
-    r->submitted_at = sqlite3_column_int64(st, 8);
-    r->reviewed_at = sqlite3_column_int64(st, 9);
+    r->version = (int)db_column_int64(st, 7);
+    r->submitted_at = db_column_int64(st, 8);
+    r->reviewed_at = db_column_int64(st, 9);
     r->reviewed_by = plan_col(a, st, 10, oom);
-    r->created_at = sqlite3_column_int64(st, 11);
-    r->updated_at = sqlite3_column_int64(st, 12);
-    r->nactions = (size_t)sqlite3_column_int64(st, 13);
-    r->anggaran = sqlite3_column_int64(st, 14);
+    r->created_at = db_column_int64(st, 11);
+    r->updated_at = db_column_int64(st, 12);
+    r->nactions = (size_t)db_column_int64(st, 13);
+    r->anggaran = db_column_int64(st, 14);
 }
 
-static void rad_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void rad_row(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     rad_read(a, st, row, oom);
 }
@@ -81,17 +79,17 @@ static json_t *action_json(const struct store_rad_action *a)
     return o;
 }
 
-static int rad_get_stmt(struct store *s, sqlite3_stmt *st, struct arena *arena,
+static int rad_get_stmt(struct store *s, struct db_stmt *st, struct arena *arena,
                         struct store_rad *out, const char *missing, struct error *err)
 {
     bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
+    int src = db_step(st);
+    if (src == DB_ROW)
         rad_read(arena, st, out, &oom);
     stmt_done(st);
-    if (src == SQLITE_DONE)
+    if (src == DB_DONE)
         return error_set(err, WSP_ENOTFOUND, "%s", missing);
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "read plan", NULL, NULL);
     return oom ? error_set(err, WSP_ENOMEM, "plan does not fit in memory limit") : 0;
 }
@@ -99,11 +97,11 @@ static int rad_get_stmt(struct store *s, sqlite3_stmt *st, struct arena *arena,
 int store_rad_get(struct store *s, int64_t id, struct arena *arena, struct store_rad *out,
                   struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_RAD_GET, "SELECT " RAD_COLS " FROM rad r WHERE r.id = ?1", &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     char missing[64];
     snprintf(missing, sizeof(missing), "no plan with id '%" PRId64 "'", id);
     return rad_get_stmt(s, st, arena, out, missing, err);
@@ -112,7 +110,7 @@ int store_rad_get(struct store *s, int64_t id, struct arena *arena, struct store
 int store_rad_find(struct store *s, const char *region, int year, const char *plan_type,
                    struct arena *arena, struct store_rad *out, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_RAD_FIND,
                    "SELECT " RAD_COLS " FROM rad r WHERE r.region_code = ?1 AND r.year = ?2"
                    " AND r.plan_type = ?3",
@@ -120,7 +118,7 @@ int store_rad_find(struct store *s, const char *region, int year, const char *pl
     if (rc)
         return rc;
     stmt_bind_text(st, 1, region);
-    sqlite3_bind_int(st, 2, year);
+    db_bind_int64(st, 2, year);
     stmt_bind_text(st, 3, plan_type);
     char missing[128];
     snprintf(missing, sizeof(missing), "region '%s' has no %s plan for %d", region ? region : "",
@@ -133,7 +131,7 @@ int store_rad_list(struct store *s, const struct store_rad_query *q, struct aren
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(
         s, PS_RAD_LIST,
         "SELECT " RAD_COLS " FROM rad r WHERE " PLAN_PREFIX("r.region_code", 1) " AND " PLAN_PREFIX(
@@ -145,7 +143,7 @@ int store_rad_list(struct store *s, const struct store_rad_query *q, struct aren
         return rc;
     stmt_bind_text(st, 1, q->scope);
     stmt_bind_text(st, 2, q->region);
-    sqlite3_bind_int(st, 3, q->year);
+    db_bind_int64(st, 3, q->year);
     stmt_bind_text(st, 4, q->plan_type);
     stmt_bind_text(st, 5, q->status);
     void *rows;
@@ -157,23 +155,23 @@ int store_rad_list(struct store *s, const struct store_rad_query *q, struct aren
 
 /* ---- actions ---------------------------------------------------------------------------- */
 
-static void case_id_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void case_id_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     (void)a;
     (void)oom;
-    *(int64_t *)row = sqlite3_column_int64(st, 0);
+    *(int64_t *)row = db_column_int64(st, 0);
 }
 
 static int action_cases(struct store *s, struct arena *arena, struct store_rad_action *a,
                         struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         PSTMT(s, PS_ACTION_CASES,
               "SELECT case_id FROM action_cases WHERE action_id = ?1 ORDER BY case_id", &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, a->id);
+    db_bind_int64(st, 1, a->id);
     void *ids;
     size_t n;
     rc = store_collect(s, st, arena, &ids, &n, sizeof(*a->case_ids), case_id_read,
@@ -185,32 +183,32 @@ static int action_cases(struct store *s, struct arena *arena, struct store_rad_a
     return rc;
 }
 
-static void action_read(struct arena *ar, sqlite3_stmt *st, struct store_rad_action *a, bool *oom)
+static void action_read(struct arena *ar, struct db_stmt *st, struct store_rad_action *a, bool *oom)
 {
     memset(a, 0, sizeof(*a));
-    a->id = sqlite3_column_int64(st, 0);
-    a->rad_id = sqlite3_column_int64(st, 1);
-    a->seq = sqlite3_column_int(st, 2);
+    a->id = db_column_int64(st, 0);
+    a->rad_id = db_column_int64(st, 1);
+    a->seq = (int)db_column_int64(st, 2);
     a->phase = plan_col(ar, st, 3, oom);
     a->program = plan_col(ar, st, 4, oom);
     a->kegiatan = plan_col(ar, st, 5, oom);
     a->indikator = plan_col(ar, st, 6, oom);
-    a->target = sqlite3_column_double(st, 7);
+    a->target = db_column_double(st, 7);
     a->unit = plan_col(ar, st, 8, oom);
     a->targets_json = plan_col(ar, st, 9, oom);
-    a->anggaran = sqlite3_column_int64(st, 10);
+    a->anggaran = db_column_int64(st, 10);
     a->sumber_dana = plan_col(ar, st, 11, oom);
     a->opd = plan_col(ar, st, 12, oom);
     a->instansi_terkait = plan_col(ar, st, 13, oom);
     a->focus = plan_col(ar, st, 14, oom);
-    a->p3aks = sqlite3_column_int(st, 15) != 0;
+    a->p3aks = (int)db_column_int64(st, 15) != 0;
     a->start_date = plan_col(ar, st, 16, oom);
     a->end_date = plan_col(ar, st, 17, oom);
-    a->created_at = sqlite3_column_int64(st, 18);
-    a->updated_at = sqlite3_column_int64(st, 19);
+    a->created_at = db_column_int64(st, 18);
+    a->updated_at = db_column_int64(st, 19);
 }
 
-static void action_row(struct arena *ar, sqlite3_stmt *st, void *row, bool *oom)
+static void action_row(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
 {
     action_read(ar, st, row, oom);
 }
@@ -220,14 +218,14 @@ int store_rad_actions(struct store *s, int64_t rad_id, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_ACTIONS_OF,
                    "SELECT " ACTION_COLS " FROM rad_actions a WHERE a.rad_id = ?1"
                    " ORDER BY a.seq, a.id",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, rad_id);
+    db_bind_int64(st, 1, rad_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), action_row, "list actions",
                        "action list does not fit in memory limit", err);
@@ -240,12 +238,12 @@ int store_rad_actions(struct store *s, int64_t rad_id, struct arena *arena,
 int store_rad_action_get(struct store *s, int64_t id, struct arena *arena,
                          struct store_rad_action *out, struct store_rad *rad, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_ACTION_GET, "SELECT " ACTION_COLS " FROM rad_actions a WHERE a.id = ?1",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     rc = store_get_row(s, st, arena, out, action_row, "action", id, "read action",
                        "action does not fit in memory limit", err);
     if (!rc)
@@ -256,11 +254,11 @@ int store_rad_action_get(struct store *s, int64_t id, struct arena *arena,
 }
 
 /* A store_row_fn for struct store_pokja. */
-static void pokja_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void pokja_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_pokja *p = row;
-    p->id = sqlite3_column_int64(st, 0);
-    p->rad_id = sqlite3_column_int64(st, 1);
+    p->id = db_column_int64(st, 0);
+    p->rad_id = db_column_int64(st, 1);
     p->name = plan_col(a, st, 2, oom);
     p->agency = plan_col(a, st, 3, oom);
     p->role = plan_col(a, st, 4, oom);
@@ -271,14 +269,14 @@ int store_pokja_list(struct store *s, int64_t rad_id, struct arena *arena, struc
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_POKJA_LIST,
                    "SELECT id, rad_id, name, agency, role FROM pokja_members WHERE rad_id = ?1"
                    " ORDER BY id",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, rad_id);
+    db_bind_int64(st, 1, rad_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), pokja_read, "list pokja",
                        "pokja list does not fit in memory limit", err);
@@ -326,25 +324,25 @@ static int snapshot(struct store *s, int64_t rad_id, char **out, struct error *e
 int plan_rad_bump(struct store *s, int64_t rad_id, const char *change, const char *note,
                   const struct store_actor *actor, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_RAD_BUMP,
                    "UPDATE rad SET version = version + 1, updated_at = ?2 WHERE id = ?1"
                    " RETURNING version, status",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, rad_id);
-    sqlite3_bind_int64(st, 2, time_now());
+    db_bind_int64(st, 1, rad_id);
+    db_bind_int64(st, 2, time_now());
     int version = 0;
     char status[16] = "";
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        version = sqlite3_column_int(st, 0);
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        version = (int)db_column_int64(st, 0);
         stmt_column_copy(st, 1, status, sizeof(status));
-        src = sqlite3_step(st);
+        src = db_step(st);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "update plan version", NULL, NULL);
     if (version == 0)
         return error_set(err, WSP_ENOTFOUND, "no plan with id '%" PRId64 "'", rad_id);
@@ -356,13 +354,13 @@ int plan_rad_bump(struct store *s, int64_t rad_id, const char *change, const cha
                    " snapshot_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, rad_id);
-        sqlite3_bind_int(st, 2, version);
+        db_bind_int64(st, 1, rad_id);
+        db_bind_int64(st, 2, version);
         stmt_bind_text(st, 3, status);
         stmt_bind_text(st, 4, change);
         stmt_bind_text(st, 5, note);
         stmt_bind_text(st, 6, store_actor_name(actor));
-        sqlite3_bind_int64(st, 7, time_now());
+        db_bind_int64(st, 7, time_now());
         stmt_bind_text(st, 8, snap);
         rc = plan_step_done(s, st, "record plan version", err);
     }
@@ -371,17 +369,17 @@ int plan_rad_bump(struct store *s, int64_t rad_id, const char *change, const cha
 }
 
 /* A store_row_fn for struct store_rad_version, without the snapshot. */
-static void version_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void version_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_rad_version *v = row;
     memset(v, 0, sizeof(*v));
-    v->id = sqlite3_column_int64(st, 0);
-    v->version = sqlite3_column_int(st, 1);
+    v->id = db_column_int64(st, 0);
+    v->version = (int)db_column_int64(st, 1);
     v->status = plan_col(a, st, 2, oom);
     v->change = plan_col(a, st, 3, oom);
     v->note = plan_col(a, st, 4, oom);
     v->username = plan_col(a, st, 5, oom);
-    v->at = sqlite3_column_int64(st, 6);
+    v->at = db_column_int64(st, 6);
 }
 
 int store_rad_versions(struct store *s, int64_t rad_id, struct arena *arena,
@@ -389,14 +387,14 @@ int store_rad_versions(struct store *s, int64_t rad_id, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_RAD_VERSIONS,
                    "SELECT id, version, status, change, note, username, at FROM rad_versions"
                    " WHERE rad_id = ?1 ORDER BY version DESC",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, rad_id);
+    db_bind_int64(st, 1, rad_id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), version_read, "list plan versions",
                        "version list does not fit in memory limit", err);
@@ -407,26 +405,26 @@ int store_rad_versions(struct store *s, int64_t rad_id, struct arena *arena,
 int store_rad_version_get(struct store *s, int64_t rad_id, int version, struct arena *arena,
                           struct store_rad_version *out, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_RAD_VERSION_GET,
                    "SELECT id, version, status, change, note, username, at, snapshot_json"
                    " FROM rad_versions WHERE rad_id = ?1 AND version = ?2",
                    &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, rad_id);
-    sqlite3_bind_int(st, 2, version);
+    db_bind_int64(st, 1, rad_id);
+    db_bind_int64(st, 2, version);
     bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
+    int src = db_step(st);
+    if (src == DB_ROW) {
         version_read(arena, st, out, &oom);
         out->snapshot_json = plan_col(arena, st, 7, &oom);
     }
     stmt_done(st);
-    if (src == SQLITE_DONE)
+    if (src == DB_DONE)
         return error_set(err, WSP_ENOTFOUND, "plan '%" PRId64 "' has no version %d", rad_id,
                          version);
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "read plan version", NULL, NULL);
     return oom ? error_set(err, WSP_ENOMEM, "plan version does not fit in memory limit") : 0;
 }
@@ -457,7 +455,7 @@ static int rad_insert(struct store *s, const struct store_rad *r, int64_t *id, s
         return error_set(err, WSP_EINVAL, "plan year '%d' out of range", r->year);
     if (!r->title || !*r->title)
         return error_set(err, WSP_EINVAL, "missing plan title");
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_RAD_INSERT,
                    "INSERT INTO rad (region_code, year, plan_type, title, status, version,"
                    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'draft', 0, ?5, ?5)"
@@ -466,10 +464,10 @@ static int rad_insert(struct store *s, const struct store_rad *r, int64_t *id, s
     if (rc)
         return rc;
     stmt_bind_text(st, 1, r->region_code);
-    sqlite3_bind_int(st, 2, r->year);
+    db_bind_int64(st, 2, r->year);
     stmt_bind_text(st, 3, r->plan_type);
     stmt_bind_text(st, 4, r->title);
-    sqlite3_bind_int64(st, 5, time_now());
+    db_bind_int64(st, 5, time_now());
     char exists[128], fk[96];
     snprintf(exists, sizeof(exists), "region '%s' already has a %s plan for %d",
              r->region_code ? r->region_code : "", r->plan_type, r->year);
@@ -512,11 +510,11 @@ int store_rad_set_title(struct store *s, int64_t id, const char *title,
     arena_init(&a, 1 << 20);
     struct store_rad r;
     rc = editable_plan(s, id, &a, &r, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_RAD_TITLE, "UPDATE rad SET title = ?2 WHERE id = ?1", &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         stmt_bind_text(st, 2, title);
         rc = plan_step_done(s, st, "update plan", err);
     }
@@ -539,7 +537,7 @@ int store_rad_set_status(struct store *s, int64_t id, const char *from, const ch
     int rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     bool review = !str_eq(to, "diajukan");
     rc = PSTMT(s, PS_RAD_STATUS,
                "UPDATE rad SET status = ?3, review_notes = ?4,"
@@ -549,16 +547,16 @@ int store_rad_set_status(struct store *s, int64_t id, const char *from, const ch
                " WHERE id = ?1 AND status = ?2",
                &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         stmt_bind_text(st, 2, from);
         stmt_bind_text(st, 3, to);
         stmt_bind_text(st, 4, notes && *notes ? notes : NULL);
-        sqlite3_bind_int(st, 5, review ? 1 : 0);
-        sqlite3_bind_int64(st, 6, time_now());
+        db_bind_int64(st, 5, review ? 1 : 0);
+        db_bind_int64(st, 6, time_now());
         stmt_bind_text(st, 7, store_actor_name(actor));
         rc = plan_step_done(s, st, "change plan status", err);
     }
-    if (!rc && sqlite3_changes(s->db) == 0) {
+    if (!rc && db_changes(s->db) == 0) {
         struct arena a;
         arena_init(&a, 1 << 16);
         struct store_rad r;
@@ -583,13 +581,13 @@ int store_rad_set_status(struct store *s, int64_t id, const char *from, const ch
 static int link_cases(struct store *s, int64_t action_id, const struct store_rad_action *a,
                       bool clear, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = 0;
     if (clear) {
         rc = PSTMT(s, PS_ACTION_CASE_CLEAR, "DELETE FROM action_cases WHERE action_id = ?1", &st,
                    err);
         if (!rc) {
-            sqlite3_bind_int64(st, 1, action_id);
+            db_bind_int64(st, 1, action_id);
             rc = plan_step_done(s, st, "unlink cases", err);
         }
     }
@@ -599,11 +597,11 @@ static int link_cases(struct store *s, int64_t action_id, const struct store_rad
                    " ON CONFLICT DO NOTHING",
                    &st, err);
         if (!rc) {
-            sqlite3_bind_int64(st, 1, action_id);
-            sqlite3_bind_int64(st, 2, a->case_ids[i]);
-            int src = sqlite3_step(st);
+            db_bind_int64(st, 1, action_id);
+            db_bind_int64(st, 2, a->case_ids[i]);
+            int src = db_step(st);
             stmt_done(st);
-            if (src != SQLITE_DONE) {
+            if (src != DB_DONE) {
                 char fk[64];
                 snprintf(fk, sizeof(fk), "no case with id '%" PRId64 "'", a->case_ids[i]);
                 rc = store_fail(s, src, err, "link case", NULL, fk);
@@ -613,25 +611,25 @@ static int link_cases(struct store *s, int64_t action_id, const struct store_rad
     return rc;
 }
 
-static void bind_action(sqlite3_stmt *st, const struct store_rad_action *a)
+static void bind_action(struct db_stmt *st, const struct store_rad_action *a)
 {
     /* ?2.. are the same for insert and update. */
     stmt_bind_text(st, 2, a->phase);
     stmt_bind_text(st, 3, a->program);
     stmt_bind_text(st, 4, a->kegiatan);
     stmt_bind_text(st, 5, a->indikator ? a->indikator : "");
-    sqlite3_bind_double(st, 6, a->target);
+    db_bind_double(st, 6, a->target);
     stmt_bind_text(st, 7, a->unit ? a->unit : "");
     stmt_bind_text(st, 8, a->targets_json);
-    sqlite3_bind_int64(st, 9, a->anggaran);
+    db_bind_int64(st, 9, a->anggaran);
     stmt_bind_text(st, 10, a->sumber_dana);
     stmt_bind_text(st, 11, a->opd);
     stmt_bind_text(st, 12, a->instansi_terkait);
     stmt_bind_text(st, 13, a->focus ? a->focus : "potensi_konflik");
-    sqlite3_bind_int(st, 14, a->p3aks ? 1 : 0);
+    db_bind_int64(st, 14, a->p3aks ? 1 : 0);
     stmt_bind_text(st, 15, a->start_date);
     stmt_bind_text(st, 16, a->end_date);
-    sqlite3_bind_int64(st, 17, time_now());
+    db_bind_int64(st, 17, time_now());
 }
 
 static int action_check(const struct store_rad_action *a, struct error *err)
@@ -656,7 +654,7 @@ static int action_insert(struct store *s, int64_t rad_id, const struct store_rad
     int rc = action_check(a, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = PSTMT(s, PS_ACTION_INSERT,
                "INSERT INTO rad_actions (rad_id, phase, program, kegiatan, indikator, target, unit,"
                " targets_json, anggaran, sumber_dana, opd, instansi_terkait, focus, p3aks,"
@@ -667,7 +665,7 @@ static int action_insert(struct store *s, int64_t rad_id, const struct store_rad
                &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, rad_id);
+    db_bind_int64(st, 1, rad_id);
     bind_action(st, a);
     rc = plan_step_id(s, st, "add action", NULL, NULL, id, err);
     if (!rc)
@@ -719,7 +717,7 @@ int store_rad_action_update(struct store *s, const struct store_rad_action *a,
     rc = store_rad_action_get(s, a->id, &ar, &old, NULL, err);
     if (!rc)
         rc = editable_plan(s, old.rad_id, &ar, &r, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_ACTION_UPDATE,
                    "UPDATE rad_actions SET phase = ?2, program = ?3, kegiatan = ?4, indikator = ?5,"
@@ -728,7 +726,7 @@ int store_rad_action_update(struct store *s, const struct store_rad_action *a,
                    " end_date = ?16, updated_at = ?17 WHERE id = ?1",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, a->id);
+        db_bind_int64(st, 1, a->id);
         bind_action(st, a);
         rc = plan_step_done(s, st, "update action", err);
     }
@@ -759,11 +757,11 @@ int store_rad_action_delete(struct store *s, int64_t id, const struct store_acto
     rc = store_rad_action_get(s, id, &ar, &old, NULL, err);
     if (!rc)
         rc = editable_plan(s, old.rad_id, &ar, &r, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_ACTION_DELETE, "DELETE FROM rad_actions WHERE id = ?1", &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         rc = plan_step_done(s, st, "delete action", err);
     }
     if (!rc)
@@ -799,12 +797,12 @@ int store_rad_import(struct store *s, const struct store_rad *r, const struct st
         id = cur.id;
         replaced = cur.nactions;
         rc = editable_plan(s, id, &ar, &cur, err);
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         if (!rc)
             rc = PSTMT(s, PS_ACTION_DELETE_ALL, "DELETE FROM rad_actions WHERE rad_id = ?1", &st,
                        err);
         if (!rc) {
-            sqlite3_bind_int64(st, 1, id);
+            db_bind_int64(st, 1, id);
             rc = plan_step_done(s, st, "replace actions", err);
         }
     }
@@ -844,14 +842,14 @@ int store_pokja_add(struct store *s, const struct store_pokja *p, const struct s
     struct store_rad r;
     int64_t nid = 0;
     rc = editable_plan(s, p->rad_id, &ar, &r, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_POKJA_INSERT,
                    "INSERT INTO pokja_members (rad_id, name, agency, role) VALUES (?1, ?2, ?3, ?4)"
                    " RETURNING id",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, p->rad_id);
+        db_bind_int64(st, 1, p->rad_id);
         stmt_bind_text(st, 2, p->name);
         stmt_bind_text(st, 3, p->agency ? p->agency : "");
         stmt_bind_text(st, 4, p->role && *p->role ? p->role : "anggota");
@@ -882,13 +880,13 @@ int store_pokja_delete(struct store *s, int64_t rad_id, int64_t id, const struct
     arena_init(&ar, 1 << 20);
     struct store_rad r;
     rc = editable_plan(s, rad_id, &ar, &r, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_POKJA_DELETE, "DELETE FROM pokja_members WHERE id = ?1 AND rad_id = ?2",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, rad_id);
+        db_bind_int64(st, 1, id);
+        db_bind_int64(st, 2, rad_id);
         rc = plan_step_done(s, st, "delete pokja member", err);
     }
     if (!rc)
@@ -906,17 +904,17 @@ int store_pokja_delete(struct store *s, int64_t rad_id, int64_t id, const struct
 /* ---- per-OPD view ----------------------------------------------------------------------- */
 
 /* A store_row_fn for struct store_opd_action: the action, then its plan and progress. */
-static void opd_action_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void opd_action_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_opd_action *o = row;
     memset(o, 0, sizeof(*o));
     action_read(a, st, &o->action, oom);
     o->plan_type = plan_col(a, st, 20, oom);
     o->plan_status = plan_col(a, st, 21, oom);
-    o->rad_id = sqlite3_column_int64(st, 22);
+    o->rad_id = db_column_int64(st, 22);
     o->last_period = plan_col(a, st, 23, oom);
-    o->last_physical_pct = sqlite3_column_double(st, 24);
-    o->budget_realized = sqlite3_column_int64(st, 25);
+    o->last_physical_pct = db_column_double(st, 24);
+    o->budget_realized = db_column_int64(st, 25);
 }
 
 int store_opd_actions(struct store *s, const char *region, int year, struct arena *arena,
@@ -924,7 +922,7 @@ int store_opd_actions(struct store *s, const char *region, int year, struct aren
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_OPD_ACTIONS,
                    "SELECT " ACTION_COLS ", r.plan_type, r.status, r.id,"
                    " (SELECT p.period FROM progress_reports p WHERE p.action_id = a.id"
@@ -940,7 +938,7 @@ int store_opd_actions(struct store *s, const char *region, int year, struct aren
     if (rc)
         return rc;
     stmt_bind_text(st, 1, region);
-    sqlite3_bind_int(st, 2, year);
+    db_bind_int64(st, 2, year);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), opd_action_read, "list OPD actions",
                        "OPD view does not fit in memory limit", err);

@@ -4,8 +4,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/plan_internal.h"
 #include "store/store.h"
@@ -15,10 +13,10 @@
     "t.id, t.region_code, t.sk_number, t.sk_date, t.signed_by, t.valid_until, t.chair_name,"       \
     " t.chair_title, t.notes, t.created_at, t.updated_at"
 
-static void timdu_read(struct arena *a, sqlite3_stmt *st, struct store_timdu *t, bool *oom)
+static void timdu_read(struct arena *a, struct db_stmt *st, struct store_timdu *t, bool *oom)
 {
     memset(t, 0, sizeof(*t));
-    t->id = sqlite3_column_int64(st, 0);
+    t->id = db_column_int64(st, 0);
     t->region_code = plan_col(a, st, 1, oom);
     t->sk_number = plan_col(a, st, 2, oom);
     t->sk_date = plan_col(a, st, 3, oom);
@@ -27,29 +25,29 @@ static void timdu_read(struct arena *a, sqlite3_stmt *st, struct store_timdu *t,
     t->chair_name = plan_col(a, st, 6, oom);
     t->chair_title = plan_col(a, st, 7, oom);
     t->notes = plan_col(a, st, 8, oom);
-    t->created_at = sqlite3_column_int64(st, 9);
-    t->updated_at = sqlite3_column_int64(st, 10);
+    t->created_at = db_column_int64(st, 9);
+    t->updated_at = db_column_int64(st, 10);
 }
 
-static void timdu_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void timdu_row(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     timdu_read(a, st, row, oom);
 }
 
 /* A store_row_fn for the timdu list: the decree and its number of members. */
-static void timdu_list_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void timdu_list_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_timdu *t = row;
     timdu_read(a, st, t, oom);
-    t->nmembers = (size_t)sqlite3_column_int64(st, 11);
+    t->nmembers = (size_t)db_column_int64(st, 11);
 }
 
 /* A store_row_fn for struct store_timdu_member. */
-static void member_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void member_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_timdu_member *m = row;
-    m->id = sqlite3_column_int64(st, 0);
-    m->timdu_id = sqlite3_column_int64(st, 1);
+    m->id = db_column_int64(st, 0);
+    m->timdu_id = db_column_int64(st, 1);
     m->name = plan_col(a, st, 2, oom);
     m->position = plan_col(a, st, 3, oom);
     m->agency = plan_col(a, st, 4, oom);
@@ -98,7 +96,7 @@ int store_timdu_add(struct store *s, const struct store_timdu *t, const struct s
     rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t nid = 0, now = time_now();
     rc = PSTMT(s, PS_TIMDU_INSERT,
                "INSERT INTO timdu (region_code, sk_number, sk_date, signed_by, valid_until,"
@@ -114,7 +112,7 @@ int store_timdu_add(struct store *s, const struct store_timdu *t, const struct s
         stmt_bind_text(st, 6, nz(t->chair_name));
         stmt_bind_text(st, 7, nz(t->chair_title));
         stmt_bind_text(st, 8, t->notes);
-        sqlite3_bind_int64(st, 9, now);
+        db_bind_int64(st, 9, now);
         char fk[96];
         snprintf(fk, sizeof(fk), "unknown region '%s'", nz(t->region_code));
         rc = plan_step_id(s, st, "add timdu", NULL, fk, &nid, err);
@@ -133,11 +131,11 @@ int store_timdu_add(struct store *s, const struct store_timdu *t, const struct s
 int store_timdu_get(struct store *s, int64_t id, struct arena *arena, struct store_timdu *out,
                     struct store_timdu_member **members, size_t *nmembers, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_TIMDU_GET, "SELECT " TIMDU_COLS " FROM timdu t WHERE t.id = ?1", &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     if (members) {
         *members = NULL;
         *nmembers = 0;
@@ -152,7 +150,7 @@ int store_timdu_get(struct store *s, int64_t id, struct arena *arena, struct sto
                &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     void *rows;
     rc = store_collect(s, st, arena, &rows, nmembers, sizeof(**members), member_read,
                        "read timdu members", "timdu does not fit in memory limit", err);
@@ -173,7 +171,7 @@ int store_timdu_update(struct store *s, const struct store_timdu *t,
     arena_init(&a, 1 << 20);
     struct store_timdu old;
     rc = store_timdu_get(s, t->id, &a, &old, NULL, NULL, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_TIMDU_UPDATE,
                    "UPDATE timdu SET sk_number = ?2, sk_date = ?3, signed_by = ?4,"
@@ -181,7 +179,7 @@ int store_timdu_update(struct store *s, const struct store_timdu *t,
                    " updated_at = ?9 WHERE id = ?1",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, t->id);
+        db_bind_int64(st, 1, t->id);
         stmt_bind_text(st, 2, t->sk_number);
         stmt_bind_text(st, 3, t->sk_date);
         stmt_bind_text(st, 4, nz(t->signed_by));
@@ -189,7 +187,7 @@ int store_timdu_update(struct store *s, const struct store_timdu *t,
         stmt_bind_text(st, 6, nz(t->chair_name));
         stmt_bind_text(st, 7, nz(t->chair_title));
         stmt_bind_text(st, 8, t->notes);
-        sqlite3_bind_int64(st, 9, time_now());
+        db_bind_int64(st, 9, time_now());
         rc = plan_step_done(s, st, "update timdu", err);
     }
     if (!rc) {
@@ -213,11 +211,11 @@ int store_timdu_delete(struct store *s, int64_t id, const struct store_actor *ac
     arena_init(&a, 1 << 20);
     struct store_timdu old;
     rc = store_timdu_get(s, id, &a, &old, NULL, NULL, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_TIMDU_DELETE, "DELETE FROM timdu WHERE id = ?1", &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         rc = plan_step_done(s, st, "delete timdu", err);
     }
     if (!rc)
@@ -232,7 +230,7 @@ int store_timdu_list(struct store *s, const char *scope, const char *region, str
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         PSTMT(s, PS_TIMDU_LIST,
               "SELECT " TIMDU_COLS ", (SELECT COUNT(*) FROM timdu_members m"
@@ -270,7 +268,7 @@ int store_timdu_member_add(struct store *s, const struct store_timdu_member *m,
     int rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t nid = 0;
     struct arena a;
     arena_init(&a, 1 << 16);
@@ -284,7 +282,7 @@ int store_timdu_member_add(struct store *s, const struct store_timdu_member *m,
             " phone, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
             &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, m->timdu_id);
+        db_bind_int64(st, 1, m->timdu_id);
         stmt_bind_text(st, 2, m->name);
         stmt_bind_text(st, 3, nz(m->position));
         stmt_bind_text(st, 4, nz(m->agency));
@@ -312,12 +310,12 @@ int store_timdu_member_delete(struct store *s, int64_t timdu_id, int64_t member_
     int rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = PSTMT(s, PS_TIMDU_MEMBER_DELETE,
                "DELETE FROM timdu_members WHERE id = ?1 AND timdu_id = ?2", &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, member_id);
-        sqlite3_bind_int64(st, 2, timdu_id);
+        db_bind_int64(st, 1, member_id);
+        db_bind_int64(st, 2, timdu_id);
         rc = plan_step_done(s, st, "delete timdu member", err);
     }
     if (!rc)
@@ -336,11 +334,11 @@ int store_timdu_member_delete(struct store *s, int64_t timdu_id, int64_t member_
     " created_at, updated_at"
 
 /* A store_row_fn for struct store_forum. */
-static void forum_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void forum_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_forum *f = row;
     memset(f, 0, sizeof(*f));
-    f->id = sqlite3_column_int64(st, 0);
+    f->id = db_column_int64(st, 0);
     f->region_code = plan_col(a, st, 1, oom);
     f->kind = plan_col(a, st, 2, oom);
     f->name = plan_col(a, st, 3, oom);
@@ -348,8 +346,8 @@ static void forum_read(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
     f->contact_name = plan_col(a, st, 5, oom);
     f->contact_phone = plan_col(a, st, 6, oom);
     f->contact_email = plan_col(a, st, 7, oom);
-    f->created_at = sqlite3_column_int64(st, 8);
-    f->updated_at = sqlite3_column_int64(st, 9);
+    f->created_at = db_column_int64(st, 8);
+    f->updated_at = db_column_int64(st, 9);
 }
 
 static json_t *forum_json(const struct store_forum *f)
@@ -380,7 +378,7 @@ int store_forum_add(struct store *s, const struct store_forum *f, const struct s
     rc = store_tx_begin(s, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t nid = 0;
     rc = PSTMT(s, PS_FORUM_INSERT,
                "INSERT INTO forums (region_code, kind, name, sk_number, contact_name,"
@@ -395,7 +393,7 @@ int store_forum_add(struct store *s, const struct store_forum *f, const struct s
         stmt_bind_text(st, 5, f->contact_name);
         stmt_bind_text(st, 6, f->contact_phone);
         stmt_bind_text(st, 7, f->contact_email);
-        sqlite3_bind_int64(st, 8, time_now());
+        db_bind_int64(st, 8, time_now());
         char fk[96];
         snprintf(fk, sizeof(fk), "unknown region '%s'", nz(f->region_code));
         rc = plan_step_id(s, st, "add forum", NULL, fk, &nid, err);
@@ -414,11 +412,11 @@ int store_forum_add(struct store *s, const struct store_forum *f, const struct s
 int store_forum_get(struct store *s, int64_t id, struct arena *arena, struct store_forum *out,
                     struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_FORUM_GET, "SELECT " FORUM_COLS " FROM forums WHERE id = ?1", &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     return store_get_row(s, st, arena, out, forum_read, "forum", id, "read forum",
                          "forum does not fit in memory limit", err);
 }
@@ -436,21 +434,21 @@ int store_forum_update(struct store *s, const struct store_forum *f,
     arena_init(&a, 1 << 20);
     struct store_forum old;
     rc = store_forum_get(s, f->id, &a, &old, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_FORUM_UPDATE,
                    "UPDATE forums SET kind = ?2, name = ?3, sk_number = ?4, contact_name = ?5,"
                    " contact_phone = ?6, contact_email = ?7, updated_at = ?8 WHERE id = ?1",
                    &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, f->id);
+        db_bind_int64(st, 1, f->id);
         stmt_bind_text(st, 2, f->kind);
         stmt_bind_text(st, 3, f->name);
         stmt_bind_text(st, 4, f->sk_number);
         stmt_bind_text(st, 5, f->contact_name);
         stmt_bind_text(st, 6, f->contact_phone);
         stmt_bind_text(st, 7, f->contact_email);
-        sqlite3_bind_int64(st, 8, time_now());
+        db_bind_int64(st, 8, time_now());
         rc = plan_step_done(s, st, "update forum", err);
     }
     if (!rc) {
@@ -474,11 +472,11 @@ int store_forum_delete(struct store *s, int64_t id, const struct store_actor *ac
     arena_init(&a, 1 << 20);
     struct store_forum old;
     rc = store_forum_get(s, id, &a, &old, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!rc)
         rc = PSTMT(s, PS_FORUM_DELETE, "DELETE FROM forums WHERE id = ?1", &st, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         rc = plan_step_done(s, st, "delete forum", err);
     }
     if (!rc)
@@ -493,7 +491,7 @@ int store_forum_list(struct store *s, const char *scope, const char *region, str
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = PSTMT(s, PS_FORUM_LIST,
                    "SELECT " FORUM_COLS
                    " FROM forums WHERE " PLAN_PREFIX("region_code", 1) " AND " PLAN_PREFIX(

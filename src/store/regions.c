@@ -2,8 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -36,7 +34,7 @@ int store_regions_sync(struct store *s, const struct store_region *rows, size_t 
     int rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_REGION_INSERT,
                   "INSERT INTO regions (code, parent_code, level, name) VALUES (?1, ?2, ?3, ?4)"
                   " ON CONFLICT (code) DO NOTHING",
@@ -50,12 +48,12 @@ int store_regions_sync(struct store *s, const struct store_region *rows, size_t 
                 continue;
             stmt_bind_text(st, 1, r->code);
             stmt_bind_text(st, 2, level == 1 ? NULL : r->parent_code);
-            sqlite3_bind_int(st, 3, r->level);
+            db_bind_int64(st, 3, r->level);
             stmt_bind_text(st, 4, r->name);
-            int src = sqlite3_step(st);
+            int src = db_step(st);
             stmt_done(st);
-            if (src == SQLITE_DONE) {
-                added += (size_t)sqlite3_changes(s->db);
+            if (src == DB_DONE) {
+                added += (size_t)db_changes(s->db);
             } else {
                 char fk[160];
                 snprintf(fk, sizeof(fk), "unknown parent region '%s' of '%s'", r->parent_code,
@@ -79,7 +77,7 @@ int store_regions_sync(struct store *s, const struct store_region *rows, size_t 
 int store_region_count(struct store *s, int level, size_t *count, struct error *err)
 {
     *count = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = level == 0
                  ? stmt_get(s, STMT_REGION_COUNT_ALL, "SELECT COUNT(*) FROM regions", &st, err)
                  : stmt_get(s, STMT_REGION_COUNT_LEVEL,
@@ -87,12 +85,12 @@ int store_region_count(struct store *s, int level, size_t *count, struct error *
     if (rc != 0)
         return rc;
     if (level != 0)
-        sqlite3_bind_int(st, 1, level);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *count = (size_t)sqlite3_column_int64(st, 0);
+        db_bind_int64(st, 1, level);
+    int src = db_step(st);
+    if (src == DB_ROW)
+        *count = (size_t)db_column_int64(st, 0);
     stmt_done(st);
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "count regions", NULL, NULL);
     return 0;
 }
@@ -101,16 +99,16 @@ int store_region_exists(struct store *s, const char *code, struct error *err)
 {
     if (!code || !*code)
         return error_set(err, WSP_ENOTFOUND, "unknown region ''");
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_REGION_EXISTS, "SELECT 1 FROM regions WHERE code = ?1", &st, err);
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, code);
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src == SQLITE_ROW)
+    if (src == DB_ROW)
         return 0;
-    if (src == SQLITE_DONE)
+    if (src == DB_DONE)
         return error_set(err, WSP_ENOTFOUND, "unknown region '%s'", code);
     return store_fail(s, src, err, "look up region", NULL, NULL);
 }

@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -16,7 +14,7 @@
 static int find_report(struct store *s, int64_t article_id, int64_t *report_id, int64_t *event_id,
                        struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_REPORT_BY_ARTICLE,
                       "SELECT r.id, (SELECT MIN(es.event_id) FROM event_sources es"
                       " WHERE es.article_id = r.article_id)"
@@ -24,13 +22,13 @@ static int find_report(struct store *s, int64_t article_id, int64_t *report_id, 
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, article_id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *report_id = sqlite3_column_int64(st, 0);
-        *event_id = sqlite3_column_int64(st, 1);
+    db_bind_int64(st, 1, article_id);
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *report_id = db_column_int64(st, 0);
+        *event_id = db_column_int64(st, 1);
         rc = 0;
-    } else if (src == SQLITE_DONE) {
+    } else if (src == DB_DONE) {
         rc = error_set(err, WSP_ENOTFOUND, "no report for article '%" PRId64 "'", article_id);
     } else {
         rc = store_fail(s, src, err, "find report", NULL, NULL);
@@ -46,22 +44,22 @@ static int find_report(struct store *s, int64_t article_id, int64_t *report_id, 
 static int make_anonymous(struct store *s, int64_t report_id, int64_t article_id, int64_t event_id,
                           const struct store_actor *actor, struct error *err)
 {
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     int64_t reporter = 0;
-    int src = sqlite3_prepare_v2(s->db,
-                                 "UPDATE reports SET anonymous = 1 WHERE id = ?1 AND anonymous = 0"
-                                 " RETURNING reporter_user_id",
-                                 -1, &st, NULL);
-    if (src == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, report_id);
-        src = sqlite3_step(st);
-        if (src == SQLITE_ROW) {
-            reporter = sqlite3_column_int64(st, 0);
-            src = sqlite3_step(st);
+    int src = db_prepare(s->db,
+                         "UPDATE reports SET anonymous = 1 WHERE id = ?1 AND anonymous = 0"
+                         " RETURNING reporter_user_id",
+                         false, &st);
+    if (src == DB_OK) {
+        db_bind_int64(st, 1, report_id);
+        src = db_step(st);
+        if (src == DB_ROW) {
+            reporter = db_column_int64(st, 0);
+            src = db_step(st);
         }
     }
-    sqlite3_finalize(st);
-    if (src != SQLITE_DONE)
+    db_finalize(st);
+    if (src != DB_DONE)
         return store_fail(s, src, err, "make report anonymous", NULL, NULL);
     if (!reporter)
         return 0; /* anonymous already */
@@ -69,21 +67,21 @@ static int make_anonymous(struct store *s, int64_t report_id, int64_t article_id
     snprintf(rid, sizeof(rid), "%" PRId64, report_id);
     snprintf(aid, sizeof(aid), "%" PRId64, article_id);
     snprintf(eid, sizeof(eid), "%" PRId64, event_id);
-    src = sqlite3_prepare_v2(s->db,
-                             "UPDATE audit_log SET user_id = NULL, username = 'anonymous',"
-                             " client = NULL WHERE user_id = ?1 AND ((object_type = 'report' AND"
-                             " object_id = ?2) OR (object_type = 'article' AND object_id = ?3) OR"
-                             " (object_type = 'event' AND object_id = ?4))",
-                             -1, &st, NULL);
-    if (src == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, reporter);
+    src = db_prepare(s->db,
+                     "UPDATE audit_log SET user_id = NULL, username = 'anonymous',"
+                     " client = NULL WHERE user_id = ?1 AND ((object_type = 'report' AND"
+                     " object_id = ?2) OR (object_type = 'article' AND object_id = ?3) OR"
+                     " (object_type = 'event' AND object_id = ?4))",
+                     false, &st);
+    if (src == DB_OK) {
+        db_bind_int64(st, 1, reporter);
         stmt_bind_text(st, 2, rid);
         stmt_bind_text(st, 3, aid);
         stmt_bind_text(st, 4, eid);
-        src = sqlite3_step(st);
+        src = db_step(st);
     }
-    sqlite3_finalize(st);
-    if (src != SQLITE_DONE)
+    db_finalize(st);
+    if (src != DB_DONE)
         return store_fail(s, src, err, "make report anonymous", NULL, NULL);
     return store_audit_add(s, actor, "report.anonymous", "report", rid, "{\"anonymous\":false}",
                            "{\"anonymous\":true}", err);
@@ -123,26 +121,26 @@ int store_report_create(struct store *s, const struct store_article *a,
             rc = make_anonymous(s, *report_id, article_id, *event_id, actor, err);
         goto out;
     }
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_REPORT_INSERT,
                   "INSERT INTO reports (article_id, reporter_user_id, anonymous, region_code,"
                   " fields_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
                   &st, err);
     if (rc != 0)
         goto out;
-    sqlite3_bind_int64(st, 1, article_id);
-    sqlite3_bind_int64(st, 2, r->reporter_user_id);
-    sqlite3_bind_int(st, 3, r->anonymous ? 1 : 0);
+    db_bind_int64(st, 1, article_id);
+    db_bind_int64(st, 2, r->reporter_user_id);
+    db_bind_int64(st, 3, r->anonymous ? 1 : 0);
     stmt_bind_text(st, 4, r->region_code && *r->region_code ? r->region_code : NULL);
     stmt_bind_text(st, 5, r->fields_json);
-    sqlite3_bind_int64(st, 6, time_now());
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *report_id = sqlite3_column_int64(st, 0);
-        src = sqlite3_step(st);
+    db_bind_int64(st, 6, time_now());
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *report_id = db_column_int64(st, 0);
+        src = db_step(st);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         rc = store_fail(s, src, err, "add report", NULL, "unknown reporter or region in report");
         goto out;
     }

@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -26,7 +24,7 @@ int store_session_create(struct store *s, const char *token_hash, int64_t user_i
     if (!token_hash_valid(token_hash))
         return error_set(err, WSP_EINVAL, "invalid session token hash");
     int64_t now = time_now();
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_SESSION_INSERT,
                       "INSERT INTO sessions (token_hash, user_id, created_at, expires_at,"
                       " last_seen_at, client) VALUES (?1, ?2, ?3, ?4, ?3, ?5)",
@@ -34,13 +32,13 @@ int store_session_create(struct store *s, const char *token_hash, int64_t user_i
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, token_hash);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_int64(st, 4, expires_at);
+    db_bind_int64(st, 2, user_id);
+    db_bind_int64(st, 3, now);
+    db_bind_int64(st, 4, expires_at);
     stmt_bind_text(st, 5, client);
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         char fk[64];
         snprintf(fk, sizeof(fk), "unknown user '%" PRId64 "'", user_id);
         return store_fail(s, src, err, "create session", "session already exists", fk);
@@ -53,7 +51,7 @@ int store_session_get(struct store *s, const char *token_hash, int64_t now,
 {
     if (!token_hash_valid(token_hash))
         return error_set(err, WSP_ENOTFOUND, "no such session");
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_SESSION_GET,
                       "SELECT s.created_at, s.expires_at, s.last_seen_at,"
                       " u.id, u.username, u.role, u.region_code, u.full_name, u.disabled,"
@@ -64,21 +62,21 @@ int store_session_get(struct store *s, const char *token_hash, int64_t now,
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, token_hash);
-    sqlite3_bind_int64(st, 2, now);
+    db_bind_int64(st, 2, now);
     struct store_session ss = {0};
     struct store_user u;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        ss.created_at = sqlite3_column_int64(st, 0);
-        ss.expires_at = sqlite3_column_int64(st, 1);
-        ss.last_seen_at = sqlite3_column_int64(st, 2);
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        ss.created_at = db_column_int64(st, 0);
+        ss.expires_at = db_column_int64(st, 1);
+        ss.last_seen_at = db_column_int64(st, 2);
         store_user_read(st, 3, &u);
         ss.user_id = u.id;
     }
     stmt_done(st);
-    if (src == SQLITE_DONE)
+    if (src == DB_DONE)
         return error_set(err, WSP_ENOTFOUND, "no such session");
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, "read session", NULL, NULL);
 
     if (now - ss.last_seen_at >= SESSION_TOUCH_SECONDS) {
@@ -87,19 +85,19 @@ int store_session_get(struct store *s, const char *token_hash, int64_t now,
         if (rc != 0)
             return rc;
         stmt_bind_text(st, 1, token_hash);
-        sqlite3_bind_int64(st, 2, now);
+        db_bind_int64(st, 2, now);
         /* Outside a transaction the touch waits briefly for the write lock, not the full busy
          * timeout: this is on every request path and the touch can wait for the next one. */
         if (s->depth == 0)
-            sqlite3_busy_timeout(s->db, SESSION_TOUCH_BUSY_MS);
-        src = sqlite3_step(st);
+            db_busy_timeout(s->db, SESSION_TOUCH_BUSY_MS);
+        src = db_step(st);
         stmt_done(st);
         if (s->depth == 0)
-            sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-        if (src == SQLITE_DONE)
+            db_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+        if (src == DB_DONE)
             ss.last_seen_at = now;
         else /* best effort: a busy database must not log the user out */
-            LOG_W("store", "touch session: %s", sqlite3_errmsg(s->db));
+            LOG_W("store", "touch session: %s", db_errmsg(s->db));
     }
     if (sess)
         *sess = ss;
@@ -112,15 +110,15 @@ int store_session_delete(struct store *s, const char *token_hash, struct error *
 {
     if (!token_hash_valid(token_hash))
         return 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         stmt_get(s, STMT_SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1", &st, err);
     if (rc != 0)
         return rc;
     stmt_bind_text(st, 1, token_hash);
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "delete session", NULL, NULL);
     return 0;
 }
@@ -129,17 +127,17 @@ int store_session_purge(struct store *s, int64_t now, size_t *removed, struct er
 {
     if (removed)
         *removed = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         stmt_get(s, STMT_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1", &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, now);
-    int src = sqlite3_step(st);
+    db_bind_int64(st, 1, now);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "purge sessions", NULL, NULL);
     if (removed)
-        *removed = (size_t)sqlite3_changes(s->db);
+        *removed = (size_t)db_changes(s->db);
     return 0;
 }

@@ -1,10 +1,10 @@
 /*
- * store internals shared by the SQLite backend files (sqlite.c, migrations.c, users.c,
- * sessions.c, audit.c, regions.c, articles.c, events.c, reports.c, feeds.c). Not part of the
- * public interface.
+ * store internals shared by the store's files (store.c, migrations.c, users.c, sessions.c,
+ * audit.c, regions.c, articles.c, events.c, reports.c, feeds.c, ...), which speak to either
+ * database engine through db.h. Not part of the public interface.
  *
  * Statement cache: every SQL statement has an id in enum store_stmt_id. The first use prepares
- * it (SQLITE_PREPARE_PERSISTENT) and keeps it until store_close(). Statements are prepared
+ * it (persistent) and keeps it until store_close(). Statements are prepared
  * lazily so that a database at an older schema version (store_open_raw + store_migrate) can
  * still use the statements whose tables exist. After use, a statement must be released with
  * stmt_done() so it does not hold a read snapshot open (which would stall WAL checkpoints).
@@ -15,12 +15,14 @@
 #ifndef WSP_STORE_INTERNAL_H
 #define WSP_STORE_INTERNAL_H
 
-#include <sqlite3.h>
-
 #include "base/base.h"
+#include "store/db.h"
 #include "store/store.h"
 
 #define STORE_BUSY_TIMEOUT_MS 5000
+
+/* PostgreSQL advisory lock keys (one bigint space per database, shared by every node). */
+#define STORE_PG_LOCK_MIGRATE "7263001" /* a migration being applied */
 
 enum store_stmt_id {
     STMT_BEGIN,
@@ -116,28 +118,29 @@ enum store_stmt_id {
 #define STORE_AUDIT_VARIANTS (1 << STORE_AUDIT_FILTERS)
 
 struct store {
-    sqlite3 *db;
+    struct db *db;
+    enum db_engine engine;
     int depth; /* open transaction levels: 0 none, 1 BEGIN, >1 savepoints */
-    sqlite3_stmt *stmts[STMT_COUNT];
-    sqlite3_stmt *audit_list[STORE_AUDIT_VARIANTS];
-    sqlite3_stmt *audit_count[STORE_AUDIT_VARIANTS];
+    struct db_stmt *stmts[STMT_COUNT];
+    struct db_stmt *audit_list[STORE_AUDIT_VARIANTS];
+    struct db_stmt *audit_count[STORE_AUDIT_VARIANTS];
 };
 
 /* Prepare (once) statement id with SQL text sql and store it in *out. The same id must always
  * be used with the same text. 0 or a WSP_E* code with err filled. */
-int stmt_get(struct store *s, enum store_stmt_id id, const char *sql, sqlite3_stmt **out,
+int stmt_get(struct store *s, enum store_stmt_id id, const char *sql, struct db_stmt **out,
              struct error *err);
 /* Prepare (once) a statement kept in *slot (for statements built from fixed fragments). */
-int stmt_get_slot(struct store *s, sqlite3_stmt **slot, const char *sql, struct error *err);
+int stmt_get_slot(struct store *s, struct db_stmt **slot, const char *sql, struct error *err);
 /* Reset and clear bindings after use. NULL-safe. */
-void stmt_done(sqlite3_stmt *st);
+void stmt_done(struct db_stmt *st);
 
-/* Bind a C string, NULL as SQL NULL. Returns the sqlite result code. */
-int stmt_bind_text(sqlite3_stmt *st, int idx, const char *v);
+/* Bind a C string, NULL as SQL NULL. Returns a db_status. */
+int stmt_bind_text(struct db_stmt *st, int idx, const char *v);
 /* Column text copied into a fixed buffer ("" for NULL). */
-void stmt_column_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz);
+void stmt_column_copy(struct db_stmt *st, int col, char *dst, size_t dstsz);
 
-/* Map a failed sqlite result code to a WSP_E* status and message. `what` names the operation
+/* Map a failed db_status (db.h) to a WSP_E* status and message. `what` names the operation
  * ("add user 'budi'"). exists_msg / fk_msg, when non-NULL, are the full messages used for a
  * uniqueness / foreign-key violation. */
 int store_fail(struct store *s, int rc, struct error *err, const char *what, const char *exists_msg,
@@ -154,7 +157,7 @@ int store_tx_end(struct store *s, int rc, struct error *err);
 
 /* Read a user (without hash) from 8 columns starting at col: id, username, role, region_code,
  * full_name, disabled, created_at, updated_at. */
-void store_user_read(sqlite3_stmt *st, int col, struct store_user *out);
+void store_user_read(struct db_stmt *st, int col, struct store_user *out);
 
 /* Actor fields with defaults for NULL. */
 const char *store_actor_name(const struct store_actor *a);
@@ -174,7 +177,7 @@ int store_event_check(const struct store_event *e, struct error *err);
 int store_event_insert(struct store *s, const struct store_event *e, int64_t article_id,
                        const struct store_actor *actor, int64_t *id, struct error *err);
 /* Copy a nullable text column into the arena; sets *oom when the arena is full. */
-char *store_column_arena(struct arena *a, sqlite3_stmt *st, int col, bool *oom);
+char *store_column_arena(struct arena *a, struct db_stmt *st, int col, bool *oom);
 
 /* Grow an arena array to hold len+1 elements of size elem (capacity 16, then doubling); NULL
  * when the arena is full. The old copy stays in the arena until the arena is released. */
@@ -182,7 +185,7 @@ void *store_grow(struct arena *a, void *arr, size_t *cap, size_t len, size_t ele
 
 /* Reads the current row of st into *row (one element of the caller's type), copying strings
  * into the arena; sets *oom when the arena is full. Each file wraps its typed reader in one. */
-typedef void store_row_fn(struct arena *a, sqlite3_stmt *st, void *row, bool *oom);
+typedef void store_row_fn(struct arena *a, struct db_stmt *st, void *row, bool *oom);
 
 /* Step st to the end and collect its rows into an arena array of elem_size elements (grown
  * by doubling from 16), reading each with read_row; stmt_done(st) in every case. On success
@@ -197,14 +200,14 @@ void store_prefix_bounds(const char *code, char *lo, char *hi);
 /* Append one condition to a WHERE clause being built from fixed fragments. */
 void store_where_add(struct buf *w, const char *cond);
 
-int store_collect(struct store *s, sqlite3_stmt *st, struct arena *a, void **rows, size_t *n,
+int store_collect(struct store *s, struct db_stmt *st, struct arena *a, void **rows, size_t *n,
                   size_t elem_size, store_row_fn *read_row, const char *what, const char *oom_msg,
                   struct error *err);
 
 /* Step st once and read its row into *row with read_row; stmt_done(st). WSP_ENOTFOUND
  * "no <noun> with id '<id>'" when there is no row, store_fail() for `what` ("read case") on
  * a step error, WSP_ENOMEM with oom_msg when the strings do not fit in the arena. */
-int store_get_row(struct store *s, sqlite3_stmt *st, struct arena *a, void *row,
+int store_get_row(struct store *s, struct db_stmt *st, struct arena *a, void *row,
                   store_row_fn *read_row, const char *noun, int64_t id, const char *what,
                   const char *oom_msg, struct error *err);
 /* "YYYY-MM-DD" check (a real calendar date). */

@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -44,17 +42,17 @@ static bool role_valid(const char *role)
     return false;
 }
 
-void store_user_read(sqlite3_stmt *st, int col, struct store_user *out)
+void store_user_read(struct db_stmt *st, int col, struct store_user *out)
 {
     memset(out, 0, sizeof(*out));
-    out->id = sqlite3_column_int64(st, col);
+    out->id = db_column_int64(st, col);
     stmt_column_copy(st, col + 1, out->username, sizeof(out->username));
     stmt_column_copy(st, col + 2, out->role, sizeof(out->role));
     stmt_column_copy(st, col + 3, out->region, sizeof(out->region));
     stmt_column_copy(st, col + 4, out->full_name, sizeof(out->full_name));
-    out->disabled = sqlite3_column_int(st, col + 5) != 0;
-    out->created_at = sqlite3_column_int64(st, col + 6);
-    out->updated_at = sqlite3_column_int64(st, col + 7);
+    out->disabled = (int)db_column_int64(st, col + 5) != 0;
+    out->created_at = db_column_int64(st, col + 6);
+    out->updated_at = db_column_int64(st, col + 7);
 }
 
 /* The user as audit JSON, without the password hash. Caller frees. */
@@ -79,21 +77,21 @@ static char *user_json(const struct store_user *u)
 static int get_one(struct store *s, enum store_stmt_id id, const char *sql, int64_t uid,
                    const char *name, bool with_hash, struct store_user *out, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, id, sql, &st, err);
     if (rc != 0)
         return rc;
     if (name)
         stmt_bind_text(st, 1, name);
     else
-        sqlite3_bind_int64(st, 1, uid);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
+        db_bind_int64(st, 1, uid);
+    int src = db_step(st);
+    if (src == DB_ROW) {
         store_user_read(st, 0, out);
         if (with_hash)
             stmt_column_copy(st, 8, out->password_hash, sizeof(out->password_hash));
         rc = 0;
-    } else if (src == SQLITE_DONE) {
+    } else if (src == DB_DONE) {
         if (name)
             rc = error_set(err, WSP_ENOTFOUND, "no user named '%s'", name);
         else
@@ -178,7 +176,7 @@ int store_user_add(struct store *s, const struct store_user *u, const char *pass
         return rc;
 
     char *after = NULL;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_USER_INSERT,
                   "INSERT INTO users (username, role, region_code, full_name, password_hash,"
                   " disabled, created_at, updated_at)"
@@ -191,16 +189,16 @@ int store_user_add(struct store *s, const struct store_user *u, const char *pass
     stmt_bind_text(st, 3, nu.region[0] ? nu.region : NULL);
     stmt_bind_text(st, 4, nu.full_name);
     stmt_bind_text(st, 5, password_hash);
-    sqlite3_bind_int(st, 6, nu.disabled ? 1 : 0);
-    sqlite3_bind_int64(st, 7, nu.created_at);
-    sqlite3_bind_int64(st, 8, nu.updated_at);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        nu.id = sqlite3_column_int64(st, 0);
-        src = sqlite3_step(st);
+    db_bind_int64(st, 6, nu.disabled ? 1 : 0);
+    db_bind_int64(st, 7, nu.created_at);
+    db_bind_int64(st, 8, nu.updated_at);
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        nu.id = db_column_int64(st, 0);
+        src = db_step(st);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         char exists[128], fk[128];
         snprintf(exists, sizeof(exists), "username '%s' already exists", nu.username);
         snprintf(fk, sizeof(fk), "unknown region '%s'", nu.region);
@@ -221,13 +219,13 @@ out:
 }
 
 /* Update one user inside a write transaction; ENOTFOUND when no row changed. */
-static int update_user(struct store *s, sqlite3_stmt *st, int64_t id, struct error *err)
+static int update_user(struct store *s, struct db_stmt *st, int64_t id, struct error *err)
 {
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "update user", NULL, NULL);
-    if (sqlite3_changes(s->db) == 0)
+    if (db_changes(s->db) == 0)
         return error_set(err, WSP_ENOTFOUND, "no user with id '%" PRId64 "'", id);
     return 0;
 }
@@ -235,14 +233,14 @@ static int update_user(struct store *s, sqlite3_stmt *st, int64_t id, struct err
 /* End every session of a user (inside the caller's transaction). */
 static int end_sessions(struct store *s, int64_t id, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         stmt_get(s, STMT_SESSION_DELETE_USER, "DELETE FROM sessions WHERE user_id = ?1", &st, err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, id);
-        int src = sqlite3_step(st);
+        db_bind_int64(st, 1, id);
+        int src = db_step(st);
         stmt_done(st);
-        if (src != SQLITE_DONE)
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "end sessions of user", NULL, NULL);
     }
     return rc;
@@ -257,13 +255,13 @@ int store_user_set_password(struct store *s, int64_t id, const char *password_ha
     rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_USER_SET_PASSWORD,
                   "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", &st, err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int64(st, 1, id);
         stmt_bind_text(st, 2, password_hash);
-        sqlite3_bind_int64(st, 3, time_now());
+        db_bind_int64(st, 3, time_now());
         rc = update_user(s, st, id, err);
     }
     /* A new password logs out every session: one of them may be the reason for the change. */
@@ -287,14 +285,14 @@ int store_user_set_disabled(struct store *s, int64_t id, bool disabled,
         return rc;
     struct store_user old = {0};
     rc = store_user_get(s, id, &old, err);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (rc == 0)
         rc = stmt_get(s, STMT_USER_SET_DISABLED,
                       "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE id = ?1", &st, err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int(st, 2, disabled ? 1 : 0);
-        sqlite3_bind_int64(st, 3, time_now());
+        db_bind_int64(st, 1, id);
+        db_bind_int64(st, 2, disabled ? 1 : 0);
+        db_bind_int64(st, 3, time_now());
         rc = update_user(s, st, id, err);
     }
     if (rc == 0 && disabled)
@@ -315,7 +313,7 @@ int store_user_list(struct store *s, struct arena *arena, struct store_user **ou
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         stmt_get(s, STMT_USER_LIST, "SELECT " USER_COLS " FROM users ORDER BY username", &st, err);
     if (rc != 0)
@@ -323,7 +321,7 @@ int store_user_list(struct store *s, struct arena *arena, struct store_user **ou
     struct store_user *tmp = NULL;
     size_t len = 0, cap = 0;
     int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((src = db_step(st)) == DB_ROW) {
         if (len == cap) {
             cap = cap ? cap * 2 : 16;
             tmp = xrealloc(tmp, cap * sizeof(*tmp));
@@ -331,7 +329,7 @@ int store_user_list(struct store *s, struct arena *arena, struct store_user **ou
         store_user_read(st, 0, &tmp[len++]);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE) {
+    if (src != DB_DONE) {
         rc = store_fail(s, src, err, "list users", NULL, NULL);
     } else if (len > 0) {
         struct store_user *res = arena_alloc(arena, len * sizeof(*res));

@@ -5,8 +5,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
-
 #include "base/base.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -50,7 +48,7 @@ int store_webhook_add(struct store *s, const struct store_webhook *w,
     int rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_ALERT_WEBHOOK_INSERT,
                   "INSERT INTO webhooks (url, secret, region_prefix, min_level, active,"
                   " created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?6)"
@@ -62,14 +60,14 @@ int store_webhook_add(struct store *s, const struct store_webhook *w,
         stmt_bind_text(st, 3, w->region_prefix ? w->region_prefix : "");
         stmt_bind_text(st, 4, lvl);
         stmt_bind_text(st, 5, store_actor_name(actor));
-        sqlite3_bind_int64(st, 6, time_now());
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW) {
-            *id = sqlite3_column_int64(st, 0);
-            src = sqlite3_step(st);
+        db_bind_int64(st, 6, time_now());
+        int src = db_step(st);
+        if (src == DB_ROW) {
+            *id = db_column_int64(st, 0);
+            src = db_step(st);
         }
         stmt_done(st);
-        if (src != SQLITE_DONE)
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "add webhook", NULL, NULL);
     }
     if (rc == 0) {
@@ -88,29 +86,29 @@ int store_webhook_add(struct store *s, const struct store_webhook *w,
     return rc;
 }
 
-static void read_webhook(sqlite3_stmt *st, struct arena *a, struct store_webhook *w, bool secret,
+static void read_webhook(struct db_stmt *st, struct arena *a, struct store_webhook *w, bool secret,
                          bool *oom)
 {
     memset(w, 0, sizeof(*w));
-    w->id = sqlite3_column_int64(st, 0);
+    w->id = db_column_int64(st, 0);
     w->url = store_column_arena(a, st, 1, oom);
     w->region_prefix = store_column_arena(a, st, 2, oom);
     w->min_level = store_column_arena(a, st, 3, oom);
-    w->active = sqlite3_column_int(st, 4) != 0;
+    w->active = (int)db_column_int64(st, 4) != 0;
     w->created_by = store_column_arena(a, st, 5, oom);
-    w->created_at = sqlite3_column_int64(st, 6);
-    w->updated_at = sqlite3_column_int64(st, 7);
+    w->created_at = db_column_int64(st, 6);
+    w->updated_at = db_column_int64(st, 7);
     if (secret)
         w->secret = store_column_arena(a, st, 8, oom);
 }
 
 /* store_row_fn for lists (no secret) and for one webhook (with its secret). */
-static void webhook_row(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void webhook_row(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     read_webhook(st, a, row, false, oom);
 }
 
-static void webhook_row_secret(struct arena *a, sqlite3_stmt *st, void *row, bool *oom)
+static void webhook_row_secret(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     read_webhook(st, a, row, true, oom);
 }
@@ -120,13 +118,13 @@ int store_webhook_list(struct store *s, bool active_only, struct arena *arena,
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc =
         stmt_get(s, STMT_ALERT_WEBHOOK_LIST,
                  "SELECT " WEBHOOK_COLS " FROM webhooks WHERE active >= ?1 ORDER BY id", &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int(st, 1, active_only ? 1 : 0);
+    db_bind_int64(st, 1, active_only ? 1 : 0);
     void *rows;
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), webhook_row, "list webhooks",
                        "webhook list does not fit in memory limit", err);
@@ -137,12 +135,12 @@ int store_webhook_list(struct store *s, bool active_only, struct arena *arena,
 int store_webhook_get(struct store *s, int64_t id, struct arena *arena, struct store_webhook *out,
                       struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_WEBHOOK_BY_ID,
                       "SELECT " WEBHOOK_COLS " FROM webhooks WHERE id = ?1", &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     return store_get_row(s, st, arena, out, webhook_row_secret, "webhook", id, "read webhook",
                          "webhook does not fit in memory limit", err);
 }
@@ -153,18 +151,18 @@ int store_webhook_remove(struct store *s, int64_t id, const struct store_actor *
     int rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     rc = stmt_get(s, STMT_ALERT_WEBHOOK_DEACTIVATE,
                   "UPDATE webhooks SET active = 0, updated_at = ?2 WHERE id = ?1 AND active = 1",
                   &st, err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, time_now());
-        int src = sqlite3_step(st);
+        db_bind_int64(st, 1, id);
+        db_bind_int64(st, 2, time_now());
+        int src = db_step(st);
         stmt_done(st);
-        if (src != SQLITE_DONE)
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "remove webhook", NULL, NULL);
-        else if (sqlite3_changes(s->db) == 0)
+        else if (db_changes(s->db) == 0)
             rc = error_set(err, WSP_ENOTFOUND, "no active webhook with id '%" PRId64 "'", id);
     }
     if (rc == 0)
@@ -174,10 +172,10 @@ int store_webhook_remove(struct store *s, int64_t id, const struct store_actor *
             " WHERE webhook_id = ?1 AND state = 'pending'",
             &st, err);
     if (rc == 0) {
-        sqlite3_bind_int64(st, 1, id);
-        int src = sqlite3_step(st);
+        db_bind_int64(st, 1, id);
+        int src = db_step(st);
         stmt_done(st);
-        if (src != SQLITE_DONE)
+        if (src != DB_DONE)
             rc = store_fail(s, src, err, "fail pending deliveries", NULL, NULL);
     }
     if (rc == 0) {
@@ -198,7 +196,7 @@ int store_delivery_add(struct store *s, int64_t webhook_id, int64_t alert_id, co
     if (!id)
         id = &tmp;
     *id = 0;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_DELIVERY_INSERT,
                       "INSERT INTO webhook_deliveries (webhook_id, alert_id, event, payload,"
                       " state, attempt, next_attempt_at, created_at, updated_at)"
@@ -206,53 +204,53 @@ int store_delivery_add(struct store *s, int64_t webhook_id, int64_t alert_id, co
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, webhook_id);
+    db_bind_int64(st, 1, webhook_id);
     if (alert_id)
-        sqlite3_bind_int64(st, 2, alert_id);
+        db_bind_int64(st, 2, alert_id);
     else
-        sqlite3_bind_null(st, 2);
+        db_bind_null(st, 2);
     stmt_bind_text(st, 3, event);
     stmt_bind_text(st, 4, payload);
-    sqlite3_bind_int64(st, 5, time_now());
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        src = sqlite3_step(st);
+    db_bind_int64(st, 5, time_now());
+    int src = db_step(st);
+    if (src == DB_ROW) {
+        *id = db_column_int64(st, 0);
+        src = db_step(st);
     }
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "queue webhook delivery", NULL,
                           "unknown webhook or alert for the delivery");
     return 0;
 }
 
-static void read_delivery(sqlite3_stmt *st, struct arena *a, struct store_delivery *d, bool *oom)
+static void read_delivery(struct db_stmt *st, struct arena *a, struct store_delivery *d, bool *oom)
 {
     memset(d, 0, sizeof(*d));
-    d->id = sqlite3_column_int64(st, 0);
-    d->webhook_id = sqlite3_column_int64(st, 1);
-    d->alert_id = sqlite3_column_int64(st, 2);
+    d->id = db_column_int64(st, 0);
+    d->webhook_id = db_column_int64(st, 1);
+    d->alert_id = db_column_int64(st, 2);
     d->event = store_column_arena(a, st, 3, oom);
     d->payload = store_column_arena(a, st, 4, oom);
     d->state = store_column_arena(a, st, 5, oom);
-    d->attempt = sqlite3_column_int(st, 6);
-    d->status_code = sqlite3_column_int(st, 7);
+    d->attempt = (int)db_column_int64(st, 6);
+    d->status_code = (int)db_column_int64(st, 7);
     d->error = store_column_arena(a, st, 8, oom);
-    d->next_attempt_at = sqlite3_column_int64(st, 9);
-    d->delivered_at = sqlite3_column_int64(st, 10);
-    d->created_at = sqlite3_column_int64(st, 11);
-    d->updated_at = sqlite3_column_int64(st, 12);
+    d->next_attempt_at = db_column_int64(st, 9);
+    d->delivered_at = db_column_int64(st, 10);
+    d->created_at = db_column_int64(st, 11);
+    d->updated_at = db_column_int64(st, 12);
 }
 
-static int read_deliveries(struct store *s, sqlite3_stmt *st, size_t max, bool with_hook,
+static int read_deliveries(struct store *s, struct db_stmt *st, size_t max, bool with_hook,
                            struct arena *arena, struct store_delivery **out, size_t *n,
                            struct error *err)
 {
     struct store_delivery *rows = arena_alloc(arena, (max ? max : 1) * sizeof(*rows));
     bool oom = rows == NULL;
     size_t len = 0;
-    int src = SQLITE_DONE;
-    while (!oom && len < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
+    int src = DB_DONE;
+    while (!oom && len < max && (src = db_step(st)) == DB_ROW) {
         read_delivery(st, arena, &rows[len], &oom);
         if (with_hook) {
             rows[len].url = store_column_arena(arena, st, 13, &oom);
@@ -263,7 +261,7 @@ static int read_deliveries(struct store *s, sqlite3_stmt *st, size_t max, bool w
     stmt_done(st);
     if (oom)
         return error_set(err, WSP_ENOMEM, "deliveries do not fit in memory limit");
-    if (len < max && src != SQLITE_DONE)
+    if (len < max && src != DB_DONE)
         return store_fail(s, src, err, "read deliveries", NULL, NULL);
     *out = rows;
     *n = len;
@@ -277,7 +275,7 @@ int store_delivery_due(struct store *s, int64_t now, size_t max, struct arena *a
     *n = 0;
     if (max == 0)
         max = 16;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_DELIVERY_DUE,
                       "SELECT " DELIVERY_COLS ", w.url, w.secret FROM webhook_deliveries d"
                       " JOIN webhooks w ON w.id = d.webhook_id"
@@ -286,8 +284,8 @@ int store_delivery_due(struct store *s, int64_t now, size_t max, struct arena *a
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, (int64_t)max);
+    db_bind_int64(st, 1, now);
+    db_bind_int64(st, 2, (int64_t)max);
     return read_deliveries(s, st, max, true, arena, out, n, err);
 }
 
@@ -296,7 +294,7 @@ int store_delivery_record(struct store *s, int64_t id, const char *state, int st
 {
     if (!str_eq(state, "delivered") && !str_eq(state, "pending") && !str_eq(state, "failed"))
         return error_set(err, WSP_EINVAL, "unknown delivery state '%s'", state ? state : "");
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_DELIVERY_RECORD,
                       "UPDATE webhook_deliveries SET state = ?2, attempt = attempt + 1,"
                       " status_code = ?3, error = ?4, next_attempt_at = ?5,"
@@ -305,20 +303,20 @@ int store_delivery_record(struct store *s, int64_t id, const char *state, int st
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     stmt_bind_text(st, 2, state);
     if (status_code)
-        sqlite3_bind_int(st, 3, status_code);
+        db_bind_int64(st, 3, status_code);
     else
-        sqlite3_bind_null(st, 3);
+        db_bind_null(st, 3);
     stmt_bind_text(st, 4, error);
-    sqlite3_bind_int64(st, 5, next_attempt_at);
-    sqlite3_bind_int64(st, 6, time_now());
-    int src = sqlite3_step(st);
+    db_bind_int64(st, 5, next_attempt_at);
+    db_bind_int64(st, 6, time_now());
+    int src = db_step(st);
     stmt_done(st);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, "record delivery", NULL, NULL);
-    if (sqlite3_changes(s->db) == 0)
+    if (db_changes(s->db) == 0)
         return error_set(err, WSP_ENOTFOUND, "no delivery with id '%" PRId64 "'", id);
     return 0;
 }
@@ -330,14 +328,14 @@ int store_delivery_list(struct store *s, int64_t webhook_id, size_t limit, struc
     *n = 0;
     if (limit == 0)
         limit = 100;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, STMT_ALERT_DELIVERY_LIST,
                       "SELECT " DELIVERY_COLS " FROM webhook_deliveries d WHERE d.webhook_id = ?1"
                       " ORDER BY d.id DESC LIMIT ?2",
                       &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, webhook_id);
-    sqlite3_bind_int64(st, 2, (int64_t)limit);
+    db_bind_int64(st, 1, webhook_id);
+    db_bind_int64(st, 2, (int64_t)limit);
     return read_deliveries(s, st, limit, false, arena, out, n, err);
 }

@@ -1,4 +1,5 @@
-/* SQLite backend: connection, pragmas, statement cache, transactions, error mapping, backup. */
+/* The store's connection (either engine, db.h), statement cache, transactions, error mapping, and
+ * SQLite's pragmas and backup. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,19 +16,19 @@
 
 /* ---- statement cache ---------------------------------------------------------------------- */
 
-int stmt_get_slot(struct store *s, sqlite3_stmt **slot, const char *sql, struct error *err)
+int stmt_get_slot(struct store *s, struct db_stmt **slot, const char *sql, struct error *err)
 {
     if (*slot)
         return 0;
-    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
-    if (rc != SQLITE_OK) {
+    int rc = db_prepare(s->db, sql, true, slot);
+    if (rc != DB_OK) {
         *slot = NULL;
         return store_fail(s, rc, err, "prepare statement", NULL, NULL);
     }
     return 0;
 }
 
-int stmt_get(struct store *s, enum store_stmt_id id, const char *sql, sqlite3_stmt **out,
+int stmt_get(struct store *s, enum store_stmt_id id, const char *sql, struct db_stmt **out,
              struct error *err)
 {
     int rc = stmt_get_slot(s, &s->stmts[id], sql, err);
@@ -35,24 +36,19 @@ int stmt_get(struct store *s, enum store_stmt_id id, const char *sql, sqlite3_st
     return rc;
 }
 
-void stmt_done(sqlite3_stmt *st)
+void stmt_done(struct db_stmt *st)
 {
-    if (st) {
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-    }
+    db_reset(st);
 }
 
-int stmt_bind_text(sqlite3_stmt *st, int idx, const char *v)
+int stmt_bind_text(struct db_stmt *st, int idx, const char *v)
 {
-    if (!v)
-        return sqlite3_bind_null(st, idx);
-    return sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);
+    return db_bind_text(st, idx, v);
 }
 
-void stmt_column_copy(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
+void stmt_column_copy(struct db_stmt *st, int col, char *dst, size_t dstsz)
 {
-    const char *v = (const char *)sqlite3_column_text(st, col);
+    const char *v = db_column_text(st, col);
     str_copy(dst, v ? v : "", dstsz);
 }
 
@@ -72,17 +68,17 @@ void *store_grow(struct arena *a, void *arr, size_t *cap, size_t len, size_t ele
     return n;
 }
 
-int store_collect(struct store *s, sqlite3_stmt *st, struct arena *a, void **rows, size_t *n,
+int store_collect(struct store *s, struct db_stmt *st, struct arena *a, void **rows, size_t *n,
                   size_t elem_size, store_row_fn *read_row, const char *what, const char *oom_msg,
                   struct error *err)
 {
     unsigned char *arr = NULL;
     size_t len = 0, cap = 0;
     bool oom = false;
-    int src = SQLITE_DONE;
+    int src = DB_DONE;
     *rows = NULL;
     *n = 0;
-    while (!oom && (src = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!oom && (src = db_step(st)) == DB_ROW) {
         unsigned char *g = store_grow(a, arr, &cap, len, elem_size);
         if (!g) {
             oom = true;
@@ -95,25 +91,25 @@ int store_collect(struct store *s, sqlite3_stmt *st, struct arena *a, void **row
     stmt_done(st);
     if (oom)
         return error_set(err, WSP_ENOMEM, "%s", oom_msg);
-    if (src != SQLITE_DONE)
+    if (src != DB_DONE)
         return store_fail(s, src, err, what, NULL, NULL);
     *rows = arr;
     *n = len;
     return 0;
 }
 
-int store_get_row(struct store *s, sqlite3_stmt *st, struct arena *a, void *row,
+int store_get_row(struct store *s, struct db_stmt *st, struct arena *a, void *row,
                   store_row_fn *read_row, const char *noun, int64_t id, const char *what,
                   const char *oom_msg, struct error *err)
 {
     bool oom = false;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
+    int src = db_step(st);
+    if (src == DB_ROW)
         read_row(a, st, row, &oom);
     stmt_done(st);
-    if (src == SQLITE_DONE)
+    if (src == DB_DONE)
         return error_set(err, WSP_ENOTFOUND, "no %s with id '%" PRId64 "'", noun, id);
-    if (src != SQLITE_ROW)
+    if (src != DB_ROW)
         return store_fail(s, src, err, what, NULL, NULL);
     if (oom)
         return error_set(err, WSP_ENOMEM, "%s", oom_msg);
@@ -126,83 +122,80 @@ int store_get_row(struct store *s, sqlite3_stmt *st, struct arena *a, void *row,
 int(store_fail)(struct store *s, int rc, struct error *err, const char *what,
                 const char *exists_msg, const char *fk_msg)
 {
-    int primary = rc & 0xff;
-    const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
-
+    const char *detail = s && s->db ? db_errmsg(s->db) : "";
     switch (rc) {
-    case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case DB_EUNIQUE:
         if (exists_msg)
             return error_set(err, WSP_EEXIST, "%s", exists_msg);
         return error_set(err, WSP_EEXIST, "%s: already exists (%s)", what, detail);
-    case SQLITE_CONSTRAINT_FOREIGNKEY:
+    case DB_EFOREIGN:
         if (fk_msg)
             return error_set(err, WSP_EINVAL, "%s", fk_msg);
         return error_set(err, WSP_EINVAL, "%s: unknown reference (%s)", what, detail);
-    default:
-        break;
-    }
-    if (primary == SQLITE_CONSTRAINT)
+    case DB_ECONSTRAINT:
         return error_set(err, WSP_EINVAL, "%s: invalid value (%s)", what, detail);
-    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    case DB_EBUSY:
         return error_set(err, WSP_EBUSY, "%s: database is busy", what);
-    return error_set(err, WSP_EDB, "%s: %s", what, detail);
+    case DB_ENOMEM:
+        return error_set(err, WSP_ENOMEM, "%s: out of memory", what);
+    default:
+        return error_set(err, WSP_EDB, "%s: %s", what, detail);
+    }
 }
 
 /* ---- open / close ------------------------------------------------------------------------- */
 
 static int exec_simple(struct store *s, const char *sql, struct error *err)
 {
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
+    int rc = db_exec(s->db, sql);
+    if (rc != DB_OK)
         return store_fail(s, rc, err, sql, NULL, NULL);
     return 0;
 }
 
 static int set_wal(struct store *s, struct error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            const char *mode = (const char *)sqlite3_column_text(st, 0);
+    struct db_stmt *st = NULL;
+    int rc = db_prepare(s->db, "PRAGMA journal_mode=WAL", false, &st);
+    if (rc == DB_OK) {
+        rc = db_step(st);
+        if (rc == DB_ROW) {
+            const char *mode = db_column_text(st, 0);
             /* ":memory:" databases report "memory"; anything else is a real problem. */
             if (mode && strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)
                 LOG_W("store", "journal mode is '%s', not 'wal'", mode);
-            rc = SQLITE_OK;
+            rc = DB_OK;
         }
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_OK)
+    db_finalize(st);
+    if (rc != DB_OK)
         return store_fail(s, rc, err, "set journal mode", NULL, NULL);
     return 0;
 }
 
-int store_open_raw(struct store **out, const char *path, struct error *err)
+int store_open_raw(struct store **out, const char *target, struct error *err)
 {
     *out = NULL;
-    if (!path || !*path)
+    if (!target || !*target)
         return error_set(err, WSP_EINVAL, "empty database path");
 
     struct store *s = xcalloc(1, sizeof(*s));
-    /* NOMUTEX: one connection is used by one thread at a time (see store.h). */
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
-    if (rc != SQLITE_OK) {
-        int code = error_set(err, WSP_EDB, "cannot open database '%s': %s", path,
-                             s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    char msg[512] = "";
+    int rc = db_open(&s->db, target, msg, sizeof(msg));
+    if (rc != DB_OK) {
+        int code = error_set(err, WSP_EDB, "cannot open database '%s': %s",
+                             db_target_is_postgres(target) ? "(PostgreSQL URL)" : target, msg);
         store_close(s);
         return code;
     }
-    sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-
-    rc = set_wal(s, err);
-    if (rc == 0)
-        rc = exec_simple(s, "PRAGMA foreign_keys=ON", err);
-    if (rc == 0)
-        rc = exec_simple(s, "PRAGMA synchronous=NORMAL", err);
+    s->engine = db_engine(s->db);
+    if (s->engine == DB_SQLITE) {
+        rc = set_wal(s, err);
+        if (rc == 0)
+            rc = exec_simple(s, "PRAGMA foreign_keys=ON", err);
+        if (rc == 0)
+            rc = exec_simple(s, "PRAGMA synchronous=NORMAL", err);
+    }
     if (rc != 0) {
         store_close(s);
         return rc;
@@ -233,18 +226,17 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
-    if (s->depth > 0 && s->db && !sqlite3_get_autocommit(s->db)) {
+    if (s->depth > 0 && s->db && db_in_transaction(s->db)) {
         LOG_W("store", "closing with an open transaction: rolling back");
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        db_exec(s->db, "ROLLBACK");
     }
     for (size_t i = 0; i < STMT_COUNT; i++)
-        sqlite3_finalize(s->stmts[i]);
+        db_finalize(s->stmts[i]);
     for (size_t i = 0; i < STORE_AUDIT_VARIANTS; i++) {
-        sqlite3_finalize(s->audit_list[i]);
-        sqlite3_finalize(s->audit_count[i]);
+        db_finalize(s->audit_list[i]);
+        db_finalize(s->audit_count[i]);
     }
-    if (s->db && sqlite3_close(s->db) != SQLITE_OK)
-        LOG_E("store", "close database: %s", sqlite3_errmsg(s->db));
+    db_close(s->db);
     free(s);
 }
 
@@ -252,13 +244,13 @@ void store_close(struct store *s)
 
 static int run_stmt(struct store *s, enum store_stmt_id id, const char *sql, struct error *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = stmt_get(s, id, sql, &st, err);
     if (rc != 0)
         return rc;
-    rc = sqlite3_step(st);
+    rc = db_step(st);
     stmt_done(st);
-    if (rc != SQLITE_DONE)
+    if (rc != DB_DONE)
         return store_fail(s, rc, err, sql, NULL, NULL);
     return 0;
 }
@@ -269,7 +261,7 @@ int store_begin(struct store *s, struct error *err)
     if (s->depth == 0)
         /* IMMEDIATE takes the write lock now, so a busy database fails here (after the busy
          * timeout) instead of deadlocking on a read-to-write upgrade later. */
-        rc = run_stmt(s, STMT_BEGIN, "BEGIN IMMEDIATE", err);
+        rc = run_stmt(s, STMT_BEGIN, s->engine == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN", err);
     else
         rc = run_stmt(s, STMT_SAVEPOINT, "SAVEPOINT wsp_nested", err);
     if (rc == 0)
@@ -281,7 +273,7 @@ int store_commit(struct store *s, struct error *err)
 {
     if (s->depth <= 0)
         return error_set(err, WSP_EINTERNAL, "commit without a transaction");
-    if (sqlite3_get_autocommit(s->db)) {
+    if (!db_in_transaction(s->db)) {
         /* SQLite already rolled everything back (e.g. after an I/O error). */
         s->depth = 0;
         return error_set(err, WSP_EDB, "transaction was rolled back by the database");
@@ -308,7 +300,7 @@ void store_rollback(struct store *s)
 {
     if (s->depth <= 0)
         return;
-    if (sqlite3_get_autocommit(s->db)) {
+    if (!db_in_transaction(s->db)) {
         s->depth = 0;
         return;
     }
@@ -350,6 +342,10 @@ int store_backup(struct store *s, const char *dest, struct error *err)
 {
     if (!dest || !*dest)
         return error_set(err, WSP_EINVAL, "empty backup path");
+    if (s->engine != DB_SQLITE)
+        return error_set(err, WSP_EINVAL,
+                         "a PostgreSQL database is backed up with PostgreSQL's own tools"
+                         " (pg_dump, pg_basebackup), not 'waspada backup'");
     struct stat st;
     if (stat(dest, &st) == 0)
         return error_set(err, WSP_EEXIST, "backup file '%s' already exists", dest);
@@ -368,7 +364,7 @@ int store_backup(struct store *s, const char *dest, struct error *err)
                          dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
         goto out;
     }
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", db_sqlite_handle(s->db), "main");
     if (!b) {
         code = error_set(err, WSP_EDB, "backup to '%s': %s", dest, sqlite3_errmsg(dst));
         goto out;

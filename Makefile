@@ -16,7 +16,8 @@ BINDIR  := $(PREFIX)/bin
 SHAREDIR := $(PREFIX)/share/waspada
 MANDIR  := $(PREFIX)/share/man/man1
 
-PKGS := sqlite3 libmicrohttpd jansson libsodium libxml-2.0 libcurl libutf8proc inih xlsxwriter zlib
+PKGS := sqlite3 libpq libmicrohttpd jansson libsodium libxml-2.0 libcurl libutf8proc inih \
+        xlsxwriter zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lcsv -lpthread -lm
 

@@ -162,6 +162,21 @@ void time_format_iso(int64_t t, char *out, size_t outsz);
 /* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC); 0 ok, WSP_EINVAL otherwise. */
 int time_parse_iso(const char *s, int64_t *out);
 
+/* Calendar dates as whole days since 1970-01-01 (proleptic Gregorian calendar, H. Hinnant's
+ * algorithms): the one copy of this arithmetic for the detector, the warning engine and the
+ * store. Each caller keeps its own range of plausible years. */
+bool date_leap_year(int y);
+/* Days in month m (1..12) of year y. */
+int date_month_days(int y, int m);
+/* Whether d is a day of month m (1..12) of year y. */
+bool date_ymd_valid(int y, int m, int d);
+int64_t date_days_from_civil(int y, int m, int d);
+void date_civil_from_days(int64_t days, int *y, int *m, int *d);
+/* 0 = Sunday (Minggu) .. 6 = Saturday (Sabtu). */
+int date_weekday(int64_t days);
+/* "YYYY-MM-DD" of days (years 0..9999) into out (at least 11 bytes). */
+void date_format(int64_t days, char *out, size_t outsz);
+
 /* ---- reference data -------------------------------------------------------------------- */
 
 /* A read-only view of a data file. Owned by the data layer: embedded files live for the

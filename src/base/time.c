@@ -36,13 +36,23 @@ void time_format_iso(int64_t t, char *out, size_t outsz)
     }
 }
 
-static bool leap(int y)
+bool date_leap_year(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), without timegm's locale baggage. */
-static int64_t days_from_civil(int y, int m, int d)
+int date_month_days(int y, int m)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return mdays[m - 1] + (m == 2 && date_leap_year(y));
+}
+
+bool date_ymd_valid(int y, int m, int d)
+{
+    return m >= 1 && m <= 12 && d >= 1 && d <= date_month_days(y, m);
+}
+
+int64_t date_days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -52,9 +62,47 @@ static int64_t days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+void date_civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400) + (mm <= 2);
+    *m = mm;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+}
+
+int date_weekday(int64_t days)
+{
+    int64_t w = (days + 4) % 7; /* 1970-01-01 was a Thursday */
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+void date_format(int64_t days, char *out, size_t outsz)
+{
+    int y, m, d;
+    date_civil_from_days(days, &y, &m, &d);
+    if (outsz < 11 || y < 0 || y > 9999) {
+        if (outsz)
+            out[0] = '\0';
+        return;
+    }
+    const int v[] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10};
+    char *p = out;
+    for (int i = 0; i < 8; i++) {
+        *p++ = (char)('0' + v[i]);
+        if (i == 3 || i == 5)
+            *p++ = '-';
+    }
+    *p = '\0';
+}
+
 int time_parse_iso(const char *s, int64_t *out)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, mo, d, h = 0, mi = 0, se = 0;
     size_t len = strlen(s);
     /* digits exactly where the pattern has them (no sign or space inside a field, as
@@ -75,11 +123,8 @@ int time_parse_iso(const char *s, int64_t *out)
         se = DIGITS2(s + 17);
     }
 #undef DIGITS2
-    if (s[4] != '-' || s[7] != '-' || y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-        h > 23 || mi > 59 || se > 60 || h < 0 || mi < 0 || se < 0)
+    if (y < 1900 || !date_ymd_valid(y, mo, d) || h > 23 || mi > 59 || se > 60)
         return WSP_EINVAL;
-    if (d > mdays[mo - 1] + (mo == 2 && leap(y)))
-        return WSP_EINVAL;
-    *out = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
+    *out = date_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
     return 0;
 }

@@ -25,54 +25,10 @@
 
 /* ---- calendar -------------------------------------------------------------------------- */
 
-static bool leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int mdays(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : d[m - 1];
-}
-
+/* The detector's plausible years; the arithmetic is base's (date_*). */
 static bool valid_ymd(int y, int m, int d)
 {
-    return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= mdays(y, m);
-}
-
-/* days since 1970-01-01 (Howard Hinnant's algorithm) */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long yy = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long dd = doy - (153 * mp + 2) / 5 + 1;
-    long mm = mp + (mp < 10 ? 3 : -9);
-    *y = (int)(yy + (mm <= 2));
-    *m = (int)mm;
-    *d = (int)dd;
-}
-
-/* 0 = Sunday (Minggu) .. 6 = Saturday (Sabtu) */
-static int weekday_of(long days)
-{
-    long w = (days + 4) % 7; /* 1970-01-01 was a Thursday */
-    return (int)(w < 0 ? w + 7 : w);
+    return y >= 1900 && y <= 2100 && date_ymd_valid(y, m, d);
 }
 
 static int digits(const char *s, size_t n)
@@ -93,7 +49,7 @@ static bool parse_pub(const char *pub, long *days)
     int y = digits(pub, 4), m = digits(pub + 5, 2), d = digits(pub + 8, 2);
     if (!valid_ymd(y, m, d))
         return false;
-    *days = days_from_civil(y, m, d);
+    *days = date_days_from_civil(y, m, d);
     return true;
 }
 
@@ -217,9 +173,9 @@ static int year_of(int v, size_t ndig)
 static int infer_year(long pub, int m, int d)
 {
     int py, pm, pd;
-    civil_from_days(pub, &py, &pm, &pd);
+    date_civil_from_days(pub, &py, &pm, &pd);
     for (int y = py; y >= py - 1; y--)
-        if (valid_ymd(y, m, d) && days_from_civil(y, m, d) <= pub)
+        if (valid_ymd(y, m, d) && date_days_from_civil(y, m, d) <= pub)
             return y;
     return -1;
 }
@@ -241,11 +197,11 @@ static bool stamp_after(const struct stok *t, size_t n, size_t j)
  * for Thursday 7 March), and the day name is the better witness. Returns the fitted day. */
 static long fit_weekday(long days, int wd)
 {
-    if (wd < 0 || weekday_of(days) == wd)
+    if (wd < 0 || date_weekday(days) == wd)
         return days;
-    if (weekday_of(days - 1) == wd)
+    if (date_weekday(days - 1) == wd)
         return days - 1;
-    if (weekday_of(days + 1) == wd)
+    if (date_weekday(days + 1) == wd)
         return days + 1;
     return days;
 }
@@ -256,10 +212,10 @@ static long weekday_fit_by(int y, int m, int d, int wd, long pub)
 {
     if (!valid_ymd(y, m, d))
         return -1;
-    long days = days_from_civil(y, m, d);
+    long days = date_days_from_civil(y, m, d);
     static const int shift[] = {0, -1, 1};
     for (size_t k = 0; k < WSP_ARRAY_LEN(shift); k++)
-        if (days + shift[k] <= pub && weekday_of(days + shift[k]) == wd)
+        if (days + shift[k] <= pub && date_weekday(days + shift[k]) == wd)
             return days + shift[k];
     return -1;
 }
@@ -275,13 +231,13 @@ static long infer_day_pub(long pub, int m, int d, int wd)
     if (y < 0)
         return -1;
     if (wd < 0)
-        return days_from_civil(y, m, d);
+        return date_days_from_civil(y, m, d);
     int py, pm, pd;
-    civil_from_days(pub, &py, &pm, &pd);
+    date_civil_from_days(pub, &py, &pm, &pd);
     long fit = weekday_fit_by(py, m, d, wd, pub);
     if (fit < 0 && y != py)
         fit = weekday_fit_by(y, m, d, wd, pub);
-    return fit >= 0 ? fit : days_from_civil(y, m, d);
+    return fit >= 0 ? fit : date_days_from_civil(y, m, d);
 }
 
 /* Year for a day and month without one when the anchor is not a publication date but the
@@ -290,13 +246,13 @@ static long infer_day_pub(long pub, int m, int d, int wd)
 static int infer_year_weekday(long anchor, int m, int d, int wd)
 {
     int ay, am, ad;
-    civil_from_days(anchor, &ay, &am, &ad);
+    date_civil_from_days(anchor, &ay, &am, &ad);
     int best = -1;
     long bestdist = 0;
     for (int y = ay - 1; y <= ay + 1; y++) {
-        if (!valid_ymd(y, m, d) || weekday_of(days_from_civil(y, m, d)) != wd)
+        if (!valid_ymd(y, m, d) || date_weekday(date_days_from_civil(y, m, d)) != wd)
             continue;
-        long dist = labs(days_from_civil(y, m, d) - anchor);
+        long dist = labs(date_days_from_civil(y, m, d) - anchor);
         if (best < 0 || dist < bestdist) {
             best = y;
             bestdist = dist;
@@ -315,14 +271,14 @@ static long relative_day(long pub, bool loose, int m, int d, int wd)
     int y = wd >= 0 ? infer_year_weekday(pub, m, d, wd) : -1;
     if (y < 0)
         y = infer_year(pub, m, d);
-    return y < 0 ? -1 : fit_weekday(days_from_civil(y, m, d), wd);
+    return y < 0 ? -1 : fit_weekday(date_days_from_civil(y, m, d), wd);
 }
 
 static bool emit(struct detect_date *out, size_t max, size_t *nout, long days, int precision,
                  size_t off, size_t end, bool weekday, bool relative, bool stamp)
 {
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    date_civil_from_days(days, &y, &m, &d);
     if (!valid_ymd(y, m, d) || *nout >= max)
         return false;
     struct detect_date *o = &out[(*nout)++];
@@ -413,14 +369,14 @@ static size_t find_dates(const struct detect_model *m, const char *s, size_t len
                 bool relative = yy < 0;
                 long days = -1;
                 if (!relative && valid_ymd(yy, mm, dd)) {
-                    days = days_from_civil(yy, mm, dd);
+                    days = date_days_from_civil(yy, mm, dd);
                     /* a day name that does not fit: the year next to it may be a typo */
-                    if (wd >= 0 && weekday_of(days) != wd && have_pub) {
+                    if (wd >= 0 && date_weekday(days) != wd && have_pub) {
                         for (int dy = 1; dy >= -1; dy -= 2)
                             if (valid_ymd(yy + dy, mm, dd) &&
-                                weekday_of(days_from_civil(yy + dy, mm, dd)) == wd &&
-                                days_from_civil(yy + dy, mm, dd) <= pub + 1) {
-                                days = days_from_civil(yy + dy, mm, dd);
+                                date_weekday(date_days_from_civil(yy + dy, mm, dd)) == wd &&
+                                date_days_from_civil(yy + dy, mm, dd) <= pub + 1) {
+                                days = date_days_from_civil(yy + dy, mm, dd);
                                 break;
                             }
                     }
@@ -454,7 +410,7 @@ static size_t find_dates(const struct detect_model *m, const char *s, size_t len
                     bool relative = yy < 0;
                     long days = -1;
                     if (!relative && valid_ymd(yy, mv, dd))
-                        days = fit_weekday(days_from_civil(yy, mv, dd), wd);
+                        days = fit_weekday(date_days_from_civil(yy, mv, dd), wd);
                     else if (relative && have_pub)
                         days = relative_day(pub, loose, mv, dd, wd);
                     if (paren && is_p(t, n, e, ')'))
@@ -474,7 +430,7 @@ static size_t find_dates(const struct detect_model *m, const char *s, size_t len
                 is_p(t, n, i + 3, '-') && t[i + 4].kind == ST_NUM && t[i + 4].len == 2) {
                 int yy = t[i].num, mm = t[i + 2].num, dd = t[i + 4].num;
                 if (valid_ymd(yy, mm, dd))
-                    emit(out, max, &nout, days_from_civil(yy, mm, dd), 1, t[i].off,
+                    emit(out, max, &nout, date_days_from_civil(yy, mm, dd), 1, t[i].off,
                          t[i + 4].off + t[i + 4].len, false, false, true);
                 i += 4;
                 continue;
@@ -483,7 +439,7 @@ static size_t find_dates(const struct detect_model *m, const char *s, size_t len
                 continue;
             /* a day name alone: the most recent such day on or before published */
             if (wd >= 0) {
-                long days = pub - ((weekday_of(pub) - wd + 7) % 7);
+                long days = pub - ((date_weekday(pub) - wd + 7) % 7);
                 size_t e = i + nw;
                 emit(out, max, &nout, days, 1, t[i].off, t[e - 1].off + t[e - 1].len, true, true,
                      false);
@@ -671,7 +627,7 @@ static void date_context(const struct detect_model *m, const struct ddoc *d, siz
     if (ti < se && d->t[ti].kind == TOK_WORD) {
         size_t nw = 1;
         const struct lex_entry *e = lex_match(&m->dates.lx, d->t, d->n, ti, &nw);
-        c->misfit = e && e->cat == DW_WEEKDAY && (int)e->sig_w != weekday_of(days);
+        c->misfit = e && e->cat == DW_WEEKDAY && (int)e->sig_w != date_weekday(days);
     }
     for (size_t k = sb; k < se; k++)
         if (ctx_kind(m, d, k) == DW_CAPTION || photo_label(d, k, se)) {
@@ -697,7 +653,7 @@ static bool url_anchor(const char *url, char *buf, size_t cap, bool *exact)
         int y = digits(p + 1, 4), mo = digits(p + 6, 2);
         if (y < 1990 || y > 2100 || mo < 1 || mo > 12)
             continue;
-        int dd = mdays(y, mo);
+        int dd = date_month_days(y, mo);
         *exact = false;
         if (i + 11 <= n && isdigit((unsigned char)p[9]) && isdigit((unsigned char)p[10]) &&
             (i + 11 == n || p[11] == '/')) {
@@ -737,13 +693,13 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
             size_t n0 = detect_find_dates(m, d->text, d->len, NULL, ds, MAX_DATES);
             long best = -1;
             for (size_t i = 0; i < n0; i++) {
-                long dd = days_from_civil(ds[i].y, ds[i].m, ds[i].d);
+                long dd = date_days_from_civil(ds[i].y, ds[i].m, ds[i].d);
                 if (dd > best)
                     best = dd;
             }
             if (best >= 0) {
                 int y, mo, da;
-                civil_from_days(best, &y, &mo, &da);
+                date_civil_from_days(best, &y, &mo, &da);
                 snprintf(anchor_buf, sizeof(anchor_buf), "%04d-%02d-%02d", y, mo, da);
                 anchor = anchor_buf;
                 pubdays = best;
@@ -759,7 +715,7 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
     for (size_t i = 0; i < n; i++) {
         const struct detect_date *x = &ds[i];
         uint32_t s = sent_of_off(d, x->off);
-        long days = days_from_civil(x->y, x->m, x->d);
+        long days = date_days_from_civil(x->y, x->m, x->d);
         /* No date of this event: a publication stamp, a photo caption, an earlier incident or
          * (against a publication date) a day after publication. When the text gives only such
          * dates, it gives no date of the event. */
@@ -827,7 +783,7 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
         ev->event_date = arena_printf(d->a, "%04d-%02d-%02d", x->y, x->m, x->d);
         ev->time_precision = x->precision;
         evidence_add(d, ev, x->off, x->len, arena_printf(d->a, "date: %s", ev->event_date));
-        ed = days_from_civil(x->y, x->m, x->d);
+        ed = date_days_from_civil(x->y, x->m, x->d);
     } else if (published) {
         /* the text gives no date of the event: it happened shortly before publication */
         ev->event_date = arena_strndup(d->a, d->published, 10);
@@ -848,7 +804,7 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
                                   "date: %s, the publication stamp (the text gives no date of "
                                   "the event)",
                                   ev->event_date));
-        ed = days_from_civil(x->y, x->m, x->d);
+        ed = date_days_from_civil(x->y, x->m, x->d);
     } else {
         return;
     }
@@ -862,13 +818,13 @@ void date_resolve(const struct detect_model *m, struct ddoc *d, struct detect_ev
     if (!d->sent_background)
         return;
     for (size_t i = 0; i < n; i++) {
-        long dd = days_from_civil(ds[i].y, ds[i].m, ds[i].d);
+        long dd = date_days_from_civil(ds[i].y, ds[i].m, ds[i].d);
         uint32_t s = sent_of_off(d, ds[i].off);
         if (!ds[i].stamp && s < d->nsent && labs(dd - ed) > 7)
             d->sent_background[s] = true;
     }
     for (size_t i = 0; i < n; i++) {
-        long dd = days_from_civil(ds[i].y, ds[i].m, ds[i].d);
+        long dd = date_days_from_civil(ds[i].y, ds[i].m, ds[i].d);
         uint32_t s = sent_of_off(d, ds[i].off);
         if (s < d->nsent && labs(dd - ed) <= 1)
             d->sent_background[s] = false;

@@ -121,7 +121,7 @@ int plan_compliance_load(struct store *s, int year, const char *plan_type, const
         ref = plan_day_of_time(time_now());
     }
     /* The Timdu check looks at the end of the year for past years. */
-    int64_t year_end = plan_days_from_civil(year, 12, 31);
+    int64_t year_end = date_days_from_civil(year, 12, 31);
     char timdu_ref[11];
     plan_date_format(ref < year_end ? ref : year_end, timdu_ref, sizeof(timdu_ref));
 
@@ -149,7 +149,7 @@ int plan_compliance_load(struct store *s, int year, const char *plan_type, const
     struct plan_comp_action *acts = NULL;
     struct plan_comp_report *reps = NULL;
     size_t na = 0, nr = 0, capa = 0, capr = 0;
-    int64_t year_first = plan_days_from_civil(year, 1, 1);
+    int64_t year_first = date_days_from_civil(year, 1, 1);
     for (size_t i = 0; i < nregs; i++) {
         struct store_plan_status ps;
         rc = store_plan_status(s, regs[i].code, year, plan_type, timdu_ref, arena, &ps, err);

@@ -222,7 +222,7 @@ int plan_csv_row(size_t row, const char *const *fields, size_t n, const struct p
         FAIL(PLAN_CSV_P3AKS, "'%s' harus 'ya' atau 'tidak'", shown(v, sb));
 
     int64_t d0 = 0, d1 = 0;
-    int64_t y0 = plan_days_from_civil(year, 1, 1), y1 = plan_days_from_civil(year, 12, 31);
+    int64_t y0 = date_days_from_civil(year, 1, 1), y1 = date_days_from_civil(year, 12, 31);
     v = cell(fields, n, map, PLAN_CSV_MULAI);
     if (*v) {
         if (plan_date_parse(v, &d0) != 0)

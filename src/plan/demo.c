@@ -150,7 +150,7 @@ _Static_assert((WSP_ARRAY_LEN(regions) + 1) * WHO_COUNT <= (size_t)11 * 13 &&
 static int demo_year(void)
 {
     int y, m, d;
-    plan_civil_from_days(plan_day_of_time(time_now()), &y, &m, &d);
+    date_civil_from_days(plan_day_of_time(time_now()), &y, &m, &d);
     /* From October on, B-04 and B-08 of this year are closed and every demo report of them
      * (the late ones come by 21 September) is in the past; before that, show last year. */
     return m >= 10 ? y : y - 1;

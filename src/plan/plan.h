@@ -41,11 +41,6 @@ struct store;
 
 /* ---- dates ------------------------------------------------------------------------------ */
 
-bool plan_leap_year(int year);
-int plan_days_in_month(int year, int month);
-/* Civil date -> days since 1970-01-01 (no range check). */
-int64_t plan_days_from_civil(int year, int month, int day);
-void plan_civil_from_days(int64_t days, int *year, int *month, int *day);
 /* "YYYY-MM-DD" (a real date, years 1900..9999) -> days; WSP_EINVAL otherwise. */
 int plan_date_parse(const char *s, int64_t *days);
 /* days -> "YYYY-MM-DD" (out at least 11 bytes). */

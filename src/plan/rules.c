@@ -9,47 +9,6 @@
 
 /* ---- dates ------------------------------------------------------------------------------ */
 
-bool plan_leap_year(int year)
-{
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int plan_days_in_month(int year, int month)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12)
-        return 0;
-    return month == 2 && plan_leap_year(year) ? 29 : days[month - 1];
-}
-
-/* Howard Hinnant's days_from_civil. */
-int64_t plan_days_from_civil(int year, int month, int day)
-{
-    int64_t y = (int64_t)year - (month <= 2);
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t mp = (month + 9) % 12;
-    int64_t doy = (153 * mp + 2) / 5 + day - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-void plan_civil_from_days(int64_t z, int *year, int *month, int *day)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    *year = (int)(y + (m <= 2));
-    *month = (int)m;
-    *day = (int)d;
-}
-
 static bool digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -66,17 +25,15 @@ int plan_date_parse(const char *s, int64_t *days)
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0');
     int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > plan_days_in_month(y, m))
+    if (y < 1900 || !date_ymd_valid(y, m, d))
         return WSP_EINVAL;
-    *days = plan_days_from_civil(y, m, d);
+    *days = date_days_from_civil(y, m, d);
     return 0;
 }
 
 void plan_date_format(int64_t days, char *out, size_t outsz)
 {
-    int y, m, d;
-    plan_civil_from_days(days, &y, &m, &d);
-    snprintf(out, outsz, "%04d-%02d-%02d", y, m, d);
+    date_format(days, out, outsz);
 }
 
 int64_t plan_day_of_time(int64_t t)
@@ -152,14 +109,14 @@ void plan_period_bounds(enum plan_period_type t, int year, int idx, int64_t *fir
 {
     int mp = months_per_period(t);
     int m0 = idx * mp + 1, m1 = m0 + mp - 1;
-    *first = plan_days_from_civil(year, m0, 1);
-    *last = plan_days_from_civil(year, m1, plan_days_in_month(year, m1));
+    *first = date_days_from_civil(year, m0, 1);
+    *last = date_days_from_civil(year, m1, date_month_days(year, m1));
 }
 
 int plan_period_of(enum plan_period_type t, int64_t day, int *year, int *idx)
 {
     int y, m, d;
-    plan_civil_from_days(day, &y, &m, &d);
+    date_civil_from_days(day, &y, &m, &d);
     *year = y;
     *idx = (m - 1) / months_per_period(t);
     return 0;

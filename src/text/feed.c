@@ -36,10 +36,7 @@ static bool digits(const char *s, size_t n, int *v)
  * move it into the next month). */
 static bool valid_ymd(int y, int m, int d)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
-           d <= mdays[m - 1] + (m == 2 && leap);
+    return y >= 1900 && y <= 2200 && date_ymd_valid(y, m, d);
 }
 
 static void put_ymd(char out[11], int y, int m, int d)

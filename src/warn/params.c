@@ -57,30 +57,11 @@ enum warn_geo warn_geo_of(const char *code)
     return strchr(code, '.') ? WARN_GEO_REGENCY : WARN_GEO_PROVINCE;
 }
 
-/* ---- days: proleptic Gregorian calendar (H. Hinnant's days_from_civil) ----------------- */
-
-static int32_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
+/* ---- days (base's calendar) --------------------------------------------------------------- */
 
 void warn_day_format(int32_t z, char *out, size_t outsz)
 {
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int y = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    int d = doy - (153 * mp + 2) / 5 + 1;
-    int m = mp < 10 ? mp + 3 : mp - 9;
-    snprintf(out, outsz, "%04d-%02d-%02d", y + (m <= 2), m, d);
+    date_format(z, out, outsz);
 }
 
 int warn_day_parse(const char *s, int32_t *out)
@@ -100,12 +81,9 @@ int warn_day_parse(const char *s, int32_t *out)
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0');
     int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+    if (y < 1900 || y > 2200 || !date_ymd_valid(y, m, d))
         return WSP_EINVAL;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return WSP_EINVAL;
-    *out = days_from_civil(y, m, d);
+    *out = (int32_t)date_days_from_civil(y, m, d);
     return 0;
 }
 

@@ -150,7 +150,7 @@ static void check_row(size_t line, char *const *cells, size_t n, const struct pl
     CHECK(plan_parse_rupiah(cells[map->col[PLAN_CSV_ANGGARAN]], &ang) == 0);
     CHECK(ang == in.anggaran);
     int64_t d0 = 0, d1 = 0;
-    int64_t y0 = plan_days_from_civil(YEAR, 1, 1), y1 = plan_days_from_civil(YEAR, 12, 31);
+    int64_t y0 = date_days_from_civil(YEAR, 1, 1), y1 = date_days_from_civil(YEAR, 12, 31);
     if (in.start) {
         CHECK(plan_date_parse(in.start, &d0) == 0 && d0 >= y0 && d0 <= y1);
         char back[16];

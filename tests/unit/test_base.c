@@ -160,6 +160,41 @@ static void test_time(void **state)
     assert_true(time_now() > 1795910400 - 86400 * 365 * 2);
 }
 
+/* The one calendar (date_*): every day from 1900 to 2200 round-trips, formats as the C
+ * library does, and known days fall on their weekdays. */
+static void test_dates(void **state)
+{
+    (void)state;
+    char s[16], want[16];
+    assert_int_equal(date_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(date_days_from_civil(2000, 3, 1), 11017);
+    assert_int_equal(date_days_from_civil(1945, 8, 17), -8903);
+    int64_t first = date_days_from_civil(1900, 1, 1), last = date_days_from_civil(2200, 12, 31);
+    for (int64_t z = first; z <= last; z++) {
+        int y, m, d;
+        date_civil_from_days(z, &y, &m, &d);
+        assert_true(date_ymd_valid(y, m, d));
+        assert_int_equal(date_days_from_civil(y, m, d), z);
+        date_format(z, s, sizeof(s));
+        snprintf(want, sizeof(want), "%04d-%02d-%02d", y, m, d);
+        assert_string_equal(s, want);
+    }
+    assert_int_equal(date_weekday(date_days_from_civil(1945, 8, 17)), 5); /* a Friday */
+    assert_int_equal(date_weekday(date_days_from_civil(2026, 12, 6)), 0); /* a Sunday */
+    assert_int_equal(date_weekday(-1), 3);                                /* 1969-12-31 */
+    assert_true(date_leap_year(2000));
+    assert_false(date_leap_year(1900));
+    assert_int_equal(date_month_days(2024, 2), 29);
+    assert_int_equal(date_month_days(2023, 2), 28);
+    assert_false(date_ymd_valid(2023, 2, 29));
+    assert_false(date_ymd_valid(2023, 13, 1));
+    assert_false(date_ymd_valid(2023, 4, 0));
+    date_format(date_days_from_civil(10000, 1, 1), s, sizeof(s));
+    assert_string_equal(s, "");
+    date_format(0, s, 10); /* too small */
+    assert_string_equal(s, "");
+}
+
 static void test_data(void **state)
 {
     (void)state;
@@ -199,8 +234,9 @@ static void test_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_error),   cmocka_unit_test(test_arena), cmocka_unit_test(test_buf),
-        cmocka_unit_test(test_strings), cmocka_unit_test(test_time),  cmocka_unit_test(test_data),
+        cmocka_unit_test(test_error), cmocka_unit_test(test_arena),   cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_dates), cmocka_unit_test(test_strings), cmocka_unit_test(test_time),
+        cmocka_unit_test(test_data),
     };
     log_set_level(LOG_OFF);
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,12 +32,12 @@ static const struct plan_calendar b4 = {"pks", PLAN_PERIOD_B4, 10, 5};
 static void test_dates(void **state)
 {
     (void)state;
-    assert_true(plan_leap_year(2024));
-    assert_true(plan_leap_year(2000));
-    assert_false(plan_leap_year(1900));
-    assert_false(plan_leap_year(2026));
-    assert_int_equal(plan_days_in_month(2024, 2), 29);
-    assert_int_equal(plan_days_in_month(2023, 2), 28);
+    assert_true(date_leap_year(2024));
+    assert_true(date_leap_year(2000));
+    assert_false(date_leap_year(1900));
+    assert_false(date_leap_year(2026));
+    assert_int_equal(date_month_days(2024, 2), 29);
+    assert_int_equal(date_month_days(2023, 2), 28);
     assert_int_equal(D("1970-01-01"), 0);
     assert_int_equal(D("2024-03-01") - D("2024-02-28"), 2);
     assert_int_equal(D("2023-03-01") - D("2023-02-28"), 1);

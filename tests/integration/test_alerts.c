@@ -42,6 +42,7 @@
 #include "base/base.h"
 #include "store/store.h"
 #include "../support/support.h"
+#include "../support/testdb.h"
 #include "../support/api_call.h"
 
 #define DEMO_PASSWORD "waspada-demo"
@@ -324,7 +325,7 @@ static int group_setup(void **state)
     if (sodium_init() < 0)
         return -1;
     tmpdir = support_tmpdir();
-    db_path = support_path(tmpdir, "waspada.db");
+    db_path = testdb_new(tmpdir, "waspada.db");
     struct support_run r;
     const char *init[] = {"--db", db_path, "init", "--demo", NULL};
     int rc = support_run(&r, NULL, init);

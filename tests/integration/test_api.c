@@ -24,6 +24,7 @@
 #include "base/base.h"
 #include "store/store.h"
 #include "../support/support.h"
+#include "../support/testdb.h"
 #include "../support/api_call.h"
 
 #define DEMO_PASSWORD "waspada-demo"
@@ -132,7 +133,7 @@ static int group_setup(void **state)
     tmpdir = support_tmpdir();
     if (!tmpdir)
         return -1;
-    db_path = support_path(tmpdir, "waspada.db");
+    db_path = testdb_new(tmpdir, "waspada.db");
     struct support_run r;
     const char *init[] = {"--db", db_path, "init", "--demo", NULL};
     if (support_run(&r, NULL, init) != 0) {

@@ -12,7 +12,6 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <setjmp.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +24,7 @@
 
 #include "base/base.h"
 #include "../support/support.h"
+#include "../support/testdb.h"
 
 #define DEMO_PASSWORD "waspada-demo"
 #define COMMON_MSG "password is one of the 10,000 most common passwords; choose another"
@@ -120,15 +120,7 @@ static int start_server(struct support_server *s, const char *name, const char *
 
 static long count_rows(const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long n = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
+    return (long)testdb_int(db_path, sql);
 }
 
 /* ---- setup ------------------------------------------------------------------------------ */
@@ -140,7 +132,7 @@ static int group_setup(void **state)
     tmpdir = support_tmpdir();
     if (!tmpdir)
         return -1;
-    db_path = support_path(tmpdir, "waspada.db");
+    db_path = testdb_new(tmpdir, "waspada.db");
     struct support_run r;
     const char *init[] = {"--db", db_path, "init", "--demo-accounts", NULL};
     if (support_run(&r, NULL, init) != 0) {

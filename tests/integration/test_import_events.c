@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "base/base.h"
 #include "../support/support.h"
+#include "../support/testdb.h"
 
 #define FIXTURE "tests/fixtures/warn/events.jsonl"
 
@@ -33,7 +33,7 @@ static int group_setup(void **state)
     unsetenv("WASPADA_CONFIG");
     unsetenv("WASPADA_DB");
     dir = support_tmpdir();
-    db = support_path(dir, "import.db");
+    db = testdb_new(dir, "import.db");
     struct support_run r;
     RUN(&r, "init");
     int ok = r.status == 0;
@@ -52,17 +52,7 @@ static int group_teardown(void **state)
 
 static char *query(const char *sql)
 {
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("prepare '%s': %s", sql, sqlite3_errmsg(h));
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const char *v = (const char *)sqlite3_column_text(st, 0);
-    char *out = xstrdup(v ? v : "");
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return out;
+    return testdb_text(db, sql);
 }
 
 static void assert_query(const char *sql, const char *want)

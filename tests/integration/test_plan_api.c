@@ -20,6 +20,7 @@
 
 #include "base/base.h"
 #include "../support/support.h"
+#include "../support/testdb.h"
 
 #define PW "waspada-demo"
 #define NROLES 5
@@ -108,7 +109,7 @@ static int group_setup(void **state)
     (void)state;
     setenv("WASPADA_FAST_HASH", "1", 1);
     tmpdir = support_tmpdir();
-    db_path = support_path(tmpdir, "plan.db");
+    db_path = testdb_new(tmpdir, "plan.db");
     struct support_run r;
     const char *init[] = {"--db", db_path, "init", "--demo", NULL};
     if (support_run(&r, NULL, init) != 0) {

@@ -28,6 +28,7 @@
 
 #include "base/base.h"
 #include "../support/support.h"
+#include "../support/testdb.h"
 
 #define LEAFLET_DIR "/usr/share/javascript/leaflet"
 #define REPO_WEB "web"
@@ -120,7 +121,7 @@ static int group_setup(void **state)
     tmpdir = support_tmpdir();
     if (!tmpdir)
         return -1;
-    char *db = support_path(tmpdir, "waspada.db");
+    char *db = testdb_new(tmpdir, "waspada.db");
     char *web = support_path(tmpdir, "web");
     char *index = support_path(web, "index.html");
     struct support_run r;

@@ -1,5 +1,6 @@
 /* store, schema v5 (alerts, history, webhooks, deliveries, event change feed) and v7 (alerts
- * resting on unverified leads) and the alertd service core on a real SQLite file: migration
+ * resting on unverified leads) and the alertd service core on a real database of either
+ * engine (testdb.h: a SQLite file or a fresh PostgreSQL database): migration
  * from v4 with events already there and from v6 with alerts there, alert workflow, escalation
  * with a frozen clock (from verification for a belum terverifikasi alert), the delivery log,
  * the change cursor, the public state of verified events and a reporter's numbers. */
@@ -13,18 +14,19 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "alertd/alertd.h"
 #include "base/base.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "warn/warn.h"
+#include "../support/testdb.h"
 
 #define T0 1800000000 /* frozen clock: 2027-01-15 */
 
 struct fixture {
     char dir[64];
-    char path[128];
+    char *path; /* the database: a file in dir or a PostgreSQL URL */
     struct store *s;
     struct arena a;
 };
@@ -44,7 +46,7 @@ static int setup(void **state)
     snprintf(f->dir, sizeof(f->dir), "/tmp/wsp-alerts-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+    f->path = testdb_new(f->dir, "t.db");
     struct error err = {0};
     if (store_open_raw(&f->s, f->path, &err) || store_migrate(f->s, 4, &err) ||
         store_regions_sync(f->s, regions, WSP_ARRAY_LEN(regions), NULL, &err)) {
@@ -68,6 +70,7 @@ static int teardown(void **state)
         unlink(p);
     }
     rmdir(f->dir);
+    free(f->path);
     free(f);
     time_set_override(0);
     return 0;
@@ -133,12 +136,9 @@ static void test_migration_and_changes(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(cur, c2);
     /* A deleted event shows as deleted. */
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     char sql[64];
     snprintf(sql, sizeof(sql), "DELETE FROM events WHERE id = %lld", (long long)e2);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    testdb_exec(f->path, sql);
     assert_int_equal(store_event_changes(f->s, c2, 100, &f->a, &ch, &n, &cur, &err), 0);
     assert_int_equal(n, 1);
     assert_true(ch[0].deleted);
@@ -282,24 +282,26 @@ static void test_migrate_v6_to_v7(void **state)
     struct fixture *f = *state;
     struct error err = {0};
     assert_int_equal(store_migrate(f->s, 6, &err), 0);
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(db,
-                     "INSERT INTO alerts (id, region_code, level, max_level, first_day, last_day,"
-                     " created_at, updated_at) VALUES (41, '32.73', 'siaga', 'siaga',"
-                     " '2027-01-10', '2027-01-10', 1799990000, 1799990000);"
-                     "INSERT INTO alert_history (id, alert_id, at, kind, level, username) VALUES"
-                     " (77, 41, 1799990000, 'opened', 'siaga', 'system'),"
-                     " (78, 41, 1799990100, 'escalate', NULL, 'system');",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "INSERT INTO alert_history (alert_id, at, kind, username)"
-                                  " VALUES (41, 1, 'verified', 'x')",
-                                  NULL, NULL, NULL),
-                     SQLITE_CONSTRAINT); /* not a kind at v6 */
-    sqlite3_close(db);
+    testdb_exec(f->path,
+                "INSERT INTO alerts (id, region_code, level, max_level, first_day, last_day,"
+                " created_at, updated_at) VALUES (41, '32.73', 'siaga', 'siaga',"
+                " '2027-01-10', '2027-01-10', 1799990000, 1799990000);"
+                "INSERT INTO alert_history (id, alert_id, at, kind, level, username) VALUES"
+                " (77, 41, 1799990000, 'opened', 'siaga', 'system'),"
+                " (78, 41, 1799990100, 'escalate', NULL, 'system');");
+    /* Rows written with their ids, as a copy between engines writes them: on PostgreSQL the
+     * identity then moves past them, as the copy does (migrations_pg.c) and as SQLite's
+     * AUTOINCREMENT does by itself. */
+    if (testdb_pg())
+        testdb_exec(f->path, "SELECT setval(pg_get_serial_sequence('alerts', 'id'), 41);"
+                             "SELECT setval(pg_get_serial_sequence('alert_history', 'id'), 78)");
+    struct db *db;
+    char msg[256];
+    assert_int_equal(db_open(&db, f->path, msg, sizeof(msg)), DB_OK);
+    assert_int_equal(db_exec(db, "INSERT INTO alert_history (alert_id, at, kind, username)"
+                                 " VALUES (41, 1, 'verified', 'x')"),
+                     DB_ECONSTRAINT); /* not a kind at v6 */
+    db_close(db);
     assert_int_equal(store_migrate(f->s, 7, &err), 0);
     struct store_alert got;
     assert_int_equal(store_alert_get(f->s, 41, &f->a, &got, &err), 0);

@@ -51,32 +51,39 @@ int store_audit_add(struct store *s, const struct store_actor *actor, const char
  * are always bound), and cached per combination so each one gets its own index plan. */
 enum { F_ACTION = 1, F_OBJECT_TYPE = 2, F_OBJECT_ID = 4, F_USER = 8 };
 
-static void build_where(char *out, size_t outsz, unsigned mask)
+/* The WHERE of the filters in mask, their parameters numbered ?1, ?2, ... in filter order
+ * without gaps (PostgreSQL refuses a statement whose parameter numbers skip one). The number
+ * of parameters used goes to *nparams. */
+static void build_where(char *out, size_t outsz, unsigned mask, int *nparams)
 {
-    static const char *const clause[STORE_AUDIT_FILTERS] = {"action = ?1", "object_type = ?2",
-                                                            "object_id = ?3", "user_id = ?4"};
+    static const char *const column[STORE_AUDIT_FILTERS] = {"action", "object_type", "object_id",
+                                                            "user_id"};
     size_t len = 0;
+    int k = 0;
     out[0] = '\0';
     for (unsigned i = 0; i < STORE_AUDIT_FILTERS; i++) {
         if (!(mask & (1u << i)))
             continue;
-        int n = snprintf(out + len, outsz - len, "%s%s", len ? " AND " : " WHERE ", clause[i]);
+        int n = snprintf(out + len, outsz - len, "%s%s = ?%d", len ? " AND " : " WHERE ", column[i],
+                         ++k);
         if (n > 0)
             len += (size_t)n;
     }
+    *nparams = k;
 }
 
-/* Bind only the parameters the statement has: ?N exists only when its filter is on. */
+/* Bind the filters in mask in build_where's order. */
 static void bind_filters(struct db_stmt *st, const struct store_audit_query *q, unsigned mask)
 {
+    int k = 0;
     if (mask & F_ACTION)
-        stmt_bind_text(st, 1, q->action);
+        stmt_bind_text(st, ++k, q->action);
     if (mask & F_OBJECT_TYPE)
-        stmt_bind_text(st, 2, q->object_type);
+        stmt_bind_text(st, ++k, q->object_type);
     if (mask & F_OBJECT_ID)
-        stmt_bind_text(st, 3, q->object_id);
+        stmt_bind_text(st, ++k, q->object_id);
     if (mask & F_USER)
-        db_bind_int64(st, 4, q->user_id);
+        db_bind_int64(st, ++k, q->user_id);
 }
 
 static char *arena_text(struct arena *a, struct db_stmt *st, int col, bool *oom)
@@ -105,7 +112,8 @@ int store_audit_list(struct store *s, const struct store_audit_query *q, struct 
     size_t limit = q->limit ? q->limit : AUDIT_DEFAULT_LIMIT;
 
     char where[160], sql[512];
-    build_where(where, sizeof(where), mask);
+    int nparams;
+    build_where(where, sizeof(where), mask, &nparams);
 
     snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit_log%s", where);
     int rc = stmt_get_slot(s, &s->audit_count[mask], sql, err);
@@ -124,14 +132,16 @@ int store_audit_list(struct store *s, const struct store_audit_query *q, struct 
         return 0;
 
     snprintf(sql, sizeof(sql),
-             "SELECT " AUDIT_COLS " FROM audit_log%s ORDER BY id DESC LIMIT ?5 OFFSET ?6", where);
+             "SELECT " AUDIT_COLS " FROM audit_log%s ORDER BY id DESC LIMIT ?%d OFFSET ?%d", where,
+             nparams + 1, nparams + 2);
     rc = stmt_get_slot(s, &s->audit_list[mask], sql, err);
     if (rc != 0)
         return rc;
     st = s->audit_list[mask];
     bind_filters(st, q, mask);
-    db_bind_int64(st, 5, (int64_t)(limit > (size_t)INT64_MAX ? (size_t)INT64_MAX : limit));
-    db_bind_int64(st, 6, (int64_t)q->offset);
+    db_bind_int64(st, nparams + 1,
+                  (int64_t)(limit > (size_t)INT64_MAX ? (size_t)INT64_MAX : limit));
+    db_bind_int64(st, nparams + 2, (int64_t)q->offset);
 
     size_t cap = (size_t)count - q->offset;
     if (cap > limit)

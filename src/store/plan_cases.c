@@ -114,22 +114,24 @@ static int case_regions_write(struct store *s, const struct store_case *c, int64
     return rc;
 }
 
-static void case_bind(struct db_stmt *st, const struct store_case *c)
+/* Bind the case's columns to ?k.. ?k+13 in the order of the insert and the update (the insert
+ * starts at ?1, the update at ?2 after the id: PostgreSQL refuses a gap in the numbers). */
+static void case_bind(struct db_stmt *st, const struct store_case *c, int k)
 {
-    stmt_bind_text(st, 2, c->title);
-    stmt_bind_text(st, 3, c->region_code);
-    stmt_bind_text(st, 4, c->issue);
-    stmt_bind_text(st, 5, c->parties);
-    stmt_bind_text(st, 6, c->status ? c->status : "potensi");
-    stmt_bind_text(st, 7, c->origin ? c->origin : "manual");
-    plan_bind_id(st, 8, c->event_id);
-    stmt_bind_text(st, 9, c->alert_ref);
-    stmt_bind_text(st, 10, c->skk_level);
-    stmt_bind_text(st, 11, c->skk_decree);
-    stmt_bind_text(st, 12, c->skk_start);
-    stmt_bind_text(st, 13, c->skk_end);
-    stmt_bind_text(st, 14, c->public_summary);
-    db_bind_int64(st, 15, time_now());
+    stmt_bind_text(st, k, c->title);
+    stmt_bind_text(st, k + 1, c->region_code);
+    stmt_bind_text(st, k + 2, c->issue);
+    stmt_bind_text(st, k + 3, c->parties);
+    stmt_bind_text(st, k + 4, c->status ? c->status : "potensi");
+    stmt_bind_text(st, k + 5, c->origin ? c->origin : "manual");
+    plan_bind_id(st, k + 6, c->event_id);
+    stmt_bind_text(st, k + 7, c->alert_ref);
+    stmt_bind_text(st, k + 8, c->skk_level);
+    stmt_bind_text(st, k + 9, c->skk_decree);
+    stmt_bind_text(st, k + 10, c->skk_start);
+    stmt_bind_text(st, k + 11, c->skk_end);
+    stmt_bind_text(st, k + 12, c->public_summary);
+    db_bind_int64(st, k + 13, time_now());
 }
 
 int store_case_add(struct store *s, const struct store_case *c, const struct store_actor *actor,
@@ -145,11 +147,11 @@ int store_case_add(struct store *s, const struct store_case *c, const struct sto
     rc = PSTMT(s, PS_CASE_INSERT,
                "INSERT INTO cases (title, region_code, issue, parties, status, origin, event_id,"
                " alert_ref, skk_level, skk_decree, skk_start, skk_end, public_summary, created_at,"
-               " updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-               " ?15, ?15) RETURNING id",
+               " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+               " ?14, ?14) RETURNING id",
                &st, err);
     if (!rc) {
-        case_bind(st, c);
+        case_bind(st, c, 1);
         char fk[96];
         snprintf(fk, sizeof(fk), "unknown region '%s'", c->region_code ? c->region_code : "");
         rc = plan_step_id(s, st, "add case", NULL, fk, &nid, err);
@@ -209,7 +211,7 @@ int store_case_update(struct store *s, const struct store_case *c, const char *o
                    &st, err);
     if (!rc) {
         db_bind_int64(st, 1, c->id);
-        case_bind(st, c);
+        case_bind(st, c, 2);
         rc = plan_step_done(s, st, "update case", err);
     }
     if (!rc)
@@ -227,12 +229,13 @@ int store_case_list(struct store *s, const struct store_case_query *q, struct ar
     *out = NULL;
     *n = 0;
     struct db_stmt *st;
-    int rc = PSTMT(
-        s, PS_CASE_LIST,
-        "SELECT " CASE_COLS " FROM cases WHERE " PLAN_PREFIX("region_code", 1) " AND " PLAN_PREFIX(
-            "region_code", 2) " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR issue = ?4)"
-                              " ORDER BY updated_at DESC, id DESC",
-        &st, err);
+    int rc = PSTMT(s, PS_CASE_LIST,
+                   "SELECT " CASE_COLS
+                   " FROM cases WHERE " PLAN_PREFIX("region_code", 1) " AND " PLAN_PREFIX(
+                       "region_code", 2) " AND (CAST(?3 AS TEXT) IS NULL OR status = ?3)"
+                                         " AND (CAST(?4 AS TEXT) IS NULL OR issue = ?4)"
+                                         " ORDER BY updated_at DESC, id DESC",
+                   &st, err);
     if (rc)
         return rc;
     stmt_bind_text(st, 1, q->scope);

@@ -93,9 +93,12 @@ _Static_assert(STMT_PLAN_FIRST + PS_COUNT <= STMT_PLAN_LAST + 1, "plan statement
     stmt_get((s), (enum store_stmt_id)(STMT_PLAN_FIRST + (k)), (sql), (st), (err))
 
 /* SQL fragment: ?N is a scope/region prefix on whole segments of column col (NULL or ""
- * matches everything). */
+ * matches everything). The CAST types the parameter for PostgreSQL, which cannot infer it from
+ * "? IS NULL" (an optional filter's usual form here: CAST(?N AS TEXT) IS NULL, and
+ * CAST(?N AS BIGINT) = 0 for a number, which would otherwise be a 32-bit integer there). */
 #define PLAN_PREFIX(col, n)                                                                        \
-    "(?" #n " IS NULL OR ?" #n " = '' OR " col " = ?" #n " OR " col " LIKE ?" #n " || '.%')"
+    "(CAST(?" #n " AS TEXT) IS NULL OR ?" #n " = '' OR " col " = ?" #n " OR " col " LIKE ?" #n     \
+    " || '.%')"
 
 /* Step a statement that returns no rows; stmt_done; map failures. */
 int plan_step_done(struct store *s, struct db_stmt *st, const char *what, struct error *err);

@@ -171,9 +171,11 @@ int store_progress_list(struct store *s, const struct store_progress_query *q, s
                    "SELECT " PROGRESS_COLS PROGRESS_FROM
                    " WHERE " PLAN_PREFIX("r.region_code", 1) " AND " PLAN_PREFIX(
                        "r.region_code",
-                       2) " AND (?3 = 0 OR r.year = ?3) AND (?4 IS NULL OR r.plan_type = ?4)"
-                          " AND (?5 IS NULL OR p.period = ?5) AND (?6 = 0 OR r.id = ?6)"
-                          " AND (?7 = 0 OR a.id = ?7)"
+                       2) " AND (CAST(?3 AS BIGINT) = 0 OR r.year = ?3)"
+                          " AND (CAST(?4 AS TEXT) IS NULL OR r.plan_type = ?4)"
+                          " AND (CAST(?5 AS TEXT) IS NULL OR p.period = ?5)"
+                          " AND (CAST(?6 AS BIGINT) = 0 OR r.id = ?6)"
+                          " AND (CAST(?7 AS BIGINT) = 0 OR a.id = ?7)"
                           " ORDER BY r.year DESC, r.region_code, r.plan_type, a.seq, p.period",
                    &st, err);
     if (rc)

@@ -132,13 +132,14 @@ int store_rad_list(struct store *s, const struct store_rad_query *q, struct aren
     *out = NULL;
     *n = 0;
     struct db_stmt *st;
-    int rc = PSTMT(
-        s, PS_RAD_LIST,
-        "SELECT " RAD_COLS " FROM rad r WHERE " PLAN_PREFIX("r.region_code", 1) " AND " PLAN_PREFIX(
-            "r.region_code", 2) " AND (?3 = 0 OR r.year = ?3) AND (?4 IS NULL OR r.plan_type = ?4)"
-                                " AND (?5 IS NULL OR r.status = ?5)"
-                                " ORDER BY r.year DESC, r.region_code, r.plan_type",
-        &st, err);
+    int rc = PSTMT(s, PS_RAD_LIST,
+                   "SELECT " RAD_COLS
+                   " FROM rad r WHERE " PLAN_PREFIX("r.region_code", 1) " AND " PLAN_PREFIX(
+                       "r.region_code", 2) " AND (CAST(?3 AS BIGINT) = 0 OR r.year = ?3)"
+                                           " AND (CAST(?4 AS TEXT) IS NULL OR r.plan_type = ?4)"
+                                           " AND (CAST(?5 AS TEXT) IS NULL OR r.status = ?5)"
+                                           " ORDER BY r.year DESC, r.region_code, r.plan_type",
+                   &st, err);
     if (rc)
         return rc;
     stmt_bind_text(st, 1, q->scope);

@@ -1,4 +1,6 @@
-/* store: SQLite backend against real database files in a fresh temporary directory. */
+/* store: users, sessions, audit, regions, migrations and backup against real databases: files
+ * in a fresh temporary directory, or fresh PostgreSQL databases when
+ * WASPADA_TEST_ENGINE=postgresql (testdb.h). */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,16 +13,16 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "base/base.h"
 #include "store/store.h"
+#include "../support/testdb.h"
 
 #define T0 1800000000 /* frozen clock for every test */
 
 struct fixture {
     char dir[64];
-    char path[128];
+    char *path; /* the database: a file in dir, or a PostgreSQL URL (testdb_new) */
     struct store *s;
 };
 
@@ -41,7 +43,7 @@ static int setup(void **state)
     str_copy(f->dir, "/tmp/wsp-store-XXXXXX", sizeof(f->dir));
     if (!mkdtemp(f->dir))
         return -1;
-    path_in(f, "w.db", f->path, sizeof(f->path));
+    f->path = testdb_new(f->dir, "w.db");
     time_set_override(T0);
     struct error err = {0};
     if (store_open(&f->s, f->path, &err) != 0) {
@@ -69,31 +71,19 @@ static int teardown(void **state)
         closedir(d);
     }
     rmdir(f->dir);
+    free(f->path);
     free(f);
     time_set_override(0);
     return 0;
 }
 
-/* Run one SQL statement on a separate raw connection (test set-up and inspection only). */
-static void raw_exec(const char *path, const char *sql)
+/* How many schema objects (tables, indexes, ...) a database has: sqlite_master's rows, or the
+ * relations in PostgreSQL's current schema. */
+static const char *objects_sql(void)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-}
-
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return testdb_sql("SELECT COUNT(*) FROM sqlite_master",
+                      "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid ="
+                      " c.relnamespace WHERE n.nspname = current_schema()");
 }
 
 static const struct store_region regions[] = {
@@ -136,7 +126,9 @@ static size_t audit_count(struct store *s, const char *action)
     struct store_audit_query q = {.action = action};
     struct store_audit *rows;
     size_t n, total;
-    assert_int_equal(store_audit_list(s, &q, &a, &rows, &n, &total, NULL), 0);
+    struct error err = {0};
+    if (store_audit_list(s, &q, &a, &rows, &n, &total, &err) != 0)
+        fail_msg("audit list: %s", err.msg);
     arena_release(&a);
     return total;
 }
@@ -161,7 +153,9 @@ static struct audit_copy last_audit(struct store *s)
     struct store_audit_query q = {.limit = 1};
     struct store_audit *rows;
     size_t n, total;
-    assert_int_equal(store_audit_list(s, &q, &a, &rows, &n, &total, NULL), 0);
+    struct error err = {0};
+    if (store_audit_list(s, &q, &a, &rows, &n, &total, &err) != 0)
+        fail_msg("audit list: %s", err.msg);
     assert_int_equal(n, 1);
     struct audit_copy c;
     c.user_id = rows[0].user_id;
@@ -187,44 +181,43 @@ static void test_open_fresh(void **state)
     assert_true(store_schema_latest() >= 3);
     assert_int_equal(store_schema_version(f->s, &v, &err), 0);
     assert_int_equal(v, store_schema_latest());
-    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM schema_migrations"),
+    assert_int_equal(testdb_int(f->path, "SELECT COUNT(*) FROM schema_migrations"),
                      store_schema_latest());
-    assert_int_equal(raw_int(f->path, "SELECT applied_at FROM schema_migrations WHERE version = 2"),
-                     T0);
+    assert_int_equal(
+        testdb_int(f->path, "SELECT applied_at FROM schema_migrations WHERE version = 2"), T0);
 
-    /* A second file opened raw is empty: version 0, nothing created. */
-    char p[160];
-    path_in(f, "raw.db", p, sizeof(p));
+    /* A second database opened raw is empty: version 0, nothing created. */
+    char *p = testdb_new(f->dir, "raw.db");
     struct store *r;
     assert_int_equal(store_open_raw(&r, p, &err), 0);
     assert_int_equal(store_schema_version(r, &v, &err), 0);
     assert_int_equal(v, 0);
     store_close(r);
-    assert_int_equal(raw_int(p, "SELECT COUNT(*) FROM sqlite_master"), 0);
+    assert_int_equal(testdb_int(p, objects_sql()), 0);
+    free(p);
 
     /* Reopening a migrated database is a no-op. */
     store_close(f->s);
     assert_int_equal(store_open(&f->s, f->path, &err), 0);
-    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM schema_migrations"),
+    assert_int_equal(testdb_int(f->path, "SELECT COUNT(*) FROM schema_migrations"),
                      store_schema_latest());
 }
 
 static void test_pragmas(void **state)
 {
     struct fixture *f = *state;
-    char wal[160];
-    path_in(f, "w.db-wal", wal, sizeof(wal));
     add_regions(f->s);
-    assert_true(file_exists(wal)); /* WAL mode: the write went to the -wal file */
-    /* journal_mode=WAL is persistent in the file, so a raw connection sees it too */
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    /* SQLite's pragmas only: PostgreSQL has no journal mode to set (its write-ahead log is
+     * always on) and always enforces foreign keys, checked below on both. */
+    if (!testdb_pg()) {
+        char wal[160];
+        path_in(f, "w.db-wal", wal, sizeof(wal));
+        assert_true(file_exists(wal)); /* WAL mode: the write went to the -wal file */
+        /* journal_mode=WAL is persistent in the file, so a raw connection sees it too */
+        char *mode = testdb_text(f->path, "PRAGMA journal_mode");
+        assert_string_equal(mode, "wal");
+        free(mode);
+    }
     /* foreign_keys=ON: a user in an unknown region is refused (see test_users too) */
     struct store_user u = {0};
     str_copy(u.username, "x", sizeof(u.username));
@@ -237,8 +230,7 @@ static void test_pragmas(void **state)
 static void test_upgrade_from_v1(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
-    path_in(f, "old.db", p, sizeof(p));
+    char *p = testdb_new(f->dir, "old.db");
     struct error err = {0};
     struct store *s;
     int v = -1;
@@ -250,7 +242,12 @@ static void test_upgrade_from_v1(void **state)
     int64_t id = add_user(s, "budi", "provinsi", "32");
     assert_int_equal(id, 1);
     store_close(s);
-    assert_int_equal(raw_int(p, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sessions'"), 0);
+    assert_int_equal(testdb_int(p, testdb_sql("SELECT COUNT(*) FROM sqlite_master"
+                                              " WHERE name = 'sessions'",
+                                              "SELECT COUNT(*) FROM information_schema.tables"
+                                              " WHERE table_schema = current_schema()"
+                                              " AND table_name = 'sessions'")),
+                     0);
 
     assert_int_equal(store_open(&s, p, &err), 0);
     assert_int_equal(store_schema_version(s, &v, &err), 0);
@@ -265,6 +262,7 @@ static void test_upgrade_from_v1(void **state)
     assert_int_equal(sess.user_id, 1);
     assert_string_equal(u.username, "budi");
     store_close(s);
+    free(p);
 }
 
 static void test_refuse_future(void **state)
@@ -278,7 +276,7 @@ static void test_refuse_future(void **state)
              "INSERT INTO schema_migrations (version, description, applied_at)"
              " VALUES (%d, 'from the future', 1)",
              future);
-    raw_exec(f->path, sql);
+    testdb_exec(f->path, sql);
     struct error err = {0};
     struct store *s = (struct store *)1;
     assert_int_equal(store_open(&s, f->path, &err), WSP_EINVAL);
@@ -388,7 +386,8 @@ static void test_users(void **state)
     assert_string_equal(u.password_hash, "$argon2id$hash-of-secret");
     assert_int_equal(store_user_get(f->s, adm, &u, &err), 0);
     assert_string_equal(u.region, ""); /* national */
-    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM users WHERE region_code IS NULL"), 1);
+    assert_int_equal(testdb_int(f->path, "SELECT COUNT(*) FROM users WHERE region_code IS NULL"),
+                     1);
 
     assert_int_equal(store_user_get(f->s, 42, &u, &err), WSP_ENOTFOUND);
     assert_string_equal(err.msg, "no user with id '42'");
@@ -442,8 +441,8 @@ static void test_users(void **state)
                         "\"full_name\":\"Nama ani\",\"disabled\":false,\"created_at\":1800000010,"
                         "\"updated_at\":1800000010}");
     assert_int_equal(audit_count(f->s, "user.add"), 3);
-    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM audit_log WHERE after_json LIKE "
-                                      "'%argon%' OR before_json LIKE '%argon%'"),
+    assert_int_equal(testdb_int(f->path, "SELECT COUNT(*) FROM audit_log WHERE after_json LIKE "
+                                         "'%argon%' OR before_json LIKE '%argon%'"),
                      0);
 }
 
@@ -483,7 +482,7 @@ static void test_user_password_and_disable(void **state)
     assert_int_equal(store_session_create(f->s, "s2", id, T0 + 3600, NULL, &err), 0);
     assert_int_equal(store_user_set_disabled(f->s, id, true, &admin, &err), 0);
     assert_int_equal(store_session_get(f->s, "s1", T0 + 100, NULL, NULL, &err), WSP_ENOTFOUND);
-    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM sessions"), 0);
+    assert_int_equal(testdb_int(f->path, "SELECT COUNT(*) FROM sessions"), 0);
     assert_int_equal(store_user_get(f->s, id, &u, &err), 0);
     assert_true(u.disabled);
     c = last_audit(f->s);
@@ -534,7 +533,7 @@ static void test_sessions(void **state)
 
     assert_int_equal(store_session_get(f->s, "hash-a", T0 + 61, &s, NULL, &err), 0);
     assert_int_equal(s.last_seen_at, T0 + 61);
-    assert_int_equal(raw_int(f->path, "SELECT last_seen_at FROM sessions"), T0 + 61);
+    assert_int_equal(testdb_int(f->path, "SELECT last_seen_at FROM sessions"), T0 + 61);
     assert_int_equal(store_session_get(f->s, "hash-a", T0 + 100, &s, NULL, &err), 0);
     assert_int_equal(s.last_seen_at, T0 + 61);
 
@@ -555,7 +554,7 @@ static void test_sessions(void **state)
     assert_int_equal(store_session_delete(f->s, "hash-c", &err), 0);
     assert_int_equal(store_session_get(f->s, "hash-c", T0, &s, NULL, &err), WSP_ENOTFOUND);
     assert_int_equal(store_session_delete(f->s, "hash-c", &err), 0); /* idempotent */
-    assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM sessions"), 0);
+    assert_int_equal(testdb_int(f->path, "SELECT COUNT(*) FROM sessions"), 0);
     assert_int_equal(audit_count(f->s, NULL), 2); /* regions.sync + user.add only */
 }
 
@@ -710,6 +709,13 @@ static void test_backup(void **state)
     add_user(f->s, "ani", "kabkota", "32.73");
     char dest[160];
     path_in(f, "backup.db", dest, sizeof(dest));
+    if (testdb_pg()) {
+        /* `waspada backup` copies a SQLite file; PostgreSQL has its own tools, and says so. */
+        assert_int_equal(store_backup(f->s, dest, &err), WSP_EINVAL);
+        assert_non_null(strstr(err.msg, "pg_dump"));
+        assert_false(file_exists(dest));
+        return;
+    }
     assert_int_equal(store_backup(f->s, dest, &err), 0);
     assert_true(file_exists(dest));
     assert_int_equal(store_backup(f->s, dest, &err), WSP_EEXIST);

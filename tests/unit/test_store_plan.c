@@ -1,4 +1,5 @@
-/* store, plan and control part: a real SQLite file in a temporary directory. */
+/* store, plan and control part: a real database, a SQLite file in a temporary directory or a
+ * fresh PostgreSQL database when WASPADA_TEST_ENGINE=postgresql (testdb.h). */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,11 +16,13 @@
 #include "base/base.h"
 #include "plan/plan.h"
 #include "store/store.h"
+#include "../support/testdb.h"
 
 #define T0 1790000000 /* 2026-09-21 21:13 WIB */
 
 struct fx {
-    char dir[64], path[128];
+    char dir[64];
+    char *path; /* a file in dir, or a PostgreSQL URL */
     struct store *s;
     struct arena a;
 };
@@ -43,7 +46,7 @@ static int setup(void **state)
     str_copy(f->dir, "/tmp/wsp-splan-XXXXXX", sizeof(f->dir));
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->path, sizeof(f->path), "%s/p.db", f->dir);
+    f->path = testdb_new(f->dir, "p.db");
     time_set_override(T0);
     struct error err = {0};
     if (store_open(&f->s, f->path, &err) != 0)
@@ -71,6 +74,7 @@ static int teardown(void **state)
     if (d)
         closedir(d);
     rmdir(f->dir);
+    free(f->path);
     free(f);
     time_set_override(0);
     return 0;
@@ -80,8 +84,9 @@ static void test_migrate_from_v2_and_v3(void **state)
 {
     struct fx *f = *state;
     for (int from = 2; from <= 3; from++) {
-        char path[160];
-        snprintf(path, sizeof(path), "%s/m%d.db", f->dir, from);
+        char name[16];
+        snprintf(name, sizeof(name), "m%d.db", from);
+        char *path = testdb_new(f->dir, name);
         struct store *s;
         struct error err = {0};
         assert_int_equal(store_open_raw(&s, path, &err), 0);
@@ -100,12 +105,15 @@ static void test_migrate_from_v2_and_v3(void **state)
         assert_int_equal(c.grace_days, 5);
         assert_int_equal(store_calendar_get(s, "p3aks", &c, &err), 0);
         store_close(s);
-        char p2[200];
-        snprintf(p2, sizeof(p2), "%s-wal", path);
-        unlink(p2);
-        snprintf(p2, sizeof(p2), "%s-shm", path);
-        unlink(p2);
-        unlink(path);
+        if (!testdb_pg()) {
+            char p2[200];
+            snprintf(p2, sizeof(p2), "%s-wal", path);
+            unlink(p2);
+            snprintf(p2, sizeof(p2), "%s-shm", path);
+            unlink(p2);
+            unlink(path);
+        }
+        free(path);
     }
 }
 
@@ -472,10 +480,8 @@ static void test_cases(void **state)
 static void test_demo_seed(void **state)
 {
     struct fx *f = *state;
-    (void)f;
-    /* The demo needs the real gazetteer codes: use a fresh file with every province. */
-    char path[160];
-    snprintf(path, sizeof(path), "%s/demo.db", ((struct fx *)*state)->dir);
+    /* The demo needs the real gazetteer codes: use a fresh database with every province. */
+    char *path = testdb_new(f->dir, "demo.db");
     struct store *s;
     struct error err = {0};
     assert_int_equal(store_open(&s, path, &err), 0);
@@ -516,6 +522,7 @@ static void test_demo_seed(void **state)
         assert_non_null(seen[i]);
     arena_release(&a);
     store_close(s);
+    free(path);
 }
 
 int main(void)

@@ -41,6 +41,7 @@ struct alertd {
     char **status_regions;
     size_t nstatus_regions;
     int64_t last_escalation_check;
+    bool leading; /* writes alerts (see alertd.h: leader and followers) */
     struct alertd_stats stats;
 };
 
@@ -273,6 +274,10 @@ static void on_change(void *ud, const struct warn_change *c)
 /* Write the episode changes collected while feeding the engine. */
 static int apply_pending(struct alertd *d, struct store *s, struct error *err)
 {
+    if (!d->leading) { /* a follower's episodes are the leader's to write */
+        d->npend = 0;
+        return 0;
+    }
     int rc = 0;
     for (size_t i = 0; i < d->npend && rc == 0; i++) {
         const struct pending *p = &d->pend[i];
@@ -482,6 +487,33 @@ static int reconcile(struct alertd *d, struct store *s, struct error *err)
     return rc;
 }
 
+int alertd_set_leading(struct alertd *d, struct store *s, bool leading, struct error *err)
+{
+    if (leading == d->leading)
+        return 0;
+    d->npend = 0;
+    d->nlinks = 0; /* the episodes' alerts are found again by reconciling */
+    if (!leading) {
+        d->leading = false;
+        return 0;
+    }
+    size_t created = d->stats.created, updated = d->stats.updated, retracted = d->stats.retracted;
+    int rc = reconcile(d, s, err);
+    if (rc != 0) {
+        d->nlinks = 0;
+        return rc;
+    }
+    d->leading = true;
+    LOG_I("alertd", "leading early warning: alerts %zu new, %zu updated, %zu retracted",
+          d->stats.created - created, d->stats.updated - updated, d->stats.retracted - retracted);
+    return 0;
+}
+
+bool alertd_leading(const struct alertd *d)
+{
+    return d->leading;
+}
+
 /* ---- life cycle --------------------------------------------------------------------------- */
 
 int alertd_open(struct alertd **out, struct store *s, const struct alertd_config *cfg,
@@ -490,6 +522,7 @@ int alertd_open(struct alertd **out, struct store *s, const struct alertd_config
     *out = NULL;
     struct alertd *d = xcalloc(1, sizeof(*d));
     d->cfg = *cfg;
+    d->leading = !cfg->follower;
     if (d->cfg.history_days <= 0)
         d->cfg.history_days = ALERTD_HISTORY_DAYS;
     int32_t today = alertd_today();
@@ -520,7 +553,8 @@ int alertd_open(struct alertd **out, struct store *s, const struct alertd_config
         warn_state_advance(d->st, today);
         warn_state_advance(d->pub, today);
         d->npend = 0;
-        rc = reconcile(d, s, err);
+        if (d->leading)
+            rc = reconcile(d, s, err);
     }
     if (rc != 0) {
         alertd_free(d);
@@ -664,7 +698,7 @@ int alertd_poll(struct alertd *d, struct store *s, struct error *err)
     }
     d->stats.events = warn_state_event_count(d->st);
     int64_t now = time_now();
-    if (rc == 0 && now != d->last_escalation_check) {
+    if (rc == 0 && d->leading && now != d->last_escalation_check) {
         d->last_escalation_check = now;
         rc = escalate(d, s, err);
     }

@@ -42,6 +42,16 @@
  * escalate_national_after seconds after (regency and province alerts). 0 disables a step.
  * Each step is a history row and a notification ("escalate").
  *
+ * Leader and followers. Several servers on one PostgreSQL database each keep both states in
+ * step with the events (their risk views need them), but only one writes alerts: the leader
+ * (the server holding the store's leader lock, see store_leader_try). A follower
+ * (cfg.follower) builds and polls its states like the leader and writes nothing: no alert,
+ * history row, escalation or notification; the leader's changes reach its clients through
+ * the store's alert feed. alertd_set_leading(true) makes it the leader: the stored alerts are
+ * reconciled with its state as at start-up (what the old leader left half-done is repaired,
+ * nobody is notified), and from then on it writes. With SQLite there is one writer and every
+ * alertd leads.
+ *
  * Threads: an alertd is used by one thread at a time (the caller locks); the notify callback
  * runs inside alertd_poll on that thread with the store it was given.
  */
@@ -71,6 +81,7 @@ struct alertd_config {
     /* Unverified leads below this confidence do not count (0 = every lead counts; the
      * setting lead_min_confidence, default WARN_LEAD_MIN_CONFIDENCE). */
     double lead_min_confidence;
+    bool follower;           /* start as a follower (see above) */
     alertd_notify_fn notify; /* may be NULL */
     void *ud;
 };
@@ -92,6 +103,9 @@ void alertd_free(struct alertd *d);
 /* Feed the events written since the last call, refresh declared statuses, advance to today,
  * write the resulting alert changes (notifying each) and escalate what is due. */
 int alertd_poll(struct alertd *d, struct store *s, struct error *err);
+/* Lead (reconcile the stored alerts, then write changes) or follow (write nothing). */
+int alertd_set_leading(struct alertd *d, struct store *s, bool leading, struct error *err);
+bool alertd_leading(const struct alertd *d);
 /* Read-only access for risk views (under the caller's lock): every counted event, and the
  * verified ones only (public levels). */
 const struct warn_state *alertd_state(const struct alertd *d);

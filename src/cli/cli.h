@@ -35,6 +35,7 @@ struct cli_config {
     char *web_dir;
     char *listen;
     char *log_level;
+    char *node_name;
     long threads;
     long body_max;
     long body_budget;

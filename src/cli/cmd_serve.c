@@ -13,7 +13,7 @@
 static const char usage_text[] =
     "usage: waspada serve [--listen ADDR:PORT] [--threads N] [--web-dir DIR]\n"
     "                     [--body-max BYTES] [--body-budget BYTES] [--max-conns-per-address N]\n"
-    "                     [--login-max-failures N] [--login-window SECONDS]\n"
+    "                     [--login-max-failures N] [--login-window SECONDS] [--node-name NAME]\n"
     "\n"
     "Serve the HTTP API (under /api/v1) and the web UI until SIGINT or SIGTERM. The\n"
     "database must have been created with 'waspada init'. Port 0 picks a free port; the\n"
@@ -30,7 +30,12 @@ static const char usage_text[] =
     "  --max-conns-per-address N concurrent connections per client address (default 64,\n"
     "                            0 = no cap); more are closed at once\n"
     "  --login-max-failures N    failed logins per user and per address (default 5) ...\n"
-    "  --login-window SECONDS    ... within this window (default 900); then 429\n";
+    "  --login-window SECONDS    ... within this window (default 900); then 429\n"
+    "  --node-name NAME          this server's name in /api/v1/health (default host:port)\n"
+    "\n"
+    "Several servers may share one PostgreSQL database (--db postgresql://...): sessions,\n"
+    "reports and events are the database's, and one server at a time leads early warning\n"
+    "(writes alerts, delivers webhooks); when it stops, another takes over within seconds.\n";
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -43,6 +48,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
         {"max-conns-per-address", required_argument, NULL, 'c'},
         {"login-max-failures", required_argument, NULL, 'f'},
         {"login-window", required_argument, NULL, 'W'},
+        {"node-name", required_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -53,7 +59,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
                                      ['B'] = "body_budget",
                                      ['c'] = "max_conns_per_address",
                                      ['f'] = "login_max_failures",
-                                     ['W'] = "login_window"};
+                                     ['W'] = "login_window",
+                                     ['n'] = "node_name"};
     struct error err = {0};
     int c;
     opterr = 0;
@@ -119,6 +126,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
     hc.escalate_province_after = ctx->cfg.escalate_province_after;
     hc.escalate_national_after = ctx->cfg.escalate_national_after;
     hc.lead_min_confidence = ctx->cfg.lead_min_confidence;
+    hc.node_name = ctx->cfg.node_name && *ctx->cfg.node_name ? ctx->cfg.node_name : NULL;
     if (!rc)
         rc = http_server_start(&srv, &hc, g, &err);
     if (rc) {

@@ -56,6 +56,7 @@
 #define WEBHOOK_ATTEMPTS 6
 #define WEBHOOK_TIMEOUT_S 10L
 #define WEBHOOK_BATCH 16
+#define LEADER_CHECK_MS 1000
 
 struct sse_sub {
     struct http_alerts *owner;
@@ -96,7 +97,9 @@ struct http_alerts {
     bool kicked, stop; /* wake-ups */
     bool wh_ok;        /* webhooks */
     bool wh_kicked;
-    bool sse_closed; /* SSE */
+    bool sse_closed;        /* SSE */
+    _Atomic bool leading;   /* this server writes alerts and delivers webhooks */
+    int64_t leader_checked; /* time_mono_ms() of the last look at the leader lock */
 };
 
 /* ---- SSE ------------------------------------------------------------------------------- */
@@ -517,6 +520,40 @@ static bool stopping(struct http_alerts *a)
     return s;
 }
 
+/* Several servers on one PostgreSQL database: take the leader lock when it is free, and step
+ * down when this connection lost it (the driver reconnected). With SQLite this server leads. */
+static void leader_check(struct http_alerts *a)
+{
+    int64_t now = time_mono_ms();
+    if (now - a->leader_checked < LEADER_CHECK_MS)
+        return;
+    a->leader_checked = now;
+    struct error err = {0};
+    bool leading = alertd_leading(a->d), ok;
+    int rc =
+        leading ? store_leader_held(a->store, &ok, &err) : store_leader_try(a->store, &ok, &err);
+    if (rc != 0) {
+        LOG_W("http", "early-warning leader lock: %s", err.msg);
+        ok = false;
+    }
+    if (ok == leading)
+        return;
+    rc = alertd_set_leading(a->d, a->store, ok, &err);
+    if (rc != 0) {
+        LOG_E("http", "cannot take over early warning: %s", err.msg);
+        alertd_set_leading(a->d, a->store, false, &err);
+        ok = false;
+    }
+    a->leading = ok;
+    LOG_I("http", "node %s %s early warning", a->srv->node, ok ? "now leads" : "no longer leads");
+    if (ok) {
+        pthread_mutex_lock(&a->wake_mu);
+        a->wh_kicked = true;
+        pthread_cond_broadcast(&a->wh_cv);
+        pthread_mutex_unlock(&a->wake_mu);
+    }
+}
+
 static void *service_main(void *arg)
 {
     struct http_alerts *a = arg;
@@ -524,6 +561,7 @@ static void *service_main(void *arg)
     while (!stopping(a)) {
         struct error err = {0};
         pthread_mutex_lock(&a->mu);
+        leader_check(a);
         int rc = alertd_poll(a->d, a->store, &err);
         pthread_mutex_unlock(&a->mu);
         feed_pump(a, a->store); /* changes written by other processes */
@@ -540,6 +578,11 @@ static void *service_main(void *arg)
         wait_ms(a, &a->wake_cv, &a->kicked, ALERTS_POLL_MS);
     }
     return NULL;
+}
+
+bool http_alerts_leading(struct http_server *srv)
+{
+    return srv->alerts && srv->alerts->leading;
 }
 
 void http_alerts_kick(struct http_server *srv)
@@ -658,7 +701,9 @@ static void *webhook_main(void *arg)
         arena_init(&ar, 0);
         struct store_delivery *due;
         size_t n = 0;
-        if (store_delivery_due(s, time_now(), WEBHOOK_BATCH, &ar, &due, &n, &err) != 0)
+        if (!a->leading) /* the leader delivers */
+            ;
+        else if (store_delivery_due(s, time_now(), WEBHOOK_BATCH, &ar, &due, &n, &err) != 0)
             LOG_W("http", "webhook queue: %s", err.msg);
         for (size_t i = 0; i < n && !stopping(a); i++) {
             char errbuf[CURL_ERROR_SIZE];
@@ -715,11 +760,20 @@ struct http_alerts *http_alerts_start(struct http_server *srv)
     cfg.ud = a;
     if (rc == 0)
         rc = store_open(&a->store, srv->cfg.db_path, &err);
+    /* Several servers may share a PostgreSQL database: start as a follower and lead once the
+     * leader lock is ours (leader_check, at the first poll). */
+    bool lock = false;
+    if (rc == 0 && (rc = store_leader_try(a->store, &lock, &err)) == 0)
+        cfg.follower = !lock;
     if (rc == 0)
         rc = alertd_open(&a->d, a->store, &cfg, &err);
     if (rc == 0) /* start-up reconciliation is no news: the feed starts after it */
         rc = store_alert_feed_last(a->store, &a->feed_last, &err);
     if (rc == 0) {
+        a->leading = alertd_leading(a->d);
+        a->leader_checked = time_mono_ms();
+        LOG_I("http", "node %s %s early warning (%s)", srv->node, a->leading ? "leads" : "follows",
+              store_engine_name(a->store));
         curl_global_init(CURL_GLOBAL_DEFAULT);
         srv->alerts = a;
         a->thread_ok = pthread_create(&a->thread, NULL, service_main, a) == 0;

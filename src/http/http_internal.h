@@ -88,6 +88,7 @@ struct http_server {
     bool store_key_ok;
     char *web_root; /* realpath of cfg.web_dir, or NULL */
     unsigned port;
+    char node[128]; /* cfg.node_name, or host name:port (/api/v1/health) */
     /* Detection for community reports, loaded on the first report (http_detect_model). */
     pthread_mutex_t detect_mu;
     struct text_resources *text_res;
@@ -402,6 +403,9 @@ void http_alerts_end_streams(struct http_server *srv, int64_t user_id, const cha
 void http_alerts_stop(struct http_alerts *a);
 /* Events were written by this server: poll the change feed now. */
 void http_alerts_kick(struct http_server *srv);
+/* Whether this server leads early warning (writes alerts, delivers webhooks): always with
+ * SQLite; with PostgreSQL the server holding the leader lock (store_leader_try). */
+bool http_alerts_leading(struct http_server *srv);
 /* Tell SSE subscribers who may see the alert's region and queue matching webhooks (through
  * the caller's store s). kind: opened, level, closed, reopened, retracted, ack, close,
  * escalate. */

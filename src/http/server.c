@@ -870,7 +870,16 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
         goto fail;
     }
     srv->port = bound_port(srv->daemon);
-    LOG_I("http", "serving on %s (port %u, %u threads)", cfg->listen, srv->port, cfg->threads);
+    if (cfg->node_name) {
+        str_copy(srv->node, cfg->node_name, sizeof(srv->node));
+    } else {
+        char host[64] = "";
+        if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+            str_copy(host, "localhost", sizeof(host));
+        snprintf(srv->node, sizeof(srv->node), "%s:%u", host, srv->port);
+    }
+    LOG_I("http", "serving on %s (port %u, %u threads) as node %s", cfg->listen, srv->port,
+          cfg->threads, srv->node);
     *out = srv;
     return 0;
 fail:

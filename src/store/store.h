@@ -35,9 +35,11 @@ struct store; /* opaque: one connection */
 /* Latest schema version this build knows. */
 int store_schema_latest(void);
 
-/* Open (creating if needed) the database at path and migrate it to the latest schema.
- * Sets WAL mode, foreign keys on and a busy timeout. */
+/* Open (creating if needed) the database and migrate it to the latest schema. path is a
+ * SQLite file (WAL mode, foreign keys on, a busy timeout) or a postgresql:// URL. */
 int store_open(struct store **out, const char *path, struct error *err);
+/* "sqlite" or "postgresql". */
+const char *store_engine_name(const struct store *s);
 /* Open without migrating (for tests and `waspada init` diagnostics). */
 int store_open_raw(struct store **out, const char *path, struct error *err);
 void store_close(struct store *s);
@@ -55,6 +57,15 @@ int store_migrate(struct store *s, int target, struct error *err);
 int store_begin(struct store *s, struct error *err);
 int store_commit(struct store *s, struct error *err);
 void store_rollback(struct store *s);
+
+/* The early-warning leader lock, for several servers on one PostgreSQL database: one of them
+ * (the holder) writes alerts and delivers webhooks. PostgreSQL: a session advisory lock on
+ * this connection, released when the connection ends (a server that dies loses it within
+ * the server's TCP keep-alive or at once when its process is gone). SQLite: one writer,
+ * always granted. store_leader_try takes it when free; store_leader_held says whether this
+ * connection still holds it (false after the driver reconnected). */
+int store_leader_try(struct store *s, bool *got, struct error *err);
+int store_leader_held(struct store *s, bool *held, struct error *err);
 
 /* Copy the live database to dest with the online backup API (safe while serving).
  * WSP_EEXIST when dest exists; the copy is written to a temporary name next to dest and

@@ -23,6 +23,7 @@
 
 /* PostgreSQL advisory lock keys (one bigint space per database, shared by every node). */
 #define STORE_PG_LOCK_MIGRATE "7263001" /* a migration being applied */
+#define STORE_PG_LOCK_LEADER "7263002"  /* the early-warning leader (leader.c) */
 
 enum store_stmt_id {
     STMT_BEGIN,

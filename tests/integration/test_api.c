@@ -164,8 +164,8 @@ static int group_setup(void **state)
     }
     support_run_free(&r);
     char *log = support_path(tmpdir, "server.log");
-    const char *extra[] = {"--threads", "3", "--body-max", "4096", "--login-max-failures",
-                           "50",        NULL};
+    const char *extra[] = {"--threads", "3",           "--body-max", "4096", "--login-max-failures",
+                           "50",        "--node-name", "api-1",      NULL};
     int rc = support_server_start(&server, db_path, extra, log);
     free(log);
     server_running = rc == 0;
@@ -202,6 +202,10 @@ static void test_health(void **state)
     /* Two ways to count the regions: the database and the gazetteer. */
     assert_int_equal(jint(v, "regions"), region_total("limit=1"));
     assert_true(jint(v, "regions") > 90000);
+    /* which server answered, on which engine, and that it leads early warning (the only one) */
+    assert_string_equal(jstr(v, "node"), "api-1");
+    assert_string_equal(jstr(v, "database"), testdb_engine());
+    assert_true(json_is_true(json_object_get(v, "leader")));
     json_decref(v);
     support_http_cleanup(&c);
 }

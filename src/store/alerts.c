@@ -125,7 +125,8 @@ int store_alert_create(struct store *s, const struct store_alert *a,
                   " first_day, last_day, close_day, score, method, explanation_id,"
                   " explanation_en, event_ids, created_at, updated_at, unverified, verified_at)"
                   " VALUES (?1, ?2, ?3, 'baru', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                  " ?14, ?15, CASE WHEN ?15 THEN NULL ELSE ?14 END) RETURNING id",
+                  " ?14, ?15, CASE WHEN CAST(?15 AS BIGINT) = 1 THEN NULL"
+                  " ELSE CAST(?14 AS BIGINT) END) RETURNING id",
                   &st, err);
     if (rc == 0) {
         stmt_bind_text(st, 1, a->region_code);
@@ -234,7 +235,8 @@ int store_alert_update_engine(struct store *s, const struct store_alert *a, cons
                   " first_day = ?6, last_day = ?7, close_day = ?8, score = ?9, method = ?10,"
                   " explanation_id = ?11, explanation_en = ?12, event_ids = ?13, updated_at = ?14,"
                   " unverified = ?15,"
-                  " verified_at = CASE WHEN ?15 THEN NULL ELSE COALESCE(verified_at, ?14) END"
+                  " verified_at = CASE WHEN CAST(?15 AS BIGINT) = 1 THEN NULL"
+                  " ELSE COALESCE(verified_at, ?14) END"
                   " WHERE id = ?1",
                   &st, err);
     if (rc == 0) {
@@ -418,25 +420,52 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
     struct buf where, sql;
     buf_init(&where, 4096);
     buf_init(&sql, 8192);
+    /* The filters' parameters are numbered in order, none left out: PostgreSQL cannot type a
+     * parameter the statement does not use. */
+    int np = 0, p_scope = 0, p_region = 0, p_minl = 0, p_status = 0, p_from = 0, p_to = 0,
+        p_open = 0;
+    char cond[160];
     if (scope) {
         store_prefix_bounds(scope, slo, shi);
-        store_where_add(&where, "(region_code = ?1 OR (region_code >= ?2 AND region_code < ?3))");
+        p_scope = np + 1;
+        np += 3;
+        snprintf(cond, sizeof(cond),
+                 "(region_code = ?%d OR (region_code >= ?%d AND region_code < ?%d))", p_scope,
+                 p_scope + 1, p_scope + 2);
+        store_where_add(&where, cond);
     }
     if (region) {
         store_prefix_bounds(region, rlo, rhi);
-        store_where_add(&where, "(region_code = ?4 OR (region_code >= ?5 AND region_code < ?6))");
+        p_region = np + 1;
+        np += 3;
+        snprintf(cond, sizeof(cond),
+                 "(region_code = ?%d OR (region_code >= ?%d AND region_code < ?%d))", p_region,
+                 p_region + 1, p_region + 2);
+        store_where_add(&where, cond);
     }
-    if (minl > 0)
-        store_where_add(&where, "(CASE max_level WHEN 'waspada' THEN 1 WHEN 'siaga' THEN 2"
-                                " WHEN 'awas' THEN 3 ELSE 0 END) >= ?7");
-    if (q->status)
-        store_where_add(&where, "status = ?8");
-    if (q->from)
-        store_where_add(&where, "COALESCE(close_day, last_day) >= ?9");
-    if (q->to)
-        store_where_add(&where, "first_day <= ?10");
-    if (q->open >= 0)
-        store_where_add(&where, "is_open = ?11");
+    if (minl > 0) {
+        snprintf(cond, sizeof(cond),
+                 "(CASE max_level WHEN 'waspada' THEN 1 WHEN 'siaga' THEN 2"
+                 " WHEN 'awas' THEN 3 ELSE 0 END) >= ?%d",
+                 p_minl = ++np);
+        store_where_add(&where, cond);
+    }
+    if (q->status) {
+        snprintf(cond, sizeof(cond), "status = ?%d", p_status = ++np);
+        store_where_add(&where, cond);
+    }
+    if (q->from) {
+        snprintf(cond, sizeof(cond), "COALESCE(close_day, last_day) >= ?%d", p_from = ++np);
+        store_where_add(&where, cond);
+    }
+    if (q->to) {
+        snprintf(cond, sizeof(cond), "first_day <= ?%d", p_to = ++np);
+        store_where_add(&where, cond);
+    }
+    if (q->open >= 0) {
+        snprintf(cond, sizeof(cond), "is_open = ?%d", p_open = ++np);
+        store_where_add(&where, cond);
+    }
     if (!q->with_retracted)
         store_where_add(&where, "retracted = 0");
     int rc = 0;
@@ -448,33 +477,33 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
         else
             buf_printf(&sql,
                        "SELECT " ALERT_COLS " FROM alerts%s ORDER BY first_day DESC, id DESC"
-                       " LIMIT ?12 OFFSET ?13",
-                       buf_cstr(&where));
+                       " LIMIT ?%d OFFSET ?%d",
+                       buf_cstr(&where), np + 1, np + 2);
         int src = db_prepare(s->db, buf_cstr(&sql), false, &st);
         if (src != DB_OK) {
             rc = store_fail(s, src, err, "list alerts", NULL, NULL);
             break;
         }
         if (scope) {
-            stmt_bind_text(st, 1, scope);
-            stmt_bind_text(st, 2, slo);
-            stmt_bind_text(st, 3, shi);
+            stmt_bind_text(st, p_scope, scope);
+            stmt_bind_text(st, p_scope + 1, slo);
+            stmt_bind_text(st, p_scope + 2, shi);
         }
         if (region) {
-            stmt_bind_text(st, 4, region);
-            stmt_bind_text(st, 5, rlo);
-            stmt_bind_text(st, 6, rhi);
+            stmt_bind_text(st, p_region, region);
+            stmt_bind_text(st, p_region + 1, rlo);
+            stmt_bind_text(st, p_region + 2, rhi);
         }
-        if (minl > 0)
-            db_bind_int64(st, 7, minl);
-        if (q->status)
-            stmt_bind_text(st, 8, q->status);
-        if (q->from)
-            stmt_bind_text(st, 9, q->from);
-        if (q->to)
-            stmt_bind_text(st, 10, q->to);
-        if (q->open >= 0)
-            db_bind_int64(st, 11, q->open ? 1 : 0);
+        if (p_minl)
+            db_bind_int64(st, p_minl, minl);
+        if (p_status)
+            stmt_bind_text(st, p_status, q->status);
+        if (p_from)
+            stmt_bind_text(st, p_from, q->from);
+        if (p_to)
+            stmt_bind_text(st, p_to, q->to);
+        if (p_open)
+            db_bind_int64(st, p_open, q->open ? 1 : 0);
         if (pass == 0) {
             src = db_step(st);
             int64_t count = src == DB_ROW ? db_column_int64(st, 0) : 0;
@@ -488,8 +517,8 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
                 break;
             continue;
         }
-        db_bind_int64(st, 12, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
-        db_bind_int64(st, 13, (int64_t)q->offset);
+        db_bind_int64(st, np + 1, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
+        db_bind_int64(st, np + 2, (int64_t)q->offset);
         struct store_alert *rows = arena_alloc(arena, limit * sizeof(*rows));
         bool oom = rows == NULL;
         size_t len = 0;
@@ -582,7 +611,8 @@ int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *s
         " a.closed_at, a.closed_by, a.created_at, a.updated_at, a.unverified, a.verified_at,"
         " h.id, h.at, h.kind"
         " FROM alert_history h JOIN alerts a ON a.id = h.alert_id"
-        " WHERE h.id > ?1 AND (?2 <= 0 OR h.id <= ?2) AND (?3 IS NULL OR a.region_code = ?3"
+        " WHERE h.id > ?1 AND (CAST(?2 AS BIGINT) <= 0 OR h.id <= ?2)"
+        " AND (CAST(?3 AS TEXT) IS NULL OR a.region_code = ?3"
         "  OR (a.region_code >= ?4 AND a.region_code < ?5))"
         " ORDER BY h.id LIMIT ?6",
         &st, err);

@@ -602,10 +602,11 @@ done:
 
 /* ---- list --------------------------------------------------------------------------------- */
 
-/* Turn free text into an FTS5 query: every word must occur; a trailing '*' keeps a prefix
- * search. Words are quoted so that FTS5 operators in user input mean nothing. Returns the
- * number of terms. */
-static size_t fts_query(const char *q, struct buf *out)
+/* Turn free text into a full-text query: every word must occur; a trailing '*' keeps a prefix
+ * search. Words are quoted so that operators in user input mean nothing: FTS5's "w1" "w2"*, or
+ * PostgreSQL's tsquery 'w1' & 'w2':* (pg; the words hold no quote). Returns the number of
+ * terms. */
+static size_t fts_query(const char *q, bool pg, struct buf *out)
 {
     size_t terms = 0;
     const unsigned char *p = (const unsigned char *)q;
@@ -619,8 +620,12 @@ static size_t fts_query(const char *q, struct buf *out)
             p++;
         if (p == start)
             break;
-        buf_printf(out, "%s\"%.*s\"%s", terms ? " " : "", (int)(p - start), (const char *)start,
-                   *p == '*' ? "*" : "");
+        if (pg)
+            buf_printf(out, "%s'%.*s'%s", terms ? " & " : "", (int)(p - start), (const char *)start,
+                       *p == '*' ? ":*" : "");
+        else
+            buf_printf(out, "%s\"%.*s\"%s", terms ? " " : "", (int)(p - start), (const char *)start,
+                       *p == '*' ? "*" : "");
         terms++;
     }
     return terms;
@@ -636,6 +641,7 @@ enum list_part { PART_ALL, PART_SAME_KEY, PART_BELOW_KEY, PART_UNDATED, PART_COU
 
 struct list_plan {
     const struct store_event_query *q;
+    bool pg;          /* PostgreSQL's dialect */
     const char *key;  /* the one region condition: scope and region narrowed, or NULL */
     bool empty;       /* scope and region do not overlap */
     struct buf where; /* the filters, " WHERE ..." (no keyset part) */
@@ -656,13 +662,22 @@ static const char *list_key_col(enum store_event_sort sort)
                                                : "e.event_date";
 }
 
+/* cond for p's engine: PostgreSQL has no unary plus on text, and its planner, which keeps
+ * statistics, needs no such hint. */
+static const char *unplus(const struct list_plan *p, const char *cond)
+{
+    return p->pg && cond[0] == '+' ? cond + 1 : cond;
+}
+
 /* Check q and build its filters. Scope and region are code prefixes on the region key
  * (regency, else province): the narrower one of the two decides (none when they do not
  * overlap), as equality on province_code for a province, else on region_code. */
-static int list_plan_init(struct list_plan *p, const struct store_event_query *q, struct error *err)
+static int list_plan_init(struct list_plan *p, const struct store_event_query *q, bool pg,
+                          struct error *err)
 {
     memset(p, 0, sizeof(*p));
     p->q = q;
+    p->pg = pg;
     buf_init(&p->where, 4096);
     buf_init(&p->fts, 4096);
     const char *scope = nonempty(q->scope), *region = nonempty(q->region);
@@ -695,18 +710,20 @@ static int list_plan_init(struct list_plan *p, const struct store_event_query *q
      * category|status, event_date). */
     bool eq_index = by_date;
     if (q->category)
-        store_where_add(&p->where, eq_index ? "e.category = ?7" : "+e.category = ?7");
+        store_where_add(&p->where, unplus(p, eq_index ? "e.category = ?7" : "+e.category = ?7"));
     if (q->from)
-        store_where_add(&p->where, by_date ? "e.event_date >= ?8" : "+e.event_date >= ?8");
+        store_where_add(&p->where,
+                        unplus(p, by_date ? "e.event_date >= ?8" : "+e.event_date >= ?8"));
     if (q->to)
-        store_where_add(&p->where, by_date ? "e.event_date <= ?9" : "+e.event_date <= ?9");
-    if (q->q && *q->q && fts_query(q->q, &p->fts) == 0)
+        store_where_add(&p->where,
+                        unplus(p, by_date ? "e.event_date <= ?9" : "+e.event_date <= ?9"));
+    if (q->q && *q->q && fts_query(q->q, pg, &p->fts) == 0)
         return error_set(err, WSP_EINVAL, "search text has no words");
     /* a confidence floor is for machine leads: an officer's decision outranks the detector */
     if (q->min_confidence > 0)
         store_where_add(&p->where, "(e.status <> 'menunggu' OR e.confidence >= ?11)");
     if (q->status)
-        store_where_add(&p->where, eq_index ? "e.status = ?12" : "+e.status = ?12");
+        store_where_add(&p->where, unplus(p, eq_index ? "e.status = ?12" : "+e.status = ?12"));
     if (p->where.oom || p->fts.oom)
         return error_set(err, WSP_EINVAL, "event query is too long");
     return 0;
@@ -727,6 +744,15 @@ static void list_from(const struct list_plan *p, struct buf *sql)
         buf_puts(sql, " FROM events e");
         return;
     }
+    if (p->pg) { /* articles.fts (migrations_pg.c); no CROSS JOIN ... ON there */
+        buf_printf(sql,
+                   " FROM (SELECT DISTINCT es.event_id AS id FROM event_sources es"
+                   " WHERE es.article_id IN (SELECT a.id FROM articles a"
+                   " WHERE a.fts @@ to_tsquery('simple', ?10)%s ORDER BY a.id DESC LIMIT ?15)) c"
+                   " JOIN events e ON e.id = c.id",
+                   p->q->q_skip_reports ? " AND a.source_type <> 'report'" : "");
+        return;
+    }
     buf_printf(sql,
                " FROM (SELECT DISTINCT es.event_id AS id FROM event_sources es"
                " WHERE es.article_id IN (SELECT articles_fts.rowid FROM articles_fts%s"
@@ -744,7 +770,8 @@ static void list_sql(const struct list_plan *p, enum list_part part, struct buf 
         buf_puts(sql, "SELECT COUNT(*) FROM (SELECT 1");
         list_from(p, sql);
         /* in the list's order: the count walks the index the list walks */
-        buf_printf(sql, "%s ORDER BY %s LIMIT ?13)", buf_cstr(&p->where), list_order(q->sort));
+        buf_printf(sql, "%s ORDER BY %s LIMIT ?13)%s", buf_cstr(&p->where), list_order(q->sort),
+                   p->pg ? " n" : ""); /* PostgreSQL 15 wants the derived table named */
         return;
     }
     buf_puts(sql, "SELECT " EVENT_COLS);
@@ -763,45 +790,106 @@ static void list_sql(const struct list_plan *p, enum list_part part, struct buf 
                part == PART_ALL ? " OFFSET ?14" : "");
 }
 
+/* The list statements' parameters are ?1 .. ?LIST_PARAMS, a statement using some of them. */
+#define LIST_PARAMS 17
+
+/* PostgreSQL types every parameter up to the largest number from its use, and cannot type one
+ * that is not used: there sql's numbers become 1, 2, ... in their order. map[n] is the number
+ * of list parameter n in the statement, 0 when it is not in it. On SQLite sql stays as it is
+ * and map is the identity (binding a number the statement lacks is harmless there). */
+static void list_params(const struct list_plan *p, struct buf *sql, int map[LIST_PARAMS + 1])
+{
+    for (int i = 0; i <= LIST_PARAMS; i++)
+        map[i] = i;
+    if (!p->pg)
+        return;
+    bool used[LIST_PARAMS + 1] = {false};
+    /* the fragments hold no '?' but before a parameter's number (nor string literals with one) */
+    for (const char *c = buf_cstr(sql); (c = strchr(c, '?')) != NULL; c++) {
+        long n = strtol(c + 1, NULL, 10);
+        if (n >= 1 && n <= LIST_PARAMS)
+            used[n] = true;
+    }
+    int next = 0;
+    for (int i = 1; i <= LIST_PARAMS; i++)
+        map[i] = used[i] ? ++next : 0;
+    char *text = xstrdup(buf_cstr(sql));
+    buf_reset(sql);
+    for (const char *c = text; *c;) {
+        char *end;
+        long n = *c == '?' ? strtol(c + 1, &end, 10) : 0;
+        if (n >= 1 && n <= LIST_PARAMS) {
+            buf_printf(sql, "?%d", map[n]);
+            c = end;
+        } else {
+            buf_putc(sql, *c++);
+        }
+    }
+    free(text);
+}
+
+/* Bind list parameter n of a statement numbered by map (list_params), when it has it. */
+static void list_bind_text(struct db_stmt *st, const int *map, int n, const char *v)
+{
+    if (map[n])
+        stmt_bind_text(st, map[n], v);
+}
+
+static void list_bind_int64(struct db_stmt *st, const int *map, int n, int64_t v)
+{
+    if (map[n])
+        db_bind_int64(st, map[n], v);
+}
+
+static void list_bind_double(struct db_stmt *st, const int *map, int n, double v)
+{
+    if (map[n])
+        db_bind_double(st, map[n], v);
+}
+
 static int list_prepare(struct store *s, const struct list_plan *p, enum list_part part,
                         bool explain, struct buf *sql, size_t limit, struct db_stmt **out,
                         struct error *err)
 {
     const struct store_event_query *q = p->q;
     list_sql(p, part, sql);
+    int map[LIST_PARAMS + 1];
+    list_params(p, sql, map);
     if (sql->oom)
         return error_set(err, WSP_EINVAL, "event query is too long");
-    char *text = explain ? xasprintf("EXPLAIN QUERY PLAN %s", buf_cstr(sql)) : NULL;
+    char *text = explain
+                     ? xasprintf("%s %s", p->pg ? "EXPLAIN" : "EXPLAIN QUERY PLAN", buf_cstr(sql))
+                     : NULL;
     struct db_stmt *st;
     int src = db_prepare(s->db, text ? text : buf_cstr(sql), false, &st);
     free(text);
     if (src != DB_OK)
         return store_fail(s, src, err, "list events", NULL, NULL);
     if (p->key)
-        stmt_bind_text(st, 1, p->key);
+        list_bind_text(st, map, 1, p->key);
     if (q->category)
-        stmt_bind_text(st, 7, q->category);
+        list_bind_text(st, map, 7, q->category);
     if (q->from)
-        stmt_bind_text(st, 8, q->from);
+        list_bind_text(st, map, 8, q->from);
     if (q->to)
-        stmt_bind_text(st, 9, q->to);
+        list_bind_text(st, map, 9, q->to);
     if (p->fts.len) {
-        stmt_bind_text(st, 10, buf_cstr(&p->fts));
-        db_bind_int64(st, 15, STORE_EVENT_SEARCH_MAX);
+        list_bind_text(st, map, 10, buf_cstr(&p->fts));
+        list_bind_int64(st, map, 15, STORE_EVENT_SEARCH_MAX);
     }
     if (q->min_confidence > 0)
-        db_bind_double(st, 11, q->min_confidence);
+        list_bind_double(st, map, 11, q->min_confidence);
     if (q->status)
-        stmt_bind_text(st, 12, q->status);
-    db_bind_int64(st, 13, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
-    db_bind_int64(st, 14, (int64_t)(q->offset > (size_t)INT64_MAX ? INT64_MAX : q->offset));
+        list_bind_text(st, map, 12, q->status);
+    list_bind_int64(st, map, 13, (int64_t)(limit > (size_t)INT32_MAX ? INT32_MAX : limit));
+    list_bind_int64(st, map, 14, (int64_t)(q->offset > (size_t)INT64_MAX ? INT64_MAX : q->offset));
     if (q->sort == STORE_EVENT_SORT_CONFIDENCE)
-        db_bind_double(st, 16, q->after.confidence);
+        list_bind_double(st, map, 16, q->after.confidence);
     else if (q->sort == STORE_EVENT_SORT_CREATED)
-        db_bind_int64(st, 16, q->after.created_at);
+        list_bind_int64(st, map, 16, q->after.created_at);
     else if (q->after.date)
-        stmt_bind_text(st, 16, q->after.date);
-    db_bind_int64(st, 17, q->after.id);
+        list_bind_text(st, map, 16, q->after.date);
+    list_bind_int64(st, map, 17, q->after.id);
     *out = st;
     return 0;
 }
@@ -832,8 +920,10 @@ static int search_capped(struct store *s, const struct list_plan *p, bool *cappe
 {
     struct db_stmt *st;
     int src = db_prepare(s->db,
-                         "SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts"
-                         " WHERE articles_fts MATCH ?1 LIMIT ?2)",
+                         p->pg ? "SELECT COUNT(*) FROM (SELECT 1 FROM articles"
+                                 " WHERE fts @@ to_tsquery('simple', ?1) LIMIT ?2) m"
+                               : "SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts"
+                                 " WHERE articles_fts MATCH ?1 LIMIT ?2)",
                          false, &st);
     if (src != DB_OK)
         return store_fail(s, src, err, "search articles", NULL, NULL);
@@ -860,7 +950,7 @@ int store_event_page(struct store *s, const struct store_event_query *q, struct 
     struct buf sql;
     buf_init(&sql, 16384);
     struct db_stmt *st = NULL;
-    int rc = list_plan_init(&p, q, err);
+    int rc = list_plan_init(&p, q, s->engine == DB_POSTGRES, err);
     if (rc != 0 || p.empty)
         goto out;
     if (p.fts.len && (rc = search_capped(s, &p, &out->search_capped, err)) != 0)
@@ -946,7 +1036,7 @@ int store_event_list_plan(struct store *s, const struct store_event_query *q, st
     struct list_plan p;
     struct buf sql;
     buf_init(&sql, 16384);
-    int rc = list_plan_init(&p, q, err);
+    int rc = list_plan_init(&p, q, s->engine == DB_POSTGRES, err);
     enum list_part parts[4];
     size_t nparts = list_parts(q, parts);
     parts[nparts++] = PART_COUNT;
@@ -956,8 +1046,8 @@ int store_event_list_plan(struct store *s, const struct store_event_query *q, st
         if (rc != 0)
             break;
         int src;
-        while ((src = db_step(st)) == DB_ROW)
-            buf_printf(out, "%s\n", db_column_text(st, 3));
+        while ((src = db_step(st)) == DB_ROW) /* SQLite's detail column, PostgreSQL's line */
+            buf_printf(out, "%s\n", db_column_text(st, p.pg ? 0 : 3));
         if (src != DB_DONE)
             rc = store_fail(s, src, err, "explain event list", NULL, NULL);
         db_finalize(st);
@@ -1090,7 +1180,8 @@ int store_event_set_status(struct store *s, int64_t id, const char *status, cons
     struct db_stmt *st;
     rc = stmt_get(s, STMT_EVENT_SET_STATUS,
                   "UPDATE events SET status = ?2, status_note = ?3,"
-                  " verified_by = CASE WHEN ?4 > 0 THEN ?4 ELSE verified_by END, updated_at = ?5"
+                  " verified_by = CASE WHEN CAST(?4 AS BIGINT) > 0 THEN ?4 ELSE verified_by END,"
+                  " updated_at = ?5"
                   " WHERE id = ?1",
                   &st, err);
     if (rc != 0)

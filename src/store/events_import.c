@@ -258,9 +258,10 @@ static int batch_flush(struct store *s, struct import_batch *b, const char *sour
     else
         stmt_done(st);
     b->n = 0;
-    return src == DB_DONE ? 0
-                          : store_fail(s, src, err, "add imported events",
-                                       "an imported event is there twice", NULL);
+    return src == DB_DONE
+               ? 0
+               : store_fail(s, src, err, "add imported events", "an imported event is there twice",
+                            "unknown region code in an imported event");
 }
 
 /* The staged rows into events, in the order staged (by date), and the stage emptied. */

@@ -289,12 +289,6 @@ static void test_migrate_v6_to_v7(void **state)
                 "INSERT INTO alert_history (id, alert_id, at, kind, level, username) VALUES"
                 " (77, 41, 1799990000, 'opened', 'siaga', 'system'),"
                 " (78, 41, 1799990100, 'escalate', NULL, 'system');");
-    /* Rows written with their ids, as a copy between engines writes them: on PostgreSQL the
-     * identity then moves past them, as the copy does (migrations_pg.c) and as SQLite's
-     * AUTOINCREMENT does by itself. */
-    if (testdb_pg())
-        testdb_exec(f->path, "SELECT setval(pg_get_serial_sequence('alerts', 'id'), 41);"
-                             "SELECT setval(pg_get_serial_sequence('alert_history', 'id'), 78)");
     struct db *db;
     char msg[256];
     assert_int_equal(db_open(&db, f->path, msg, sizeof(msg)), DB_OK);
@@ -302,6 +296,13 @@ static void test_migrate_v6_to_v7(void **state)
                                  " VALUES (41, 1, 'verified', 'x')"),
                      DB_ECONSTRAINT); /* not a kind at v6 */
     db_close(db);
+    /* Rows written with their ids, as a copy between engines writes them: on PostgreSQL the
+     * identity then moves past them, as the copy does (migrations_pg.c) and as SQLite's
+     * AUTOINCREMENT does by itself; here after the refused insert, which took a number of
+     * the sequence (PostgreSQL's sequences do not roll back). */
+    if (testdb_pg())
+        testdb_exec(f->path, "SELECT setval(pg_get_serial_sequence('alerts', 'id'), 41);"
+                             "SELECT setval(pg_get_serial_sequence('alert_history', 'id'), 78)");
     assert_int_equal(store_migrate(f->s, 7, &err), 0);
     struct store_alert got;
     assert_int_equal(store_alert_get(f->s, 41, &f->a, &got, &err), 0);

@@ -1142,7 +1142,9 @@ static void test_article_roles(void **state)
     assert_int_equal(store_article_count_role(f->s, NULL, &n, &err), 0);
     assert_int_equal(n, 0);
     char sql[128];
-    snprintf(sql, sizeof(sql), "SELECT role_cue = 'Papua Nugini' FROM articles WHERE id = %lld",
+    snprintf(sql, sizeof(sql),
+             "SELECT CASE WHEN role_cue = 'Papua Nugini' THEN 1 ELSE 0 END"
+             " FROM articles WHERE id = %lld",
              (long long)a1);
     assert_int_equal(raw_int(f->path, sql), 1);
     assert_int_equal(store_article_set_role(f->s, a1, "perang", NULL, &err), WSP_EINVAL);

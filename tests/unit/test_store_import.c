@@ -127,7 +127,7 @@ static void rows3(struct store_event_import r[3])
     " created_at || '|' || updated_at FROM events WHERE import_source = 'ucdp' AND import_id "     \
     "= " id
 #define EVENT_SQL(id)                                                                              \
-    testdb_sql(EVENT_SQL_("confidence", id), EVENT_SQL_("to_char(confidence, 'FM0.0##')", id))
+    testdb_sql(EVENT_SQL_("confidence", id), EVENT_SQL_("to_char(confidence, 'FM0.099')", id))
 
 static void test_import_and_again(void **state)
 {
@@ -386,7 +386,7 @@ static void test_migrate_v7_to_v8(void **state)
         "SELECT string_agg(x, E'\\n' ORDER BY x) FROM (SELECT 'index ' || indexname || ' ' ||"     \
         " indexdef AS x FROM pg_indexes WHERE schemaname = current_schema()"                       \
         " AND tablename IN ('events', 'event_changes') UNION ALL"                                  \
-        " SELECT 'trigger ' || tgname || ' ' || tgenabled FROM pg_trigger"                         \
+        " SELECT 'trigger ' || tgname || ' ' || CAST(tgenabled AS TEXT) FROM pg_trigger"           \
         " WHERE NOT tgisinternal AND tgrelid IN ('events'::regclass,"                              \
         " 'event_changes'::regclass)) s")
 

@@ -351,6 +351,64 @@ static void test_regions_sync(void **state)
     assert_int_equal(audit_count(f->s, "regions.sync"), 2);
 }
 
+/* Many regions go in by batches of rows (a whole gazetteer at each start-up): the same count,
+ * rows and audit as one by one, and an unknown parent in the middle of a batch is named. */
+static void test_regions_sync_many(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    add_regions(f->s);
+    enum { N = 700 };
+    struct store_region *many = xcalloc(N, sizeof(*many));
+    char(*codes)[16] = xcalloc(N, sizeof(*codes));
+    char(*names)[16] = xcalloc(N, sizeof(*names));
+    for (int i = 0; i < N; i++) {
+        /* districts of 32.73 and 32.04, the last 250 villages of the first district */
+        if (i < 450)
+            snprintf(codes[i], sizeof(codes[i]), "%s.%03d", i % 2 ? "32.04" : "32.73", i);
+        else
+            snprintf(codes[i], sizeof(codes[i]), "32.73.000.%04d", i);
+        snprintf(names[i], sizeof(names[i]), "Wilayah %d", i);
+        many[i].code = codes[i];
+        many[i].parent_code = i < 450 ? (i % 2 ? "32.04" : "32.73") : "32.73.000";
+        many[i].level = i < 450 ? 3 : 4;
+        many[i].name = names[i];
+    }
+    size_t n = 0, c = 0;
+    /* an unknown parent in the middle of the batch of villages: nothing goes in */
+    many[500].parent_code = "32.73.999";
+    assert_int_equal(store_regions_sync(f->s, many, N, &n, &err), WSP_EINVAL);
+    assert_string_equal(err.msg, "unknown parent region '32.73.999' of '32.73.000.0500'");
+    assert_int_equal(n, 0);
+    assert_int_equal(store_region_count(f->s, 0, &c, &err), 0);
+    assert_int_equal(c, 5);
+
+    many[500].parent_code = "32.73.000";
+    assert_int_equal(store_regions_sync(f->s, many, N, &n, &err), 0);
+    assert_int_equal(n, N);
+    assert_int_equal(store_region_count(f->s, 3, &c, &err), 0);
+    assert_int_equal(c, 451); /* with Sukasari */
+    assert_int_equal(store_region_count(f->s, 4, &c, &err), 0);
+    assert_int_equal(c, 250);
+    assert_int_equal(testdb_int(f->path, "SELECT COUNT(*) FROM regions WHERE parent_code = '32.04'"
+                                         " AND name LIKE 'Wilayah %'"),
+                     225);
+    char *name = testdb_text(f->path, "SELECT name FROM regions WHERE code = '32.73.000.0699'");
+    assert_string_equal(name, "Wilayah 699");
+    free(name);
+    assert_string_equal(last_audit(f->s).after, "{\"inserted\":700}");
+
+    /* again, with one new row among them: one insert, one audit row */
+    many[N - 1].code = "32.73.000.9999";
+    assert_int_equal(store_regions_sync(f->s, many, N, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(last_audit(f->s).after, "{\"inserted\":1}");
+    assert_int_equal(audit_count(f->s, "regions.sync"), 3);
+    free(many);
+    free(codes);
+    free(names);
+}
+
 /* ---- users -------------------------------------------------------------------------------- */
 
 static void test_users(void **state)
@@ -759,6 +817,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upgrade_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_future, setup, teardown),
         cmocka_unit_test_setup_teardown(test_regions_sync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_regions_sync_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_password_and_disable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),

@@ -360,6 +360,20 @@ static int get_event(struct store *s, int64_t id, bool with_count, struct arena 
                          "event does not fit in memory limit", err);
 }
 
+/* Before an event is read to be changed (merge, status) in the caller's transaction: on
+ * PostgreSQL, whose transactions do not hold SQLite's one write lock, take the lock every
+ * statement that writes events takes (migrations_pg.c, events_change_lock) now, so that
+ * another node's change of events waits for this transaction's end and this one reads what
+ * it changes. Taken before the row is read, it cannot deadlock with a writer that holds it and
+ * waits for the row (as SELECT ... FOR UPDATE could). */
+static int lock_events(struct store *s, struct error *err)
+{
+    if (s->engine != DB_POSTGRES)
+        return 0;
+    int src = db_exec(s->db, "LOCK TABLE event_changes IN EXCLUSIVE MODE");
+    return src == DB_OK ? 0 : store_fail(s, src, err, "lock events", NULL, NULL);
+}
+
 /* "YYYY-MM-DD" shifted by days into out (11 bytes). */
 static void date_shift(const char *date, int days, char out[11])
 {
@@ -507,7 +521,9 @@ int store_event_merge(struct store *s, int64_t event_id, const struct store_even
     if (rc != 0)
         goto done;
     struct store_event old;
-    rc = get_event(s, event_id, false, &a, &old, err);
+    rc = lock_events(s, err);
+    if (rc == 0)
+        rc = get_event(s, event_id, false, &a, &old, err);
     if (rc != 0)
         goto out;
 
@@ -1164,7 +1180,9 @@ int store_event_set_status(struct store *s, int64_t id, const char *status, cons
     if (rc != 0)
         goto done;
     struct store_event old;
-    rc = get_event(s, id, false, &a, &old, err);
+    rc = lock_events(s, err);
+    if (rc == 0)
+        rc = get_event(s, id, false, &a, &old, err);
     if (rc != 0)
         goto out;
     if (!store_event_transition_allowed(old.status, status)) {

@@ -625,8 +625,13 @@ static int import_rows(struct store *s, const char *source, const char *label,
     int rc = store_tx_begin(s, err);
     if (rc != 0)
         return rc;
+    /* PostgreSQL: the lock each write of events takes (events.c, lock_events), before the
+     * stored rows are read to be compared, so that no other node changes them meanwhile */
+    if (s->engine == DB_POSTGRES)
+        rc = exec_sql(s, "LOCK TABLE event_changes IN EXCLUSIVE MODE", "lock events", NULL, err);
     bool known = false;
-    rc = source_known(s, source, &known, err);
+    if (rc == 0)
+        rc = source_known(s, source, &known, err);
     size_t *order = rows_by_date(rows, n);
     struct buf detail;
     buf_init(&detail, 0);

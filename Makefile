@@ -64,10 +64,14 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCH_BIN := $(BUILD)/bench/bench
+WITH_PG   := $(BUILD)/tests/with-pg
+# The test programs that touch a database, run a second time on PostgreSQL (make test-pg).
+PG_TEST_BIN := $(filter $(BUILD)/tests/unit/test_store% $(BUILD)/tests/unit/test_db \
+                 $(BUILD)/tests/unit/test_migrations_pg,$(UNIT_BIN)) $(INTEG_BIN)
 
 DATA_FILES := $(shell find data -type f ! -name '.*' 2>/dev/null)
 
-.PHONY: all deps demo check test unit integration fuzz fuzz-smoke bench bench-api install uninstall \
+.PHONY: all deps demo check test test-pg unit integration fuzz fuzz-smoke bench bench-api install uninstall \
         clean format format-check lint help tests
 
 all: $(BIN)
@@ -127,7 +131,12 @@ $(BENCH_BIN): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/bench/*.c)) $(LIB
 	$(if $(V),,@echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter-out $(BIN),$^) $(PKG_LIBS)
 
-tests: $(BIN) $(UNIT_BIN) $(INTEG_BIN)
+$(WITH_PG): $(BUILD)/obj/tests/tools/with_pg.o $(TEST_HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(if $(V),,@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+tests: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(WITH_PG)
 
 # ---- run ----------------------------------------------------------------------------------
 
@@ -138,6 +147,11 @@ demo: deps
 # Unit + integration tests of one variant.
 test: tests
 	@scripts/run-tests $(VARIANT) $(BUILD) $(UNIT_BIN) $(INTEG_BIN)
+
+# The same store and server tests on PostgreSQL: one private server (initdb in a temporary
+# directory, as an unprivileged user when run as root) for the whole run.
+test-pg: tests
+	@$(WITH_PG) scripts/run-tests $(VARIANT)-pg $(BUILD) $(PG_TEST_BIN)
 
 # Fuzzers build in build/fuzz, or in BUILD when VARIANT=fuzz is given (so several people can
 # fuzz in one tree: make VARIANT=fuzz BUILD=build/myfuzz fuzz). Work corpora, crashes and logs

@@ -36,6 +36,7 @@ struct cli_config {
     char *listen;
     char *log_level;
     char *node_name;
+    char *files_dir;
     long threads;
     long body_max;
     long body_budget;

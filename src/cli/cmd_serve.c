@@ -14,6 +14,7 @@ static const char usage_text[] =
     "usage: waspada serve [--listen ADDR:PORT] [--threads N] [--web-dir DIR]\n"
     "                     [--body-max BYTES] [--body-budget BYTES] [--max-conns-per-address N]\n"
     "                     [--login-max-failures N] [--login-window SECONDS] [--node-name NAME]\n"
+    "                     [--files-dir DIR]\n"
     "\n"
     "Serve the HTTP API (under /api/v1) and the web UI until SIGINT or SIGTERM. The\n"
     "database must have been created with 'waspada init'. Port 0 picks a free port; the\n"
@@ -32,6 +33,8 @@ static const char usage_text[] =
     "  --login-max-failures N    failed logins per user and per address (default 5) ...\n"
     "  --login-window SECONDS    ... within this window (default 900); then 429\n"
     "  --node-name NAME          this server's name in /api/v1/health (default host:port)\n"
+    "  --files-dir DIR           evidence files (default <db>.files; ./waspada-files for a\n"
+    "                            PostgreSQL database: servers of one database share it)\n"
     "\n"
     "Several servers may share one PostgreSQL database (--db postgresql://...): sessions,\n"
     "reports and events are the database's, and one server at a time leads early warning\n"
@@ -49,6 +52,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
         {"login-max-failures", required_argument, NULL, 'f'},
         {"login-window", required_argument, NULL, 'W'},
         {"node-name", required_argument, NULL, 'n'},
+        {"files-dir", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -60,7 +64,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
                                      ['c'] = "max_conns_per_address",
                                      ['f'] = "login_max_failures",
                                      ['W'] = "login_window",
-                                     ['n'] = "node_name"};
+                                     ['n'] = "node_name",
+                                     ['F'] = "files_dir"};
     struct error err = {0};
     int c;
     opterr = 0;
@@ -127,6 +132,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
     hc.escalate_national_after = ctx->cfg.escalate_national_after;
     hc.lead_min_confidence = ctx->cfg.lead_min_confidence;
     hc.node_name = ctx->cfg.node_name && *ctx->cfg.node_name ? ctx->cfg.node_name : NULL;
+    hc.files_dir = ctx->cfg.files_dir && *ctx->cfg.files_dir ? ctx->cfg.files_dir : NULL;
     if (!rc)
         rc = http_server_start(&srv, &hc, g, &err);
     if (rc) {

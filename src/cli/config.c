@@ -48,6 +48,9 @@ static const struct cfg_row rows[] = {
     ROW_S(listen, "127.0.0.1:8080", "address:port the server listens on"),
     ROW_S(log_level, "info", "debug, info, warn, error or off"),
     ROW_S(node_name, "", "this server's name in /api/v1/health; empty = host name and port"),
+    ROW_S(files_dir, "",
+          "evidence files (shared by all servers of one database); empty = <db>.files beside a "
+          "SQLite file, ./waspada-files for PostgreSQL"),
     ROW_L(threads, 1, 256, "4", "HTTP worker threads"),
     ROW_L(body_max, 1024, 1L << 30, "1048576", "largest accepted request body, bytes"),
     ROW_L(body_budget, 1024, 1L << 34, "67108864",

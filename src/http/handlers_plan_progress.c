@@ -263,7 +263,7 @@ void http_handle_evidence_add(struct http_request *rq)
         return;
     }
     char sha[65];
-    if (plan_evidence_save(rq->srv->cfg.db_path, data, len, sha, &err) != 0) {
+    if (plan_evidence_save(rq->srv->files_dir, data, len, sha, &err) != 0) {
         http_reply_err(rq, &err);
         return;
     }
@@ -306,7 +306,7 @@ void http_handle_evidence_get(struct http_request *rq)
     char path[4096];
     struct stat sb;
     int fd = -1;
-    if (plan_evidence_path(rq->srv->cfg.db_path, e.sha256, path, sizeof(path)) == 0)
+    if (plan_evidence_path(rq->srv->files_dir, e.sha256, path, sizeof(path)) == 0)
         fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         if (fd >= 0)

@@ -39,6 +39,8 @@
 struct http_config {
     const char *db_path;            /* SQLite file or postgresql:// URL */
     const char *node_name;          /* this server in /api/v1/health; NULL = host:port */
+    const char *files_dir;          /* evidence files and upload spool; NULL = beside a SQLite
+                                       file ("<db>.files"), ./waspada-files for PostgreSQL */
     const char *listen;             /* "127.0.0.1:8080"; port 0 picks a free port */
     const char *web_dir;            /* static files for "/", NULL = none yet */
     unsigned threads;               /* worker threads in the pool (>= 1) */

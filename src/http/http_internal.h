@@ -89,6 +89,8 @@ struct http_server {
     char *web_root; /* realpath of cfg.web_dir, or NULL */
     unsigned port;
     char node[128]; /* cfg.node_name, or host name:port (/api/v1/health) */
+    /* Where evidence files are kept and upload bodies spooled (http_server_start). */
+    char files_dir[4096], spool_dir[4096];
     /* Detection for community reports, loaded on the first report (http_detect_model). */
     pthread_mutex_t detect_mu;
     struct text_resources *text_res;

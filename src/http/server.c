@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "http/http_internal.h"
@@ -490,18 +491,15 @@ int http_request_upload(struct http_request *rq, const void **data, size_t *len)
     return 0;
 }
 
-/* A nameless temporary file in the database's directory for an upload body: unlinked at once,
- * so it goes away with the request even when the process is killed. */
+/* A nameless temporary file for an upload body in the spool directory (the evidence files'
+ * filesystem, see http_server.spool_dir): unlinked at once, so it goes away with the request
+ * even when the process is killed. */
 static int spool_open(struct http_request *rq)
 {
-    const char *db = rq->srv->cfg.db_path;
-    const char *slash = strrchr(db, '/');
     char tmpl[4096];
-    int n = slash
-                ? snprintf(tmpl, sizeof(tmpl), "%.*s/.waspada-upload-XXXXXX", (int)(slash - db), db)
-                : snprintf(tmpl, sizeof(tmpl), ".waspada-upload-XXXXXX");
+    int n = snprintf(tmpl, sizeof(tmpl), "%s/.waspada-upload-XXXXXX", rq->srv->spool_dir);
     if (n < 0 || (size_t)n >= sizeof(tmpl))
-        return http_reply_error(rq, WSP_EIO, "database path too long for upload files");
+        return http_reply_error(rq, WSP_EIO, "files directory path too long for upload files");
     int fd = mkostemp(tmpl, O_CLOEXEC);
     if (fd < 0)
         return http_reply_error(rq, WSP_EIO, "cannot create upload file '%s': %s", tmpl,
@@ -826,6 +824,36 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
     if (srv->cfg.arena_max == 0)
         srv->cfg.arena_max = (size_t)16 << 20;
     srv->geo = gazetteer;
+    /* Evidence files and upload spools: files_dir, or beside a SQLite database ("<db>.files",
+     * spooled in the database's directory), or for PostgreSQL (no file of its own) in
+     * ./waspada-files, which several servers must share to see each other's evidence. */
+    if (cfg->files_dir && *cfg->files_dir) {
+        snprintf(srv->files_dir, sizeof(srv->files_dir), "%s", cfg->files_dir);
+        snprintf(srv->spool_dir, sizeof(srv->spool_dir), "%s", cfg->files_dir);
+        if (mkdir(srv->files_dir, 0750) != 0 && errno != EEXIST) {
+            rc = error_set(err, WSP_EIO, "files directory '%s': %s", srv->files_dir,
+                           strerror(errno));
+            goto fail;
+        }
+    } else if (strncmp(cfg->db_path, "postgres", 8) == 0) {
+        str_copy(srv->files_dir, "waspada-files", sizeof(srv->files_dir));
+        str_copy(srv->spool_dir, "waspada-files", sizeof(srv->spool_dir));
+        if (mkdir(srv->files_dir, 0750) != 0 && errno != EEXIST) {
+            rc = error_set(err, WSP_EIO, "files directory '%s': %s", srv->files_dir,
+                           strerror(errno));
+            goto fail;
+        }
+        LOG_W("http", "evidence files in ./%s: set files_dir to a directory all servers share",
+              srv->files_dir);
+    } else {
+        const char *slash = strrchr(cfg->db_path, '/');
+        snprintf(srv->files_dir, sizeof(srv->files_dir), "%s.files", cfg->db_path);
+        if (slash)
+            snprintf(srv->spool_dir, sizeof(srv->spool_dir), "%.*s",
+                     (int)(slash - cfg->db_path) ? (int)(slash - cfg->db_path) : 1, cfg->db_path);
+        else
+            str_copy(srv->spool_dir, ".", sizeof(srv->spool_dir));
+    }
     if (cfg->web_dir) {
         srv->web_root = realpath(cfg->web_dir, NULL);
         if (!srv->web_root) {

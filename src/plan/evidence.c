@@ -77,21 +77,20 @@ void plan_evidence_hash(const void *data, size_t len, char out[65])
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-int plan_evidence_path(const char *db_path, const char *sha256, char *out, size_t outsz)
+int plan_evidence_path(const char *files_dir, const char *sha256, char *out, size_t outsz)
 {
-    int n = snprintf(out, outsz, "%s.files/%s", db_path, sha256 ? sha256 : "");
+    int n = snprintf(out, outsz, "%s/%s", files_dir, sha256 ? sha256 : "");
     return n < 0 || (size_t)n >= outsz ? WSP_EINVAL : 0;
 }
 
-int plan_evidence_save(const char *db_path, const void *data, size_t len, char sha256[65],
+int plan_evidence_save(const char *files_dir, const void *data, size_t len, char sha256[65],
                        struct error *err)
 {
     plan_evidence_hash(data, len, sha256);
-    char dir[4096], path[4096], tmp[4200];
-    int n = snprintf(dir, sizeof(dir), "%s.files", db_path);
-    if (n < 0 || (size_t)n >= sizeof(dir) ||
-        plan_evidence_path(db_path, sha256, path, sizeof(path)) != 0)
-        return error_set(err, WSP_EINVAL, "database path is too long for evidence files");
+    const char *dir = files_dir;
+    char path[4096], tmp[4200];
+    if (plan_evidence_path(files_dir, sha256, path, sizeof(path)) != 0)
+        return error_set(err, WSP_EINVAL, "files directory path is too long for evidence");
     if (mkdir(dir, 0750) != 0 && errno != EEXIST)
         return error_set(err, WSP_EIO, "cannot create '%s': %s", dir, strerror(errno));
     struct stat st;

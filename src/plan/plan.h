@@ -374,12 +374,12 @@ int plan_evidence_check(const char *filename, const void *data, size_t len,
                         const char **content_type, struct error *err);
 /* Hex SHA-256 of the content. */
 void plan_evidence_hash(const void *data, size_t len, char out[65]);
-/* Write the content to "<db_path>.files/<sha256>" (atomically; an identical file already there
- * is kept) and return its hash. */
-int plan_evidence_save(const char *db_path, const void *data, size_t len, char sha256[65],
+/* Write the content to "<files_dir>/<sha256>" (atomically; an identical file already there is
+ * kept; the directory is created when missing) and return its hash. */
+int plan_evidence_save(const char *files_dir, const void *data, size_t len, char sha256[65],
                        struct error *err);
 /* Path of a stored file. */
-int plan_evidence_path(const char *db_path, const char *sha256, char *out, size_t outsz);
+int plan_evidence_path(const char *files_dir, const char *sha256, char *out, size_t outsz);
 
 /* ---- demo ------------------------------------------------------------------------------- */
 

@@ -525,7 +525,9 @@ static void test_logged_in_upload(void **state)
     support_response_free(&r);
 
     /* Stored under its hash, byte for byte. */
-    char *stored_path = xasprintf("%s.files/%s", db_path, sha);
+    char *fdir = testdb_files_dir(tmpdir, db_path);
+    char *stored_path = xasprintf("%s/%s", fdir, sha);
+    free(fdir);
     size_t stored_len = 0;
     char *stored = read_binary(stored_path, &stored_len);
     assert_non_null(stored);
@@ -542,7 +544,7 @@ static void test_logged_in_upload(void **state)
     support_response_free(&r);
 
     /* No temporary files: the upload file is nameless, the store's renamed into place. */
-    char *files_dir = xasprintf("%s.files", db_path);
+    char *files_dir = testdb_files_dir(tmpdir, db_path);
     assert_int_equal(count_entries(tmpdir, ".waspada-upload-", NULL), 0);
     assert_int_equal(count_entries(files_dir, NULL, ".tmp-"), 0);
     free(files_dir);
@@ -562,7 +564,7 @@ static void test_evidence_temp_name_unique(void **state)
     static const char pdf[] = "%PDF-1.4\n% notulen rapat tim terpadu, salinan kedua\n%%EOF\n";
     char sha[65];
     sha256_hex(pdf, sizeof(pdf) - 1, sha);
-    char *files_dir = xasprintf("%s.files", db_path);
+    char *files_dir = testdb_files_dir(tmpdir, db_path);
     mkdir(files_dir, 0750);
     char *stale = xasprintf("%s/%s.tmp-%d", files_dir, sha, (int)server.pid);
     assert_int_equal(mkdir(stale, 0750), 0);

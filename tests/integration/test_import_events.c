@@ -87,9 +87,10 @@ static void test_import_again_and_changed(void **state)
     assert_query("SELECT status || ' ' || region_code || ' ' || killed FROM events"
                  " WHERE import_id = 11",
                  "menunggu 81.71 1");
-    assert_query("SELECT province_code || ' ' || IFNULL(regency_code, '-') || ' ' || killed || ' '"
-                 " || injured FROM events WHERE import_id = 12",
-                 "61 - 0 0");
+    assert_query(
+        "SELECT province_code || ' ' || COALESCE(regency_code, '-') || ' ' || killed || ' '"
+        " || injured FROM events WHERE import_id = 12",
+        "61 - 0 0");
     assert_query("SELECT count(*) FROM event_changes", "12");
 
     /* Again: nothing changes. */
@@ -235,10 +236,14 @@ static void test_big_file_in_parts(void **state)
                  "30000 30000 30000 60000");
     /* the first line, one from the middle of the file and the last (no newline) */
     assert_query(
-        "SELECT group_concat(import_id || ' ' || region_code || ' ' || event_date || ' ' ||"
-        " status || ' ' || json_extract(detail_json, '$.source_url'), '|') FROM (SELECT *"
-        " FROM events WHERE import_source = 'big' AND import_id IN (1, 15001, 30000)"
-        " ORDER BY import_id)",
+        testdb_sql("SELECT group_concat(import_id || ' ' || region_code || ' ' || event_date ||"
+                   " ' ' || status || ' ' || json_extract(detail_json, '$.source_url'), '|')"
+                   " FROM (SELECT * FROM events WHERE import_source = 'big' AND import_id IN"
+                   " (1, 15001, 30000) ORDER BY import_id)",
+                   "SELECT string_agg(import_id || ' ' || region_code || ' ' || event_date ||"
+                   " ' ' || status || ' ' || (detail_json::json ->> 'source_url'), '|' ORDER BY"
+                   " import_id) FROM events WHERE import_source = 'big' AND import_id IN"
+                   " (1, 15001, 30000)"),
         "1 72.02 2011-02-02 terverifikasi https://example.org/bigdataset/events/00000001|"
         "15001 72.02 2011-02-22 terverifikasi"
         " https://example.org/bigdataset/events/00015001|"

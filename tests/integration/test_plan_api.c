@@ -780,7 +780,9 @@ static void test_evidence(void **state)
              (long long)pid);
     assert_int_equal(req(&clients[2], csrf[2], "POST", path, pdf, sizeof(pdf) - 1, NULL), 400);
     /* The file is on disk under its hash. */
-    char *file = xasprintf("%s.files/%s", db_path, sha);
+    char *fdir = testdb_files_dir(tmpdir, db_path);
+    char *file = xasprintf("%s/%s", fdir, sha);
+    free(fdir);
     char *content = support_read_file(file);
     assert_non_null(content);
     assert_string_equal(content, pdf);

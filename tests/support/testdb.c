@@ -47,11 +47,21 @@ char *testdb_new(const char *dir, const char *name)
     for (const char *p = name; *p && n + 1 < sizeof(base); p++) /* "import.db" -> "import_db" */
         base[n++] = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ? *p : '_';
     base[n] = '\0';
+    /* A server on this database keeps its evidence files in the test's directory, not in
+     * ./waspada-files (the default for PostgreSQL, see `waspada serve --files-dir`). */
+    char *files = xasprintf("%s/files", dir);
+    setenv("WASPADA_FILES_DIR", files, 1);
+    free(files);
     if (pgcluster_create_db(&cluster, base, url) != 0) {
         fprintf(stderr, "testdb: create database '%s': %s\n", base, cluster.why);
         abort();
     }
     return xstrdup(url);
+}
+
+char *testdb_files_dir(const char *dir, const char *target)
+{
+    return testdb_pg() ? xasprintf("%s/files", dir) : xasprintf("%s.files", target);
 }
 
 static struct db *connect(const char *target)

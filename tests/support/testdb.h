@@ -21,6 +21,10 @@ const char *testdb_engine(void);
 /* A new, empty database: the file dir/name for SQLite, a fresh database named after name on
  * the server for PostgreSQL. The target (a path or a URL) to pass as --db; caller frees. */
 char *testdb_new(const char *dir, const char *name);
+/* Where a server on target keeps its evidence files (`waspada serve --files-dir`): beside a
+ * SQLite file ("<target>.files"), or dir/files for PostgreSQL (testdb_new sets
+ * $WASPADA_FILES_DIR to it). Caller frees. */
+char *testdb_files_dir(const char *dir, const char *target);
 /* Run sql (one or more statements, no results). */
 void testdb_exec(const char *target, const char *sql);
 /* The first column of the first row of sql as text ("" for NULL, "(no row)" for none);

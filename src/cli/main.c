@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "import action plans (RAD) from CSV, historical events from JSON Lines"},
     {"export", cmd_export, "export compliance, plans and reports as CSV or XLSX"},
     {"backup", cmd_backup, "copy the live database to a file"},
+    {"db", cmd_db, "copy a whole database between SQLite and PostgreSQL"},
     {"config", cmd_config, "show the effective configuration and where each value came from"},
 };
 
@@ -41,7 +42,8 @@ static void usage(FILE *out)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n"
                  "global options:\n"
-                 "  --db PATH          database file (default ./waspada.db, env WASPADA_DB)\n"
+                 "  --db PATH          database file or postgresql:// URL (default ./waspada.db,\n"
+                 "                     env WASPADA_DB)\n"
                  "  --data-dir DIR     read reference data from DIR instead of the built-in copy\n"
                  "  --config FILE      config file (default $WASPADA_CONFIG or ./waspada.conf)\n"
                  "  --log-level LEVEL  debug, info, warn, error or off\n"

@@ -196,6 +196,29 @@ int db_column_count(struct db_stmt *st)
     return sqlite3_column_count(st->lite);
 }
 
+const char *db_column_name(struct db_stmt *st, int col)
+{
+    const char *n = st->engine == DB_POSTGRES ? pgd_column_name(st->pg, col)
+                                              : sqlite3_column_name(st->lite, col);
+    return n ? n : "";
+}
+
+enum db_type db_column_type(struct db_stmt *st, int col)
+{
+    if (st->engine == DB_POSTGRES)
+        return pgd_column_type(st->pg, col);
+    switch (sqlite3_column_type(st->lite, col)) {
+    case SQLITE_NULL:
+        return DB_TYPE_NULL;
+    case SQLITE_INTEGER:
+        return DB_TYPE_INTEGER;
+    case SQLITE_FLOAT:
+        return DB_TYPE_FLOAT;
+    default:
+        return DB_TYPE_TEXT;
+    }
+}
+
 bool db_column_is_null(struct db_stmt *st, int col)
 {
     if (st->engine == DB_POSTGRES)

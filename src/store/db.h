@@ -74,7 +74,14 @@ int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_null(struct db_stmt *st, int idx);
 
 /* Columns count from 0, of the current row. */
+enum db_type { DB_TYPE_NULL, DB_TYPE_INTEGER, DB_TYPE_FLOAT, DB_TYPE_TEXT };
 int db_column_count(struct db_stmt *st);
+/* The column's name in the result ("" when there is none). */
+const char *db_column_name(struct db_stmt *st, int col);
+/* The value's type: SQLite's storage class of this row's value; PostgreSQL's column type
+ * (integers and booleans INTEGER, float and numeric FLOAT, anything else TEXT), NULL for a
+ * NULL value. */
+enum db_type db_column_type(struct db_stmt *st, int col);
 bool db_column_is_null(struct db_stmt *st, int col);
 const char *db_column_text(struct db_stmt *st, int col); /* NULL for SQL NULL */
 int64_t db_column_int64(struct db_stmt *st, int col);    /* 0 for NULL */

@@ -39,6 +39,8 @@ int pgd_bind_int64(struct pgd_stmt *st, int idx, int64_t v);
 int pgd_bind_double(struct pgd_stmt *st, int idx, double v);
 int pgd_bind_null(struct pgd_stmt *st, int idx);
 int pgd_column_count(struct pgd_stmt *st);
+const char *pgd_column_name(struct pgd_stmt *st, int col);
+enum db_type pgd_column_type(struct pgd_stmt *st, int col);
 bool pgd_column_is_null(struct pgd_stmt *st, int col);
 const char *pgd_column_text(struct pgd_stmt *st, int col);
 int64_t pgd_column_int64(struct pgd_stmt *st, int col);

@@ -752,6 +752,11 @@ int pgd_column_count(struct pgd_stmt *st)
     return st->res ? PQnfields(st->res) : 0;
 }
 
+const char *pgd_column_name(struct pgd_stmt *st, int col)
+{
+    return st->res && col >= 0 && col < PQnfields(st->res) ? PQfname(st->res, col) : NULL;
+}
+
 /* The text of a column of the current row, NULL for SQL NULL or no such column or row. */
 static const char *cell(struct pgd_stmt *st, int col)
 {
@@ -769,6 +774,25 @@ bool pgd_column_is_null(struct pgd_stmt *st, int col)
 const char *pgd_column_text(struct pgd_stmt *st, int col)
 {
     return cell(st, col);
+}
+
+enum db_type pgd_column_type(struct pgd_stmt *st, int col)
+{
+    if (!cell(st, col))
+        return DB_TYPE_NULL;
+    switch (PQftype(st->res, col)) {
+    case 16: /* bool */
+    case 20: /* int8 */
+    case 21: /* int2 */
+    case 23: /* int4 */
+        return DB_TYPE_INTEGER;
+    case 700:  /* float4 */
+    case 701:  /* float8 */
+    case 1700: /* numeric */
+        return DB_TYPE_FLOAT;
+    default:
+        return DB_TYPE_TEXT;
+    }
 }
 
 int64_t pgd_column_int64(struct pgd_stmt *st, int col)

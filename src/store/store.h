@@ -67,6 +67,17 @@ void store_rollback(struct store *s);
 int store_leader_try(struct store *s, bool *got, struct error *err);
 int store_leader_held(struct store *s, bool *held, struct error *err);
 
+/* Copy every table of src into dst (`waspada db copy`; either engine to either): dst must be
+ * at the same schema version and hold no rows (a new database opened with store_open); rows
+ * keep their ids; one transaction on dst, so a failure leaves it empty; then the row counts
+ * of every table are compared (WSP_EINTERNAL names a table that differs). progress (may be
+ * NULL) hears each table with its rows once it is copied. */
+typedef void store_copy_progress_fn(void *ud, const char *table, int64_t rows);
+int store_copy(struct store *src, struct store *dst, store_copy_progress_fn *progress, void *ud,
+               struct error *err);
+/* The tables store_copy copies, in its order. */
+const char *const *store_copy_tables(size_t *n);
+
 /* Copy the live database to dest with the online backup API (safe while serving).
  * WSP_EEXIST when dest exists; the copy is written to a temporary name next to dest and
  * linked into place only when complete. */

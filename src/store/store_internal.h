@@ -24,6 +24,10 @@
 /* PostgreSQL advisory lock keys (one bigint space per database, shared by every node). */
 #define STORE_PG_LOCK_MIGRATE "7263001" /* a migration being applied */
 #define STORE_PG_LOCK_LEADER "7263002"  /* the early-warning leader (leader.c) */
+/* How long a server's claim on a webhook delivery holds (webhooks.c): longer than one
+ * attempt (10 s timeout) and its record. */
+#define STORE_DELIVERY_LEASE_SQL "60"
+
 
 enum store_stmt_id {
     STMT_BEGIN,

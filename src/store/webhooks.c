@@ -268,6 +268,14 @@ static int read_deliveries(struct store *s, struct db_stmt *st, size_t max, bool
     return 0;
 }
 
+static int cmp_due(const void *a, const void *b)
+{
+    const struct store_delivery *x = a, *y = b;
+    if (x->next_attempt_at != y->next_attempt_at)
+        return x->next_attempt_at < y->next_attempt_at ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 int store_delivery_due(struct store *s, int64_t now, size_t max, struct arena *arena,
                        struct store_delivery **out, size_t *n, struct error *err)
 {
@@ -276,17 +284,35 @@ int store_delivery_due(struct store *s, int64_t now, size_t max, struct arena *a
     if (max == 0)
         max = 16;
     struct db_stmt *st;
+    /* PostgreSQL (several servers): the due rows are claimed in the same statement, each for
+     * STORE_DELIVERY_LEASE_S seconds, skipping rows another server holds, so a delivery is
+     * sent by one server; the sender records the outcome (store_delivery_record), and one
+     * that died leaves its claim to run out. SQLite has one writer: a plain read. */
     int rc = stmt_get(s, STMT_ALERT_DELIVERY_DUE,
-                      "SELECT " DELIVERY_COLS ", w.url, w.secret FROM webhook_deliveries d"
-                      " JOIN webhooks w ON w.id = d.webhook_id"
-                      " WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 AND w.active = 1"
-                      " ORDER BY d.next_attempt_at, d.id LIMIT ?2",
+                      s->engine == DB_SQLITE
+                          ? "SELECT " DELIVERY_COLS ", w.url, w.secret FROM webhook_deliveries d"
+                            " JOIN webhooks w ON w.id = d.webhook_id"
+                            " WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 AND"
+                            " w.active = 1 ORDER BY d.next_attempt_at, d.id LIMIT ?2"
+                          : "UPDATE webhook_deliveries d SET next_attempt_at = CAST(?1 AS BIGINT)"
+                            " + " STORE_DELIVERY_LEASE_SQL " FROM webhooks w"
+                            " WHERE w.id = d.webhook_id AND d.id IN (SELECT c.id FROM"
+                            " webhook_deliveries c JOIN webhooks cw ON cw.id = c.webhook_id"
+                            " WHERE c.state = 'pending' AND c.next_attempt_at <= CAST(?1 AS"
+                            " BIGINT) AND cw.active = 1 ORDER BY c.next_attempt_at, c.id"
+                            " LIMIT ?2 FOR UPDATE OF c SKIP LOCKED)"
+                            " RETURNING " DELIVERY_COLS ", w.url, w.secret",
                       &st, err);
     if (rc != 0)
         return rc;
     db_bind_int64(st, 1, now);
     db_bind_int64(st, 2, (int64_t)max);
-    return read_deliveries(s, st, max, true, arena, out, n, err);
+    rc = read_deliveries(s, st, max, true, arena, out, n, err);
+    if (rc == 0 && s->engine != DB_SQLITE) {
+        /* RETURNING gives no order (and next_attempt_at is where the claim ends) */
+        qsort(*out, *n, sizeof(**out), cmp_due);
+    }
+    return rc;
 }
 
 int store_delivery_record(struct store *s, int64_t id, const char *state, int status_code,

@@ -372,6 +372,45 @@ static void test_webhooks_deliveries(void **state)
     assert_string_equal(d[0].state, "failed");
 }
 
+/* Several servers on one PostgreSQL database: the due deliveries one takes are claimed for a
+ * minute, so another server's look at the queue skips them; a claim that was never recorded
+ * (its server died) runs out. SQLite (one server) reads without claiming. */
+static void test_delivery_claims(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    assert_int_equal(store_migrate(f->s, store_schema_latest(), &err), 0);
+    struct store_webhook w = {.url = "http://127.0.0.1:9/hook", .secret = "s"};
+    int64_t wid, did[3];
+    assert_int_equal(store_webhook_add(f->s, &w, &cli, &wid, &err), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(store_delivery_add(f->s, wid, 0, "alert.opened", "{}", &did[i], &err), 0);
+    struct store *other;
+    assert_int_equal(store_open(&other, f->path, &err), 0);
+    struct store_delivery *d;
+    size_t n;
+    assert_int_equal(store_delivery_due(f->s, T0, 2, &f->a, &d, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(d[0].id, did[0]);
+    assert_int_equal(d[1].id, did[1]);
+    assert_int_equal(store_delivery_due(other, T0, 10, &f->a, &d, &n, &err), 0);
+    if (testdb_pg()) {
+        assert_int_equal(n, 1); /* the one nobody holds */
+        assert_int_equal(d[0].id, did[2]);
+        assert_int_equal(store_delivery_due(f->s, T0 + 59, 10, &f->a, &d, &n, &err), 0);
+        assert_int_equal(n, 0);
+        /* recorded: the first is done; the others' claims run out after a minute */
+        assert_int_equal(store_delivery_record(f->s, did[0], "delivered", 200, NULL, 0, &err), 0);
+        assert_int_equal(store_delivery_due(other, T0 + 60, 10, &f->a, &d, &n, &err), 0);
+        assert_int_equal(n, 2);
+        assert_int_equal(d[0].id, did[1]);
+        assert_int_equal(d[1].id, did[2]);
+    } else {
+        assert_int_equal(n, 3);
+    }
+    store_close(other);
+}
+
 /* ---- alertd: engine <-> store ------------------------------------------------------------- */
 
 struct notes {
@@ -546,6 +585,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_alert_crud_workflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v6_to_v7, setup, teardown),
         cmocka_unit_test_setup_teardown(test_webhooks_deliveries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delivery_claims, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alertd_service, setup, teardown),
     };
     log_set_level(LOG_WARN);

@@ -46,6 +46,45 @@ int store_session_create(struct store *s, const char *token_hash, int64_t user_i
     return 0;
 }
 
+/* Write a session's last_seen_at, best effort: a busy database must not log the user out, so
+ * a failure is logged and the session stays valid. 0 when written. */
+static int touch(struct store *s, const char *token_hash, int64_t now)
+{
+    struct db_stmt *st;
+    struct error e = {0};
+    int rc = stmt_get(s, STMT_SESSION_TOUCH,
+                      "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", &st, &e);
+    if (rc != 0) {
+        LOG_W("store", "touch session: %s", e.msg);
+        return rc;
+    }
+    /* On PostgreSQL a failed statement aborts the caller's transaction (SQLite's goes on):
+     * inside one, the touch gets a savepoint of its own there. */
+    bool savepoint = s->depth > 0 && s->engine == DB_POSTGRES;
+    if (savepoint && store_begin(s, NULL) != 0)
+        return -1;
+    stmt_bind_text(st, 1, token_hash);
+    db_bind_int64(st, 2, now);
+    /* Outside a transaction the touch waits briefly for the write lock, not the full busy
+     * timeout: this is on every request path and the touch can wait for the next one. */
+    if (s->depth == 0)
+        db_busy_timeout(s->db, SESSION_TOUCH_BUSY_MS);
+    int src = db_step(st);
+    stmt_done(st);
+    if (s->depth == 0)
+        db_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    if (src != DB_DONE)
+        LOG_W("store", "touch session: %s", db_errmsg(s->db));
+    if (savepoint) {
+        if (src == DB_DONE && store_commit(s, NULL) == 0)
+            return 0;
+        if (src != DB_DONE)
+            store_rollback(s);
+        return -1;
+    }
+    return src == DB_DONE ? 0 : -1;
+}
+
 int store_session_get(struct store *s, const char *token_hash, int64_t now,
                       struct store_session *sess, struct store_user *user, struct error *err)
 {
@@ -79,26 +118,8 @@ int store_session_get(struct store *s, const char *token_hash, int64_t now,
     if (src != DB_ROW)
         return store_fail(s, src, err, "read session", NULL, NULL);
 
-    if (now - ss.last_seen_at >= SESSION_TOUCH_SECONDS) {
-        rc = stmt_get(s, STMT_SESSION_TOUCH,
-                      "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", &st, err);
-        if (rc != 0)
-            return rc;
-        stmt_bind_text(st, 1, token_hash);
-        db_bind_int64(st, 2, now);
-        /* Outside a transaction the touch waits briefly for the write lock, not the full busy
-         * timeout: this is on every request path and the touch can wait for the next one. */
-        if (s->depth == 0)
-            db_busy_timeout(s->db, SESSION_TOUCH_BUSY_MS);
-        src = db_step(st);
-        stmt_done(st);
-        if (s->depth == 0)
-            db_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-        if (src == DB_DONE)
-            ss.last_seen_at = now;
-        else /* best effort: a busy database must not log the user out */
-            LOG_W("store", "touch session: %s", db_errmsg(s->db));
-    }
+    if (now - ss.last_seen_at >= SESSION_TOUCH_SECONDS && touch(s, token_hash, now) == 0)
+        ss.last_seen_at = now;
     if (sess)
         *sess = ss;
     if (user)

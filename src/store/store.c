@@ -195,6 +195,13 @@ int store_open_raw(struct store **out, const char *target, struct error *err)
             rc = exec_simple(s, "PRAGMA foreign_keys=ON", err);
         if (rc == 0)
             rc = exec_simple(s, "PRAGMA synchronous=NORMAL", err);
+    } else {
+        /* SQLite's driver waits STORE_BUSY_TIMEOUT_MS for a lock from the start; PostgreSQL
+         * would wait for ever (lock_timeout 0), so a write stuck behind another connection's
+         * long transaction would hang its request instead of failing as busy. */
+        rc = db_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+        if (rc != DB_OK)
+            rc = store_fail(s, rc, err, "set lock timeout", NULL, NULL);
     }
     if (rc != 0) {
         store_close(s);

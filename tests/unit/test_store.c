@@ -360,8 +360,8 @@ static void test_regions_sync_many(void **state)
     add_regions(f->s);
     enum { N = 700 };
     struct store_region *many = xcalloc(N, sizeof(*many));
-    char(*codes)[16] = xcalloc(N, sizeof(*codes));
-    char(*names)[16] = xcalloc(N, sizeof(*names));
+    char(*codes)[32] = xcalloc(N, sizeof(*codes));
+    char(*names)[32] = xcalloc(N, sizeof(*names));
     for (int i = 0; i < N; i++) {
         /* districts of 32.73 and 32.04, the last 250 villages of the first district */
         if (i < 450)
@@ -616,6 +616,36 @@ static void test_sessions(void **state)
     assert_int_equal(audit_count(f->s, NULL), 2); /* regions.sync + user.add only */
 }
 
+/* A session read inside the caller's transaction whose touch cannot get the row (another
+ * connection holds it): the session is still valid, and the caller's transaction goes on. On
+ * PostgreSQL the failed touch would abort that transaction but for its own savepoint; SQLite
+ * cannot get here (the other writer's transaction keeps the caller from beginning one). */
+static void test_session_touch_in_transaction(void **state)
+{
+    struct fixture *f = *state;
+    if (!testdb_pg())
+        skip();
+    struct error err = {0};
+    add_regions(f->s);
+    int64_t id = add_user(f->s, "ani", "kabkota", "32.73");
+    assert_int_equal(store_session_create(f->s, "t1", id, T0 + 3600, NULL, &err), 0);
+    struct store *other;
+    assert_int_equal(store_open(&other, f->path, &err), 0);
+    struct store_session s;
+    assert_int_equal(store_begin(other, &err), 0);
+    assert_int_equal(store_session_get(other, "t1", T0 + 120, &s, NULL, &err), 0);
+    assert_int_equal(s.last_seen_at, T0 + 120); /* touched: the row is locked until rollback */
+
+    assert_int_equal(store_begin(f->s, &err), 0);
+    assert_int_equal(store_session_get(f->s, "t1", T0 + 130, &s, NULL, &err), 0);
+    assert_int_equal(s.last_seen_at, T0); /* not touched: waited for the lock and gave up */
+    assert_int_equal(store_audit_add(f->s, NULL, "note", "test", "1", NULL, NULL, &err), 0);
+    assert_int_equal(store_commit(f->s, &err), 0);
+    store_rollback(other);
+    store_close(other);
+    assert_int_equal(audit_count(f->s, "note"), 1);
+}
+
 /* ---- audit -------------------------------------------------------------------------------- */
 
 static void test_audit_same_transaction(void **state)
@@ -821,6 +851,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_password_and_disable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_touch_in_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_same_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup, setup, teardown),

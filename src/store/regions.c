@@ -106,7 +106,7 @@ int store_regions_sync(struct store *s, const struct store_region *rows, size_t 
             buf_printf(&sql, "%s(?%d, ?%d, ?%d, ?%d)", i ? ", " : "", 4 * i + 1, 4 * i + 2,
                        4 * i + 3, 4 * i + 4);
         buf_puts(&sql, " ON CONFLICT (code) DO NOTHING");
-        int src = db_prepare(s->db, buf_cstr(&sql), false, &batch);
+        int src = db_prepare(s->db, buf_cstr(&sql), true, &batch);
         buf_release(&sql);
         if (src != DB_OK)
             rc = store_fail(s, src, err, "sync regions", NULL, NULL);

@@ -546,6 +546,20 @@ static const struct migration migrations[] = {
      "CREATE INDEX events_region_category_idx ON events(region_code, category, event_date);"
      "CREATE INDEX events_province_status_idx ON events(province_code, status, event_date);"
      "CREATE INDEX events_region_status_idx ON events(region_code, status, event_date);"},
+    {11, "throttle state shared by the servers of one database",
+     /* The login counters and write buckets of auth (auth.h), one row a key (store/throttle.c
+      * says which), so that the servers of one PostgreSQL database count an attacker's
+      * attempts together and a restart forgets nothing. n, t1_ms, t2_ms hold the fields of
+      * the key's state; times are wall-clock milliseconds. expires_ms: from then on the row
+      * means what no row means (a new, zero state), so it may be deleted; the index finds
+      * those. A SQLite server keeps this state in memory (one server per file). */
+     "CREATE TABLE throttle ("
+     " key TEXT NOT NULL PRIMARY KEY,"
+     " n INTEGER NOT NULL DEFAULT 0,"
+     " t1_ms INTEGER NOT NULL DEFAULT 0,"
+     " t2_ms INTEGER NOT NULL DEFAULT 0,"
+     " expires_ms INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX throttle_expires_idx ON throttle(expires_ms);"},
 };
 
 int store_schema_latest(void)

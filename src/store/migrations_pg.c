@@ -594,6 +594,15 @@ static const char *const migrations_pg[] = {
            " ON events(province_code NULLS FIRST, status, event_date NULLS FIRST, id);"
            "CREATE INDEX events_region_status_idx"
            " ON events(region_code NULLS FIRST, status, event_date NULLS FIRST, id);",
+
+    /* No id column, so the index is on expires_ms alone, as in SQLite. */
+    [11] = "CREATE TABLE throttle ("
+           " key " PG_TEXT " NOT NULL PRIMARY KEY,"
+           " n BIGINT NOT NULL DEFAULT 0,"
+           " t1_ms BIGINT NOT NULL DEFAULT 0,"
+           " t2_ms BIGINT NOT NULL DEFAULT 0,"
+           " expires_ms BIGINT NOT NULL DEFAULT 0);"
+           "CREATE INDEX throttle_expires_idx ON throttle(expires_ms);",
 };
 
 const char *store_migration_pg_sql(int version)

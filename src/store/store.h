@@ -1128,4 +1128,52 @@ int store_event_import(struct store *s, const char *source, const char *label,
                        const struct store_actor *actor, struct store_import_stats *stats,
                        struct error *err);
 
+/* ==== throttle state shared by the servers of one database (schema v11; owner: issue 13) ==== */
+
+/*
+ * The login counters and write buckets of auth (auth.h) in the table throttle, so that the
+ * servers of one PostgreSQL database throttle an attacker together, whichever server each
+ * attempt reaches, and a restart forgets nothing. (A SQLite database has one server, which
+ * keeps this state in memory: auth_ratelimit.) The rules are auth's (auth_login_admit,
+ * auth_login_record, auth_bucket_wait/take); here each call loads its keys' states, applies
+ * the rule and saves what changed, in one transaction that locks the rows first: PostgreSQL
+ * inserts the missing keys (ON CONFLICT DO NOTHING) and reads them FOR UPDATE in key order,
+ * so two servers serialise on a shared key; SQLite's BEGIN IMMEDIATE takes the database. Call
+ * them outside a transaction (inside one, the rows stay locked until it ends).
+ *
+ * The states, keyed as auth_ratelimit keys them: "lp:<user>|<address>" (auth_login_pair),
+ * "la:<address>" (auth_fails), "lu:<user>" (auth_login_user), the user being the name
+ * lower-cased (ASCII) and cut at 64 bytes (at a UTF-8 character's end); write buckets
+ * "wu:<user id>", "wa:<address>", report buckets "ru:<user id>", "ra:<address>".
+ *
+ * now_ms: wall-clock milliseconds since the epoch (store_throttle_now_ms()), the clock every
+ * server shares. A clock stepped back lengthens waits by the step, never shortens them; a
+ * server whose clock runs ahead by d sees others' waits shorter by d (keep clocks in NTP).
+ * About once a minute a call also deletes expired rows (store_throttle_purge).
+ */
+struct auth_login_policy;
+struct auth_write_limits;
+
+/* Wall-clock milliseconds since the epoch (CLOCK_REALTIME). */
+int64_t store_throttle_now_ms(void);
+/* auth_login_admit() on the shared states of (user, addr): *wait_ms 0 = may try now, else
+ * the wait. On an error *wait_ms is 0 but nothing was admitted: callers must refuse. */
+int store_throttle_login_admit(struct store *s, const struct auth_login_policy *p, const char *user,
+                               const char *addr, int64_t now_ms, int64_t *wait_ms,
+                               struct error *err);
+/* auth_login_record() of an admitted attempt's outcome on the same states. */
+int store_throttle_login_record(struct store *s, const struct auth_login_policy *p,
+                                const char *user, const char *addr, bool ok, int64_t now_ms,
+                                struct error *err);
+/* One state-changing request against the write buckets (as auth_ratelimit_write: user_id 0
+ * = not logged in, report adds the report limits; unlimited rates keep no state): *wait_ms 0
+ * = allowed and taken from every bucket, else the wait and no bucket changed. */
+int store_throttle_write(struct store *s, const struct auth_write_limits *lim, int64_t user_id,
+                         const char *addr, bool report, int64_t now_ms, int64_t *wait_ms,
+                         struct error *err);
+/* Delete the rows expired more than a minute before now_ms (the minute allows for servers'
+ * clocks that differ), in batches, skipping rows another transaction holds. purged may be
+ * NULL. */
+int store_throttle_purge(struct store *s, int64_t now_ms, size_t *purged, struct error *err);
+
 #endif

@@ -115,6 +115,9 @@ enum store_stmt_id {
     STMT_EVENT_IMPORT_INSERT,
     STMT_EVENT_IMPORT_DIRECT,
     STMT_EVENT_IMPORT_UPDATE,
+    /* schema v11: throttle state (throttle.c numbers its statements inside this range) */
+    STMT_THROTTLE_FIRST,
+    STMT_THROTTLE_LAST = STMT_THROTTLE_FIRST + 15,
     STMT_COUNT
 };
 

@@ -62,8 +62,9 @@ void http_handle_login(struct http_request *rq)
     /* Throttle first, so a held-back caller cannot keep guessing (and costs no hash). The
      * rules (auth_login_admit): waits grow per (user, address) and per address, and a user
      * guessed at from many addresses gets one shared slot; never a lock for everyone. */
-    struct auth_ratelimit *rl = rq->srv->ratelimit;
-    int64_t wait = auth_ratelimit_login_admit(rl, username, rq->client, time_mono_ms());
+    int64_t wait;
+    if (http_login_admit(rq, st, username, &wait) != 0)
+        return;
     if (wait) {
         char retry[16];
         snprintf(retry, sizeof(retry), "%u", auth_wait_seconds(wait));
@@ -92,13 +93,13 @@ void http_handle_login(struct http_request *rq)
     }
     memset(user.password_hash, 0, sizeof(user.password_hash));
     if (reason) {
-        auth_ratelimit_login_record(rl, username, rq->client, false, time_mono_ms());
+        http_login_record(rq, st, username, false);
         audit_failed(rq, st, username, reason);
         LOG_I("http", "failed login from %s", rq->client);
         http_reply_error(rq, WSP_EAUTH, "wrong username or password");
         return;
     }
-    auth_ratelimit_login_record(rl, username, rq->client, true, time_mono_ms());
+    http_login_record(rq, st, username, true);
 
     char token[AUTH_TOKEN_HEX], hash[AUTH_TOKEN_HEX];
     auth_token_new(token);

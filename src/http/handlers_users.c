@@ -230,8 +230,9 @@ void http_handle_user_password(struct http_request *rq)
      * computer must not be enough to take the account over. */
     if (own) {
         /* Guessing it is throttled like a login of this user from this address. */
-        struct auth_ratelimit *rl = rq->srv->ratelimit;
-        int64_t wait = auth_ratelimit_login_admit(rl, target.username, rq->client, time_mono_ms());
+        int64_t wait;
+        if (http_login_admit(rq, st, target.username, &wait) != 0)
+            return;
         if (wait) {
             char retry[16];
             snprintf(retry, sizeof(retry), "%u", auth_wait_seconds(wait));
@@ -246,7 +247,7 @@ void http_handle_user_password(struct http_request *rq)
         }
         bool ok = auth_password_verify(auth.password_hash, current);
         memset(auth.password_hash, 0, sizeof(auth.password_hash));
-        auth_ratelimit_login_record(rl, target.username, rq->client, ok, time_mono_ms());
+        http_login_record(rq, st, target.username, ok);
         if (!ok) {
             http_reply_error(rq, WSP_EPERM, "current password is wrong");
             return;

@@ -32,6 +32,7 @@
 #define HTTP_CSRF_HEADER "X-CSRF-Token"
 #define HTTP_MAX_PARAMS 4
 #define HTTP_RATELIMIT_KEYS 10000
+#define HTTP_THROTTLE_RETRY_S "5" /* Retry-After when the shared throttle state is down */
 
 /* ---- public_cache.c: public answers built once per change ------------------------------- */
 
@@ -300,11 +301,24 @@ int http_session_load(struct http_request *rq);
 int http_require_session(struct http_request *rq);
 /* 0 when X-CSRF-Token belongs to the session; otherwise replies 403 and returns WSP_EPERM. */
 int http_require_csrf(struct http_request *rq);
+/*
+ * Throttles (rules in auth: auth_login_admit/record, auth_bucket_*): their state is the
+ * server's memory (srv->ratelimit) on SQLite, one server per file, and the database's
+ * (store_throttle_*) on PostgreSQL, so that the servers of one database count every attempt
+ * together. When the database cannot answer they fail closed: 503 with Retry-After, logged.
+ */
 /* Count a state-changing request against the write rate limits of its user (when logged in)
- * and address, and the report limits too when report (cfg.write_limit_*, report_limit_*;
- * rules in auth_ratelimit_write). 0 when allowed; otherwise replies 429 with Retry-After and
- * returns WSP_ERATE. */
+ * and address, and the report limits too when report (cfg.write_limit_*, report_limit_*).
+ * 0 when allowed; otherwise replies 429 with Retry-After and returns WSP_ERATE (or 503 and
+ * WSP_EBUSY when the shared state cannot be read). */
 int http_require_write_quota(struct http_request *rq, bool report);
+/* May rq's client try a password of username now (a login, or a password change that needs
+ * the current one)? 0 with *wait_ms 0 = yes, or the wait in ms; < 0 after replying 503 when
+ * the shared state cannot be read (nothing is admitted then). */
+int http_login_admit(struct http_request *rq, struct store *st, const char *username,
+                     int64_t *wait_ms);
+/* Record the outcome of an attempt http_login_admit admitted (a failure is logged). */
+void http_login_record(struct http_request *rq, struct store *st, const char *username, bool ok);
 /* Session cookie header value for token (NULL token = expire the cookie), arena-allocated. */
 const char *http_session_cookie(struct http_request *rq, const char *token, unsigned max_age);
 /* Query-string argument, or NULL. */

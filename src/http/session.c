@@ -107,6 +107,23 @@ bool http_may_view_user(enum auth_role me, const char *scope, const char *region
     }
 }
 
+/* Whether the throttles' state is the database's (PostgreSQL: several servers) rather than
+ * this server's memory (SQLite). */
+static bool throttle_shared(struct store *st)
+{
+    return str_eq(store_engine_name(st), "postgresql");
+}
+
+/* The shared state could not be read: refuse (never admit unthrottled) and say why. */
+static int reply_throttle_down(struct http_request *rq, const char *what, const struct error *err)
+{
+    LOG_E("http", "%s throttle state unavailable, refusing: %s", what, err->msg);
+    int rc =
+        http_reply_error(rq, WSP_EBUSY, "cannot check the %s rate limit, try again later", what);
+    http_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, HTTP_THROTTLE_RETRY_S);
+    return rc;
+}
+
 int http_require_write_quota(struct http_request *rq, bool report)
 {
     const struct http_config *c = &rq->srv->cfg;
@@ -116,8 +133,19 @@ int http_require_write_quota(struct http_request *rq, bool report)
         .report_user = {c->report_limit_user, 3600},
         .report_address = {c->report_limit_address, 3600},
     };
-    int64_t wait = auth_ratelimit_write(rq->srv->ratelimit, &lim, rq->authed ? rq->user.id : 0,
-                                        rq->client, report, time_mono_ms());
+    int64_t user_id = rq->authed ? rq->user.id : 0, wait;
+    struct store *st = http_store(rq);
+    if (!st)
+        return WSP_EBUSY;
+    if (throttle_shared(st)) {
+        struct error err = {0};
+        if (store_throttle_write(st, &lim, user_id, rq->client, report, store_throttle_now_ms(),
+                                 &wait, &err) != 0)
+            return reply_throttle_down(rq, "write", &err);
+    } else {
+        wait = auth_ratelimit_write(rq->srv->ratelimit, &lim, user_id, rq->client, report,
+                                    time_mono_ms());
+    }
     if (wait == 0)
         return 0;
     char retry[16];
@@ -128,4 +156,37 @@ int http_require_write_quota(struct http_request *rq, bool report)
                               report ? "reports" : "changes", retry);
     http_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, retry);
     return rc;
+}
+
+int http_login_admit(struct http_request *rq, struct store *st, const char *username,
+                     int64_t *wait_ms)
+{
+    struct http_server *srv = rq->srv;
+    if (!throttle_shared(st)) {
+        *wait_ms = auth_ratelimit_login_admit(srv->ratelimit, username, rq->client, time_mono_ms());
+        return 0;
+    }
+    struct auth_login_policy p;
+    auth_login_policy_init(&p, srv->cfg.login_max_failures, srv->cfg.login_window_s);
+    struct error err = {0};
+    if (store_throttle_login_admit(st, &p, username, rq->client, store_throttle_now_ms(), wait_ms,
+                                   &err) != 0)
+        return reply_throttle_down(rq, "login", &err);
+    return 0;
+}
+
+void http_login_record(struct http_request *rq, struct store *st, const char *username, bool ok)
+{
+    struct http_server *srv = rq->srv;
+    if (!throttle_shared(st)) {
+        auth_ratelimit_login_record(srv->ratelimit, username, rq->client, ok, time_mono_ms());
+        return;
+    }
+    struct auth_login_policy p;
+    auth_login_policy_init(&p, srv->cfg.login_max_failures, srv->cfg.login_window_s);
+    struct error err = {0};
+    if (store_throttle_login_record(st, &p, username, rq->client, ok, store_throttle_now_ms(),
+                                    &err) != 0)
+        LOG_E("http", "cannot record a %s login in the throttle state: %s",
+              ok ? "successful" : "failed", err.msg);
 }

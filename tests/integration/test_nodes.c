@@ -1,8 +1,8 @@
 /*
  * Two `waspada serve` nodes on one PostgreSQL database (issue 13, item 3): a session made on
- * one works on the other, a report sent to one is an event on the other, exactly one node
- * leads early warning, each webhook delivery is made once, and when the leader is killed with
- * SIGKILL the other goes on serving and takes over alerting.
+ * one works on the other, failed logins on both are throttled as one, a report sent to one is an
+ * event on the other, exactly one node leads early warning, each webhook delivery is made once, and
+ * when the leader is killed with SIGKILL the other goes on serving and takes over alerting.
  *
  * PostgreSQL comes from tests/support/pgcluster ($WASPADA_TEST_PG_URL's server, or a private
  * one); without PostgreSQL installed the test says so and passes without running.
@@ -200,7 +200,8 @@ static int start_node(int n)
     char name[16], *log;
     snprintf(name, sizeof(name), "node-%c", 'a' + n);
     log = xasprintf("%s/%s.log", tmpdir, name);
-    const char *extra[] = {"--threads", "2", "--node-name", name, NULL};
+    const char *extra[] = {"--threads", "2", "--node-name", name, "--login-max-failures",
+                           "3",         NULL};
     int rc = support_server_start(&node[n], pg.url, extra, log);
     free(log);
     running[n] = rc == 0;
@@ -290,6 +291,44 @@ static void test_session_on_both(void **state)
     free(cookie);
 }
 
+/* Failed logins spread over both nodes are throttled as one (--login-max-failures 3 on each;
+ * the counters are the database's): three failures on node 0, and node 1 holds the same user
+ * and address back. Other users and the right password elsewhere are not held back. */
+static void test_login_throttle_shared(void **state)
+{
+    WSP_UNUSED(state);
+    struct support_http c[2];
+    struct support_response r;
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(support_http_init(&c[i], node[i].base_url), 0);
+    const char *bad = "{\"username\":\"Penebak\",\"password\":\"bukan-sandinya\"}";
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(
+            support_http(&c[0], "POST", "/api/v1/auth/login", bad, (size_t)-1, NULL, &r), 401);
+        support_response_free(&r);
+    }
+    /* the same user (in another case) from the same address, on the other node */
+    assert_int_equal(support_http(&c[1], "POST", "/api/v1/auth/login",
+                                  "{\"username\":\"penebak\",\"password\":\"lagi-lagi-salah\"}",
+                                  (size_t)-1, NULL, &r),
+                     429);
+    char *retry = support_response_header(&r, "Retry-After");
+    assert_non_null(retry);
+    assert_string_equal(retry, "1"); /* the first wait: 1 s after the third failure */
+    assert_non_null(strstr(r.body, "too many failed logins"));
+    free(retry);
+    support_response_free(&r);
+    assert_int_equal(support_http(&c[0], "POST", "/api/v1/auth/login", bad, (size_t)-1, NULL, &r),
+                     429);
+    support_response_free(&r);
+    /* another user from that address is not held back */
+    json_decref(support_api_call(&c[1], "POST", "/api/v1/auth/login",
+                                 "{\"username\":\"admin\",\"password\":\"" DEMO_PASSWORD "\"}",
+                                 NULL, 200, NULL));
+    for (int i = 0; i < 2; i++)
+        support_http_cleanup(&c[i]);
+}
+
 /* Exactly one node leads; a report sent to one is an event on the other; the leader opens
  * the alert and its webhook is delivered once. */
 static void test_report_alert_webhook(void **state)
@@ -361,6 +400,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_session_on_both),
+        cmocka_unit_test(test_login_throttle_shared),
         cmocka_unit_test(test_report_alert_webhook),
         cmocka_unit_test(test_leader_killed),
     };

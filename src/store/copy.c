@@ -49,6 +49,7 @@ static const char *const copy_tables[] = {
     "webhooks",
     "webhook_deliveries",
     "event_changes",
+    "throttle",
 };
 
 /* Tables whose rows in the destination give way to the source's: the reporting calendar a new

@@ -71,7 +71,7 @@ PG_TEST_BIN := $(filter $(BUILD)/tests/unit/test_store% $(BUILD)/tests/unit/test
 
 DATA_FILES := $(shell find data -type f ! -name '.*' 2>/dev/null)
 
-.PHONY: all deps demo check test test-pg unit integration fuzz fuzz-smoke bench bench-api install uninstall \
+.PHONY: all deps demo check test test-pg unit integration fuzz fuzz-smoke bench bench-api bench-api-pg install uninstall \
         clean format format-check lint help tests
 
 all: $(BIN)
@@ -184,6 +184,11 @@ BENCH_API_EVENTS ?= 1000000
 bench-api: $(BIN)
 	@scripts/install-deps bench
 	@scripts/bench-api $(BIN) $(BENCH_API_EVENTS)
+
+# The same on a private PostgreSQL (fsync off: a measure of Waspada, not of the disk).
+bench-api-pg: $(BIN) $(WITH_PG)
+	@scripts/install-deps bench
+	@$(WITH_PG) env BENCH_API_ENGINE=postgresql scripts/bench-api $(BIN) $(BENCH_API_EVENTS)
 
 # ---- install ------------------------------------------------------------------------------
 

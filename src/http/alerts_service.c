@@ -57,6 +57,9 @@
 #define WEBHOOK_TIMEOUT_S 10L
 #define WEBHOOK_BATCH 16
 #define LEADER_CHECK_MS 1000
+/* With PostgreSQL's news (LISTEN/NOTIFY, news_main) the poll is only a safety net. */
+#define ALERTS_POLL_NEWS_MS 2000
+#define NEWS_WAIT_MS 500
 
 struct sse_sub {
     struct http_alerts *owner;
@@ -97,8 +100,11 @@ struct http_alerts {
     bool kicked, stop; /* wake-ups */
     bool wh_ok;        /* webhooks */
     bool wh_kicked;
-    bool sse_closed;        /* SSE */
-    _Atomic bool leading;   /* this server writes alerts and delivers webhooks */
+    bool sse_closed;       /* SSE */
+    _Atomic bool leading;  /* this server writes alerts and delivers webhooks */
+    pthread_t news_thread; /* PostgreSQL: wakes the service thread on the database's news */
+    bool news_ok;
+    _Atomic bool news_listening;
     int64_t leader_checked; /* time_mono_ms() of the last look at the leader lock */
 };
 
@@ -575,8 +581,42 @@ static void *service_main(void *arg)
             sse_broadcast(a, NULL, ": keep-alive\n\n");
             last_keepalive = now;
         }
-        wait_ms(a, &a->wake_cv, &a->kicked, ALERTS_POLL_MS);
+        wait_ms(a, &a->wake_cv, &a->kicked,
+                a->news_listening ? ALERTS_POLL_NEWS_MS : ALERTS_POLL_MS);
     }
+    return NULL;
+}
+
+/* PostgreSQL: wait for the database's news (events written or alerts changed by any server or
+ * `waspada ingest`) on a connection of its own, and wake the service thread at once; on a
+ * lost connection the service thread goes back to polling every ALERTS_POLL_MS until this
+ * one listens again. */
+static void *news_main(void *arg)
+{
+    struct http_alerts *a = arg;
+    struct store *s = NULL;
+    int64_t last_log = 0;
+    while (!stopping(a)) {
+        struct error err = {0};
+        bool news = false;
+        int rc = 0;
+        if (!s)
+            rc = store_open(&s, a->srv->cfg.db_path, &err);
+        if (rc == 0 && !a->news_listening && (rc = store_listen(s, &err)) == 0)
+            a->news_listening = true;
+        if (rc == 0 && (rc = store_wait_news(s, NEWS_WAIT_MS, &news, &err)) == 0 && news)
+            http_alerts_kick(a->srv);
+        if (rc != 0) {
+            a->news_listening = false;
+            if (time_mono_ms() - last_log > 10000) {
+                LOG_W("http", "database news: %s (polling meanwhile)", err.msg);
+                last_log = time_mono_ms();
+            }
+            bool never = false;
+            wait_ms(a, &a->wake_cv, &never, 1000); /* the driver reconnects on the next try */
+        }
+    }
+    store_close(s);
     return NULL;
 }
 
@@ -778,6 +818,8 @@ struct http_alerts *http_alerts_start(struct http_server *srv)
         srv->alerts = a;
         a->thread_ok = pthread_create(&a->thread, NULL, service_main, a) == 0;
         a->wh_ok = pthread_create(&a->wh_thread, NULL, webhook_main, a) == 0;
+        if (str_eq(store_engine_name(a->store), "postgresql"))
+            a->news_ok = pthread_create(&a->news_thread, NULL, news_main, a) == 0;
         if (!a->thread_ok || !a->wh_ok)
             LOG_E("http", "cannot start the early-warning threads");
         return a;
@@ -800,6 +842,8 @@ void http_alerts_stop(struct http_alerts *a)
         pthread_join(a->thread, NULL);
     if (a->wh_ok)
         pthread_join(a->wh_thread, NULL);
+    if (a->news_ok)
+        pthread_join(a->news_thread, NULL);
     alertd_free(a->d);
     store_close(a->store);
     pthread_mutex_destroy(&a->mu);

@@ -277,3 +277,23 @@ int db_busy_timeout(struct db *d, int ms)
     }
     return lite_status(sqlite3_busy_timeout(d->lite, ms));
 }
+
+int db_listen(struct db *d, const char *channel)
+{
+    if (d->engine != DB_POSTGRES)
+        return DB_EMISUSE;
+    for (const char *p = channel; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return DB_EMISUSE;
+    char sql[96];
+    if (snprintf(sql, sizeof(sql), "LISTEN %s", channel) >= (int)sizeof(sql))
+        return DB_EMISUSE;
+    return pgd_exec(d, sql);
+}
+
+int db_wait_notify(struct db *d, int timeout_ms)
+{
+    if (d->engine != DB_POSTGRES)
+        return DB_EMISUSE;
+    return pgd_wait_notify(d, timeout_ms);
+}

@@ -97,6 +97,14 @@ int db_busy_timeout(struct db *d, int ms);
 /* Whether a transaction is open on this connection (false after the engine rolled it back). */
 bool db_in_transaction(const struct db *d);
 
+/* PostgreSQL notifications (LISTEN/NOTIFY), for several servers on one database: db_listen
+ * subscribes this connection to channel (a plain identifier); db_wait_notify waits up to
+ * timeout_ms for a notification on a listening connection: 1 when at least one arrived (all
+ * are consumed), 0 on time-out, an error code when the connection failed (after a reconnect
+ * LISTEN must be sent again). SQLite has none: DB_EMISUSE. */
+int db_listen(struct db *d, const char *channel);
+int db_wait_notify(struct db *d, int timeout_ms);
+
 /* The SQLite handle of a SQLite connection (for what only SQLite has: backup, pragmas, bulk
  * loading), NULL for PostgreSQL. */
 struct sqlite3 *db_sqlite_handle(struct db *d);

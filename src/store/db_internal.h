@@ -46,6 +46,7 @@ const char *pgd_column_text(struct pgd_stmt *st, int col);
 int64_t pgd_column_int64(struct pgd_stmt *st, int col);
 double pgd_column_double(struct pgd_stmt *st, int col);
 int pgd_exec(struct db *d, const char *sql);
+int pgd_wait_notify(struct db *d, int timeout_ms);
 int64_t pgd_changes(const struct db *d);
 bool pgd_in_transaction(const struct db *d);
 

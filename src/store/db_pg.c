@@ -27,6 +27,8 @@
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <math.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,6 +516,38 @@ int pgd_exec(struct db *d, const char *sql)
     }
     PQclear(res);
     return rc;
+}
+
+int pgd_wait_notify(struct db *d, int timeout_ms)
+{
+    struct pgd_conn *c = d->pg;
+    int got = 0;
+    for (int round = 0; round < 2; round++) {
+        if (PQstatus(c->conn) != CONNECTION_OK || !PQconsumeInput(c->conn)) {
+            set_msg(d, "connection to the PostgreSQL server lost: ", PQerrorMessage(c->conn));
+            return DB_ERROR;
+        }
+        PGnotify *n;
+        while ((n = PQnotifies(c->conn)) != NULL) {
+            got = 1;
+            PQfreemem(n);
+        }
+        if (got || round == 1)
+            break;
+        struct pollfd pfd = {.fd = PQsocket(c->conn), .events = POLLIN};
+        if (pfd.fd < 0) {
+            snprintf(d->msg, sizeof(d->msg), "connection to the PostgreSQL server lost");
+            return DB_ERROR;
+        }
+        int r = poll(&pfd, 1, timeout_ms);
+        if (r == 0)
+            return 0;
+        if (r < 0 && errno != EINTR) {
+            snprintf(d->msg, sizeof(d->msg), "waiting for PostgreSQL: %s", strerror(errno));
+            return DB_ERROR;
+        }
+    }
+    return got;
 }
 
 int64_t pgd_changes(const struct db *d)

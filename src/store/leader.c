@@ -1,4 +1,5 @@
-/* The early-warning leader lock (store.h): a PostgreSQL session advisory lock. */
+/* The servers of one PostgreSQL database (store.h): the early-warning leader lock (a session
+ * advisory lock) and the news they send each other (LISTEN/NOTIFY). */
 #include "store/store.h"
 #include "store/store_internal.h"
 
@@ -45,4 +46,26 @@ int store_leader_held(struct store *s, bool *held, struct error *err)
 const char *store_engine_name(const struct store *s)
 {
     return s->engine == DB_POSTGRES ? "postgresql" : "sqlite";
+}
+
+int store_listen(struct store *s, struct error *err)
+{
+    if (s->engine != DB_POSTGRES)
+        return error_set(err, WSP_EINVAL, "a SQLite database sends no news");
+    int rc = db_listen(s->db, "waspada_events");
+    if (rc == DB_OK)
+        rc = db_listen(s->db, "waspada_alerts");
+    return rc == DB_OK ? 0 : store_fail(s, rc, err, "listen for news", NULL, NULL);
+}
+
+int store_wait_news(struct store *s, int timeout_ms, bool *news, struct error *err)
+{
+    *news = false;
+    if (s->engine != DB_POSTGRES)
+        return error_set(err, WSP_EINVAL, "a SQLite database sends no news");
+    int rc = db_wait_notify(s->db, timeout_ms);
+    if (rc < 0)
+        return store_fail(s, rc, err, "wait for news", NULL, NULL);
+    *news = rc > 0;
+    return 0;
 }

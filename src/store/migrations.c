@@ -560,6 +560,11 @@ static const struct migration migrations[] = {
      " t2_ms INTEGER NOT NULL DEFAULT 0,"
      " expires_ms INTEGER NOT NULL DEFAULT 0);"
      "CREATE INDEX throttle_expires_idx ON throttle(expires_ms);"},
+    {12, "news of written events and alert changes for the servers of one database",
+     /* PostgreSQL only: statement triggers NOTIFY the servers (LISTEN, store_wait_news) when
+      * the event change feed or the alert history grows, so they follow at once instead of
+      * at their next poll. A SQLite database has one server, which polls. */
+     "SELECT 1"},
 };
 
 int store_schema_latest(void)

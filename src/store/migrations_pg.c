@@ -603,6 +603,15 @@ static const char *const migrations_pg[] = {
            " t2_ms BIGINT NOT NULL DEFAULT 0,"
            " expires_ms BIGINT NOT NULL DEFAULT 0);"
            "CREATE INDEX throttle_expires_idx ON throttle(expires_ms);",
+
+    /* NOTIFY at commit (one per channel and transaction, however many rows) when events
+     * changed or an alert's history grew: the servers LISTEN (store_wait_news). */
+    [12] = "CREATE FUNCTION waspada_notify() RETURNS trigger LANGUAGE plpgsql AS"
+           " $$ BEGIN PERFORM pg_notify(TG_ARGV[0], ''); RETURN NULL; END $$;"
+           "CREATE TRIGGER event_changes_notify AFTER INSERT OR UPDATE ON event_changes"
+           " FOR EACH STATEMENT EXECUTE FUNCTION waspada_notify('waspada_events');"
+           "CREATE TRIGGER alert_history_notify AFTER INSERT ON alert_history"
+           " FOR EACH STATEMENT EXECUTE FUNCTION waspada_notify('waspada_alerts');",
 };
 
 const char *store_migration_pg_sql(int version)

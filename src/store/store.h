@@ -78,6 +78,14 @@ int store_copy(struct store *src, struct store *dst, store_copy_progress_fn *pro
 /* The tables store_copy copies, in its order. */
 const char *const *store_copy_tables(size_t *n);
 
+/* News between the servers of one PostgreSQL database: store_listen subscribes this
+ * connection to it (events written, alert history grown: schema v12's triggers notify at
+ * commit); store_wait_news waits up to timeout_ms and sets *news when some arrived. After an
+ * error (the connection was lost) call store_listen again. SQLite has no news (one server,
+ * which polls): WSP_EINVAL. */
+int store_listen(struct store *s, struct error *err);
+int store_wait_news(struct store *s, int timeout_ms, bool *news, struct error *err);
+
 /* Copy the live database to dest with the online backup API (safe while serving).
  * WSP_EEXIST when dest exists; the copy is written to a temporary name next to dest and
  * linked into place only when complete. */

@@ -28,7 +28,6 @@
  * attempt (10 s timeout) and its record. */
 #define STORE_DELIVERY_LEASE_SQL "60"
 
-
 enum store_stmt_id {
     STMT_BEGIN,
     STMT_COMMIT,

@@ -351,7 +351,14 @@ static void test_report_alert_webhook(void **state)
     assert_string_equal(json_string_value(json_object_get(v, "regency_code")), "33.74");
     json_decref(v);
 
+    int64_t t0 = time_mono_ms();
     assert_true(wait_received(1, 10000) >= 1);
+    /* node 1 wrote the event, node 0 (the leader) heard the database's news, raised the
+     * alert and delivered it */
+    fprintf(stderr,
+            "webhook of an event sent to the other node arrived %lld ms after its"
+            " verification\n",
+            (long long)(time_mono_ms() - t0));
     usleep(1500 * 1000); /* time for a second sending of it, from either node */
     assert_true(deliveries_once(0) >= 1);
     assert_int_equal(alerts_of(0, "33.74"), 1);

@@ -364,7 +364,12 @@ static const char pg_indexes[] =
 static const char lite_triggers[] =
     "SELECT name || ' on ' || tbl_name FROM sqlite_master"
     " WHERE type = 'trigger' AND name NOT LIKE 'articles_fts%'"
-    " UNION ALL SELECT 'events_change_lock on events'"; /* PostgreSQL's commit-order lock */
+    " UNION ALL SELECT 'events_change_lock on events'" /* PostgreSQL's commit-order lock */
+    /* and its notifications to the servers (v12; SQLite's single server polls) */
+    " UNION ALL SELECT 'event_changes_notify on event_changes' WHERE"
+    "  (SELECT MAX(version) FROM schema_migrations) >= 12"
+    " UNION ALL SELECT 'alert_history_notify on alert_history' WHERE"
+    "  (SELECT MAX(version) FROM schema_migrations) >= 12";
 static const char pg_triggers[] =
     "SELECT tgname || ' on ' || tgrelid::regclass FROM pg_trigger WHERE NOT tgisinternal";
 

@@ -27,6 +27,7 @@
 
 #include <sodium.h>
 
+#include "events/events.h"
 #include "http/http_internal.h"
 
 #define EVENTS_LIMIT_DEFAULT 50
@@ -381,7 +382,7 @@ void http_handle_events_list(struct http_request *rq)
         http_reply_error(rq, WSP_EINVAL, "unknown category '%s'", q.category);
         return;
     }
-    if (q.status && !store_event_status_valid(q.status)) {
+    if (q.status && !event_status_valid(q.status)) {
         http_reply_error(rq, WSP_EINVAL,
                          "'status' must be menunggu, terverifikasi, ditolak, dalam_penanganan or "
                          "selesai");
@@ -504,11 +505,8 @@ void http_handle_event_patch(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
-    if (!store_event_status_valid(status)) {
-        http_reply_error(rq, WSP_EINVAL,
-                         "unknown status '%s' (menunggu, terverifikasi, ditolak, "
-                         "dalam_penanganan, selesai)",
-                         status);
+    if (event_status_check(status, &err)) {
+        http_reply_err(rq, &err);
         return;
     }
     struct store *st = http_store(rq);

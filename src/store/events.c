@@ -1,5 +1,7 @@
-/* Events: conflict events and leads, their source articles, near-duplicate candidates,
- * merging, the filtered list behind GET /events and the verification workflow. */
+/* Events: saving and loading conflict events and leads, their source articles, near-duplicate
+ * candidates, merges, the filtered list behind GET /events and status changes. What a merge,
+ * a status change or a check decides is events/events.h's; this file runs the SQL, the
+ * transaction and the audit rows around it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +9,7 @@
 
 #include <jansson.h>
 #include "base/base.h"
+#include "events/events.h"
 #include "store/store.h"
 #include "store/store_internal.h"
 
@@ -21,93 +24,45 @@
 #define EVENT_COLS_NOCOUNT EVENT_COLS_BASE ", 0"
 #define EVENT_LIMIT_DEFAULT 50
 #define EVENT_FTS_TERMS_MAX 16
-#define EVENT_SOURCES_KEPT 64 /* per-source figures kept in detail_json */
-
-static const char *const categories[] = {"land_resource",
-                                         "inter_group_clash",
-                                         "riot_protest",
-                                         "identity_religious_ethnic",
-                                         "political_election",
-                                         "separatist_armed",
-                                         "vigilante",
-                                         "other_violence",
-                                         "none"};
-
-static const char *const statuses[] = {"menunggu", "terverifikasi", "ditolak", "dalam_penanganan",
-                                       "selesai"};
-
-/* The verification workflow (DOMAIN.md): a lead waits, is verified or rejected, verified
- * events are handled and closed; a rejected lead can be reopened. */
-static const struct {
-    const char *from, *to;
-} transitions[] = {
-    {"menunggu", "terverifikasi"},         {"menunggu", "ditolak"},
-    {"terverifikasi", "dalam_penanganan"}, {"terverifikasi", "ditolak"},
-    {"dalam_penanganan", "selesai"},       {"ditolak", "menunggu"},
-};
-
-static bool in_list(const char *s, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (str_eq(s, list[i]))
-            return true;
-    return false;
-}
 
 bool store_event_status_valid(const char *status)
 {
-    return in_list(status, statuses, WSP_ARRAY_LEN(statuses));
+    return event_status_valid(status);
 }
 
 bool store_event_transition_allowed(const char *from, const char *to)
 {
-    for (size_t i = 0; i < WSP_ARRAY_LEN(transitions); i++)
-        if (str_eq(transitions[i].from, from) && str_eq(transitions[i].to, to))
-            return true;
-    return false;
+    return event_transition_allowed(from, to);
 }
 
-/* Segment-wise prefix: "32" covers "32" and "32.73", not "320". */
-static bool code_covers(const char *prefix, const char *code)
+/* The fields the rules of events.h look at. */
+static struct event rule_fields(const struct store_event *e)
 {
-    size_t n = strlen(prefix);
-    return strncmp(prefix, code, n) == 0 && (code[n] == '\0' || code[n] == '.');
-}
-
-static const char *nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
+    return (struct event){.category = e->category,
+                          .province_code = e->province_code,
+                          .regency_code = e->regency_code,
+                          .place_code = e->place_code,
+                          .event_date = e->event_date,
+                          .killed = e->killed,
+                          .injured = e->injured,
+                          .women_children_victims = e->women_children_victims,
+                          .confidence = e->confidence,
+                          .status = e->status,
+                          .simhash = e->simhash,
+                          .has_simhash = e->has_simhash,
+                          .evidence_json = e->evidence_json,
+                          .detail_json = e->detail_json};
 }
 
 static const char *region_key(const struct store_event *e)
 {
-    return nonempty(e->regency_code) ? e->regency_code : nonempty(e->province_code);
+    return event_region_key(e->province_code, e->regency_code);
 }
 
 int store_event_check(const struct store_event *e, struct error *err)
 {
-    if (!in_list(e->category, categories, WSP_ARRAY_LEN(categories)))
-        return error_set(err, WSP_EINVAL, "unknown event category '%s'",
-                         e->category ? e->category : "");
-    if (e->status && !store_event_status_valid(e->status))
-        return error_set(err, WSP_EINVAL, "unknown event status '%s'", e->status);
-    if (e->event_date && !store_date_valid(e->event_date))
-        return error_set(err, WSP_EINVAL, "bad event date '%s' (want YYYY-MM-DD)", e->event_date);
-    if (!(e->confidence >= 0.0 && e->confidence <= 1.0))
-        return error_set(err, WSP_EINVAL, "confidence %g is outside 0..1", e->confidence);
-    if (e->killed < -1 || e->injured < -1)
-        return error_set(err, WSP_EINVAL, "negative victim count");
-    const char *prov = nonempty(e->province_code), *reg = nonempty(e->regency_code),
-               *place = nonempty(e->place_code);
-    if (reg && (!prov || !code_covers(prov, reg)))
-        return error_set(err, WSP_EINVAL, "regency '%s' is not inside province '%s'", reg,
-                         prov ? prov : "(none)");
-    if (place && (!prov || !code_covers(reg ? reg : prov, place)))
-        return error_set(err, WSP_EINVAL, "place '%s' is not inside '%s'", place,
-                         reg    ? reg
-                         : prov ? prov
-                                : "(none)");
-    return 0;
+    struct event v = rule_fields(e);
+    return event_check(&v, err);
 }
 
 static json_t *nullable_count(long v)
@@ -141,50 +96,11 @@ static char *event_audit_json(const struct store_event *e, int64_t article_id)
     return s;
 }
 
-/* What one source said about the event, kept in detail_json "sources". */
-static json_t *source_figures(const struct store_event *e, int64_t article_id)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "article_id", json_integer(article_id));
-    json_object_set_new(o, "category", json_string(e->category));
-    json_object_set_new(o, "confidence", json_real(e->confidence));
-    json_object_set_new(o, "event_date", nullable_str(e->event_date));
-    json_object_set_new(o, "regency_code", nullable_str(e->regency_code));
-    json_object_set_new(o, "killed", nullable_count(e->killed));
-    json_object_set_new(o, "injured", nullable_count(e->injured));
-    json_object_set_new(o, "women_children_victims", json_boolean(e->women_children_victims));
-    return o;
-}
-
-/* Parse a stored JSON object, or a new empty one. */
-static json_t *object_or_new(const char *text)
-{
-    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
-    if (!json_is_object(v)) {
-        json_decref(v);
-        v = json_object();
-    }
-    return v;
-}
-
 static char *dump_or_abort(json_t *v)
 {
     char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(4));
     if (!s)
         abort();
-    return s;
-}
-
-/* detail_json with the first source's figures added. Caller frees. */
-static char *detail_with_source(const struct store_event *e, int64_t article_id)
-{
-    json_t *d = object_or_new(e->detail_json);
-    json_t *arr = json_array();
-    if (article_id)
-        json_array_append_new(arr, source_figures(e, article_id));
-    json_object_set_new(d, "sources", arr);
-    char *s = dump_or_abort(d);
-    json_decref(d);
     return s;
 }
 
@@ -234,13 +150,14 @@ int store_event_insert(struct store *s, const struct store_event *e, int64_t art
                   &st, err);
     if (rc != 0)
         return rc;
-    char *detail = detail_with_source(e, article_id);
+    struct event v = rule_fields(e);
+    char *detail = event_detail_new(&v, article_id);
     struct store_event row = *e;
-    row.status = e->status ? e->status : "menunggu";
+    row.status = e->status ? e->status : EVENT_STATUS_INITIAL;
     stmt_bind_text(st, 1, e->category);
-    stmt_bind_text(st, 2, nonempty(e->province_code));
-    stmt_bind_text(st, 3, nonempty(e->regency_code));
-    stmt_bind_text(st, 4, nonempty(e->place_code));
+    stmt_bind_text(st, 2, event_nonempty(e->province_code));
+    stmt_bind_text(st, 3, event_nonempty(e->regency_code));
+    stmt_bind_text(st, 4, event_nonempty(e->place_code));
     stmt_bind_text(st, 5, region_key(e));
     stmt_bind_text(st, 6, e->event_date);
     bind_nullable_count(st, 7, e->killed);
@@ -374,17 +291,6 @@ static int lock_events(struct store *s, struct error *err)
     return src == DB_OK ? 0 : store_fail(s, src, err, "lock events", NULL, NULL);
 }
 
-/* "YYYY-MM-DD" shifted by days into out (11 bytes). */
-static void date_shift(const char *date, int days, char out[11])
-{
-    int64_t t = 0;
-    time_parse_iso(date, &t);
-    char iso[32];
-    time_format_iso(t + (int64_t)days * 86400, iso, sizeof(iso));
-    memcpy(out, iso, 10);
-    out[10] = '\0';
-}
-
 struct candidate {
     struct store_event e;
     int dist;
@@ -393,9 +299,7 @@ struct candidate {
 static int cmp_candidate(const void *pa, const void *pb)
 {
     const struct candidate *a = pa, *b = pb;
-    if (a->dist != b->dist)
-        return a->dist < b->dist ? -1 : 1;
-    return a->e.id > b->e.id ? -1 : a->e.id < b->e.id ? 1 : 0;
+    return event_candidate_cmp(a->dist, a->e.id, b->dist, b->e.id);
 }
 
 int store_event_candidates(struct store *s, const char *province_code, const char *event_date,
@@ -406,12 +310,10 @@ int store_event_candidates(struct store *s, const char *province_code, const cha
     *out = NULL;
     *dist = NULL;
     *n = 0;
-    province_code = nonempty(province_code);
-    event_date = nonempty(event_date);
-    if (event_date && !store_date_valid(event_date))
+    province_code = event_nonempty(province_code);
+    event_date = event_nonempty(event_date);
+    if (event_date && !event_date_valid(event_date))
         return error_set(err, WSP_EINVAL, "bad event date '%s' (want YYYY-MM-DD)", event_date);
-    if (days < 0)
-        days = 0;
     /* Four fixed statements: PostgreSQL spells "IS" on NULLs differently, so no "IS ?". */
     static const char *const sql[2][2] = {
         {"SELECT " EVENT_COLS_NOCOUNT " FROM events e WHERE e.province_code IS NULL"
@@ -436,8 +338,7 @@ int store_event_candidates(struct store *s, const char *province_code, const cha
         stmt_bind_text(st, 1, province_code);
     char lo[11], hi[11];
     if (di) {
-        date_shift(event_date, -days, lo);
-        date_shift(event_date, days, hi);
+        event_candidate_window(event_date, days, lo, hi);
         stmt_bind_text(st, 2, lo);
         stmt_bind_text(st, 3, hi);
     }
@@ -447,7 +348,7 @@ int store_event_candidates(struct store *s, const char *province_code, const cha
     int src;
     while (!oom && (src = db_step(st)) == DB_ROW) {
         uint64_t h = (uint64_t)db_column_int64(st, 13);
-        int d = __builtin_popcountll(h ^ simhash);
+        int d = event_simhash_distance(h, simhash);
         if (d > max_distance)
             continue;
         if (len == cap) {
@@ -486,28 +387,6 @@ int store_event_candidates(struct store *s, const char *province_code, const cha
 
 /* ---- merging ------------------------------------------------------------------------------ */
 
-/* Richer fields of the new source fill keys the event's detail does not have yet. */
-static void merge_detail(json_t *d, const char *incoming_detail, const struct store_event *in,
-                         int64_t article_id)
-{
-    json_t *inc = object_or_new(incoming_detail);
-    const char *key;
-    json_t *v;
-    json_object_foreach(inc, key, v)
-    {
-        if (!str_eq(key, "sources") && !json_object_get(d, key))
-            json_object_set(d, key, v);
-    }
-    json_decref(inc);
-    json_t *arr = json_object_get(d, "sources");
-    if (!json_is_array(arr)) {
-        arr = json_array();
-        json_object_set_new(d, "sources", arr);
-    }
-    if (json_array_size(arr) < EVENT_SOURCES_KEPT)
-        json_array_append_new(arr, source_figures(in, article_id));
-}
-
 int store_event_merge(struct store *s, int64_t event_id, const struct store_event *incoming,
                       int64_t article_id, const struct store_actor *actor, struct error *err)
 {
@@ -527,43 +406,23 @@ int store_event_merge(struct store *s, int64_t event_id, const struct store_even
     if (rc != 0)
         goto out;
 
+    /* the rules decide (events.h), the store saves */
+    struct event vold = rule_fields(&old), vin = rule_fields(incoming), vm;
+    event_merge(&vold, &vin, &vm);
     struct store_event m = old;
-    bool more_confident = incoming->confidence > old.confidence;
-    const char *prov = nonempty(old.province_code);
-    if (!prov && nonempty(incoming->province_code) && !nonempty(old.regency_code)) {
-        m.province_code = incoming->province_code;
-        prov = m.province_code;
-    }
-    if (!nonempty(m.regency_code) && nonempty(incoming->regency_code) && prov &&
-        code_covers(prov, incoming->regency_code))
-        m.regency_code = incoming->regency_code;
-    const char *within = nonempty(m.regency_code) ? m.regency_code : prov;
-    if (!nonempty(m.place_code) && nonempty(incoming->place_code) && within &&
-        code_covers(within, incoming->place_code))
-        m.place_code = incoming->place_code;
-    if (!m.event_date && incoming->event_date)
-        m.event_date = incoming->event_date;
-    /* Figures from the most confident source that states them. */
-    if (incoming->killed >= 0 && (m.killed < 0 || more_confident))
-        m.killed = incoming->killed;
-    if (incoming->injured >= 0 && (m.injured < 0 || more_confident))
-        m.injured = incoming->injured;
-    m.women_children_victims = old.women_children_victims || incoming->women_children_victims;
-    if (str_eq(old.category, "none") || (more_confident && !str_eq(incoming->category, "none")))
-        m.category = incoming->category;
-    if (more_confident) {
-        m.confidence = incoming->confidence;
-        if (incoming->evidence_json)
-            m.evidence_json = incoming->evidence_json;
-    }
-    if (!m.has_simhash && incoming->has_simhash) {
-        m.has_simhash = true;
-        m.simhash = incoming->simhash;
-    }
-    json_t *d = object_or_new(old.detail_json);
-    merge_detail(d, incoming->detail_json, incoming, article_id);
-    detail = dump_or_abort(d);
-    json_decref(d);
+    m.category = vm.category;
+    m.province_code = vm.province_code;
+    m.regency_code = vm.regency_code;
+    m.place_code = vm.place_code;
+    m.event_date = vm.event_date;
+    m.killed = vm.killed;
+    m.injured = vm.injured;
+    m.women_children_victims = vm.women_children_victims;
+    m.confidence = vm.confidence;
+    m.has_simhash = vm.has_simhash;
+    m.simhash = vm.simhash;
+    m.evidence_json = vm.evidence_json;
+    detail = event_merge_detail(old.detail_json, &vin, article_id);
 
     struct db_stmt *st;
     rc = stmt_get(s, STMT_EVENT_UPDATE_MERGE,
@@ -576,9 +435,9 @@ int store_event_merge(struct store *s, int64_t event_id, const struct store_even
         goto out;
     db_bind_int64(st, 1, event_id);
     stmt_bind_text(st, 2, m.category);
-    stmt_bind_text(st, 3, nonempty(m.province_code));
-    stmt_bind_text(st, 4, nonempty(m.regency_code));
-    stmt_bind_text(st, 5, nonempty(m.place_code));
+    stmt_bind_text(st, 3, event_nonempty(m.province_code));
+    stmt_bind_text(st, 4, event_nonempty(m.regency_code));
+    stmt_bind_text(st, 5, event_nonempty(m.place_code));
     stmt_bind_text(st, 6, region_key(&m));
     stmt_bind_text(st, 7, m.event_date);
     bind_nullable_count(st, 8, m.killed);
@@ -696,23 +555,18 @@ static int list_plan_init(struct list_plan *p, const struct store_event_query *q
     p->pg = pg;
     buf_init(&p->where, 4096);
     buf_init(&p->fts, 4096);
-    const char *scope = nonempty(q->scope), *region = nonempty(q->region);
+    const char *scope = event_nonempty(q->scope), *region = event_nonempty(q->region);
     if ((scope && strlen(scope) > 30) || (region && strlen(region) > 30))
         return error_set(err, WSP_EINVAL, "region code is too long");
-    if (q->category && !in_list(q->category, categories, WSP_ARRAY_LEN(categories)))
+    if (q->category && !event_category_valid(q->category))
         return error_set(err, WSP_EINVAL, "unknown event category '%s'", q->category);
-    if (q->status && !store_event_status_valid(q->status))
+    if (q->status && !event_status_valid(q->status))
         return error_set(err, WSP_EINVAL, "unknown event status '%s'", q->status);
-    if ((q->from && !store_date_valid(q->from)) || (q->to && !store_date_valid(q->to)))
+    if ((q->from && !event_date_valid(q->from)) || (q->to && !event_date_valid(q->to)))
         return error_set(err, WSP_EINVAL, "dates must be YYYY-MM-DD");
-    if (q->after.id < 0 || (q->after.date && !store_date_valid(q->after.date)))
+    if (q->after.id < 0 || (q->after.date && !event_date_valid(q->after.date)))
         return error_set(err, WSP_EINVAL, "bad list position");
-    p->key = scope && region ? (code_covers(scope, region)   ? region
-                                : code_covers(region, scope) ? scope
-                                                             : NULL)
-             : scope         ? scope
-                             : region;
-    p->empty = scope && region && !p->key;
+    p->key = event_region_narrow(scope, region, &p->empty);
     if (p->key)
         store_where_add(&p->where,
                         strchr(p->key, '.') ? "e.region_code = ?1" : "e.province_code = ?1");
@@ -1140,21 +994,6 @@ int store_event_get(struct store *s, int64_t id, struct arena *arena, struct sto
 
 /* ---- verification workflow ---------------------------------------------------------------- */
 
-static void allowed_from(const char *from, char *out, size_t outsz)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < WSP_ARRAY_LEN(transitions); i++) {
-        if (!str_eq(transitions[i].from, from))
-            continue;
-        int k = snprintf(out + len, outsz - len, "%s'%s'", len ? ", " : "", transitions[i].to);
-        if (k > 0 && (size_t)k < outsz - len)
-            len += (size_t)k;
-    }
-    if (!len)
-        str_copy(out, "none (final status)", outsz);
-}
-
 static char *status_json(const char *status, const char *note)
 {
     json_t *o = json_pack("{s:s,s:o}", "status", status, "note", nullable_str(note));
@@ -1166,35 +1005,26 @@ static char *status_json(const char *status, const char *note)
 int store_event_set_status(struct store *s, int64_t id, const char *status, const char *note,
                            const struct store_actor *actor, struct error *err)
 {
-    if (!store_event_status_valid(status))
-        return error_set(err, WSP_EINVAL,
-                         "unknown status '%s' (menunggu, terverifikasi, ditolak, "
-                         "dalam_penanganan, selesai)",
-                         status ? status : "");
+    int rc = event_status_check(status, err);
+    if (rc != 0)
+        return rc;
     if (note && !utf8_valid(note, strlen(note)))
         return error_set(err, WSP_EINVAL, "note is not valid utf-8");
     struct arena a;
     arena_init(&a, 0);
     char *before = NULL, *after = NULL;
-    int rc = store_tx_begin(s, err);
+    rc = store_tx_begin(s, err);
     if (rc != 0)
         goto done;
     struct store_event old;
     rc = lock_events(s, err);
     if (rc == 0)
         rc = get_event(s, id, false, &a, &old, err);
+    if (rc == 0)
+        rc = event_transition_check(id, old.status, status, err);
     if (rc != 0)
         goto out;
-    if (!store_event_transition_allowed(old.status, status)) {
-        char allowed[160];
-        allowed_from(old.status, allowed, sizeof(allowed));
-        rc = error_set(err, WSP_EEXIST,
-                       "cannot change status of event %" PRId64
-                       " from '%s' to '%s'; allowed from '%s': %s",
-                       id, old.status, status, old.status, allowed);
-        goto out;
-    }
-    bool decision = str_eq(status, "terverifikasi") || str_eq(status, "ditolak");
+    bool decision = event_status_is_decision(status);
     struct db_stmt *st;
     rc = stmt_get(s, STMT_EVENT_SET_STATUS,
                   "UPDATE events SET status = ?2, status_note = ?3,"
@@ -1206,7 +1036,7 @@ int store_event_set_status(struct store *s, int64_t id, const char *status, cons
         goto out;
     db_bind_int64(st, 1, id);
     stmt_bind_text(st, 2, status);
-    stmt_bind_text(st, 3, nonempty(note));
+    stmt_bind_text(st, 3, event_nonempty(note));
     db_bind_int64(st, 4, decision && actor ? actor->user_id : 0);
     db_bind_int64(st, 5, time_now());
     int src = db_step(st);
@@ -1218,7 +1048,7 @@ int store_event_set_status(struct store *s, int64_t id, const char *status, cons
     char oid[24];
     snprintf(oid, sizeof(oid), "%" PRId64, id);
     before = status_json(old.status, old.status_note);
-    after = status_json(status, nonempty(note));
+    after = status_json(status, event_nonempty(note));
     rc = store_audit_add(s, actor, "event.status", "event", oid, before, after, err);
 out:
     rc = store_tx_end(s, rc, err);
@@ -1246,23 +1076,20 @@ static int prepare(struct store *s, const char *sql, struct db_stmt **st, const 
     return 0;
 }
 
-static const char *const roles[] = {"event",  "followup",    "prevention", "crime",
-                                    "abroad", "not_article", "other"};
-static const char *const phases[] = {"pencegahan", "penghentian", "pemulihan"};
-
 int store_article_set_role(struct store *s, int64_t article_id, const char *role, const char *cue,
                            struct error *err)
 {
-    if (!in_list(role, roles, WSP_ARRAY_LEN(roles)))
-        return error_set(err, WSP_EINVAL, "unknown article role '%s'", role ? role : "");
+    int rc = event_role_check(role, err);
+    if (rc != 0)
+        return rc;
     struct db_stmt *st;
-    int rc = prepare(s, "UPDATE articles SET role = ?2, role_cue = ?3 WHERE id = ?1", &st,
-                     "set article role", err);
+    rc = prepare(s, "UPDATE articles SET role = ?2, role_cue = ?3 WHERE id = ?1", &st,
+                 "set article role", err);
     if (rc != 0)
         return rc;
     db_bind_int64(st, 1, article_id);
     stmt_bind_text(st, 2, role);
-    stmt_bind_text(st, 3, nonempty(cue));
+    stmt_bind_text(st, 3, event_nonempty(cue));
     int src = db_step(st);
     db_finalize(st);
     if (src != DB_DONE)
@@ -1294,7 +1121,7 @@ int store_article_count_role(struct store *s, const char *role, size_t *count, s
 int store_followup_add(struct store *s, const struct store_followup *f,
                        const struct store_actor *actor, struct error *err)
 {
-    if (f->article_date && !store_date_valid(f->article_date))
+    if (f->article_date && !event_date_valid(f->article_date))
         return error_set(err, WSP_EINVAL, "bad follow-up date '%s' (want YYYY-MM-DD)",
                          f->article_date);
     int rc = store_tx_begin(s, err);
@@ -1311,8 +1138,8 @@ int store_followup_add(struct store *s, const struct store_followup *f,
         db_bind_int64(st, 2, f->article_id);
         stmt_bind_text(st, 3, f->article_date);
         db_bind_int64(st, 4, f->reconciliation ? 1 : 0);
-        stmt_bind_text(st, 5, nonempty(f->cue));
-        stmt_bind_text(st, 6, nonempty(f->why));
+        stmt_bind_text(st, 5, event_nonempty(f->cue));
+        stmt_bind_text(st, 6, event_nonempty(f->why));
         db_bind_double(st, 7, f->score);
         db_bind_int64(st, 8, time_now());
         int src = db_step(st);
@@ -1450,14 +1277,14 @@ int store_proposal_add(struct store *s, const struct store_proposal *p,
         existed = &tmp_existed;
     *id = 0;
     *existed = false;
-    if (!in_list(p->phase, phases, WSP_ARRAY_LEN(phases)))
-        return error_set(err, WSP_EINVAL, "unknown phase '%s' (pencegahan, penghentian, pemulihan)",
-                         p->phase ? p->phase : "");
+    int rc = event_phase_check(p->phase, err);
+    if (rc != 0)
+        return rc;
     if (!p->note || !*p->note)
         return error_set(err, WSP_EINVAL, "a proposal needs a note");
     struct arena a;
     arena_init(&a, 1 << 20);
-    int rc = store_tx_begin(s, err);
+    rc = store_tx_begin(s, err);
     if (rc != 0)
         goto done;
     struct store_proposal open;

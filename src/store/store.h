@@ -286,9 +286,10 @@ struct store_event {
     size_t nsources; /* filled by list and get */
 };
 
-/* "menunggu", "terverifikasi", "ditolak", "dalam_penanganan", "selesai"; true when known. */
+/* The rules of events (vocabularies, workflow, checks, merging) live in events/events.h; the
+ * store applies them. These two are the same as event_status_valid and
+ * event_transition_allowed. */
 bool store_event_status_valid(const char *status);
-/* True when the workflow allows from -> to. */
 bool store_event_transition_allowed(const char *from, const char *to);
 
 /* Create an event from e (id, status when NULL = "menunggu", timestamps and nsources are

@@ -155,10 +155,7 @@ int warn_event_from_json(const char *line, size_t len, long lineno, struct warn_
         }
         str_copy(cat_buf, json_string_value(v), 32);
         out->category = cat_buf;
-        bool known = false;
-        for (int i = 0; i < WARN_NCATEGORIES; i++)
-            known |= strcmp(cat_buf, warn_category_names[i]) == 0;
-        if (!known) {
+        if (!event_category_valid(cat_buf)) {
             rc = error_set(err, WSP_EINVAL, "line %ld: unknown category '%s'", lineno, cat_buf);
             goto out;
         }

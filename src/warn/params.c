@@ -8,17 +8,7 @@
 
 #include "warn/warn_internal.h"
 
-const char *const warn_category_names[WARN_NCATEGORIES] = {
-    "none",
-    "land_resource",
-    "inter_group_clash",
-    "riot_protest",
-    "identity_religious_ethnic",
-    "political_election",
-    "separatist_armed",
-    "vigilante",
-    "other_violence",
-};
+const char *const *const warn_category_names = event_category_names;
 
 static const char *const level_names[WARN_NLEVELS] = {"normal", "waspada", "siaga", "awas"};
 

@@ -316,12 +316,11 @@ static int32_t region_get_or_add(struct warn_state *st, const char *code)
 
 /* ---- events ---------------------------------------------------------------------------- */
 
+/* Unknown categories weigh as "none" (index 0). */
 static int category_index(const char *name)
 {
-    for (int i = 0; i < WARN_NCATEGORIES; i++)
-        if (name && strcmp(name, warn_category_names[i]) == 0)
-            return i;
-    return 0;
+    int i = event_category_index(name);
+    return i < 0 ? 0 : i;
 }
 
 static long clampv(long v, long cap)

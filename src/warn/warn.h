@@ -70,6 +70,7 @@
 #include <stdint.h>
 
 #include "base/base.h"
+#include "events/events.h"
 
 #define WARN_NATIONAL "ID"
 #define WARN_CODE_MAX 16 /* region code buffer, with NUL */
@@ -112,9 +113,10 @@ void warn_day_format(int32_t day, char *out, size_t outsz);
 
 /* ---- parameters ------------------------------------------------------------------------ */
 
-/* Category names known to the weights, as detect/store name them. */
-enum { WARN_NCATEGORIES = 9 };
-extern const char *const warn_category_names[WARN_NCATEGORIES];
+/* Category names known to the weights: the one table of events.h (event_category_names,
+ * "none" first), under the name the warning engine's callers know. */
+enum { WARN_NCATEGORIES = EVENT_NCATEGORIES };
+extern const char *const *const warn_category_names;
 
 struct warn_params {
     /* series weights */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "events/events.h"
+#include "warn/warn.h"
 
 static void test_categories(void **state)
 {
@@ -33,6 +34,9 @@ static void test_categories(void **state)
     assert_int_equal(event_category_index(""), -1);
     assert_int_equal(event_category_index(NULL), -1);
     assert_false(event_category_valid("vigilante "));
+    /* the warning engine weighs the same table, not a copy */
+    assert_int_equal(WARN_NCATEGORIES, EVENT_NCATEGORIES);
+    assert_ptr_equal(warn_category_names, event_category_names);
 }
 
 static void test_statuses(void **state)

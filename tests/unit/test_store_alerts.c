@@ -429,6 +429,61 @@ static void note(void *ud, struct store *s, const char *kind, const struct store
     }
 }
 
+/* Several servers on one database: a follower keeps its states in step and writes no alert
+ * and notifies nobody; made the leader, it reconciles the stored alerts (what was raised
+ * while nobody led is written, quietly) and then writes as a leader does. */
+static void test_alertd_follower(void **state)
+{
+    struct fixture *f = *state;
+    struct error err = {0};
+    assert_int_equal(store_migrate(f->s, store_schema_latest(), &err), 0);
+    char d5[16], d1[16];
+    today_str(-5, d5);
+    today_str(-1, d1);
+    add_event(f->s, "32.73", d5, 2, "terverifikasi");
+    struct notes nt = {0};
+    struct alertd_config cfg = {.follower = true, .notify = note, .ud = &nt};
+    warn_params_default(&cfg.params);
+    struct alertd *d;
+    assert_int_equal(alertd_open(&d, f->s, &cfg, &err), 0);
+    assert_false(alertd_leading(d));
+    struct store_alert *rows;
+    size_t n;
+    struct store_alert_query q = {.open = -1};
+    assert_int_equal(store_alert_list(f->s, &q, &f->a, &rows, &n, NULL, &err), 0);
+    assert_int_equal(n, 0); /* nothing written at start */
+    add_event(f->s, "33.74", d1, 1, "terverifikasi");
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(store_alert_list(f->s, &q, &f->a, &rows, &n, NULL, &err), 0);
+    assert_int_equal(n, 0); /* nor when polling */
+    assert_int_equal(nt.n, 0);
+    int32_t today = (int32_t)(T0 / 86400);
+    struct warn_day_info di; /* but its risk state follows the events */
+    assert_int_equal(warn_state_day(alertd_state(d), "33.74", today, &di), 0);
+    assert_int_equal(di.level, WARN_SIAGA);
+
+    assert_int_equal(alertd_set_leading(d, f->s, true, &err), 0);
+    assert_true(alertd_leading(d));
+    assert_int_equal(store_alert_list(f->s, &q, &f->a, &rows, &n, NULL, &err), 0);
+    assert_int_equal(n, 2);    /* both, written on taking over */
+    assert_int_equal(nt.n, 0); /* quietly: repairing the record is no news */
+    add_event(f->s, "32.04", d1, 1, "terverifikasi");
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    assert_int_equal(nt.n, 1); /* a leader's new alert is news */
+    assert_string_equal(nt.kinds[0], "opened");
+    /* stepping down: nothing more is written (a mass killing there would raise the level) */
+    assert_int_equal(alertd_set_leading(d, f->s, false, &err), 0);
+    char *before = testdb_text(f->path, "SELECT COUNT(*) || ' ' || MAX(id) FROM alert_history");
+    add_event(f->s, "32.04", d1, 6, "terverifikasi");
+    assert_int_equal(alertd_poll(d, f->s, &err), 0);
+    char *after = testdb_text(f->path, "SELECT COUNT(*) || ' ' || MAX(id) FROM alert_history");
+    assert_string_equal(after, before);
+    assert_int_equal(nt.n, 1);
+    free(before);
+    free(after);
+    alertd_free(d);
+}
+
 static void test_alertd_service(void **state)
 {
     struct fixture *f = *state;
@@ -587,6 +642,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_webhooks_deliveries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delivery_claims, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alertd_service, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alertd_follower, setup, teardown),
     };
     log_set_level(LOG_WARN);
     return cmocka_run_group_tests(tests, NULL, NULL);

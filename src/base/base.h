@@ -174,6 +174,8 @@ int64_t date_days_from_civil(int y, int m, int d);
 void date_civil_from_days(int64_t days, int *y, int *m, int *d);
 /* 0 = Sunday (Minggu) .. 6 = Saturday (Sabtu). */
 int date_weekday(int64_t days);
+/* Whether s is exactly "YYYY-MM-DD" of a real day (years 1900..9999). */
+bool date_iso_valid(const char *s);
 /* "YYYY-MM-DD" of days (years 0..9999) into out (at least 11 bytes). */
 void date_format(int64_t days, char *out, size_t outsz);
 

@@ -82,6 +82,14 @@ int date_weekday(int64_t days)
     return (int)(w < 0 ? w + 7 : w);
 }
 
+bool date_iso_valid(const char *s)
+{
+    int64_t t;
+    /* time_parse_iso takes YYYY-MM-DD (digits where the pattern has them, a day that the
+     * month has) or a full timestamp */
+    return s && strlen(s) == 10 && time_parse_iso(s, &t) == 0;
+}
+
 void date_format(int64_t days, char *out, size_t outsz)
 {
     int y, m, d;

@@ -161,10 +161,7 @@ const char *event_nonempty(const char *s)
 
 bool event_date_valid(const char *s)
 {
-    int64_t t;
-    /* time_parse_iso takes YYYY-MM-DD (digits where the pattern has them, a day that the
-     * month has) or a full timestamp */
-    return s && strlen(s) == 10 && time_parse_iso(s, &t) == 0;
+    return date_iso_valid(s);
 }
 
 bool event_code_covers(const char *prefix, const char *code)

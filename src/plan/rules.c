@@ -5,6 +5,7 @@
 
 #include "auth/auth.h"
 #include "base/base.h"
+#include "events/events.h"
 #include "plan/plan.h"
 
 /* ---- dates ------------------------------------------------------------------------------ */
@@ -160,7 +161,7 @@ bool plan_type_valid(const char *s)
 
 bool plan_phase_valid(const char *s)
 {
-    return IN(s, "pencegahan", "penghentian", "pemulihan");
+    return event_phase_valid(s); /* the one list of the three phases */
 }
 
 bool plan_subteam_valid(const char *s)

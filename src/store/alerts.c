@@ -54,8 +54,8 @@ static int check_engine(const struct store_alert *a, struct error *err)
                          a->region_code ? a->region_code : "");
     if (level_rank(a->level) < 0 || level_rank(a->max_level) < 0)
         return error_set(err, WSP_EINVAL, "unknown alert level '%s'", a->level ? a->level : "");
-    if (!store_date_valid(a->first_day) || !store_date_valid(a->last_day) ||
-        (a->close_day && !store_date_valid(a->close_day)))
+    if (!date_iso_valid(a->first_day) || !date_iso_valid(a->last_day) ||
+        (a->close_day && !date_iso_valid(a->close_day)))
         return error_set(err, WSP_EINVAL, "alert days must be YYYY-MM-DD");
     return 0;
 }
@@ -414,7 +414,7 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
         return error_set(err, WSP_EINVAL, "unknown level '%s'", q->min_level);
     if (q->status && !store_alert_status_valid(q->status))
         return error_set(err, WSP_EINVAL, "unknown alert status '%s'", q->status);
-    if ((q->from && !store_date_valid(q->from)) || (q->to && !store_date_valid(q->to)))
+    if ((q->from && !date_iso_valid(q->from)) || (q->to && !date_iso_valid(q->to)))
         return error_set(err, WSP_EINVAL, "dates must be YYYY-MM-DD");
     char slo[40], shi[40], rlo[40], rhi[40];
     struct buf where, sql;

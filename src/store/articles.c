@@ -21,14 +21,6 @@ static bool source_type_valid(const char *t)
     return false;
 }
 
-bool store_date_valid(const char *s)
-{
-    int64_t t;
-    /* time_parse_iso takes YYYY-MM-DD (digits where the pattern has them, a day that the
-     * month has) or a full timestamp */
-    return s && strlen(s) == 10 && time_parse_iso(s, &t) == 0;
-}
-
 char *store_column_arena(struct arena *a, struct db_stmt *st, int col, bool *oom)
 {
     const char *v = db_column_text(st, col);
@@ -140,7 +132,7 @@ static int check_article(const struct store_article *a, struct error *err)
     if (!utf8_valid(a->body, strlen(a->body)) ||
         (a->title && !utf8_valid(a->title, strlen(a->title))))
         return error_set(err, WSP_EINVAL, "article text is not valid utf-8");
-    if (a->published && !store_date_valid(a->published))
+    if (a->published && !date_iso_valid(a->published))
         return error_set(err, WSP_EINVAL, "bad publication date '%s' (want YYYY-MM-DD)",
                          a->published);
     return 0;

@@ -385,7 +385,7 @@ int store_case_action_add(struct store *s, const struct store_case_action *a,
 {
     if (!a->description || !*a->description)
         return error_set(err, WSP_EINVAL, "missing description of the handling action");
-    if (!store_date_valid(a->action_date))
+    if (!date_iso_valid(a->action_date))
         return error_set(err, WSP_EINVAL, "action date '%s' is not a date (YYYY-MM-DD)",
                          a->action_date ? a->action_date : "");
     int rc = store_tx_begin(s, err);

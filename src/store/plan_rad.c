@@ -639,8 +639,8 @@ static int action_check(const struct store_rad_action *a, struct error *err)
         return error_set(err, WSP_EINVAL, "an action needs program, kegiatan and opd");
     if (a->anggaran < 0)
         return error_set(err, WSP_EINVAL, "anggaran must not be negative");
-    if ((a->start_date && !store_date_valid(a->start_date)) ||
-        (a->end_date && !store_date_valid(a->end_date)))
+    if ((a->start_date && !date_iso_valid(a->start_date)) ||
+        (a->end_date && !date_iso_valid(a->end_date)))
         return error_set(err, WSP_EINVAL, "start and end dates must be YYYY-MM-DD");
     if (a->start_date && a->end_date && strcmp(a->end_date, a->start_date) < 0)
         return error_set(err, WSP_EINVAL, "end date '%s' is before start date '%s'", a->end_date,

@@ -70,10 +70,10 @@ static int timdu_check(const struct store_timdu *t, struct error *err)
 {
     if (!t->sk_number || !*t->sk_number)
         return error_set(err, WSP_EINVAL, "missing decree (SK) number");
-    if (!store_date_valid(t->sk_date))
+    if (!date_iso_valid(t->sk_date))
         return error_set(err, WSP_EINVAL, "decree date '%s' is not a date (YYYY-MM-DD)",
                          t->sk_date ? t->sk_date : "");
-    if (t->valid_until && !store_date_valid(t->valid_until))
+    if (t->valid_until && !date_iso_valid(t->valid_until))
         return error_set(err, WSP_EINVAL, "valid_until '%s' is not a date (YYYY-MM-DD)",
                          t->valid_until);
     if (t->valid_until && strcmp(t->valid_until, t->sk_date) < 0)

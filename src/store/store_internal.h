@@ -217,7 +217,5 @@ int store_collect(struct store *s, struct db_stmt *st, struct arena *a, void **r
 int store_get_row(struct store *s, struct db_stmt *st, struct arena *a, void *row,
                   store_row_fn *read_row, const char *noun, int64_t id, const char *what,
                   const char *oom_msg, struct error *err);
-/* "YYYY-MM-DD" check (a real calendar date). */
-bool store_date_valid(const char *s);
 
 #endif

@@ -193,6 +193,11 @@ static void test_dates(void **state)
     assert_string_equal(s, "");
     date_format(0, s, 10); /* too small */
     assert_string_equal(s, "");
+    assert_true(date_iso_valid("2024-02-29"));
+    assert_false(date_iso_valid("2023-02-29"));
+    assert_false(date_iso_valid("2024-02-29T00:00:00Z")); /* a day, not a time */
+    assert_false(date_iso_valid("2024-2-29"));
+    assert_false(date_iso_valid(NULL));
 }
 
 static void test_data(void **state)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "detect/detect_internal.h"
+#include "events/events.h"
 
 /* ---- lexicon --------------------------------------------------------------------------- */
 
@@ -499,23 +500,14 @@ void detect_worker_free(struct detect_worker *w)
 
 /* ---- categories ------------------------------------------------------------------------ */
 
-static const char *const cat_names[CAT_COUNT] = {
-    "none",
-    "land_resource",
-    "inter_group_clash",
-    "riot_protest",
-    "identity_religious_ethnic",
-    "political_election",
-    "separatist_armed",
-    "vigilante",
-    "other_violence",
-};
+/* The detector's categories are the events' (events.h), in the same order. */
+_Static_assert((int)CAT_COUNT == (int)EVENT_NCATEGORIES, "detect and events categories differ");
 
 const char *detect_category_name(enum detect_category c)
 {
     if ((int)c < 0 || c >= CAT_COUNT)
         return "none";
-    return cat_names[c];
+    return event_category_names[c];
 }
 
 int detect_category_parse(const char *s)
@@ -523,12 +515,12 @@ int detect_category_parse(const char *s)
     if (!s)
         return -1;
     for (int i = 0; i < CAT_COUNT; i++)
-        if (strcmp(cat_names[i], s) == 0)
+        if (strcmp(event_category_names[i], s) == 0)
             return i;
     return -1;
 }
 
 int detect_simhash_distance(uint64_t a, uint64_t b)
 {
-    return __builtin_popcountll(a ^ b);
+    return event_simhash_distance(a, b);
 }

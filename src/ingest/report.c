@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "auth/auth.h"
+#include "events/events.h"
 #include "ingest/ingest.h"
 #include "warn/warn.h"
 
@@ -98,7 +99,7 @@ void ingest_report_lead(const struct ingest_report *r, const char *place_from, b
         lead->event_date = r->when; /* the caller checked it is plausible */
     else if (lead->event_date && !ingest_report_date_plausible(lead->event_date, r->today))
         lead->event_date = arena_strdup(a, r->today); /* the detector's own fallback */
-    lead->status = "menunggu";
+    lead->status = EVENT_STATUS_INITIAL;              /* a report waits for an officer */
     json_t *detail = lead->detail_json ? json_loads(lead->detail_json, 0, NULL) : NULL;
     if (!json_is_object(detail)) {
         json_decref(detail);

@@ -36,7 +36,7 @@ static void on_table(void *ud, const char *table, int64_t rows)
 /* A database for messages: a URL is named by its engine only (it may hold a password). */
 static const char *shown(const char *target)
 {
-    return strncmp(target, "postgres", 8) == 0 ? "the PostgreSQL database" : target;
+    return store_target_is_postgres(target) ? "the PostgreSQL database" : target;
 }
 
 static int db_copy(const char *from, const char *to)

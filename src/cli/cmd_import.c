@@ -69,6 +69,16 @@ static const char events_usage[] =
 #define MAX_ROWS 10000
 #define MAX_FILE (32u << 20)
 
+/* A file with nerr problems (the first MAX_ERRORS printed already): nothing is imported. */
+static int refuse_file(const char *file, size_t nerr)
+{
+    if (nerr > MAX_ERRORS)
+        fprintf(stderr, "waspada: %s: ... dan %zu kesalahan lain\n", file, nerr - MAX_ERRORS);
+    return cli_error(WSP_EINVAL,
+                     "%s: %zu kesalahan; tidak ada yang disimpan (perbaiki lalu impor ulang)", file,
+                     nerr);
+}
+
 struct csv_rows {
     char ***rows;
     size_t *nfields;
@@ -240,11 +250,7 @@ static int import_rad(struct cli_ctx *ctx, const char *region, long year, const 
         a->end_date = in.end;
     }
     if (nerr > 0) {
-        if (nerr > MAX_ERRORS)
-            fprintf(stderr, "waspada: %s: ... dan %zu kesalahan lain\n", file, nerr - MAX_ERRORS);
-        code = cli_error(WSP_EINVAL,
-                         "%s: %zu kesalahan; tidak ada yang disimpan (perbaiki lalu impor ulang)",
-                         file, nerr);
+        code = refuse_file(file, nerr);
         goto out;
     }
     char deftitle[256];
@@ -669,11 +675,7 @@ static int import_events(struct cli_ctx *ctx, const char *source, const char *fi
         goto out;
     }
     if (nerr > 0) {
-        if (nerr > MAX_ERRORS)
-            fprintf(stderr, "waspada: %s: ... dan %zu kesalahan lain\n", file, nerr - MAX_ERRORS);
-        code = cli_error(WSP_EINVAL,
-                         "%s: %zu kesalahan; tidak ada yang disimpan (perbaiki lalu impor ulang)",
-                         file, nerr);
+        code = refuse_file(file, nerr);
         goto out;
     }
     const struct store_actor actor = {0, "cli", NULL};

@@ -827,24 +827,18 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
     /* Evidence files and upload spools: files_dir, or beside a SQLite database ("<db>.files",
      * spooled in the database's directory), or for PostgreSQL (no file of its own) in
      * ./waspada-files, which several servers must share to see each other's evidence. */
-    if (cfg->files_dir && *cfg->files_dir) {
-        snprintf(srv->files_dir, sizeof(srv->files_dir), "%s", cfg->files_dir);
-        snprintf(srv->spool_dir, sizeof(srv->spool_dir), "%s", cfg->files_dir);
-        if (mkdir(srv->files_dir, 0750) != 0 && errno != EEXIST) {
-            rc = error_set(err, WSP_EIO, "files directory '%s': %s", srv->files_dir,
-                           strerror(errno));
+    bool pg = store_target_is_postgres(cfg->db_path);
+    if ((cfg->files_dir && *cfg->files_dir) || pg) {
+        const char *dir = cfg->files_dir && *cfg->files_dir ? cfg->files_dir : "waspada-files";
+        snprintf(srv->files_dir, sizeof(srv->files_dir), "%s", dir);
+        snprintf(srv->spool_dir, sizeof(srv->spool_dir), "%s", dir);
+        if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+            rc = error_set(err, WSP_EIO, "files directory '%s': %s", dir, strerror(errno));
             goto fail;
         }
-    } else if (strncmp(cfg->db_path, "postgres", 8) == 0) {
-        str_copy(srv->files_dir, "waspada-files", sizeof(srv->files_dir));
-        str_copy(srv->spool_dir, "waspada-files", sizeof(srv->spool_dir));
-        if (mkdir(srv->files_dir, 0750) != 0 && errno != EEXIST) {
-            rc = error_set(err, WSP_EIO, "files directory '%s': %s", srv->files_dir,
-                           strerror(errno));
-            goto fail;
-        }
-        LOG_W("http", "evidence files in ./%s: set files_dir to a directory all servers share",
-              srv->files_dir);
+        if (dir != cfg->files_dir)
+            LOG_W("http", "evidence files in ./%s: set files_dir to a directory all servers share",
+                  dir);
     } else {
         const char *slash = strrchr(cfg->db_path, '/');
         snprintf(srv->files_dir, sizeof(srv->files_dir), "%s.files", cfg->db_path);

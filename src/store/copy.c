@@ -96,14 +96,7 @@ static int count_rows(struct store *s, const char *table, int64_t *out, struct e
 {
     char sql[96];
     snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", table);
-    struct db_stmt *st;
-    int rc = db_prepare(s->db, sql, false, &st);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    if (rc == DB_ROW)
-        *out = db_column_int64(st, 0);
-    db_finalize(st);
-    return rc == DB_ROW ? 0 : store_fail(s, rc, err, "count rows", NULL, NULL);
+    return store_query_int(s, sql, out, "count rows", err);
 }
 
 /* One value of a source row, kept until its batch is written. */

@@ -400,19 +400,6 @@ static bool pragma_get(struct store *s, const char *name, long *out)
     return ok;
 }
 
-/* The number of events, false when it cannot be read. */
-static bool events_count(struct store *s, size_t *n)
-{
-    struct db_stmt *st;
-    if (db_prepare(s->db, "SELECT COUNT(*) FROM events", false, &st) != DB_OK)
-        return false;
-    bool ok = db_step(st) == DB_ROW;
-    if (ok)
-        *n = (size_t)db_column_int64(st, 0);
-    db_finalize(st);
-    return ok;
-}
-
 static void pragma_set(struct store *s, const char *name, long v)
 {
     char sql[64];
@@ -749,17 +736,20 @@ int store_event_import(struct store *s, const char *source, const char *label,
         pragma_set(s, "cache_size", -IMPORT_CACHE_KIB);
     /* A bulk import (not inside the caller's transaction, where the foreign keys pragma
      * cannot change): foreign keys off, each distinct region code checked once instead. */
-    size_t existing = 0;
+    int64_t existing = 0;
     long fk = 0;
+    struct error ignored = {0}; /* no count: no bulk path */
     bool bulk = big && s->depth == 0 && pragma_get(s, "foreign_keys", &fk) &&
-                events_count(s, &existing) && existing <= n;
+                store_query_int(s, "SELECT COUNT(*) FROM events", &existing, "count events",
+                                &ignored) == 0 &&
+                (size_t)existing <= n;
     if (bulk && fk) {
         pragma_set(s, "foreign_keys", 0);
         long now_fk = 1;
         bulk = pragma_get(s, "foreign_keys", &now_fk) && now_fk == 0;
     }
     size_t counts[3] = {0, 0, 0};
-    int rc = import_rows(s, source, label, rows, n, actor, bulk, existing, counts, err);
+    int rc = import_rows(s, source, label, rows, n, actor, bulk, (size_t)existing, counts, err);
     if (fk)
         pragma_set(s, "foreign_keys", fk);
     if (big)

@@ -3,26 +3,14 @@
 #include "store/store.h"
 #include "store/store_internal.h"
 
-/* One integer from a one-row query. */
-static int query_int(struct store *s, const char *sql, int64_t *out, struct error *err)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(s->db, sql, false, &st);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    if (rc == DB_ROW)
-        *out = db_column_int64(st, 0);
-    db_finalize(st);
-    return rc == DB_ROW ? 0 : store_fail(s, rc, err, "early-warning leader lock", NULL, NULL);
-}
-
 int store_leader_try(struct store *s, bool *got, struct error *err)
 {
     *got = true;
     if (s->engine != DB_POSTGRES)
         return 0;
     int64_t v = 0;
-    int rc = query_int(s, "SELECT pg_try_advisory_lock(" STORE_PG_LOCK_LEADER ")", &v, err);
+    int rc = store_query_int(s, "SELECT pg_try_advisory_lock(" STORE_PG_LOCK_LEADER ")", &v,
+                             "early-warning leader lock", err);
     *got = rc == 0 && v != 0;
     return rc;
 }
@@ -34,13 +22,18 @@ int store_leader_held(struct store *s, bool *held, struct error *err)
         return 0;
     /* a bigint key below 2^32 is objid with classid 0 and objsubid 1 */
     int64_t v = 0;
-    int rc = query_int(s,
-                       "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                       " AND pid = pg_backend_pid() AND classid = 0 AND objsubid = 1"
-                       " AND objid = " STORE_PG_LOCK_LEADER,
-                       &v, err);
+    int rc = store_query_int(s,
+                             "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND"
+                             " granted AND pid = pg_backend_pid() AND classid = 0 AND"
+                             " objsubid = 1 AND objid = " STORE_PG_LOCK_LEADER,
+                             &v, "early-warning leader lock", err);
     *held = rc == 0 && v > 0;
     return rc;
+}
+
+bool store_target_is_postgres(const char *target)
+{
+    return db_target_is_postgres(target);
 }
 
 const char *store_engine_name(const struct store *s)

@@ -116,6 +116,19 @@ int store_get_row(struct store *s, struct db_stmt *st, struct arena *a, void *ro
     return 0;
 }
 
+int store_query_int(struct store *s, const char *sql, int64_t *out, const char *what,
+                    struct error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(s->db, sql, false, &st);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    if (rc == DB_ROW)
+        *out = db_column_int64(st, 0);
+    db_finalize(st);
+    return rc == DB_ROW ? 0 : store_fail(s, rc, err, what, NULL, NULL);
+}
+
 /* ---- errors ------------------------------------------------------------------------------- */
 
 /* Parenthesised name: not the analyzer-only macro of the same name in store_internal.h. */

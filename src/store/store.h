@@ -40,6 +40,8 @@ int store_schema_latest(void);
 int store_open(struct store **out, const char *path, struct error *err);
 /* "sqlite" or "postgresql". */
 const char *store_engine_name(const struct store *s);
+/* Whether a --db value names a PostgreSQL database (a postgresql:// or postgres:// URL). */
+bool store_target_is_postgres(const char *target);
 /* Open without migrating (for tests and `waspada init` diagnostics). */
 int store_open_raw(struct store **out, const char *path, struct error *err);
 void store_close(struct store *s);

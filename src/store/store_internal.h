@@ -156,6 +156,11 @@ int store_fail(struct store *s, int rc, struct error *err, const char *what, con
 #define store_fail(...) WSP_ANALYZER_FAILS(store_fail(__VA_ARGS__))
 #endif
 
+/* The first column of the one row sql (no parameters) returns, as an integer; store_fail()
+ * for `what` when it cannot be read. */
+int store_query_int(struct store *s, const char *sql, int64_t *out, const char *what,
+                    struct error *err);
+
 /* Start a write: begins a transaction or a savepoint inside the caller's. */
 int store_tx_begin(struct store *s, struct error *err);
 /* Finish a write started by store_tx_begin: commit when rc == 0, roll back otherwise.

@@ -301,9 +301,12 @@ static void maybe_purge(struct store *s, int64_t now_ms)
         LOG_D("store", "purged %zu expired throttle rows", n);
 }
 
-int store_throttle_login_admit(struct store *s, const struct auth_login_policy *p, const char *user,
-                               const char *addr, int64_t now_ms, int64_t *wait_ms,
-                               struct error *err)
+/* One login call on the three states of (user, addr): loaded and locked, admitted (ok NULL:
+ * auth_login_admit, its wait in *wait_ms) or recorded (auth_login_record of *ok), saved,
+ * in one transaction. */
+static int login_call(struct store *s, const struct auth_login_policy *p, const char *user,
+                      const char *addr, const bool *ok, int64_t now_ms, int64_t *wait_ms,
+                      struct error *err)
 {
     *wait_ms = 0;
     struct th_row r[3];
@@ -312,6 +315,7 @@ int store_throttle_login_admit(struct store *s, const struct auth_login_policy *
     if (rc != 0)
         return rc;
     rc = th_load(s, r, 3, err);
+    int64_t wait = 0;
     if (rc == 0) {
         struct auth_login_pair pair;
         struct auth_fails address;
@@ -319,49 +323,36 @@ int store_throttle_login_admit(struct store *s, const struct auth_login_policy *
         pair_get(&r[0], &pair);
         fails_get(&r[1], &address);
         user_get(&r[2], &u);
-        int64_t wait = auth_login_admit(p, &pair, &address, &u, now_ms);
+        if (ok)
+            auth_login_record(p, &pair, &address, &u, *ok, now_ms);
+        else
+            wait = auth_login_admit(p, &pair, &address, &u, now_ms);
         pair_put(p, &pair, &r[0]);
         fails_put(p, &address, &r[1]);
         user_put(p, &u, &r[2]);
         rc = th_save(s, r, 3, err);
-        if (rc == 0)
-            *wait_ms = wait;
     }
     rc = store_tx_end(s, rc, err);
-    if (rc != 0)
-        *wait_ms = 0;
-    else
+    if (rc == 0) {
+        *wait_ms = wait;
         maybe_purge(s, now_ms);
+    }
     return rc;
+}
+
+int store_throttle_login_admit(struct store *s, const struct auth_login_policy *p, const char *user,
+                               const char *addr, int64_t now_ms, int64_t *wait_ms,
+                               struct error *err)
+{
+    return login_call(s, p, user, addr, NULL, now_ms, wait_ms, err);
 }
 
 int store_throttle_login_record(struct store *s, const struct auth_login_policy *p,
                                 const char *user, const char *addr, bool ok, int64_t now_ms,
                                 struct error *err)
 {
-    struct th_row r[3];
-    login_rows(r, user, addr);
-    int rc = store_tx_begin(s, err);
-    if (rc != 0)
-        return rc;
-    rc = th_load(s, r, 3, err);
-    if (rc == 0) {
-        struct auth_login_pair pair;
-        struct auth_fails address;
-        struct auth_login_user u;
-        pair_get(&r[0], &pair);
-        fails_get(&r[1], &address);
-        user_get(&r[2], &u);
-        auth_login_record(p, &pair, &address, &u, ok, now_ms);
-        pair_put(p, &pair, &r[0]);
-        fails_put(p, &address, &r[1]);
-        user_put(p, &u, &r[2]);
-        rc = th_save(s, r, 3, err);
-    }
-    rc = store_tx_end(s, rc, err);
-    if (rc == 0)
-        maybe_purge(s, now_ms);
-    return rc;
+    int64_t unused;
+    return login_call(s, p, user, addr, &ok, now_ms, &unused, err);
 }
 
 int store_throttle_write(struct store *s, const struct auth_write_limits *lim, int64_t user_id,

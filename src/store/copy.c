@@ -34,12 +34,14 @@ static const char *const copy_tables[] = {
     "rad",
     "rad_versions",
     "rad_actions",
+    "safe_spaces",
     "pokja_members",
     "progress_reports",
     "evidence_files",
     "cases",
     "case_regions",
     "case_victims",
+    "victim_services",
     "case_victim_counts",
     "case_actions",
     "action_cases",
@@ -50,6 +52,7 @@ static const char *const copy_tables[] = {
     "webhook_deliveries",
     "event_changes",
     "throttle",
+    "seal_state",
 };
 
 /* Tables whose rows in the destination give way to the source's: the reporting calendar a new

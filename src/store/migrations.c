@@ -565,6 +565,60 @@ static const struct migration migrations[] = {
       * the event change feed or the alert history grows, so they follow at once instead of
       * at their next poll. A SQLite database has one server, which polls. */
      "SELECT 1"},
+    {13, "P3AKS: services for women and child victims, safe public spaces, sealed fields",
+     /* A need of a named victim and the service that answers it (issue 14): type, provider,
+      * status dibutuhkan -> dirujuk -> diterima -> selesai, or ditolak with a reason (the
+      * rules are src/p3aks); the day of each step, "YYYY-MM-DD". note and refusal_reason are
+      * sealed like the victim's name (store_bind_sealed). A victim's services go with it. */
+     "CREATE TABLE victim_services ("
+     " id INTEGER PRIMARY KEY,"
+     " victim_id INTEGER NOT NULL REFERENCES case_victims(id) ON DELETE CASCADE,"
+     " type TEXT NOT NULL CHECK (type IN ('kesehatan', 'psikososial', 'bantuan_hukum',"
+     "  'rumah_aman', 'pendidikan', 'pemulangan', 'reintegrasi', 'lainnya')),"
+     " provider TEXT NOT NULL DEFAULT '',"
+     " status TEXT NOT NULL DEFAULT 'dibutuhkan' CHECK (status IN ('dibutuhkan', 'dirujuk',"
+     "  'diterima', 'selesai', 'ditolak')),"
+     " needed_on TEXT NOT NULL,"
+     " referred_on TEXT,"
+     " received_on TEXT,"
+     " completed_on TEXT,"
+     " refused_on TEXT,"
+     " refusal_reason TEXT,"
+     " note TEXT,"
+     " created_at INTEGER NOT NULL,"
+     " created_by TEXT NOT NULL,"
+     " updated_at INTEGER NOT NULL);"
+     "CREATE INDEX victim_services_victim_idx ON victim_services(victim_id);"
+     "CREATE INDEX victim_services_status_idx ON victim_services(status, referred_on);"
+     /* Ruang publik ramah perempuan dan anak: region_code is the regency (or province) whose
+      * plan it belongs to, village_code the desa/kelurahan where it is; action_id the RAD
+      * P3AKS action that builds or runs it. */
+     "CREATE TABLE safe_spaces ("
+     " id INTEGER PRIMARY KEY,"
+     " region_code TEXT NOT NULL REFERENCES regions(code),"
+     " village_code TEXT REFERENCES regions(code),"
+     " name TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN ('ruang_bermain_ramah_anak', 'taman',"
+     "  'pusat_pembelajaran_keluarga', 'pos_pelayanan', 'balai_warga', 'rumah_ibadah',"
+     "  'sekolah', 'lainnya')),"
+     " status TEXT NOT NULL DEFAULT 'direncanakan' CHECK (status IN ('direncanakan', 'aktif',"
+     "  'tidak_aktif')),"
+     " action_id INTEGER REFERENCES rad_actions(id) ON DELETE SET NULL,"
+     " latitude REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),"
+     " longitude REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),"
+     " notes TEXT,"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL);"
+     "CREATE INDEX safe_spaces_region_idx ON safe_spaces(region_code);"
+     "CREATE INDEX safe_spaces_action_idx ON safe_spaces(action_id);"
+     /* One row once personal fields are sealed (src/seal): the fingerprint of the key that
+      * seals them and a sealed known text, so a server given no key or another key refuses
+      * to start instead of writing fields nobody can open. */
+     "CREATE TABLE seal_state ("
+     " id INTEGER PRIMARY KEY CHECK (id = 1),"
+     " key_id TEXT NOT NULL,"
+     " verifier TEXT NOT NULL,"
+     " updated_at INTEGER NOT NULL);"},
 };
 
 int store_schema_latest(void)

@@ -147,6 +147,20 @@ int stmt_bind_text(struct db_stmt *st, int idx, const char *v);
 /* Column text copied into a fixed buffer ("" for NULL). */
 void stmt_column_copy(struct db_stmt *st, int col, char *dst, size_t dstsz);
 
+/* Personal fields (victims' names, addresses and notes, reporters' and contacts' names, phones
+ * and e-mails) are sealed before they are written and opened after they are read (src/seal,
+ * store/sealed.c). field names the column, "table.column": it is bound into the sealed text,
+ * so a value cannot be moved to another column. NULL stays NULL. */
+int store_bind_sealed(struct store *s, struct db_stmt *st, int idx, const char *field,
+                      const char *plain, struct error *err);
+/* The opened text of column col in the arena (NULL for SQL NULL); *oom set when it cannot be
+ * allocated or opened. */
+const char *store_col_sealed(struct store *s, struct arena *a, struct db_stmt *st, int col,
+                             const char *field, bool *oom);
+/* The opened text of column col copied into a fixed buffer ("" for NULL). */
+void store_col_sealed_copy(struct store *s, struct db_stmt *st, int col, const char *field,
+                           char *dst, size_t dstsz);
+
 /* Map a failed db_status (db.h) to a WSP_E* status and message. `what` names the operation
  * ("add user 'budi'"). exists_msg / fk_msg, when non-NULL, are the full messages used for a
  * uniqueness / foreign-key violation. */

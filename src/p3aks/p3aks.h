@@ -104,4 +104,87 @@ bool p3aks_victim_is_woman_or_child(const char *sex, int age);
 
 /* ---- safe public spaces (spaces.c) ---------------------------------------------------------- */
 
+/* Ruang publik ramah perempuan dan anak: a public space safe for women and children (a child-
+ * friendly playground, a park, a family learning centre, ...) that a region's RAD P3AKS
+ * builds or runs. A space belongs to the plan of a regency or province (region_code), lies in
+ * a desa/kelurahan of that region (village_code, four segments: "32.73.01.1001") and may be
+ * linked to the P3AKS action that builds or runs it. Region codes are compared on whole
+ * segments: "32.73" covers "32.73.01.1001", not "32.730". */
+
+/* The kinds of space: ruang_bermain_ramah_anak (child-friendly playground, RBRA), taman
+ * (park), pusat_pembelajaran_keluarga (family learning centre, PUSPAGA), pos_pelayanan
+ * (service post), balai_warga (community hall), rumah_ibadah (house of worship), sekolah
+ * (school), lainnya (other); and the statuses: direncanakan (planned), aktif (open),
+ * tidak_aktif (closed). Each with its Indonesian and English label, in the schema's order. */
+enum { P3AKS_SPACE_NKINDS = 8, P3AKS_SPACE_NSTATUSES = 3 };
+struct p3aks_space_label {
+    const char *code, *label_id, *label_en;
+};
+extern const struct p3aks_space_label p3aks_space_kinds[P3AKS_SPACE_NKINDS];
+extern const struct p3aks_space_label p3aks_space_statuses[P3AKS_SPACE_NSTATUSES];
+/* A new space is planned; only open spaces are shown to the public. */
+#define P3AKS_SPACE_INITIAL "direncanakan"
+#define P3AKS_SPACE_PUBLIC "aktif"
+
+bool p3aks_space_kind_valid(const char *kind);
+bool p3aks_space_status_valid(const char *status);
+/* 0 when known, else WSP_EINVAL "unknown space kind '<k>' (ruang_bermain_ramah_anak, ...,
+ * lainnya)" / "unknown space status '<s>' (direncanakan, aktif, tidak_aktif)". */
+int p3aks_space_kind_check(const char *kind, struct error *err);
+int p3aks_space_status_check(const char *status, struct error *err);
+/* The label of a kind / status in Indonesian, or English when english; NULL when unknown. */
+const char *p3aks_space_kind_label(const char *kind, bool english);
+const char *p3aks_space_status_label(const char *status, bool english);
+
+/* Limits of the text fields, in bytes. */
+#define P3AKS_SPACE_NAME_MAX 200
+#define P3AKS_SPACE_NOTES_MAX 2000
+
+/* Indonesia's extent (with its outer islands and a margin): a space outside it has its
+ * coordinates swapped or mistyped. */
+#define P3AKS_LAT_MIN (-11.5)
+#define P3AKS_LAT_MAX 6.5
+#define P3AKS_LNG_MIN 94.5
+#define P3AKS_LNG_MAX 141.5
+
+/* A space as the rules see it. village_code and notes: NULL or "" = none. */
+struct p3aks_space {
+    const char *region_code; /* the province or regency whose plan it belongs to */
+    const char *village_code;
+    const char *name, *kind, *status; /* status NULL = P3AKS_SPACE_INITIAL */
+    bool has_coords;
+    double latitude, longitude;
+    const char *notes;
+};
+
+/* The checks before a space is written, in this order, each WSP_EINVAL:
+ * "region '<r>' is not a province or regency code", "missing space name" (empty or blank),
+ * "space name is longer than 200 bytes", p3aks_space_kind_check, p3aks_space_status_check,
+ * "village '<v>' is not a village code (desa/kelurahan: NN.NN.NN.NNNN)",
+ * "village '<v>' is not inside region '<r>'", "latitude <x> is outside -90..90",
+ * "longitude <y> is outside -180..180", "coordinates <x>, <y> are outside Indonesia
+ * (latitude -11.5..6.5, longitude 94.5..141.5): swapped?", "notes are longer than 2000
+ * bytes". */
+int p3aks_space_check(const struct p3aks_space *sp, struct error *err);
+
+/* The action a space is linked to, as the rules see it: its own P3AKS flag, and the region
+ * and type ("pks", "p3aks") of its plan. */
+struct p3aks_space_action {
+    int64_t id;
+    bool p3aks;
+    const char *rad_region, *rad_type;
+};
+
+/* Whether an action is a P3AKS action: one of a RAD P3AKS, or one flagged P3AKS in a RAD
+ * PKS (the women-and-children actions of the conflict plan). */
+bool p3aks_space_action_is_p3aks(const struct p3aks_space_action *a);
+/* Whether a plan of plan_region may hold the spaces of space_region: the same region, or the
+ * province of a regency's space. */
+bool p3aks_space_plan_covers(const char *plan_region, const char *space_region);
+/* 0 when a space of space_region may be linked to action a, else WSP_EINVAL "action <id> is
+ * not a P3AKS action" or "action <id> belongs to the plan of region '<p>', not of '<r>' or
+ * its province". */
+int p3aks_space_action_check(const char *space_region, const struct p3aks_space_action *a,
+                             struct error *err);
+
 #endif

@@ -102,6 +102,137 @@ bool p3aks_victim_is_woman_or_child(const char *sex, int age);
 
 /* ---- figures (figures.c) -------------------------------------------------------------------- */
 
+/*
+ * Figures that show access to and quality of the services for women and child victims, per
+ * region and period (the period is the year a case was recorded). docs/p3aks.md quotes these
+ * definitions; change both together.
+ *
+ *  - Women and child victims (counted): from each case's counts table (case_victim_counts),
+ *    every female victim of any age group plus the male children: p/anak + p/dewasa +
+ *    p/lansia + l/anak. These are all the victims officers counted, named or not.
+ *  - Named women and child victims: the case's named victims (case_victims) who are a woman or
+ *    girl, or a child (p3aks_victim_is_woman_or_child: sex 'p', or age 0..17). They are the
+ *    victims officers could identify, normally a part of the counted ones; services are
+ *    recorded per named victim, so every figure below rests on them. The two are not
+ *    reconciled: both are shown as recorded.
+ *  - With a need: named women and child victims with at least one recorded service (any
+ *    status: every row is a need).
+ *  - All needs served: of those, the victims whose every recorded need is served, served
+ *    meaning diterima or selesai. ditolak counts as not served: the need was not met, whether
+ *    the provider turned the victim away or the victim declined, and the reason that tells
+ *    which is sealed personal text that figures never read; leaving refusals out would make a
+ *    refused referral raise the share. A need still dibutuhkan or dirujuk is not served yet.
+ *    The share is all served / with a need.
+ *  - Median days to receipt: over the services of named women and child victims with both a
+ *    needed_on and a received_on day, the median of received_on - needed_on (the mean of the
+ *    two middle values for an even number); a receipt dated before its need is a recording
+ *    error and left out. Its base is the number of distinct victims of those services.
+ *  - Open referrals older than 14 days: services of named women and child victims in status
+ *    dirujuk whose referred_on (needed_on when no referral day is recorded) is more than 14
+ *    days before the reference day. Needs still dibutuhkan more than 14 days after needed_on
+ *    are counted separately (waiting needs).
+ *
+ * Public figures: counts 1 and 2 are shown as "<3" (0 as 0), regions go down to regencies at
+ * most, a median is shown only when its base is at least 3 victims, a share only when at least
+ * 3 victims have a need and the count of those all served is shown as itself (a share of a
+ * "<3" count would give the count away).
+ *
+ * Days are days since 1970-01-01 (date_days_from_civil); the caller picks the reference day.
+ */
+
+/* Needs and referrals open longer than this many days are overdue. */
+#define P3AKS_OVERDUE_DAYS 14
+/* The smallest count the public sees as itself; 1..P3AKS_PUBLIC_MIN-1 are shown as "<3". */
+#define P3AKS_PUBLIC_MIN 3
+
+/* A case as the figures see it: id, primary region, and its counts table by sex and age
+ * group, index sex * 3 + age with sex l = 0, p = 1 and age anak = 0, dewasa = 1, lansia = 2
+ * (the store's STORE_VICTIM_GROUPS order). */
+enum { P3AKS_COUNT_GROUPS = 6 };
+struct p3aks_fig_case {
+    int64_t id;
+    const char *region;
+    long counts[P3AKS_COUNT_GROUPS];
+};
+
+/* A named victim: ids, sex and age only (never the name, address or condition). */
+struct p3aks_fig_victim {
+    int64_t id, case_id;
+    const char *sex; /* "l", "p" or NULL */
+    int age;         /* -1 = unknown */
+};
+
+/* A service of a named victim: what the figures need of it (never the note or the reason).
+ * Days are "YYYY-MM-DD" or NULL; a day that is not a real date counts as unknown. */
+struct p3aks_fig_service {
+    int64_t id, victim_id;
+    const char *type, *provider, *status;
+    const char *needed_on, *referred_on, *received_on;
+};
+
+/* The rows of a region and period. Victims of no listed case and services of no listed victim
+ * are left out. */
+struct p3aks_fig_rows {
+    const struct p3aks_fig_case *cases;
+    size_t ncases;
+    const struct p3aks_fig_victim *victims;
+    size_t nvictims;
+    const struct p3aks_fig_service *services;
+    size_t nservices;
+};
+
+struct p3aks_figures {
+    long counted;                  /* women and child victims in the counts tables */
+    long counted_women;            /* p/dewasa + p/lansia */
+    long counted_girls;            /* p/anak */
+    long counted_boys;             /* l/anak */
+    long named;                    /* named women and child victims */
+    long with_need;                /* ... with at least one recorded need */
+    long all_served;               /* ... whose every need is served (diterima, selesai) */
+    long received;                 /* services in the median */
+    long received_victims;         /* distinct victims of those services: the median's base */
+    double median_days;            /* 0 when received is 0 */
+    long open_referrals;           /* dirujuk for more than P3AKS_OVERDUE_DAYS days */
+    long waiting_needs;            /* dibutuhkan for more than P3AKS_OVERDUE_DAYS days */
+};
+
+/* The figures of rows as of ref_day, per group and in total. groups[0..ngroups) are region
+ * codes; a case counts in the first group whose code covers its region on whole segments
+ * ("32" covers "32.73", not "320"), else in *rest (e.g. a case recorded at the parent region
+ * itself), and always in *total. per holds ngroups elements; rest may be NULL. Work memory
+ * comes from a (WSP_ENOMEM when it is full). */
+int p3aks_figures_compute(const struct p3aks_fig_rows *rows, const char *const *groups,
+                          size_t ngroups, int64_t ref_day, struct arena *a,
+                          struct p3aks_figures *per, struct p3aks_figures *rest,
+                          struct p3aks_figures *total, struct error *err);
+
+/* The share of victims with a need whose every need is served, in percent; -1 when no victim
+ * has a need. */
+double p3aks_share_served(const struct p3aks_figures *f);
+
+/* An overdue need or referral (no names: ids, type, provider and how long it is open). */
+struct p3aks_overdue {
+    int64_t service_id, case_id, victim_id;
+    const char *type, *provider, *status; /* status: dirujuk or dibutuhkan */
+    const char *region;                   /* the case's, for scope checks */
+    long days_open;                       /* since referred_on (dirujuk) or needed_on */
+};
+
+/* The overdue services of named women and child victims of rows as of ref_day (the open
+ * referrals and the waiting needs of p3aks_figures), longest open first, then by service id.
+ * *out comes from a (NULL when none); WSP_ENOMEM when a is full. */
+int p3aks_overdue_list(const struct p3aks_fig_rows *rows, int64_t ref_day, struct arena *a,
+                       struct p3aks_overdue **out, size_t *n, struct error *err);
+
+/* A count as the public sees it: NULL when it is shown as itself (0, or P3AKS_PUBLIC_MIN and
+ * more), else the text to show instead ("<3"). */
+const char *p3aks_public_count_label(long n);
+/* Whether the public may see the median / the share of f (see above). */
+bool p3aks_public_median_ok(const struct p3aks_figures *f);
+bool p3aks_public_share_ok(const struct p3aks_figures *f);
+/* Whether public figures may name region code: "" (the nation), a province or a regency. */
+bool p3aks_public_region_ok(const char *code);
+
 /* ---- safe public spaces (spaces.c) ---------------------------------------------------------- */
 
 /* Ruang publik ramah perempuan dan anak: a public space safe for women and children (a child-

@@ -60,6 +60,12 @@ enum plan_stmt {
     PS_POKJA_INSERT,
     PS_POKJA_DELETE,
     PS_OPD_ACTIONS,
+    PS_SPACE_INSERT, /* spaces.c: safe public spaces */
+    PS_SPACE_GET,
+    PS_SPACE_UPDATE,
+    PS_SPACE_DELETE,
+    PS_SPACE_LIST,
+    PS_SPACE_ACTION,
     PS_PROGRESS_INSERT,
     PS_PROGRESS_UPDATE,
     PS_PROGRESS_GET,

@@ -680,6 +680,61 @@ struct store_opd_action {
 int store_opd_actions(struct store *s, const char *region, int year, struct arena *arena,
                       struct store_opd_action **out, size_t *n, struct error *err);
 
+/* ---- safe public spaces (spaces.c; issue 14 item 3) -------------------------------------
+ * Ruang publik ramah perempuan dan anak of a region's RAD P3AKS (the rules: src/p3aks). A
+ * space belongs to the plan of region_code (a province or regency, which never changes after
+ * it is added) and lies in village_code (a desa/kelurahan inside it). Writes are checked with
+ * p3aks_space_check, and a linked action with p3aks_space_action_check (WSP_EINVAL "unknown
+ * action <id>" when there is none); each is one transaction with its audit row
+ * "space.add" / "space.update" / "space.delete" (object "space", every field, before/after).
+ * Deleting the action leaves the space without one (ON DELETE SET NULL). */
+
+struct store_space {
+    int64_t id;
+    const char *region_code;
+    const char *village_code; /* NULL = not given */
+    const char *name, *kind;
+    const char *status; /* NULL on add = "direncanakan" */
+    int64_t action_id;  /* 0 = none */
+    bool has_coords;
+    double latitude, longitude;
+    const char *notes;
+    int64_t created_at, updated_at;
+    /* filled by get and list */
+    const char *region_name, *village_name; /* village_name NULL without a village */
+    const char *action_kegiatan;            /* NULL without an action */
+    int64_t rad_id;
+    const char *rad_region, *rad_type;
+    int rad_year;
+};
+
+#define STORE_SPACE_LIMIT_DEFAULT 100
+
+struct store_space_query {
+    /* Prefixes on whole segments (NULL or "" = any): a space matches when its region_code or
+     * its village_code lies inside both. */
+    const char *scope, *region;
+    const char *status, *kind; /* exact, NULL = any */
+    int64_t action_id, rad_id; /* 0 = any: linked to that action / an action of that plan */
+    int64_t after_id;          /* keyset: spaces with a larger id (0 = from the start) */
+    size_t limit;              /* 0 = STORE_SPACE_LIMIT_DEFAULT */
+};
+
+int store_space_add(struct store *s, const struct store_space *sp, const struct store_actor *actor,
+                    int64_t *id, struct error *err);
+int store_space_get(struct store *s, int64_t id, struct arena *arena, struct store_space *out,
+                    struct error *err);
+/* Replace every field of sp->id but its region. */
+int store_space_update(struct store *s, const struct store_space *sp,
+                       const struct store_actor *actor, struct error *err);
+int store_space_delete(struct store *s, int64_t id, const struct store_actor *actor,
+                       struct error *err);
+/* In id order, at most q->limit; *next_after (may be NULL) is the after_id of the next page,
+ * 0 when this one is the last. */
+int store_space_list(struct store *s, const struct store_space_query *q, struct arena *arena,
+                     struct store_space **out, size_t *n, int64_t *next_after,
+                     struct error *err);
+
 struct store_progress {
     int64_t id, action_id;
     const char *period;  /* "B-04", "TW2", "M07" */

@@ -7,9 +7,13 @@
  *                                             {"proposal": "accept"|"dismiss"} decides the open
  *                                             phase proposal of the case's event
  *   POST /api/v1/cases/{id}/actions           handling action {phase, date, description, agency}
- *   PUT  /api/v1/cases/{id}/victims           counts by sex and age group, named victims
+ *   PUT  /api/v1/cases/{id}/victims           counts by sex and age group, named victims (one
+ *                                             with an id keeps its record and services; the
+ *                                             case's victims left out are deleted)
  * Victims' personal data is served only to admin and the officers whose scope covers the
- * case's region (pusat gets the counts). pusat reads cases but does not write them.
+ * case's region (pusat gets the counts), each named victim with its services; every answer
+ * that shows named victims is audited ("victim.read"). pusat reads cases but does not write
+ * them.
  *
  * event_id must name an existing event (404) inside the case's region (403,
  * plan_case_event_in_region).
@@ -19,9 +23,11 @@
  * reconciliation; nothing moves until an officer accepts it (plan_case_proposal_accept).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/plan_http.h"
+#include "p3aks/p3aks.h"
 
 #define J plan_jstr_or_null
 
@@ -122,6 +128,53 @@ void http_handle_cases_list(struct http_request *rq)
                     json_pack("{s:I,s:o}", "total", (json_int_t)n, "items", items));
 }
 
+/* "people" of victims: the named victims with their services (http_json_service). Showing
+ * them is a read of victim records: the audit row "victim.read" (the case, the victims' and
+ * services' ids, no names) is written first, and without it nothing is shown. */
+static int people_json(struct http_request *rq, struct store *st, int64_t case_id,
+                       const struct store_victim *v, size_t nv, json_t *victims)
+{
+    json_t *names = json_array(), *vids = json_array(), *sids = json_array();
+    json_object_set_new(victims, "people", names);
+    struct error err = {0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < nv; i++) {
+        struct store_service *sv;
+        size_t ns;
+        rc = store_service_list(st, v[i].id, &rq->arena, &sv, &ns, &err);
+        if (rc)
+            break;
+        json_t *services = json_array();
+        for (size_t k = 0; k < ns; k++) {
+            json_array_append_new(services, http_json_service(&sv[k]));
+            json_array_append_new(sids, json_integer(sv[k].id));
+        }
+        json_array_append_new(vids, json_integer(v[i].id));
+        json_array_append_new(
+            names,
+            json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:b,s:o}", "id", (json_int_t)v[i].id, "name",
+                      J(v[i].name), "sex", J(v[i].sex), "age",
+                      v[i].age >= 0 ? json_integer(v[i].age) : json_null(), "address",
+                      J(v[i].address), "condition", J(v[i].condition), "woman_or_child",
+                      p3aks_victim_is_woman_or_child(v[i].sex, v[i].age), "services", services));
+    }
+    if (!rc && nv) {
+        char oid[24];
+        snprintf(oid, sizeof(oid), "%lld", (long long)case_id);
+        json_t *what = json_pack("{s:O,s:O}", "victims", vids, "services", sids);
+        char *after = json_dumps(what, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(what);
+        struct store_actor actor;
+        plan_http_actor(rq, &actor);
+        rc = after ? store_audit_add(st, &actor, "victim.read", "case", oid, NULL, after, &err)
+                   : error_set(&err, WSP_ENOMEM, "out of memory");
+        free(after);
+    }
+    json_decref(vids);
+    json_decref(sids);
+    return rc ? http_reply_err(rq, &err) : 0;
+}
+
 static void reply_case(struct http_request *rq, struct store *st, unsigned status, int64_t id)
 {
     struct store_case c;
@@ -160,17 +213,11 @@ static void reply_case(struct http_request *rq, struct store *st, unsigned statu
         total += counts[i];
     json_t *victims = json_pack("{s:o,s:I,s:b}", "counts", jc, "total", (json_int_t)total,
                                 "personal_data_visible", personal);
-    if (personal) {
-        json_t *names = json_array();
-        for (size_t i = 0; i < nv; i++)
-            json_array_append_new(
-                names, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)v[i].id, "name",
-                                 J(v[i].name), "sex", J(v[i].sex), "age",
-                                 v[i].age >= 0 ? json_integer(v[i].age) : json_null(), "address",
-                                 J(v[i].address), "condition", J(v[i].condition)));
-        json_object_set_new(victims, "people", names);
-    }
     json_object_set_new(o, "victims", victims);
+    if (personal && people_json(rq, st, c.id, v, nv, victims)) {
+        json_decref(o);
+        return;
+    }
     if (case_event_parts(rq, st, &c, o)) {
         json_decref(o);
         return;
@@ -480,13 +527,15 @@ void http_handle_case_victims(struct http_request *rq)
     }
     for (size_t i = 0; i < n; i++) {
         json_t *p = json_array_get(people, i);
-        long long a = -1;
+        long long a = -1, vid = 0;
         bool present;
         if (!json_is_object(p)) {
             http_reply_error(rq, WSP_EINVAL, "people[%zu] must be an object", i);
             return;
         }
-        if (plan_json_str(rq, p, "name", true, 200, &v[i].name) ||
+        /* A victim with an id keeps its record and its services; one without is new. */
+        if (plan_json_int(rq, p, "id", false, 1, INT64_MAX, &vid, NULL) ||
+            plan_json_str(rq, p, "name", true, 200, &v[i].name) ||
             plan_json_str(rq, p, "sex", false, 1, &v[i].sex) ||
             plan_json_int(rq, p, "age", false, 0, 130, &a, &present) ||
             plan_json_str(rq, p, "address", false, 500, &v[i].address) ||
@@ -497,6 +546,7 @@ void http_handle_case_victims(struct http_request *rq)
             return;
         }
         v[i].age = present ? (int)a : -1;
+        v[i].id = vid;
     }
     struct store_actor actor;
     plan_http_actor(rq, &actor);

@@ -402,6 +402,13 @@ void http_handle_case_get(struct http_request *rq);
 void http_handle_case_patch(struct http_request *rq);
 void http_handle_case_action_add(struct http_request *rq);
 void http_handle_case_victims(struct http_request *rq);
+/* handlers_services.c: the services of a named victim (P3AKS) */
+struct store_service;
+/* A service as the API shows it (with its type's labels and the next step). */
+json_t *http_json_service(const struct store_service *sv);
+void http_handle_victim_services(struct http_request *rq);
+void http_handle_victim_service_add(struct http_request *rq);
+void http_handle_service_patch(struct http_request *rq);
 
 /* ---- early warning (alerts_service.c, handlers_alerts.c) -------------------------------- */
 

@@ -84,6 +84,9 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/cases/{id}", http_handle_case_patch, ROUTE_SESSION},
     {"POST", "/api/v1/cases/{id}/actions", http_handle_case_action_add, ROUTE_SESSION},
     {"PUT", "/api/v1/cases/{id}/victims", http_handle_case_victims, ROUTE_SESSION},
+    {"GET", "/api/v1/victims/{id}/services", http_handle_victim_services, ROUTE_SESSION},
+    {"POST", "/api/v1/victims/{id}/services", http_handle_victim_service_add, ROUTE_SESSION},
+    {"PATCH", "/api/v1/services/{id}", http_handle_service_patch, ROUTE_SESSION},
     /* region boundaries for the map (handlers_geo.c) */
     {"GET", "/api/v1/geo/provinces", http_handle_geo_provinces, ROUTE_PUBLIC},
     {"GET", "/api/v1/geo/regencies", http_handle_geo_regencies, ROUTE_PUBLIC},

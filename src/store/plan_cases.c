@@ -470,6 +470,131 @@ static int case_exists(struct store *s, int64_t id, struct error *err)
     return store_fail(s, src, err, "look up case", NULL, NULL);
 }
 
+/* Bind a personal field sealed (store_internal.h): 0 or a WSP_E* code with err filled. */
+static int bind_sealed(struct store *s, struct db_stmt *st, int idx, const char *field,
+                       const char *plain, struct error *err)
+{
+    int rc = store_bind_sealed(s, st, idx, field, plain, err);
+    if (rc == 0)
+        return 0;
+    if (err && err->code)
+        return err->code;
+    return store_fail(s, rc, err, "seal a victim's field", NULL, NULL);
+}
+
+/* Bind a victim's name, sex, age, address and condition to ?k .. ?k+4. */
+static int victim_bind(struct store *s, struct db_stmt *st, int k, const struct store_victim *v,
+                       struct error *err)
+{
+    int rc = bind_sealed(s, st, k, "case_victims.name", v->name, err);
+    stmt_bind_text(st, k + 1, v->sex);
+    if (v->age >= 0)
+        db_bind_int64(st, k + 2, v->age);
+    else
+        db_bind_null(st, k + 2);
+    if (!rc)
+        rc = bind_sealed(s, st, k + 3, "case_victims.address", v->address, err);
+    if (!rc)
+        rc = bind_sealed(s, st, k + 4, "case_victims.condition", v->condition, err);
+    return rc;
+}
+
+/* A store_row_fn for a row's id (int64_t). */
+static void id_read(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
+{
+    (void)ar;
+    (void)oom;
+    *(int64_t *)row = db_column_int64(st, 0);
+}
+
+static bool id_in(int64_t id, const int64_t *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+/* The named victims: the given ids must be the case's, each once (checked before any write). */
+static int victims_write(struct store *s, int64_t case_id, const struct store_victim *v, size_t n,
+                         json_t *ids_after, json_t *removed, struct error *err)
+{
+    struct arena ar;
+    arena_init(&ar, 1 << 20);
+    struct db_stmt *st;
+    void *rows = NULL;
+    size_t nold = 0;
+    int rc = PSTMT(s, PS_VICTIM_IDS, "SELECT id FROM case_victims WHERE case_id = ?1 ORDER BY id",
+                   &st, err);
+    if (!rc) {
+        db_bind_int64(st, 1, case_id);
+        rc = store_collect(s, st, &ar, &rows, &nold, sizeof(int64_t), id_read, "read victims",
+                           "victims do not fit in memory limit", err);
+    }
+    const int64_t *old = rows;
+    int64_t *given = arena_alloc(&ar, (n ? n : 1) * sizeof(*given));
+    size_t ngiven = 0;
+    if (!rc && !given)
+        rc = error_set(err, WSP_ENOMEM, "victims do not fit in memory limit");
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (!v[i].id)
+            continue;
+        if (!id_in(v[i].id, old, nold))
+            rc = error_set(err, WSP_EINVAL, "case %" PRId64 " has no victim with id %" PRId64,
+                           case_id, v[i].id);
+        else if (id_in(v[i].id, given, ngiven))
+            rc = error_set(err, WSP_EINVAL, "victim %" PRId64 " is given twice", v[i].id);
+        else
+            given[ngiven++] = v[i].id;
+    }
+    /* The victims left out go, and their services with them (ON DELETE CASCADE). */
+    for (size_t i = 0; !rc && i < nold; i++) {
+        if (id_in(old[i], given, ngiven))
+            continue;
+        rc = PSTMT(s, PS_VICTIM_DELETE, "DELETE FROM case_victims WHERE id = ?1", &st, err);
+        if (!rc) {
+            db_bind_int64(st, 1, old[i]);
+            rc = plan_step_done(s, st, "delete victim", err);
+        }
+        if (!rc)
+            json_array_append_new(removed, json_integer(old[i]));
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        int64_t id = v[i].id;
+        if (id) {
+            rc = PSTMT(s, PS_VICTIM_UPDATE,
+                       "UPDATE case_victims SET name = ?2, sex = ?3, age = ?4, address = ?5,"
+                       " condition = ?6 WHERE id = ?1",
+                       &st, err);
+            if (rc)
+                break;
+            db_bind_int64(st, 1, id);
+            rc = victim_bind(s, st, 2, &v[i], err);
+            if (rc)
+                stmt_done(st);
+            else
+                rc = plan_step_done(s, st, "update victim", err);
+        } else {
+            rc = PSTMT(s, PS_VICTIM_INSERT,
+                       "INSERT INTO case_victims (case_id, name, sex, age, address, condition)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                       &st, err);
+            if (rc)
+                break;
+            db_bind_int64(st, 1, case_id);
+            rc = victim_bind(s, st, 2, &v[i], err);
+            if (rc)
+                stmt_done(st);
+            else
+                rc = plan_step_id(s, st, "add victim", NULL, NULL, &id, err);
+        }
+        if (!rc)
+            json_array_append_new(ids_after, json_integer(id));
+    }
+    arena_release(&ar);
+    return rc;
+}
+
 int store_case_victims_set(struct store *s, int64_t case_id, const long counts[STORE_VICTIM_GROUPS],
                            const struct store_victim *v, size_t n, const struct store_actor *actor,
                            struct error *err)
@@ -505,30 +630,9 @@ int store_case_victims_set(struct store *s, int64_t case_id, const long counts[S
         db_bind_int64(st, 4, counts[i]);
         rc = plan_step_done(s, st, "add victim count", err);
     }
+    json_t *ids = json_array(), *removed = json_array();
     if (!rc)
-        rc = PSTMT(s, PS_VICTIM_CLEAR, "DELETE FROM case_victims WHERE case_id = ?1", &st, err);
-    if (!rc) {
-        db_bind_int64(st, 1, case_id);
-        rc = plan_step_done(s, st, "clear victims", err);
-    }
-    for (size_t i = 0; !rc && i < n; i++) {
-        rc = PSTMT(s, PS_VICTIM_INSERT,
-                   "INSERT INTO case_victims (case_id, name, sex, age, address, condition)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                   &st, err);
-        if (rc)
-            break;
-        db_bind_int64(st, 1, case_id);
-        stmt_bind_text(st, 2, v[i].name);
-        stmt_bind_text(st, 3, v[i].sex);
-        if (v[i].age >= 0)
-            db_bind_int64(st, 4, v[i].age);
-        else
-            db_bind_null(st, 4);
-        stmt_bind_text(st, 5, v[i].address);
-        stmt_bind_text(st, 6, v[i].condition);
-        rc = plan_step_done(s, st, "add victim", err);
-    }
+        rc = victims_write(s, case_id, v, n, ids, removed, err);
     if (!rc) {
         json_t *c = json_object();
         for (size_t i = 0; i < STORE_VICTIM_GROUPS; i++) {
@@ -536,22 +640,25 @@ int store_case_victims_set(struct store *s, int64_t case_id, const long counts[S
             snprintf(key, sizeof(key), "%s_%s", sexes[i / 3], ages[i % 3]);
             json_object_set_new(c, key, json_integer(counts[i]));
         }
-        json_t *after = json_pack("{s:o,s:I}", "counts", c, "named", (json_int_t)n);
+        json_t *after = json_pack("{s:o,s:I,s:O,s:O}", "counts", c, "named", (json_int_t)n, "ids",
+                                  ids, "removed", removed);
         rc = plan_audit(s, actor, "case.victims", "case", case_id, NULL, after, err);
     }
+    json_decref(ids);
+    json_decref(removed);
     return store_tx_end(s, rc, err);
 }
 
-/* A store_row_fn for struct store_victim (age -1 when unknown). */
-static void victim_read(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
+/* Read the current row of st into *x (age -1 when unknown), opening the sealed fields. */
+static void victim_read(struct store *s, struct arena *ar, struct db_stmt *st,
+                        struct store_victim *x, bool *oom)
 {
-    struct store_victim *x = row;
     x->id = db_column_int64(st, 0);
-    x->name = plan_col(ar, st, 1, oom);
+    x->name = store_col_sealed(s, ar, st, 1, "case_victims.name", oom);
     x->sex = plan_col(ar, st, 2, oom);
     x->age = db_column_is_null(st, 3) ? -1 : (int)db_column_int64(st, 3);
-    x->address = plan_col(ar, st, 4, oom);
-    x->condition = plan_col(ar, st, 5, oom);
+    x->address = store_col_sealed(s, ar, st, 4, "case_victims.address", oom);
+    x->condition = store_col_sealed(s, ar, st, 5, "case_victims.condition", oom);
 }
 
 int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_VICTIM_GROUPS],
@@ -589,9 +696,24 @@ int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_V
     if (rc)
         return rc;
     db_bind_int64(st, 1, case_id);
-    void *rows;
-    rc = store_collect(s, st, arena, &rows, n, sizeof(**v), victim_read, "read victims",
-                       "victims do not fit in memory limit", err);
-    *v = rows;
-    return rc;
+    bool oom = false;
+    size_t cap = 0;
+    while ((src = db_step(st)) == DB_ROW) {
+        struct store_victim *grown = store_grow(arena, *v, &cap, *n, sizeof(**v));
+        if (!grown) {
+            oom = true;
+            break;
+        }
+        *v = grown;
+        victim_read(s, arena, st, &(*v)[(*n)++], &oom);
+    }
+    stmt_done(st);
+    if (oom || src != DB_DONE) {
+        *v = NULL;
+        *n = 0;
+        if (oom)
+            return error_set(err, WSP_ENOMEM, "victims do not fit in memory limit");
+        return store_fail(s, src, err, "read victims", NULL, NULL);
+    }
+    return 0;
 }

@@ -854,8 +854,11 @@ int store_case_action_add(struct store *s, const struct store_case_action *a,
                           const struct store_actor *actor, int64_t *id, struct error *err);
 int store_case_actions(struct store *s, int64_t case_id, struct arena *arena,
                        struct store_case_action **out, size_t *n, struct error *err);
-/* Replace counts and the named victims. The audit row "case.victims" holds the counts and the
- * number of named victims only, never their personal data. */
+/* Replace counts and set the named victims: one with an id (it must be one of the case's, at
+ * most once: WSP_EINVAL otherwise) keeps its row and its services, one without is added, and
+ * the case's victims left out are deleted with their services. Names, addresses and
+ * conditions are sealed (store_bind_sealed). The audit row "case.victims" holds the counts,
+ * the number of named victims and the ids kept or added and removed, never personal data. */
 int store_case_victims_set(struct store *s, int64_t case_id, const long counts[STORE_VICTIM_GROUPS],
                            const struct store_victim *v, size_t n, const struct store_actor *actor,
                            struct error *err);
@@ -863,6 +866,38 @@ int store_case_victims_set(struct store *s, int64_t case_id, const long counts[S
 int store_case_victims_get(struct store *s, int64_t case_id, long counts[STORE_VICTIM_GROUPS],
                            struct arena *arena, struct store_victim **v, size_t *n,
                            struct error *err);
+
+/* ---- services of a named victim (schema v13; services.c) ---- */
+
+/* A need of a named victim and the service that answers it (src/p3aks has the rules, which
+ * the caller applies before writing: p3aks_service_check). Days are "YYYY-MM-DD" or NULL;
+ * provider "" = not known yet; note and refusal_reason are sealed like the victim's name. */
+struct store_service {
+    int64_t id, victim_id;
+    const char *type, *status, *provider;
+    const char *needed_on, *referred_on, *received_on, *completed_on, *refused_on;
+    const char *refusal_reason, *note;
+    const char *created_by; /* username of the officer who recorded the need */
+    int64_t created_at, updated_at;
+};
+
+/* The case of named victim victim_id; WSP_ENOTFOUND "no victim with id '<id>'". */
+int store_victim_case(struct store *s, int64_t victim_id, int64_t *case_id, struct error *err);
+/* Add a service to sv->victim_id (status NULL = "dibutuhkan"). Audit "service.add" (object
+ * "victim_service") with type, status, provider and days: no name, note or reason. WSP_EINVAL
+ * for an unknown victim. */
+int store_service_add(struct store *s, const struct store_service *sv,
+                      const struct store_actor *actor, int64_t *id, struct error *err);
+/* Oldest first. */
+int store_service_list(struct store *s, int64_t victim_id, struct arena *arena,
+                       struct store_service **out, size_t *n, struct error *err);
+int store_service_get(struct store *s, int64_t id, struct arena *arena, struct store_service *out,
+                      struct error *err);
+/* Write status, provider, the days, refusal reason and note of sv->id; old_status is a
+ * compare-and-set on the status (WSP_EEXIST when it changed meanwhile). Audit
+ * "service.update" with before and after as for service.add. */
+int store_service_update(struct store *s, const struct store_service *sv, const char *old_status,
+                         const struct store_actor *actor, struct error *err);
 
 /* Compliance input for one region, year and plan type (see plan_compliance_compute). */
 struct store_plan_status {

@@ -72,6 +72,7 @@ PG_TEST_BIN := $(filter $(BUILD)/tests/unit/test_store% $(BUILD)/tests/unit/test
 DATA_FILES := $(shell find data -type f ! -name '.*' 2>/dev/null)
 
 .PHONY: all deps demo check test test-pg unit integration fuzz fuzz-smoke bench bench-api bench-api-pg install uninstall \
+        deb test-deb \
         clean format format-check lint help tests
 
 all: $(BIN)
@@ -80,7 +81,8 @@ help:
 	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "other targets: test (unit+integration for VARIANT), fuzz [FUZZ_TIME=60 FUZZ_TARGET=], bench,"
 	@echo "               bench-api [BENCH_API_EVENTS=1000000] (wrk and nginx: API under load),"
-	@echo "               install [PREFIX=/usr/local], lint, format, format-check, clean"
+	@echo "               install [PREFIX=/usr/local], deb (Debian package in build/deb), test-deb,"
+	@echo "               lint, format, format-check, clean"
 
 deps:
 	@scripts/install-deps
@@ -189,6 +191,17 @@ bench-api: $(BIN)
 bench-api-pg: $(BIN) $(WITH_PG)
 	@scripts/install-deps bench
 	@$(WITH_PG) env BENCH_API_ENGINE=postgresql scripts/bench-api $(BIN) $(BENCH_API_EVENTS)
+
+# ---- Debian package -----------------------------------------------------------------------
+
+# build/deb/waspada_<version>_<arch>.deb, built by dpkg-buildpackage from a copy of the files
+# git tracks (so the working tree's builds stay apart); test-deb checks its contents, its
+# computed Depends, its systemd units and the installed program (scripts/test-deb).
+deb: deps
+	@scripts/build-deb
+
+test-deb: deb
+	@scripts/test-deb build/deb
 
 # ---- install ------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 // One conflict case: facts, status workflow (only the allowed moves), handling actions by phase
 // with an add form, the Status Keadaan Konflik (a human decision recorded here; at most 90 days,
 // checked inline before the server checks it again), victims by sex and age group (names only
-// when the API sends them), and the public summary shown on /publik.
+// when the API sends them, each with its services: needs, referrals and what was received, moved
+// on step by step), and the public summary shown on /publik.
 import { api } from '../api.js';
 import { t, fmtDate, fmtNumber } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, announce, setFieldError, mount } from '../ui.js';
@@ -57,7 +58,7 @@ function draw(main, ctx, c, notice) {
           edit ? statusSection(c, redraw) : null, edit ? factsForm(c, redraw) : null),
         proposalSection(c, edit, redraw),
         handlingSection(c, edit, redraw),
-        victimsSection(c)),
+        victimsSection(c, redraw)),
       h('div', {},
         skkSection(c, edit, redraw),
         summarySection(c, edit, redraw))));
@@ -236,7 +237,7 @@ function lastDay(start) {
   return fmtDate(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3] + SKK_MAX_DAYS)).toISOString().slice(0, 10));
 }
 
-function victimsSection(c) {
+function victimsSection(c, redraw) {
   const v = c.victims || {};
   const counts = v.counts || {};
   const rows = ['l', 'p'].map((s) => {
@@ -256,12 +257,121 @@ function victimsSection(c) {
       h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('cases.total')), AGES.map((a) => h('td', { class: 'num' }, fmtNumber(colSum(a)))),
         h('td', { class: 'num', 'data-testid': 'victim-total' }, fmtNumber(v.total || 0)))))),
     people ? [h('h3', {}, t('cases.victim_names')), h('p', { class: 'small notice' }, t('cases.victim_names_note')),
-      people.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'data-testid': 'victim-people' },
+      people.length ? [h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'data-testid': 'victim-people' },
         h('caption', { class: 'visually-hidden' }, t('cases.victim_names')),
         h('thead', {}, h('tr', {}, [t('cases.v_name'), t('cases.sex_label'), t('cases.v_age'), t('cases.v_address'), t('cases.v_condition')].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, people.map((p) => h('tr', {}, h('td', {}, p.name), h('td', {}, p.sex ? t('cases.sex.' + p.sex) : '–'),
-          h('td', { class: 'num' }, p.age ?? '–'), h('td', {}, p.address || '–'), h('td', {}, p.condition || '–')))))) : emptyState(t('cases.no_names'))]
+        h('tbody', {}, people.map((p) => h('tr', { 'data-victim': p.id }, h('td', {}, p.name), h('td', {}, p.sex ? t('cases.sex.' + p.sex) : '–'),
+          h('td', { class: 'num' }, p.age ?? '–'), h('td', {}, p.address || '–'), h('td', {}, p.condition || '–')))))),
+      people.map((p) => servicesBlock(c, p, redraw))] : emptyState(t('cases.no_names'))]
       : h('p', { class: 'small muted', 'data-testid': 'names-hidden' }, t('cases.names_hidden')));
+}
+
+// ---- services of a named victim (P3AKS) ----
+
+export const SERVICE_TYPES = ['kesehatan', 'psikososial', 'bantuan_hukum', 'rumah_aman', 'pendidikan', 'pemulangan', 'reintegrasi', 'lainnya'];
+// The day of each step, in the order they are taken.
+const SERVICE_DAYS = [['dibutuhkan', 'needed_on'], ['dirujuk', 'referred_on'], ['diterima', 'received_on'], ['selesai', 'completed_on'], ['ditolak', 'refused_on']];
+const today = () => new Date().toISOString().slice(0, 10);
+
+function serviceBadge(status) {
+  return h('span', { class: 'badge svc-' + status, 'data-status': status }, t('svc.status.' + status));
+}
+
+// After a change the case is read again (the answer is one audited read of its victims).
+async function reloadCase(c, redraw, msgKey, vars) {
+  const r = await api.get('/cases/' + encodeURIComponent(c.id));
+  redraw(r.case, msgKey, vars);
+}
+
+// Send a service change; errors go into box. True when it went through.
+async function sendService(method, path, body, box) {
+  mount(box);
+  try {
+    await api[method](path, body);
+    return true;
+  } catch (err) {
+    mount(box, errorBox(err));
+    announce(err.message, 'assertive');
+    return false;
+  }
+}
+
+function servicesBlock(c, p, redraw) {
+  const list = Array.isArray(p.services) ? p.services : [];
+  const headId = 'vs-h-' + p.id;
+  return h('div', { class: 'victim-services', 'data-testid': 'victim-services', 'data-victim': p.id, 'aria-labelledby': headId, role: 'group' },
+    h('h4', { id: headId }, t('svc.title', { name: p.name }),
+      p.woman_or_child ? [' ', h('span', { class: 'badge svc-p3aks', title: t('svc.p3aks_hint') }, t('svc.p3aks'))] : null),
+    list.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table services-table' },
+      h('caption', { class: 'visually-hidden' }, t('svc.title', { name: p.name })),
+      h('thead', {}, h('tr', {}, [t('svc.type'), t('svc.status'), t('svc.next')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, list.map((s) => serviceRow(c, s, redraw)))))
+      : h('p', { class: 'small muted' }, t('svc.none')),
+    serviceAddForm(c, p, redraw));
+}
+
+function serviceRow(c, s, redraw) {
+  const days = SERVICE_DAYS.filter(([, k]) => s[k]).map(([st, k]) => h('li', {}, t('svc.status.' + st), ': ', h('time', { datetime: s[k] }, fmtDate(s[k]))));
+  return h('tr', { 'data-service': s.id, 'data-status': s.status },
+    h('td', {}, h('strong', {}, t('svc.type.' + s.type)),
+      h('div', { class: 'small' }, t('svc.provider'), ': ', s.provider || '–'),
+      s.note ? h('div', { class: 'small muted pre' }, s.note) : null),
+    h('td', {}, serviceBadge(s.status), h('ul', { class: 'plain small svc-days' }, days),
+      s.refusal_reason ? h('div', { class: 'small' }, t('svc.reason'), ': ', s.refusal_reason) : null),
+    h('td', {}, s.next_status || s.may_refuse ? serviceStepForm(c, s, redraw) : h('span', { class: 'muted small' }, t('svc.final'))));
+}
+
+// Move a service on: the next step with its day (today unless changed), a provider for the
+// referral when none is known yet; or refuse it with a reason.
+function serviceStepForm(c, s, redraw) {
+  const msg = h('div', { 'aria-live': 'polite' });
+  const day = h('input', { type: 'date', name: 'day', value: today(), max: today(), 'aria-label': t('svc.step_day') });
+  const needProvider = s.next_status === 'dirujuk' && !s.provider;
+  const provider = needProvider ? h('input', { type: 'text', name: 'provider', maxlength: '200', placeholder: t('svc.provider_hint'), 'aria-label': t('svc.provider') }) : null;
+  const path = '/services/' + encodeURIComponent(s.id);
+  const next = s.next_status ? h('button', { type: 'button', class: 'btn btn-primary', 'data-step': s.next_status, onclick: async (e) => {
+    const btn = e.currentTarget;
+    if (provider && !provider.value.trim()) { setFieldError(provider, t('svc.err_provider')); provider.focus(); return; }
+    btn.disabled = true;
+    const body = { status: s.next_status, day: day.value };
+    if (provider) body.provider = provider.value.trim();
+    if (await sendService('patch', path, body, msg)) await reloadCase(c, redraw, 'svc.moved', { status: t('svc.status.' + s.next_status) });
+    else btn.disabled = false;
+  } }, t('svc.move_to', { status: t('svc.status.' + s.next_status) })) : null;
+  let refuse = null;
+  if (s.may_refuse) {
+    const reason = h('input', { type: 'text', name: 'refusal_reason', maxlength: '1000', 'aria-label': t('svc.reason') });
+    refuse = h('details', { class: 'svc-refuse' }, h('summary', {}, t('svc.refuse')),
+      field(t('svc.reason'), reason),
+      h('button', { type: 'button', class: 'btn', 'data-refuse': s.id, onclick: async (e) => {
+        const btn = e.currentTarget;
+        if (!reason.value.trim()) { setFieldError(reason, t('svc.err_reason')); reason.focus(); return; }
+        btn.disabled = true;
+        if (await sendService('patch', path, { status: 'ditolak', day: day.value, refusal_reason: reason.value.trim() }, msg)) await reloadCase(c, redraw, 'svc.refused');
+        else btn.disabled = false;
+      } }, t('svc.refuse_confirm')));
+  }
+  return h('div', { class: 'svc-step', 'data-testid': 'service-step' }, day, provider, next, refuse, msg);
+}
+
+function serviceAddForm(c, p, redraw) {
+  const type = select([['', t('cases.choose')], ...SERVICE_TYPES.map((x) => [x, t('svc.type.' + x)])], '', { name: 'type' });
+  const day = h('input', { type: 'date', name: 'needed_on', value: today(), max: today() });
+  const provider = h('input', { type: 'text', name: 'provider', maxlength: '200' });
+  const note = h('textarea', { rows: '2', maxlength: '2000', name: 'note' });
+  const msg = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { class: 'form-grid', novalidate: true, 'data-testid': 'service-add' },
+    field(t('svc.type'), type), field(t('svc.needed_on'), day),
+    field(t('svc.provider'), provider, { hint: t('svc.provider_hint') }), field(t('svc.note'), note, { wide: true, hint: t('svc.note_hint') }),
+    h('div', { class: 'wide' }, h('button', { type: 'submit', class: 'btn' }, t('svc.add'))), h('div', { class: 'wide' }, msg));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    setFieldError(type, type.value ? '' : t('svc.err_type'));
+    if (!type.value) { type.focus(); return; }
+    const body = { type: type.value, needed_on: day.value || null, provider: provider.value.trim() || null, note: note.value.trim() || null };
+    if (await sendService('post', '/victims/' + encodeURIComponent(p.id) + '/services', body, msg)) await reloadCase(c, redraw, 'svc.added');
+  });
+  return h('details', { class: 'svc-add' }, h('summary', {}, t('svc.add_need')), form);
 }
 
 function summarySection(c, edit, redraw) {

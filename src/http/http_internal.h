@@ -115,6 +115,10 @@ struct http_server {
      * server writes a case (what /public/cases shows). */
     struct http_public_cache public_risk, public_cases;
     atomic_uint_fast64_t cases_version;
+    /* /public/spaces (handlers_spaces.c); spaces_version grows when this server writes a
+     * safe space. */
+    struct http_public_cache public_spaces;
+    atomic_uint_fast64_t spaces_version;
 };
 
 struct http_addr_bytes {
@@ -457,6 +461,14 @@ extern const struct http_public_doc http_public_risk_doc;
 extern const struct http_public_doc http_public_cases_doc;
 /* A case was written: /public/cases is rebuilt on its next request. */
 void http_public_cases_changed(struct http_server *srv);
+/* handlers_spaces.c: safe public spaces for women and children (P3AKS) */
+void http_handle_spaces_list(struct http_request *rq);
+void http_handle_space_add(struct http_request *rq);
+void http_handle_space_get(struct http_request *rq);
+void http_handle_space_patch(struct http_request *rq);
+void http_handle_space_delete(struct http_request *rq);
+void http_handle_public_spaces(struct http_request *rq);
+extern const struct http_public_doc http_public_spaces_doc;
 void http_handle_webhooks_list(struct http_request *rq);
 void http_handle_webhooks_add(struct http_request *rq);
 void http_handle_webhook_delete(struct http_request *rq);

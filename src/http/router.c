@@ -87,6 +87,12 @@ static const struct route routes[] = {
     {"GET", "/api/v1/victims/{id}/services", http_handle_victim_services, ROUTE_SESSION},
     {"POST", "/api/v1/victims/{id}/services", http_handle_victim_service_add, ROUTE_SESSION},
     {"PATCH", "/api/v1/services/{id}", http_handle_service_patch, ROUTE_SESSION},
+    /* safe public spaces for women and children (handlers_spaces.c) */
+    {"GET", "/api/v1/spaces", http_handle_spaces_list, ROUTE_SESSION},
+    {"POST", "/api/v1/spaces", http_handle_space_add, ROUTE_SESSION},
+    {"GET", "/api/v1/spaces/{id}", http_handle_space_get, ROUTE_SESSION},
+    {"PATCH", "/api/v1/spaces/{id}", http_handle_space_patch, ROUTE_SESSION},
+    {"DELETE", "/api/v1/spaces/{id}", http_handle_space_delete, ROUTE_SESSION},
     /* region boundaries for the map (handlers_geo.c) */
     {"GET", "/api/v1/geo/provinces", http_handle_geo_provinces, ROUTE_PUBLIC},
     {"GET", "/api/v1/geo/regencies", http_handle_geo_regencies, ROUTE_PUBLIC},
@@ -99,6 +105,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/risk", http_handle_risk, ROUTE_SESSION},
     {"GET", "/api/v1/public/risk", http_handle_public_risk, ROUTE_PUBLIC},
     {"GET", "/api/v1/public/cases", http_handle_public_cases, ROUTE_PUBLIC},
+    {"GET", "/api/v1/public/spaces", http_handle_public_spaces, ROUTE_PUBLIC},
     {"GET", "/api/v1/webhooks", http_handle_webhooks_list, ROUTE_SESSION},
     {"POST", "/api/v1/webhooks", http_handle_webhooks_add, ROUTE_SESSION},
     {"DELETE", "/api/v1/webhooks/{id}", http_handle_webhook_delete, ROUTE_SESSION},

@@ -787,6 +787,7 @@ static void server_free(struct http_server *srv)
     free(srv->addr_bytes);
     http_public_cache_release(&srv->public_risk);
     http_public_cache_release(&srv->public_cases);
+    http_public_cache_release(&srv->public_spaces);
     free(srv->web_root);
     free(srv);
 }
@@ -820,6 +821,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
     pthread_mutex_init(&srv->addr_mu, NULL);
     http_public_cache_init(&srv->public_risk, &http_public_risk_doc);
     http_public_cache_init(&srv->public_cases, &http_public_cases_doc);
+    http_public_cache_init(&srv->public_spaces, &http_public_spaces_doc);
     srv->cfg = *cfg;
     if (srv->cfg.arena_max == 0)
         srv->cfg.arena_max = (size_t)16 << 20;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -242,6 +243,52 @@ static void test_backup(void **state)
     assert_int_equal(r.status, 2);
     support_run_free(&r);
     free(dest);
+}
+
+/* backup --dir --keep: timestamped names, the oldest deleted beyond N, other files untouched. */
+static void test_backup_dir_keep(void **state)
+{
+    (void)state;
+    struct support_run r;
+    char *dir = support_path(fx.dir, "backups");
+    char *other = support_path(fx.dir, "backups/notes.txt");
+    char *made[3] = {0};
+    for (int i = 0; i < 3; i++) {
+        RUN(&r, NULL, "backup", "--dir", dir, "--keep", "2");
+        assert_int_equal(r.status, 0);
+        const char *p = strstr(r.out, " to ");
+        assert_non_null(p);
+        made[i] = strndup(p + 4, strcspn(p + 4, " "));
+        assert_non_null(strstr(made[i], "/backups/waspada-"));
+        assert_non_null(strstr(made[i], ".db"));
+        if (i == 0) {
+            FILE *f = fopen(other, "w");
+            assert_non_null(f);
+            fputs("not a backup\n", f);
+            fclose(f);
+        }
+        if (i == 2)
+            assert_non_null(strstr(r.out, "deleted old backup"));
+        support_run_free(&r);
+    }
+    assert_int_not_equal(access(made[0], F_OK), 0); /* the oldest went */
+    assert_int_equal(access(made[1], F_OK), 0);
+    assert_int_equal(access(made[2], F_OK), 0);
+    assert_int_equal(access(other, F_OK), 0);
+    const char *list[] = {"--db", made[2], "region", "show", "32", NULL};
+    assert_int_equal(support_run(&r, NULL, list), 0);
+    support_run_free(&r);
+    RUN(&r, NULL, "backup", "--keep", "2", "x.db");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--keep needs --dir"));
+    support_run_free(&r);
+    RUN(&r, NULL, "backup", "--dir", dir, "--keep", "0");
+    assert_int_equal(r.status, 2);
+    support_run_free(&r);
+    for (int i = 0; i < 3; i++)
+        free(made[i]);
+    free(other);
+    free(dir);
 }
 
 static void test_config_precedence(void **state)
@@ -478,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_region),
         cmocka_unit_test(test_users),
         cmocka_unit_test(test_backup),
+        cmocka_unit_test(test_backup_dir_keep),
         cmocka_unit_test(test_config_precedence),
         cmocka_unit_test(test_data_dir_and_serve_needs_init),
         cmocka_unit_test(test_eval_reports),

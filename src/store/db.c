@@ -168,6 +168,14 @@ int db_bind_text(struct db_stmt *st, int idx, const char *v)
                          : sqlite3_bind_null(st->lite, idx));
 }
 
+int db_bind_text_copy(struct db_stmt *st, int idx, const char *v)
+{
+    if (st->engine == DB_POSTGRES)
+        return pgd_bind_text(st->pg, idx, v); /* copies */
+    return lite_status(v ? sqlite3_bind_text(st->lite, idx, v, -1, SQLITE_TRANSIENT)
+                         : sqlite3_bind_null(st->lite, idx));
+}
+
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
 {
     if (st->engine == DB_POSTGRES)

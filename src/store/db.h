@@ -69,6 +69,8 @@ void db_finalize(struct db_stmt *st); /* NULL-safe */
 
 /* Parameters count from 1. Text NULL binds SQL NULL. */
 int db_bind_text(struct db_stmt *st, int idx, const char *v);
+/* The same, with the text copied at once (v need not outlive the call). */
+int db_bind_text_copy(struct db_stmt *st, int idx, const char *v);
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
 int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_null(struct db_stmt *st, int idx);

@@ -979,12 +979,12 @@ int store_event_get(struct store *s, int64_t id, struct arena *arena, struct sto
         if (!r->anonymous) {
             r->reporter_user_id = db_column_int64(st, 12);
             r->reporter_username = store_column_arena(arena, st, 13, &oom);
-            r->reporter_name = store_column_arena(arena, st, 14, &oom);
+            r->reporter_name = store_col_sealed(s, arena, st, 14, "users.full_name", &oom);
         }
     }
     stmt_done(st);
     if (oom)
-        return error_set(err, WSP_ENOMEM, "event sources do not fit in memory limit");
+        return store_seal_oom(s, "event sources do not fit in memory limit", err);
     if (len < cap && src != DB_DONE)
         return store_fail(s, src, err, "read event sources", NULL, NULL);
     *sources = rows;

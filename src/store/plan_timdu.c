@@ -155,6 +155,18 @@ int store_timdu_get(struct store *s, int64_t id, struct arena *arena, struct sto
     rc = store_collect(s, st, arena, &rows, nmembers, sizeof(**members), member_read,
                        "read timdu members", "timdu does not fit in memory limit", err);
     *members = rows;
+    /* The contacts are sealed: opened here, where the store is at hand. */
+    bool oom = false;
+    for (size_t i = 0; !rc && i < *nmembers; i++) {
+        struct store_timdu_member *m = &(*members)[i];
+        m->phone = store_unseal(s, arena, "timdu_members.phone", m->phone, &oom);
+        m->email = store_unseal(s, arena, "timdu_members.email", m->email, &oom);
+    }
+    if (!rc && oom) {
+        *members = NULL;
+        *nmembers = 0;
+        rc = store_seal_oom(s, "timdu does not fit in memory limit", err);
+    }
     return rc;
 }
 
@@ -288,9 +300,13 @@ int store_timdu_member_add(struct store *s, const struct store_timdu_member *m,
         stmt_bind_text(st, 4, nz(m->agency));
         stmt_bind_text(st, 5, m->agency_type ? m->agency_type : "opd");
         stmt_bind_text(st, 6, m->subteam);
-        stmt_bind_text(st, 7, m->phone);
-        stmt_bind_text(st, 8, m->email);
-        rc = plan_step_id(s, st, "add timdu member", NULL, "invalid timdu member", &nid, err);
+        rc = store_bind_sealed(s, st, 7, "timdu_members.phone", m->phone, err);
+        if (!rc)
+            rc = store_bind_sealed(s, st, 8, "timdu_members.email", m->email, err);
+        if (rc)
+            stmt_done(st);
+        else
+            rc = plan_step_id(s, st, "add timdu member", NULL, "invalid timdu member", &nid, err);
     }
     if (!rc) {
         struct store_timdu_member c = *m;
@@ -350,12 +366,35 @@ static void forum_read(struct arena *a, struct db_stmt *st, void *row, bool *oom
     f->updated_at = db_column_int64(st, 9);
 }
 
+/* Open a forum's sealed contact fields (forum_read has no store at hand). */
+static void forum_unseal(struct store *s, struct arena *a, struct store_forum *f, bool *oom)
+{
+    f->contact_name = store_unseal(s, a, "forums.contact_name", f->contact_name, oom);
+    f->contact_phone = store_unseal(s, a, "forums.contact_phone", f->contact_phone, oom);
+    f->contact_email = store_unseal(s, a, "forums.contact_email", f->contact_email, oom);
+}
+
+/* Bind a forum's contact fields, sealed, to ?5 .. ?7. */
+static int forum_bind_contact(struct store *s, struct db_stmt *st, const struct store_forum *f,
+                              struct error *err)
+{
+    int rc = store_bind_sealed(s, st, 5, "forums.contact_name", f->contact_name, err);
+    if (!rc)
+        rc = store_bind_sealed(s, st, 6, "forums.contact_phone", f->contact_phone, err);
+    if (!rc)
+        rc = store_bind_sealed(s, st, 7, "forums.contact_email", f->contact_email, err);
+    if (rc)
+        stmt_done(st);
+    return rc;
+}
+
+/* The contact person stays out of the audit log: it is sealed in the forums table, and the
+ * audit log is not. */
 static json_t *forum_json(const struct store_forum *f)
 {
-    return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)f->id, "region",
+    return json_pack("{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)f->id, "region",
                      plan_jstr(f->region_code), "kind", plan_jstr(f->kind), "name",
-                     plan_jstr(f->name), "sk_number", plan_jstr(f->sk_number), "contact_name",
-                     plan_jstr(f->contact_name));
+                     plan_jstr(f->name), "sk_number", plan_jstr(f->sk_number));
 }
 
 static int forum_check(const struct store_forum *f, struct error *err)
@@ -390,13 +429,12 @@ int store_forum_add(struct store *s, const struct store_forum *f, const struct s
         stmt_bind_text(st, 2, f->kind);
         stmt_bind_text(st, 3, f->name);
         stmt_bind_text(st, 4, f->sk_number);
-        stmt_bind_text(st, 5, f->contact_name);
-        stmt_bind_text(st, 6, f->contact_phone);
-        stmt_bind_text(st, 7, f->contact_email);
         db_bind_int64(st, 8, time_now());
         char fk[96];
         snprintf(fk, sizeof(fk), "unknown region '%s'", nz(f->region_code));
-        rc = plan_step_id(s, st, "add forum", NULL, fk, &nid, err);
+        rc = forum_bind_contact(s, st, f, err);
+        if (!rc)
+            rc = plan_step_id(s, st, "add forum", NULL, fk, &nid, err);
     }
     if (!rc) {
         struct store_forum c = *f;
@@ -417,8 +455,12 @@ int store_forum_get(struct store *s, int64_t id, struct arena *arena, struct sto
     if (rc)
         return rc;
     db_bind_int64(st, 1, id);
-    return store_get_row(s, st, arena, out, forum_read, "forum", id, "read forum",
-                         "forum does not fit in memory limit", err);
+    rc = store_get_row(s, st, arena, out, forum_read, "forum", id, "read forum",
+                       "forum does not fit in memory limit", err);
+    bool oom = false;
+    if (!rc)
+        forum_unseal(s, arena, out, &oom);
+    return oom ? store_seal_oom(s, "forum does not fit in memory limit", err) : rc;
 }
 
 int store_forum_update(struct store *s, const struct store_forum *f,
@@ -445,11 +487,10 @@ int store_forum_update(struct store *s, const struct store_forum *f,
         stmt_bind_text(st, 2, f->kind);
         stmt_bind_text(st, 3, f->name);
         stmt_bind_text(st, 4, f->sk_number);
-        stmt_bind_text(st, 5, f->contact_name);
-        stmt_bind_text(st, 6, f->contact_phone);
-        stmt_bind_text(st, 7, f->contact_email);
         db_bind_int64(st, 8, time_now());
-        rc = plan_step_done(s, st, "update forum", err);
+        rc = forum_bind_contact(s, st, f, err);
+        if (!rc)
+            rc = plan_step_done(s, st, "update forum", err);
     }
     if (!rc) {
         struct store_forum c = *f;
@@ -505,5 +546,13 @@ int store_forum_list(struct store *s, const char *scope, const char *region, str
     rc = store_collect(s, st, arena, &rows, n, sizeof(**out), forum_read, "list forums",
                        "forum list does not fit in memory limit", err);
     *out = rows;
+    bool oom = false;
+    for (size_t i = 0; !rc && i < *n; i++)
+        forum_unseal(s, arena, &(*out)[i], &oom);
+    if (!rc && oom) {
+        *out = NULL;
+        *n = 0;
+        rc = store_seal_oom(s, "forum list does not fit in memory limit", err);
+    }
     return rc;
 }

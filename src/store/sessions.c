@@ -109,7 +109,7 @@ int store_session_get(struct store *s, const char *token_hash, int64_t now,
         ss.created_at = db_column_int64(st, 0);
         ss.expires_at = db_column_int64(st, 1);
         ss.last_seen_at = db_column_int64(st, 2);
-        store_user_read(st, 3, &u);
+        store_user_read(s, st, 3, &u);
         ss.user_id = u.id;
     }
     stmt_done(st);

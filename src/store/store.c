@@ -90,7 +90,7 @@ int store_collect(struct store *s, struct db_stmt *st, struct arena *a, void **r
     }
     stmt_done(st);
     if (oom)
-        return error_set(err, WSP_ENOMEM, "%s", oom_msg);
+        return store_seal_oom(s, oom_msg, err);
     if (src != DB_DONE)
         return store_fail(s, src, err, what, NULL, NULL);
     *rows = arr;
@@ -112,7 +112,7 @@ int store_get_row(struct store *s, struct db_stmt *st, struct arena *a, void *ro
     if (src != DB_ROW)
         return store_fail(s, src, err, what, NULL, NULL);
     if (oom)
-        return error_set(err, WSP_ENOMEM, "%s", oom_msg);
+        return store_seal_oom(s, oom_msg, err);
     return 0;
 }
 
@@ -202,6 +202,7 @@ int store_open_raw(struct store **out, const char *target, struct error *err)
         return code;
     }
     s->engine = db_engine(s->db);
+    s->keyring = store_seal_default_keyring();
     if (s->engine == DB_SQLITE) {
         rc = set_wal(s, err);
         if (rc == 0)

@@ -1277,4 +1277,82 @@ int store_throttle_write(struct store *s, const struct auth_write_limits *lim, i
  * NULL. */
 int store_throttle_purge(struct store *s, int64_t now_ms, size_t *purged, struct error *err);
 
+/* ==== sealed personal fields (schema v13, issue 14 item 4; src/seal, store/sealed.c) ==== */
+
+/*
+ * Victims' names, addresses, conditions and service notes, Timdu members' and forums'
+ * contacts and users' full names are sealed before they are written and opened after they
+ * are read, with the key ring attached to the store. The key ring belongs to the caller and
+ * must outlive every store it is attached to.
+ *
+ * A database is sealed once seal_state has its row (the key id and a verifier): from then on
+ * a store without the key, or with another key, refuses to write these fields, and
+ * store_seal_check refuses to start. A value written before the database was sealed reads
+ * as it is.
+ */
+struct seal_keyring;
+
+/* What a value sealed with a lost key becomes in a NOT NULL column (store_seal_discard), and
+ * what a user's full name that does not open reads as. */
+#define STORE_SEALED_DISCARDED "(terkunci: kunci hilang)"
+#define STORE_SEALED_UNREADABLE "(tidak dapat dibuka)"
+
+/* The key ring of this connection (NULL: none). */
+void store_set_keyring(struct store *s, const struct seal_keyring *kr);
+/* The key ring every store opened from now on gets (set once at start-up, before threads
+ * open stores: the HTTP server's, the early-warning service's and ingest's connections). */
+void store_seal_default(const struct seal_keyring *kr);
+const struct seal_keyring *store_seal_default_keyring(void);
+/* The "table.column" names of the sealed fields, in one fixed order. */
+const char *const *store_sealed_fields(size_t *n);
+
+/* Whether the database is sealed, and with which key id (17 bytes, "" when not). */
+int store_seal_state(struct store *s, bool *sealed, char key_id[17], struct error *err);
+
+struct store_seal_report {
+    bool sealed;           /* the database is sealed (now) */
+    bool initialised;      /* this call sealed it (store_seal_check, store_seal_discard) */
+    bool purged;           /* SQLite: old pages rebuilt away and the WAL emptied */
+    char key_id[17];       /* the key id it is sealed with */
+    int64_t sealed_values; /* values sealed or re-sealed by this call */
+    int64_t discarded;     /* values given up (store_seal_discard) */
+};
+
+/* The start-up check (every command that serves or writes personal fields calls it once,
+ * before other stores are opened). key_file names the expected key file in messages (may be
+ * NULL). With the store's key ring (store_set_keyring):
+ *  - sealed database, no key: WSP_EPERM naming the key file and the docs;
+ *  - sealed with a key id the ring does not hold, or a verifier that does not open:
+ *    WSP_EPERM ("this database was sealed with key X; the key file holds Y");
+ *  - not sealed, no key: 0 (plaintext, as before sealing existed);
+ *  - not sealed, a key: seals every existing value of every sealed field and writes
+ *    seal_state in one transaction (audit "key.seal"; old audit rows of users and forums lose
+ *    their personal keys), then on SQLite rebuilds the file and empties the WAL so no
+ *    plaintext survives there.
+ * rep (may be NULL) says what was found and done. */
+int store_seal_check(struct store *s, const char *key_file, const struct store_actor *actor,
+                     struct store_seal_report *rep, struct error *err);
+/* Re-seal every sealed value under the ring's first key and record it in seal_state, in one
+ * transaction (audit "key.rotate" with the key ids, never key material), then purge old pages
+ * as store_seal_check. The ring must hold the database's current key too (it opens the old
+ * values). WSP_EINVAL when the database is not sealed. */
+int store_seal_rotate(struct store *s, const struct store_actor *actor,
+                      struct store_seal_report *rep, struct error *err);
+/* The key is lost: every value sealed with it becomes NULL, or STORE_SEALED_DISCARDED in a
+ * NOT NULL column (victims' names, users' full names); the rest is sealed under the ring's
+ * first key, a new key: one transaction, audit "key.discard_sealed" with the counts.
+ * WSP_EEXIST when the ring holds the database's key (nothing is lost), WSP_EINVAL when the
+ * database is not sealed. */
+int store_seal_discard(struct store *s, const struct store_actor *actor,
+                       struct store_seal_report *rep, struct error *err);
+
+struct store_seal_count {
+    const char *field; /* "table.column", static */
+    int64_t sealed;    /* values in sealed form */
+    int64_t plain;     /* values not sealed (before the database was sealed) */
+};
+/* The counts per sealed field, at most max of them (all: store_sealed_fields' n). */
+int store_seal_counts(struct store *s, struct store_seal_count *out, size_t max, size_t *n,
+                      struct error *err);
+
 #endif

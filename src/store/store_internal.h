@@ -24,6 +24,7 @@
 /* PostgreSQL advisory lock keys (one bigint space per database, shared by every node). */
 #define STORE_PG_LOCK_MIGRATE "7263001" /* a migration being applied */
 #define STORE_PG_LOCK_LEADER "7263002"  /* the early-warning leader (leader.c) */
+#define STORE_PG_LOCK_SEAL "7263003"    /* sealing or re-sealing every value (sealed.c) */
 /* How long a server's claim on a webhook delivery holds (webhooks.c): longer than one
  * attempt (10 s timeout) and its record. */
 #define STORE_DELIVERY_LEASE_SQL "60"
@@ -117,6 +118,8 @@ enum store_stmt_id {
     /* schema v11: throttle state (throttle.c numbers its statements inside this range) */
     STMT_THROTTLE_FIRST,
     STMT_THROTTLE_LAST = STMT_THROTTLE_FIRST + 15,
+    /* schema v13: the seal state (sealed.c) */
+    STMT_SEAL_STATE,
     STMT_COUNT
 };
 
@@ -131,6 +134,9 @@ struct store {
     struct db_stmt *stmts[STMT_COUNT];
     struct db_stmt *audit_list[STORE_AUDIT_VARIANTS];
     struct db_stmt *audit_count[STORE_AUDIT_VARIANTS];
+    const struct seal_keyring *keyring; /* seals and opens personal fields; NULL = none */
+    bool seal_failed; /* a sealed field did not open since the last store_seal_oom() */
+    bool seal_schema; /* the schema has seal_state (v13): known once seen */
 };
 
 /* Prepare (once) statement id with SQL text sql and store it in *out. The same id must always
@@ -157,9 +163,18 @@ int store_bind_sealed(struct store *s, struct db_stmt *st, int idx, const char *
  * allocated or opened. */
 const char *store_col_sealed(struct store *s, struct arena *a, struct db_stmt *st, int col,
                              const char *field, bool *oom);
-/* The opened text of column col copied into a fixed buffer ("" for NULL). */
+/* The opened text of column col copied into a fixed buffer ("" for NULL). A value that does
+ * not open is logged and reads as STORE_SEALED_UNREADABLE (users' full names: one damaged
+ * row must not keep its user out of every request). */
 void store_col_sealed_copy(struct store *s, struct db_stmt *st, int col, const char *field,
                            char *dst, size_t dstsz);
+/* Open text already read (a row reader without the store copied it): the opened text in the
+ * arena, text itself when it is not sealed, NULL for NULL; on failure NULL and *oom set. */
+const char *store_unseal(struct store *s, struct arena *a, const char *field, const char *text,
+                         bool *oom);
+/* The error for a read that set *oom: a sealed field that did not open (logged; WSP_EDB), or
+ * else WSP_ENOMEM with oom_msg. */
+int store_seal_oom(struct store *s, const char *oom_msg, struct error *err);
 
 /* Map a failed db_status (db.h) to a WSP_E* status and message. `what` names the operation
  * ("add user 'budi'"). exists_msg / fk_msg, when non-NULL, are the full messages used for a
@@ -183,7 +198,7 @@ int store_tx_end(struct store *s, int rc, struct error *err);
 
 /* Read a user (without hash) from 8 columns starting at col: id, username, role, region_code,
  * full_name, disabled, created_at, updated_at. */
-void store_user_read(struct db_stmt *st, int col, struct store_user *out);
+void store_user_read(struct store *s, struct db_stmt *st, int col, struct store_user *out);
 
 /* Actor fields with defaults for NULL. */
 const char *store_actor_name(const struct store_actor *a);

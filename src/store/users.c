@@ -42,20 +42,21 @@ static bool role_valid(const char *role)
     return false;
 }
 
-void store_user_read(struct db_stmt *st, int col, struct store_user *out)
+void store_user_read(struct store *s, struct db_stmt *st, int col, struct store_user *out)
 {
     memset(out, 0, sizeof(*out));
     out->id = db_column_int64(st, col);
     stmt_column_copy(st, col + 1, out->username, sizeof(out->username));
     stmt_column_copy(st, col + 2, out->role, sizeof(out->role));
     stmt_column_copy(st, col + 3, out->region, sizeof(out->region));
-    stmt_column_copy(st, col + 4, out->full_name, sizeof(out->full_name));
+    store_col_sealed_copy(s, st, col + 4, "users.full_name", out->full_name,
+                          sizeof(out->full_name));
     out->disabled = (int)db_column_int64(st, col + 5) != 0;
     out->created_at = db_column_int64(st, col + 6);
     out->updated_at = db_column_int64(st, col + 7);
 }
 
-/* The user as audit JSON, without the password hash. Caller frees. */
+/* The user as audit JSON, without the password hash and the full name. Caller frees. */
 static char *user_json(const struct store_user *u)
 {
     json_t *o = json_object();
@@ -63,7 +64,7 @@ static char *user_json(const struct store_user *u)
     json_object_set_new(o, "username", json_string(u->username));
     json_object_set_new(o, "role", json_string(u->role));
     json_object_set_new(o, "region", json_string(u->region));
-    json_object_set_new(o, "full_name", json_string(u->full_name));
+    /* Not the full name: it is sealed in the users table, and the audit log is not. */
     json_object_set_new(o, "disabled", json_boolean(u->disabled));
     json_object_set_new(o, "created_at", json_integer(u->created_at));
     json_object_set_new(o, "updated_at", json_integer(u->updated_at));
@@ -87,7 +88,7 @@ static int get_one(struct store *s, enum store_stmt_id id, const char *sql, int6
         db_bind_int64(st, 1, uid);
     int src = db_step(st);
     if (src == DB_ROW) {
-        store_user_read(st, 0, out);
+        store_user_read(s, st, 0, out);
         if (with_hash)
             stmt_column_copy(st, 8, out->password_hash, sizeof(out->password_hash));
         rc = 0;
@@ -187,7 +188,11 @@ int store_user_add(struct store *s, const struct store_user *u, const char *pass
     stmt_bind_text(st, 1, nu.username);
     stmt_bind_text(st, 2, nu.role);
     stmt_bind_text(st, 3, nu.region[0] ? nu.region : NULL);
-    stmt_bind_text(st, 4, nu.full_name);
+    rc = store_bind_sealed(s, st, 4, "users.full_name", nu.full_name, err);
+    if (rc != 0) {
+        stmt_done(st);
+        goto out;
+    }
     stmt_bind_text(st, 5, password_hash);
     db_bind_int64(st, 6, nu.disabled ? 1 : 0);
     db_bind_int64(st, 7, nu.created_at);
@@ -326,7 +331,7 @@ int store_user_list(struct store *s, struct arena *arena, struct store_user **ou
             cap = cap ? cap * 2 : 16;
             tmp = xrealloc(tmp, cap * sizeof(*tmp));
         }
-        store_user_read(st, 0, &tmp[len++]);
+        store_user_read(s, st, 0, &tmp[len++]);
     }
     stmt_done(st);
     if (src != DB_DONE) {

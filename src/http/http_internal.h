@@ -99,6 +99,10 @@ struct http_server {
     /* Early warning: engine service, SSE streams, webhooks (alerts_service.c); NULL when it
      * could not start. */
     struct http_alerts *alerts;
+    /* The public P3AKS figures, one cached answer per (year, region) asked (handlers_p3aks.c);
+     * p3aks_version grows when this server writes a victim's service. */
+    struct http_p3aks_public *p3aks_public;
+    atomic_uint_fast64_t p3aks_version;
     /* Bytes of request bodies held in memory across all requests, reserved from
      * cfg.body_budget when a request's headers are accepted (server.c). */
     atomic_size_t body_bytes;
@@ -477,5 +481,14 @@ void http_handle_webhook_deliveries(struct http_request *rq);
 /* handlers_geo.c: region boundaries (GeoJSON) for the web map, public and cached */
 void http_handle_geo_provinces(struct http_request *rq);
 void http_handle_geo_regencies(struct http_request *rq);
+
+/* handlers_p3aks.c: the P3AKS figures for officers and the public */
+void http_handle_p3aks(struct http_request *rq);
+void http_handle_public_p3aks(struct http_request *rq);
+struct http_p3aks_public *http_p3aks_public_new(void);
+void http_p3aks_public_free(struct http_p3aks_public *p); /* NULL-safe */
+/* A victim's service was written: the public P3AKS figures are rebuilt on their next request
+ * (a case's counts or victims: http_public_cases_changed does it). */
+void http_p3aks_changed(struct http_server *srv);
 
 #endif

@@ -105,6 +105,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/risk", http_handle_risk, ROUTE_SESSION},
     {"GET", "/api/v1/public/risk", http_handle_public_risk, ROUTE_PUBLIC},
     {"GET", "/api/v1/public/cases", http_handle_public_cases, ROUTE_PUBLIC},
+    /* P3AKS figures (handlers_p3aks.c) */
+    {"GET", "/api/v1/p3aks", http_handle_p3aks, ROUTE_SESSION},
+    {"GET", "/api/v1/public/p3aks", http_handle_public_p3aks, ROUTE_PUBLIC},
     {"GET", "/api/v1/public/spaces", http_handle_public_spaces, ROUTE_PUBLIC},
     {"GET", "/api/v1/webhooks", http_handle_webhooks_list, ROUTE_SESSION},
     {"POST", "/api/v1/webhooks", http_handle_webhooks_add, ROUTE_SESSION},

@@ -780,6 +780,7 @@ static void server_free(struct http_server *srv)
     if (srv->ratelimit)
         auth_ratelimit_free(srv->ratelimit);
     http_alerts_stop(srv->alerts);
+    http_p3aks_public_free(srv->p3aks_public);
     detect_model_free(srv->detect_model);
     text_resources_free(srv->text_res);
     pthread_mutex_destroy(&srv->detect_mu);
@@ -819,6 +820,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
     struct http_server *srv = xcalloc(1, sizeof(*srv));
     pthread_mutex_init(&srv->detect_mu, NULL);
     pthread_mutex_init(&srv->addr_mu, NULL);
+    srv->p3aks_public = http_p3aks_public_new();
     http_public_cache_init(&srv->public_risk, &http_public_risk_doc);
     http_public_cache_init(&srv->public_cases, &http_public_cases_doc);
     http_public_cache_init(&srv->public_spaces, &http_public_spaces_doc);

@@ -43,9 +43,17 @@ void plan_table_release(struct plan_table *t)
     free(t->cells);
     t->cells = NULL;
     t->nrows = t->cap = 0;
+    if (t->next) {
+        plan_table_release(t->next);
+        free(t->next);
+        t->next = NULL;
+    }
 }
 
 /* ---- filling it from the store ---------------------------------------------------------- */
+
+static int export_p3aks(struct store *s, const struct plan_export_query *q, struct plan_table *out,
+                        struct error *err);
 
 int plan_export_compliance(struct store *s, const struct plan_export_query *q,
                            struct plan_table *out, struct error *err)
@@ -80,6 +88,10 @@ int plan_export_compliance(struct store *s, const struct plan_export_query *q,
         table_row(out, vals);
     }
     arena_release(&a);
+    if (!rc && str_eq(q->plan_type, "p3aks")) {
+        out->next = xcalloc(1, sizeof(*out->next));
+        rc = export_p3aks(s, q, out->next, err);
+    }
     return rc;
 }
 
@@ -197,6 +209,131 @@ int plan_export_reports(struct store *s, const struct plan_export_query *q, stru
     return rc;
 }
 
+/* ---- P3AKS figures ---------------------------------------------------------------------- */
+
+int plan_p3aks_load(struct store *s, const char *region, int year, int64_t ref_day,
+                    struct arena *arena, struct plan_p3aks_view *out, struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!region)
+        region = "";
+    if (!p3aks_public_region_ok(region))
+        return error_set(err, WSP_EINVAL,
+                         "region '%s' is below regency level: P3AKS figures go down to "
+                         "regencies/cities",
+                         region);
+    out->year = year;
+    out->ref_day = ref_day;
+    out->region = region;
+    out->region_name = "Indonesia";
+    struct store_region *regs = NULL;
+    size_t nregs = 0;
+    int rc = store_plan_regions(s, region, arena, &regs, &nregs, err);
+    if (rc)
+        return rc;
+    out->codes = arena_alloc(arena, (nregs + 1) * sizeof(*out->codes));
+    out->names = arena_alloc(arena, (nregs + 1) * sizeof(*out->names));
+    out->rows = arena_alloc(arena, (nregs + 1) * sizeof(*out->rows));
+    if (!out->codes || !out->names || !out->rows)
+        return error_set(err, WSP_ENOMEM, "p3aks figures do not fit in memory limit");
+    /* The nation: its provinces. A province: its regencies (store_plan_regions lists the
+     * province first). A regency: itself. */
+    int level = 0;
+    for (size_t i = 0; i < nregs; i++)
+        if (*region && str_eq(regs[i].code, region)) {
+            out->region_name = regs[i].name;
+            level = regs[i].level;
+        }
+    for (size_t i = 0; i < nregs; i++) {
+        if (level == 1 && str_eq(regs[i].code, region))
+            continue;
+        out->codes[out->n] = regs[i].code;
+        out->names[out->n++] = regs[i].name;
+    }
+    struct p3aks_fig_rows rows;
+    rc = store_p3aks_rows(s, region, year, arena, &rows, err);
+    if (!rc)
+        rc = p3aks_figures_compute(&rows, out->codes, out->n, ref_day, arena, out->rows, &out->own,
+                                   &out->total, err);
+    if (!rc)
+        rc = p3aks_overdue_list(&rows, ref_day, arena, &out->overdue, &out->noverdue, err);
+    return rc;
+}
+
+/* One row of the P3AKS sheet. */
+static void p3aks_row(struct plan_table *t, const char *code, const char *name,
+                      const struct p3aks_figures *f)
+{
+    char v[12][32];
+    snprintf(v[0], sizeof(v[0]), "%ld", f->counted);
+    snprintf(v[1], sizeof(v[1]), "%ld", f->counted_women);
+    snprintf(v[2], sizeof(v[2]), "%ld", f->counted_girls);
+    snprintf(v[3], sizeof(v[3]), "%ld", f->counted_boys);
+    snprintf(v[4], sizeof(v[4]), "%ld", f->named);
+    snprintf(v[5], sizeof(v[5]), "%ld", f->with_need);
+    snprintf(v[6], sizeof(v[6]), "%ld", f->all_served);
+    double share = p3aks_share_served(f);
+    if (share >= 0)
+        snprintf(v[7], sizeof(v[7]), "%.1f", share);
+    else
+        v[7][0] = '\0';
+    snprintf(v[8], sizeof(v[8]), "%ld", f->received);
+    if (f->received > 0)
+        snprintf(v[9], sizeof(v[9]), "%.1f", f->median_days);
+    else
+        v[9][0] = '\0';
+    snprintf(v[10], sizeof(v[10]), "%ld", f->open_referrals);
+    snprintf(v[11], sizeof(v[11]), "%ld", f->waiting_needs);
+    const char *vals[] = {code, name, v[0], v[1], v[2], v[3],  v[4],
+                          v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
+    table_row(t, vals);
+}
+
+/* Sheet "P3AKS" of the compliance export of plan type p3aks (see plan.h). */
+static int export_p3aks(struct store *s, const struct plan_export_query *q, struct plan_table *out,
+                        struct error *err)
+{
+    static const char *const head[] = {"region_code",
+                                       "region",
+                                       "women_children_victims",
+                                       "women",
+                                       "girls",
+                                       "boys",
+                                       "named_victims",
+                                       "with_need",
+                                       "all_needs_served",
+                                       "share_served",
+                                       "services_received",
+                                       "median_days_to_receipt",
+                                       "open_referrals_14d",
+                                       "waiting_needs_14d"};
+    static const enum plan_cell_kind kinds[] = {
+        PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_NUM, PLAN_CELL_NUM, PLAN_CELL_NUM,
+        PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM, PLAN_CELL_NUM, PLAN_CELL_NUM,
+        PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM, PLAN_CELL_NUM};
+    table_start(out, "P3AKS", head, kinds, WSP_ARRAY_LEN(head));
+    int64_t ref = plan_day_of_time(time_now());
+    if (q->date && plan_date_parse(q->date, &ref) != 0)
+        return error_set(err, WSP_EINVAL, "date '%s' is not a date (YYYY-MM-DD)", q->date);
+    struct arena a;
+    arena_init(&a, 0);
+    struct plan_p3aks_view v;
+    int rc = plan_p3aks_load(s, q->region, q->year, ref, &a, &v, err);
+    for (size_t i = 0; !rc && i < v.n; i++)
+        p3aks_row(out, v.codes[i], v.names[i], &v.rows[i]);
+    if (!rc && (v.own.counted || v.own.named)) {
+        /* Only a province has cases of its own level outside its rows. */
+        const char *own = arena_printf(&a, "%s (tingkat provinsi)", v.region_name);
+        p3aks_row(out, v.region, own ? own : v.region_name, &v.own);
+    }
+    if (!rc) {
+        const char *sum = arena_printf(&a, "Jumlah %s", v.region_name);
+        p3aks_row(out, v.region, sum ? sum : "Jumlah", &v.total);
+    }
+    arena_release(&a);
+    return rc;
+}
+
 /* ---- CSV -------------------------------------------------------------------------------- */
 
 /* A plain number: an optional sign, digits with at most one decimal point or comma, an
@@ -277,9 +414,13 @@ static void csv_line(struct buf *b, const char *const *cells, size_t n)
 int plan_table_csv(const struct plan_table *t, struct buf *out, struct error *err)
 {
     buf_puts(out, "\xEF\xBB\xBF");
-    csv_line(out, t->head, t->ncols);
-    for (size_t r = 0; r < t->nrows; r++)
-        csv_line(out, (const char *const *)&t->cells[r * t->ncols], t->ncols);
+    for (const struct plan_table *x = t; x; x = x->next) {
+        if (x != t)
+            buf_puts(out, "\r\n");
+        csv_line(out, x->head, x->ncols);
+        for (size_t r = 0; r < x->nrows; r++)
+            csv_line(out, (const char *const *)&x->cells[r * x->ncols], x->ncols);
+    }
     if (out->oom)
         return error_set(err, WSP_ENOMEM, "export of %zu rows does not fit in memory limit",
                          t->nrows);
@@ -288,14 +429,10 @@ int plan_table_csv(const struct plan_table *t, struct buf *out, struct error *er
 
 /* ---- XLSX ------------------------------------------------------------------------------- */
 
-int plan_table_xlsx(const struct plan_table *t, const char *path, struct error *err)
+/* One sheet of the workbook: table t. */
+static void xlsx_sheet(lxw_workbook *wb, lxw_format *bold, const struct plan_table *t)
 {
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb)
-        return error_set(err, WSP_EIO, "cannot create '%s'", path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, t->sheet);
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
     for (size_t i = 0; i < t->ncols; i++) {
         worksheet_write_string(ws, 0, (lxw_col_t)i, t->head[i], bold);
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, i == 1 ? 40 : 14, NULL);
@@ -315,6 +452,17 @@ int plan_table_xlsx(const struct plan_table *t, const char *path, struct error *
     }
     if (t->nrows > 0)
         worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, (lxw_col_t)(t->ncols - 1));
+}
+
+int plan_table_xlsx(const struct plan_table *t, const char *path, struct error *err)
+{
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb)
+        return error_set(err, WSP_EIO, "cannot create '%s'", path);
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    for (const struct plan_table *x = t; x; x = x->next)
+        xlsx_sheet(wb, bold, x);
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR)
         return error_set(err, WSP_EIO, "cannot write '%s': %s", path, lxw_strerror(e));

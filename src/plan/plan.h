@@ -36,6 +36,7 @@
 
 #include "auth/auth.h"
 #include "base/base.h"
+#include "p3aks/p3aks.h"
 
 struct store;
 
@@ -262,6 +263,8 @@ struct plan_table {
     const enum plan_cell_kind *kinds;
     char **cells; /* nrows * ncols, row-major */
     size_t nrows, cap;
+    struct plan_table *next; /* a further table (malloc'd, owned): CSV after a blank line,
+                              * XLSX its own sheet */
 };
 
 void plan_table_release(struct plan_table *t);
@@ -279,7 +282,10 @@ struct plan_export_query {
 
 /* One row per region: region_code, region, timdu (ya/tidak), rad_status ("belum" when there
  * is no plan), expected, submitted, on_time, late, reporting_rate, on_time_rate (percent, one
- * decimal), score (one decimal), rank. Sheet "Kepatuhan". */
+ * decimal), score (one decimal), rank. Sheet "Kepatuhan". For plan type p3aks a second table
+ * follows, sheet "P3AKS": the P3AKS figures of the same region and year as of the same date
+ * (plan_p3aks_load): one row per child region, the region's own cases when it has any, and
+ * the total; exact counts (the export is for officers), no list of services. */
 int plan_export_compliance(struct store *s, const struct plan_export_query *q,
                            struct plan_table *out, struct error *err);
 /* One row per action of every plan (the columns of the import plus the plan's region, year,
@@ -290,12 +296,32 @@ int plan_export_plans(struct store *s, const struct plan_export_query *q, struct
 int plan_export_reports(struct store *s, const struct plan_export_query *q, struct plan_table *out,
                         struct error *err);
 
+/* The P3AKS figures (p3aks_figures_compute) of a region and year as the API and the export
+ * show them: the cases recorded in year under region (NULL or "" = the nation), one row per
+ * child region (the provinces of the nation, the regencies/cities of a province; a regency is
+ * its own one row), the cases recorded at the region itself (own, for a province: not in any
+ * row) and the total, as of ref_day; and the overdue needs and referrals. Strings and arrays
+ * from arena. WSP_EINVAL for a region below regency level, WSP_ENOTFOUND for an unknown one. */
+struct plan_p3aks_view {
+    int year;
+    int64_t ref_day;
+    const char *region, *region_name; /* "" and "Indonesia" for the nation */
+    size_t n;
+    const char **codes, **names;  /* n child regions */
+    struct p3aks_figures *rows;   /* n */
+    struct p3aks_figures own, total;
+    struct p3aks_overdue *overdue; /* p3aks_overdue_list; callers decide who sees it */
+    size_t noverdue;
+};
+int plan_p3aks_load(struct store *s, const char *region, int year, int64_t ref_day,
+                    struct arena *arena, struct plan_p3aks_view *out, struct error *err);
+
 /* Append the table as CSV (RFC 4180: CRLF line ends, fields with , " CR or LF quoted) after a
- * UTF-8 BOM, so spreadsheet programs read the Indonesian names right. WSP_ENOMEM when out
- * reaches its cap. */
+ * UTF-8 BOM, so spreadsheet programs read the Indonesian names right; each further table
+ * (next) follows after an empty line. WSP_ENOMEM when out reaches its cap. */
 int plan_table_csv(const struct plan_table *t, struct buf *out, struct error *err);
 /* Write the table as an XLSX workbook (libxlsxwriter) to path: bold frozen header row,
- * autofilter, numbers as number cells. */
+ * autofilter, numbers as number cells; each further table (next) on a sheet of its own. */
 int plan_table_xlsx(const struct plan_table *t, const char *path, struct error *err);
 /* The same workbook appended to out: written to a temporary file in $TMPDIR (or /tmp), read
  * back and unlinked. WSP_ENOMEM when out reaches its cap. */

@@ -36,6 +36,9 @@ enum plan_stmt {
     PS_FORUM_DELETE,
     PS_FORUM_GET,
     PS_FORUM_LIST,
+    PS_P3AKS_CASES, /* p3aks.c: the rows of the P3AKS figures */
+    PS_P3AKS_VICTIMS,
+    PS_P3AKS_SERVICES,
     PS_RAD_INSERT,
     PS_RAD_GET,
     PS_RAD_FIND,

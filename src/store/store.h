@@ -1184,6 +1184,24 @@ int store_delivery_record(struct store *s, int64_t id, const char *state, int st
 int store_delivery_list(struct store *s, int64_t webhook_id, size_t limit, struct arena *arena,
                         struct store_delivery **out, size_t *n, struct error *err);
 
+/* ==== P3AKS figures (schema v13; owner: issue 14, item 2) ================================== */
+
+/*
+ * The rows behind the figures of access to and quality of services for women and child
+ * victims (p3aks_figures_compute in src/p3aks, which decides every rule). Read only what the
+ * figures need: never a victim's name, address or condition, nor a service's note or refusal
+ * reason.
+ */
+struct p3aks_fig_rows;
+
+/* The cases recorded in year (created_at in that year in WIB, UTC+7) whose primary region is
+ * region or lies under it on whole segments (NULL or "" = every region), with their counts
+ * tables; their named victims (id, case, sex, age); and those victims' services (id, victim,
+ * type, provider, status, needed_on, referred_on, received_on); each ordered by id. Strings
+ * and arrays come from arena. WSP_EINVAL for a year outside 1900..9999. */
+int store_p3aks_rows(struct store *s, const char *region, int year, struct arena *arena,
+                     struct p3aks_fig_rows *out, struct error *err);
+
 /* ==== events imported from other datasets (schema v8; owner: issue 12, `import events`) ==== */
 
 /*

@@ -22,7 +22,9 @@ static const char usage_text[] =
     "with --region) with region_code, region, timdu, rad_status ('belum' when there is no\n"
     "plan), expected, submitted, on_time, late, reporting_rate, on_time_rate, score and rank,\n"
     "as of --date (default today). Score: Timdu 20 + RAD (disetujui 30, diajukan or\n"
-    "dikembalikan 15, draft 7.5) + 30 x reporting rate + 20 x on-time rate.\n"
+    "dikembalikan 15, draft 7.5) + 30 x reporting rate + 20 x on-time rate. With --type p3aks\n"
+    "the P3AKS figures of the same region, year and date follow (after an empty line in CSV,\n"
+    "on a second sheet in XLSX; see docs/p3aks.md).\n"
     "plans: one row per action of every plan. reports: one row per progress report.\n"
     "--type defaults to pks for compliance and to all types otherwise. Without --output the\n"
     "file goes to standard output.\n";

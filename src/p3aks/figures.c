@@ -186,7 +186,8 @@ int p3aks_figures_compute(const struct p3aks_fig_rows *rows, const char *const *
     struct p3aks_figures spare;
     if (!rest)
         rest = &spare;
-    memset(per, 0, ngroups * sizeof(*per));
+    if (ngroups)
+        memset(per, 0, ngroups * sizeof(*per));
     memset(rest, 0, sizeof(*rest));
     memset(total, 0, sizeof(*total));
     struct pass p;

@@ -31,12 +31,14 @@ int cli_exit_for(int wsp_status);
 struct cli_config {
     char *config_file; /* the file that was read, or NULL */
     char *db;
+    char *key_file;
     char *data_dir;
     char *web_dir;
     char *listen;
     char *log_level;
     char *node_name;
     char *files_dir;
+    char *metrics_token;
     long threads;
     long body_max;
     long body_budget;

@@ -131,6 +131,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
     hc.escalate_province_after = ctx->cfg.escalate_province_after;
     hc.escalate_national_after = ctx->cfg.escalate_national_after;
     hc.lead_min_confidence = ctx->cfg.lead_min_confidence;
+    hc.metrics_token = ctx->cfg.metrics_token;
     hc.node_name = ctx->cfg.node_name && *ctx->cfg.node_name ? ctx->cfg.node_name : NULL;
     hc.files_dir = ctx->cfg.files_dir && *ctx->cfg.files_dir ? ctx->cfg.files_dir : NULL;
     if (!rc)

@@ -51,6 +51,8 @@ static const struct cfg_row rows[] = {
     ROW_S(files_dir, "",
           "evidence files (shared by all servers of one database); empty = <db>.files beside a "
           "SQLite file, ./waspada-files for PostgreSQL"),
+    ROW_S(metrics_token, "",
+          "GET /metrics for whoever presents it as a Bearer token; empty = this machine only"),
     ROW_L(threads, 1, 256, "4", "HTTP worker threads"),
     ROW_L(body_max, 1024, 1L << 30, "1048576", "largest accepted request body, bytes"),
     ROW_L(body_budget, 1024, 1L << 34, "67108864",

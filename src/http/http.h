@@ -69,6 +69,9 @@ struct http_config {
     /* Unverified leads below this confidence (0..1) do not count for warnings, and the web
      * app shows them only on request; verified events count whatever their confidence. */
     double lead_min_confidence;
+    /* GET /metrics: besides loopback clients, who presents "Authorization: Bearer <token>";
+     * NULL or "" = loopback only. */
+    const char *metrics_token;
 };
 
 /* Defaults for every field (db "waspada.db", listen 127.0.0.1:8080, 4 threads, 1 MiB body,

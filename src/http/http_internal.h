@@ -118,6 +118,9 @@ struct http_server {
     /* Public answers built once per change (public_cache.c); cases_version grows when this
      * server writes a case (what /public/cases shows). */
     struct http_public_cache public_risk, public_cases;
+    /* GET /metrics (metrics.c): this server's request counters, and when it started. */
+    struct http_metrics *metrics;
+    int64_t started_at;
     atomic_uint_fast64_t cases_version;
     /* /public/spaces (handlers_spaces.c); spaces_version grows when this server writes a
      * safe space. */
@@ -152,6 +155,8 @@ struct http_request {
     int64_t body_length; /* Content-Length, or -1 when absent (no body, or chunked) */
     bool body_chunked;   /* Transfer-Encoding: the length is known only at the end */
     const void *route;   /* the matched API route (router.c), NULL before routing */
+    int route_index;     /* 1 + the index of the API route the path and method matched, even
+                            when the request was then refused (metrics.c); 0 for none */
 
     struct buf body; /* request body, capped at body_cap */
     size_t body_cap; /* cfg.body_max, or HTTP_UPLOAD_MAX for upload routes */
@@ -279,6 +284,22 @@ int http_reply_err(struct http_request *rq, const struct error *err);
 #endif
 /* 405 with an Allow header listing the methods the path supports. */
 void http_reply_method_not_allowed(struct http_request *rq, const char *allow);
+/* ---- metrics (metrics.c) ------------------------------------------------------------------ */
+
+struct http_metrics;
+struct http_metrics *http_metrics_new(void);
+void http_metrics_free(struct http_metrics *m);
+/* Count a finished request (route, status, ms from its first byte). Thread-safe, lock-free. */
+void http_metrics_record(struct http_metrics *m, const struct http_request *rq, int64_t ms);
+/* Whether a client may read /metrics: a valid "Bearer <token>" when token is set, or a
+ * loopback address not relayed by a proxy. */
+bool http_metrics_allowed(const char *client, bool proxied, const char *authorization,
+                          const char *token);
+void http_handle_metrics(struct http_request *rq);
+/* The API routes (router.c), for metrics' labels: how many, and route i's method and pattern. */
+size_t http_route_count(void);
+void http_route_label(size_t i, const char **method, const char **pattern);
+
 /* Non-API answer: body is copied. */
 void http_reply_raw(struct http_request *rq, unsigned status, const char *content_type,
                     const char *body, size_t len);

@@ -171,6 +171,17 @@ static void reply_unsupported_type(struct http_request *rq)
     http_reply_json(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, body);
 }
 
+size_t http_route_count(void)
+{
+    return WSP_ARRAY_LEN(routes);
+}
+
+void http_route_label(size_t i, const char **method, const char **pattern)
+{
+    *method = i < WSP_ARRAY_LEN(routes) ? routes[i].method : "";
+    *pattern = i < WSP_ARRAY_LEN(routes) ? routes[i].pattern : "";
+}
+
 int http_route_check(struct http_request *rq)
 {
     if (rq->route)
@@ -193,6 +204,8 @@ int http_route_check(struct http_request *rq)
             snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", add);
         }
     }
+    if (found)
+        rq->route_index = (int)(found - routes) + 1;
     if (!found) {
         if (allow[0])
             http_reply_method_not_allowed(rq, allow);

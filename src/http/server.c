@@ -310,6 +310,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
               rq->queued ? rq->resp_bytes : (size_t)0, (long long)(time_mono_ms() - rq->start_ms),
               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     }
+    http_metrics_record(srv->metrics, rq, time_mono_ms() - rq->start_ms);
     request_free(rq);
     *con_cls = NULL;
 }
@@ -649,6 +650,10 @@ static void dispatch(struct http_request *rq)
         http_route(rq);
         return;
     }
+    if (str_eq(rq->path, "/metrics")) {
+        http_handle_metrics(rq);
+        return;
+    }
     http_static(rq);
 }
 
@@ -783,6 +788,7 @@ static void server_free(struct http_server *srv)
     http_p3aks_public_free(srv->p3aks_public);
     detect_model_free(srv->detect_model);
     text_resources_free(srv->text_res);
+    http_metrics_free(srv->metrics);
     pthread_mutex_destroy(&srv->detect_mu);
     pthread_mutex_destroy(&srv->addr_mu);
     free(srv->addr_bytes);
@@ -825,6 +831,8 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
     http_public_cache_init(&srv->public_cases, &http_public_cases_doc);
     http_public_cache_init(&srv->public_spaces, &http_public_spaces_doc);
     srv->cfg = *cfg;
+    srv->metrics = http_metrics_new();
+    srv->started_at = time_now();
     if (srv->cfg.arena_max == 0)
         srv->cfg.arena_max = (size_t)16 << 20;
     srv->geo = gazetteer;

@@ -88,6 +88,17 @@ const char *const *store_copy_tables(size_t *n);
 int store_listen(struct store *s, struct error *err);
 int store_wait_news(struct store *s, int timeout_ms, bool *news, struct error *err);
 
+/* What GET /metrics reports from the database (store/metrics.c): totals every server of the
+ * database sees alike. No personal field is read. */
+struct store_metrics {
+    int64_t events, articles, reports;
+    int64_t alerts_open_waspada, alerts_open_siaga, alerts_open_awas;
+    int64_t deliveries_pending, deliveries_delivered, deliveries_failed, deliveries_retried;
+    int64_t feeds, feeds_failing, feeds_last_poll; /* last poll: seconds since the epoch, 0 */
+    int64_t db_bytes; /* the database's size on disk */
+};
+int store_metrics_read(struct store *s, struct store_metrics *m, struct error *err);
+
 /* Copy the live database to dest with the online backup API (safe while serving).
  * WSP_EEXIST when dest exists; the copy is written to a temporary name next to dest and
  * linked into place only when complete. */

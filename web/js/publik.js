@@ -25,9 +25,11 @@ async function draw() {
   applyI18n(document.body);
   drawLang();
   const main = document.getElementById('main');
-  const [riskRes, casesRes] = await Promise.allSettled([getJson('/public/risk'), getJson('/public/cases')]);
+  const [riskRes, casesRes, p3aksRes] = await Promise.allSettled([getJson('/public/risk'),
+    getJson('/public/cases'), getJson('/public/p3aks')]);
   const risk = riskRes.status === 'fulfilled' ? riskRes.value : null;
   const cases = casesRes.status === 'fulfilled' ? casesRes.value : null;
+  const p3aks = p3aksRes.status === 'fulfilled' ? p3aksRes.value : null;
   const provinces = risk && Array.isArray(risk.provinces) ? risk.provinces : [];
   const regencies = risk && Array.isArray(risk.regencies) ? risk.regencies : [];
   const byCode = new Map([...provinces, ...regencies].map((r) => [r.region_code, r]));
@@ -69,6 +71,7 @@ async function draw() {
       h('section', { class: 'card', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h' }, t('publik.by_category')),
         catRows.length ? table([t('events.col_category'), t('publik.verified')], catRows) : emptyState(t('publik.no_verified')))),
     casesSection(cases),
+    p3aksSection(p3aks),
     h('section', { class: 'card' }, h('h2', {}, t('publik.help_title')), h('ul', {},
       h('li', {}, h('a', { href: '/#/panduan/lapor' }, t('publik.how_report'))),
       h('li', {}, h('a', { href: '/#/panduan/level' }, t('publik.what_levels'))))));
@@ -97,6 +100,29 @@ function casesSection(cases) {
       h('strong', {}, c.region || c.region_code || ''), ' ', h('span', { class: 'badge' }, t('case.' + c.status)),
       c.issue ? h('span', { class: 'small muted' }, ' · ', t('issue.' + c.issue)) : null,
       c.public_summary ? h('p', { class: 'small', style: 'margin:0' }, c.public_summary) : null))) : null);
+}
+
+// P3AKS: services for women and child victims in the cases of this year, per province, from
+// /api/v1/public/p3aks: counts only, as the server gives them (1 and 2 come as "<3"); no
+// list, no ids, nothing below the regency.
+function p3aksSection(p) {
+  if (!p || !p.total) return null;
+  const c = (v) => (typeof v === 'number' ? fmtNumber(v) : v === null || v === undefined ? '–' : String(v));
+  const stat = (v, lbl) => h('div', { class: 'stat' }, h('span', { class: 'num' }, c(v)), h('span', { class: 'lbl' }, lbl));
+  const rows = (p.rows || []).filter((r) => r.women_children_victims !== 0 || r.named_victims !== 0)
+    .map((r) => h('tr', { 'data-region': r.region_code }, h('td', {}, r.region || r.region_code),
+      ['women_children_victims', 'with_need', 'all_needs_served', 'open_referrals']
+        .map((k) => h('td', { class: 'num' }, c(r[k])))));
+  const tot = p.total;
+  return h('section', { class: 'card', 'aria-labelledby': 'p3-h', 'data-testid': 'publik-p3aks' },
+    h('h2', { id: 'p3-h' }, t('publik.p3aks_title', { year: p.year })),
+    h('p', {}, t('publik.p3aks_intro')),
+    h('div', { class: 'cards' }, stat(tot.women_children_victims, t('publik.p3aks_counted')),
+      stat(tot.with_need, t('publik.p3aks_with_need')), stat(tot.all_needs_served, t('publik.p3aks_all_served')),
+      stat(tot.open_referrals, t('publik.p3aks_open'))),
+    rows.length ? table([t('publik.province'), t('publik.p3aks_counted'), t('publik.p3aks_with_need'),
+      t('publik.p3aks_all_served'), t('publik.p3aks_open')], rows) : emptyState(t('publik.p3aks_none')),
+    h('p', { class: 'small muted' }, t('publik.p3aks_note')));
 }
 
 async function boot() {

@@ -33,6 +33,10 @@ export const routes = [
   { path: '/progress/:id', page: () => import('./pages/progress-detail.js'), roles: R.PLANNERS },
   { path: '/compliance', page: () => import('./pages/compliance.js'), roles: R.PLANNERS,
     nav: { key: 'nav.compliance', order: 60 } },
+  // P3AKS figures (issue 14 item 2): officers in scope; the list of overdue services only
+  // for the case's regional officers and admin (the server decides)
+  { path: '/p3aks', page: () => import('./pages/p3aks.js'), roles: R.OFFICERS,
+    nav: { key: 'nav.p3aks', order: 62 } },
   { path: '/timdu', page: () => import('./pages/timdu.js'), roles: R.PLANNERS,
     nav: { key: 'nav.timdu', order: 65 } },
   { path: '/timdu/:id', page: () => import('./pages/timdu-detail.js'), roles: R.PLANNERS },

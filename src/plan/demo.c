@@ -348,6 +348,48 @@ static int add_timdu(struct store *s, size_t idx, const char *code, const char *
     return rc;
 }
 
+/* Safe public spaces for women and children of the RAD P3AKS of Jawa Barat and Sulawesi
+ * Tengah (invented names; villages from data/wilayah), linked to their first action. Left out
+ * when the database lacks the villages (tests that load only provinces and regencies). */
+static int add_spaces(struct store *s, int year, struct error *err)
+{
+    static const struct {
+        const char *plan, *region, *village, *name, *kind, *status;
+        double lat, lng; /* 0 = none */
+    } spaces[] = {
+        {"32", "32.73", "32.73.01.1001", "Ruang Bermain Ramah Anak Taman Sukarasa",
+         "ruang_bermain_ramah_anak", "aktif", -6.8711, 107.5878},
+        {"32", "32.73", "32.73.02.1001", "Pusat Pembelajaran Keluarga Cipaganti",
+         "pusat_pembelajaran_keluarga", "direncanakan", 0, 0},
+        {"72", "72.71", "72.71.01.1004", "Taman Ramah Perempuan dan Anak Besusu", "taman", "aktif",
+         -0.8918, 119.8774},
+    };
+    int rc = 0;
+    for (size_t i = 0; !rc && i < WSP_ARRAY_LEN(spaces); i++) {
+        struct arena a;
+        arena_init(&a, 1 << 20);
+        struct store_rad rad;
+        struct store_rad_action *acts = NULL;
+        size_t n = 0;
+        if (store_region_exists(s, spaces[i].village, NULL) == 0 &&
+            store_rad_find(s, spaces[i].plan, year, "p3aks", &a, &rad, NULL) == 0 &&
+            store_rad_actions(s, rad.id, &a, &acts, &n, NULL) == 0 && n > 0) {
+            struct store_space sp = {.region_code = spaces[i].region,
+                                     .village_code = spaces[i].village,
+                                     .name = spaces[i].name,
+                                     .kind = spaces[i].kind,
+                                     .status = spaces[i].status,
+                                     .action_id = acts[0].id,
+                                     .has_coords = spaces[i].lat != 0,
+                                     .latitude = spaces[i].lat,
+                                     .longitude = spaces[i].lng};
+            rc = store_space_add(s, &sp, &demo_actor, NULL, err);
+        }
+        arena_release(&a);
+    }
+    return rc;
+}
+
 /* idx: the person index of the cases' people (after those of the regions). */
 static int add_cases(struct store *s, size_t idx, int year, struct error *err)
 {
@@ -451,6 +493,8 @@ int plan_demo_seed(struct store *s, struct error *err)
     }
     if (!rc)
         rc = add_cases(s, WSP_ARRAY_LEN(regions), year, err);
+    if (!rc)
+        rc = add_spaces(s, year, err);
     if (rc) {
         store_rollback(s);
         return rc;

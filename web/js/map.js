@@ -137,3 +137,63 @@ export async function choropleth(el, { valueOf, mode = 'level', onSelect, labelO
   };
   return api;
 }
+
+// ---- safe public spaces (ruang publik ramah perempuan dan anak, RAD P3AKS) ----------------
+//
+//   const s = await spacesOverlay(m, items)   m: a choropleth; items from /api/v1/spaces or
+//   s.el                                      /api/v1/public/spaces; a checkbox that shows or
+//                                             hides the markers (shown at first)
+// One circle marker per space, its popup with the kind, status (when given), place and plan
+// action. A space without coordinates sits at its regency's centroid (the public answer says
+// so with location 'regency'; for the app's list the centroid comes from the boundaries),
+// drawn dashed and said to be approximate.
+export const SPACE_COLORS = { aktif: '#7b1fa2', direncanakan: '#ce93d8', tidak_aktif: '#9e9e9e' };
+
+async function regencyCentroid(code) {
+  if (!code || code.length < 5) return null;
+  try {
+    const fc = await geo('regencies?province=' + encodeURIComponent(code.slice(0, 2)));
+    const f = fc.features.find((x) => x.properties.code === code.slice(0, 5));
+    return f && typeof f.properties.centroid_lat === 'number' ? [f.properties.centroid_lat, f.properties.centroid_lng] : null;
+  } catch { return null; }
+}
+
+function spacePopup(s, approx) {
+  const place = [s.village_name || s.village, s.regency || s.region_name].filter(Boolean).join(', ');
+  return h('div', { class: 'space-popup', 'data-space': s.name },
+    h('strong', {}, s.name),
+    h('div', {}, t('spaces.kind.' + s.kind)),
+    s.status ? h('div', {}, t('spaces.status_label'), ': ', t('spaces.status.' + s.status)) : null,
+    place ? h('div', { class: 'small' }, place) : null,
+    s.action ? h('div', { class: 'small' }, t('spaces.action'), ': ',
+      h('a', { href: '#/rad/' + s.action.rad_id }, s.action.kegiatan)) : null,
+    approx ? h('div', { class: 'small muted' }, t('spaces.approx')) : null);
+}
+
+export async function spacesOverlay(m, items) {
+  const L = await loadLeaflet();
+  const group = L.layerGroup();
+  let n = 0;
+  for (const s of items) {
+    let ll = typeof s.latitude === 'number' ? [s.latitude, s.longitude] : null;
+    let approx = s.location === 'regency';
+    if (!ll && !s.location) { ll = await regencyCentroid(s.village || s.region); approx = !!ll; }
+    if (!ll) continue;
+    const st = s.status || 'aktif';
+    const mk = L.circleMarker(ll, { radius: 7, weight: 2, color: '#4a148c', fillColor: SPACE_COLORS[st] || SPACE_COLORS.aktif,
+      fillOpacity: 0.9, dashArray: approx ? '3 3' : null, className: 'space-marker space-' + st });
+    mk.bindTooltip(s.name);
+    mk.bindPopup(() => spacePopup(s, approx));
+    group.addLayer(mk);
+    n += 1;
+  }
+  group.addTo(m.map);
+  const id = 'spaces-toggle';
+  const box = h('input', { type: 'checkbox', id, checked: true, 'data-testid': 'spaces-toggle',
+    onchange: () => { if (box.checked) group.addTo(m.map); else group.remove(); } });
+  const el = h('div', { class: 'check spaces-toggle' }, box,
+    h('label', { for: id }, h('span', { class: 'space-sw', 'aria-hidden': 'true',
+        style: { display: 'inline-block', width: '0.9rem', height: '0.9rem', 'border-radius': '50%', border: '2px solid #4a148c', background: SPACE_COLORS.aktif } }),
+      ' ', t('spaces.map_toggle', { n })));
+  return { el, group, count: n };
+}

@@ -1,6 +1,7 @@
 // The public portal (/publik): no login, aggregated data only. It reads nothing but public
 // endpoints: /api/v1/public/risk (levels and counts per province and regency, cached by the
-// server), /api/v1/public/cases when present (handling status and public summaries), and the
+// server), /api/v1/public/cases when present (handling status and public summaries),
+// /api/v1/public/spaces (open safe spaces for women and children, on the map) and the
 // boundaries from /api/v1/geo/*. No names of victims, reporters or witnesses ever reach it.
 // Levels and counts both come from verified events only: an unverified report moves nothing
 // here (the server computes public levels from its state of verified events).
@@ -81,6 +82,13 @@ async function draw() {
     document.getElementById('legend').replaceChildren(legend('level'));
     if (mapApi) mapApi.remove();
     mapApi = await choropleth(mapEl, { mode: 'level', valueOf: (c) => (byCode.get(c) ? byCode.get(c).level : null) });
+    // Open safe public spaces for women and children (RAD P3AKS), when the server has them.
+    try {
+      const sp = await getJson('/public/spaces');
+      const { spacesOverlay } = await import('./map.js');
+      const ov = await spacesOverlay(mapApi, sp.items || []);
+      document.getElementById('legend').append(ov.el);
+    } catch (err) { console.warn('spaces', err); }
     mapEl.dataset.ready = 'true';
   } catch (err) {
     console.error(err);

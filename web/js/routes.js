@@ -40,6 +40,12 @@ export const routes = [
   { path: '/timdu', page: () => import('./pages/timdu.js'), roles: R.PLANNERS,
     nav: { key: 'nav.timdu', order: 65 } },
   { path: '/timdu/:id', page: () => import('./pages/timdu-detail.js'), roles: R.PLANNERS },
+  // safe public spaces for women and children (RAD P3AKS, issue 14 item 3): officers read in
+  // scope; admin, provinsi and kabkota write
+  { path: '/spaces', page: () => import('./pages/spaces.js'), roles: R.OFFICERS,
+    nav: { key: 'nav.spaces', order: 67 } },
+  { path: '/spaces/new', page: () => import('./pages/spaces.js'), roles: R.MANAGERS },
+  { path: '/spaces/:id', page: () => import('./pages/spaces.js'), roles: R.OFFICERS },
   // conflict cases (issue 5 item 6): nav 70; pusat reads, admin/provinsi/kabkota write in scope
   { path: '/cases', page: () => import('./pages/cases.js'), roles: R.OFFICERS,
     nav: { key: 'nav.cases', order: 70 } },

@@ -157,6 +157,12 @@ export async function render(main, ctx) {
       announce(provSelect.value ? t('map.showing', { name: provSelect.selectedOptions[0].textContent }) : t('map.all_indonesia'));
     });
     if (user.region) await m.showProvince(user.region.slice(0, 2));
+    // Safe public spaces of RAD P3AKS in the user's scope, with their toggle.
+    try {
+      const sp = await api.get('/spaces', { limit: 500 });
+      const { spacesOverlay } = await import('../map.js');
+      if (ctx.isCurrent()) mapCard.insertBefore((await spacesOverlay(m, sp.items || [])).el, legendBox);
+    } catch (err) { console.warn('spaces', err); }
     mapEl.dataset.ready = 'true';
     main.dataset.mapReadyMs = String(Math.round(performance.now() - t0));
   } catch (err) {

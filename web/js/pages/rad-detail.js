@@ -7,6 +7,7 @@ import { t, has, fmtDate, fmtNumber } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, announce, setFieldError, mount, nextId } from '../ui.js';
 import { PHASES, FOCUS, FOCUS_RE, canEditRegion, canReview, regionNames, regionText, rupiah, radStatusBadge,
   parseRupiah, parseNumber, rupiahInput, decStr } from '../plan.js';
+import { addSpaceRows } from '../spaces.js';
 
 let calendarCache = null;
 async function calendar(type) {
@@ -178,6 +179,7 @@ function actionsSection(main, ctx, state, editing) {
             if (!window.confirm(t('rad.confirm_delete', { name: a.kegiatan }))) return;
             try { await api.del('/actions/' + a.id); announce(t('rad.action_deleted')); reload(main, ctx, state, t('rad.action_deleted')); } catch (err) { announce(err.message, 'assertive'); mount(formBox, errorBox(err), editing ? addButton : null); }
           } }, t('rad.delete')))) : null));
+    addSpaceRows(rows, list, p, ctx.user, editing ? 13 : 12); // safe spaces under P3AKS actions
     const total = list.reduce((s, a) => s + (a.anggaran || 0), 0);
     body = h('div', { class: 'table-wrap' }, h('table', { class: 'table wrap-heads', 'data-testid': 'rad-actions' },
       h('caption', { class: 'visually-hidden' }, t('rad.actions')),

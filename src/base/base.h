@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define WSP_VERSION "0.1.0"
 
@@ -148,6 +149,26 @@ void log_msg(enum log_level level, const char *module, const char *fmt, ...) WSP
 #define LOG_I(mod, ...) log_msg(LOG_INFO, mod, __VA_ARGS__)
 #define LOG_W(mod, ...) log_msg(LOG_WARN, mod, __VA_ARGS__)
 #define LOG_E(mod, ...) log_msg(LOG_ERROR, mod, __VA_ARGS__)
+
+/* ---- progress of long command-line runs ---------------------------------------------------- */
+
+/* One line on a terminal, rewritten in place at most five times a second ("import: 45% ...");
+ * nothing at all when the stream is not a terminal (a log, a pipe, a systemd journal). Not
+ * thread-safe: callers with threads hold their own lock. */
+struct progress_line {
+    FILE *f;
+    bool on;    /* f is a terminal */
+    bool shown; /* a line is on screen, to be cleared or ended */
+    int64_t last_ms;
+};
+void progress_line_init(struct progress_line *p, FILE *f);
+/* Show the line (printf format); skipped when the last one is under 200 ms old unless force. */
+void progress_line_show(struct progress_line *p, bool force, const char *fmt, ...)
+    WSP_PRINTF(3, 4);
+/* Erase the line (before printing a message under it). */
+void progress_line_clear(struct progress_line *p);
+/* Leave the last line on screen and go to the next. */
+void progress_line_end(struct progress_line *p);
 
 /* ---- time ------------------------------------------------------------------------------ */
 

@@ -70,10 +70,23 @@ void config_dump(const struct cli_config *cfg);
 struct cli_ctx {
     struct cli_config cfg;
     const char *argv0;
+    /* The key file's keys once read (cli_store_open); freed by main. */
+    struct seal_keyring *keyring;
 };
 
 /* "waspada: <msg>" on stderr; returns the exit code for status. */
 int cli_error(int status, const char *fmt, ...) WSP_PRINTF(2, 3);
+
+/* A progress line on a terminal for a long store operation (progress.c): "import: writing
+ * 450000 of 1000000 (45%)". Nothing when standard error is not a terminal. */
+struct store;
+struct cli_progress {
+    struct progress_line line;
+    const char *what, *phase;
+};
+void cli_progress_start(struct cli_progress *p, struct store *s, const char *what);
+/* Removes the hook and erases the line (the command then prints its summary). */
+void cli_progress_end(struct cli_progress *p, struct store *s);
 /* Print "usage error" and a hint to stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) WSP_PRINTF(2, 3);
 /* Apply data_dir from the config (data_set_dir) before loading reference data. */

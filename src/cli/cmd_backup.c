@@ -175,9 +175,16 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
     }
     struct store *s = NULL;
     int rc = store_open(&s, ctx->cfg.db, &err);
+    bool sealed = false;
+    char key_id[17];
+    if (rc == 0)
+        rc = store_seal_state(s, &sealed, key_id, &err);
     if (rc == 0) {
         int64_t t0 = time_mono_ms();
+        struct cli_progress progress;
+        cli_progress_start(&progress, s, "backup");
         rc = store_backup(s, partial ? partial : dest, &err);
+        cli_progress_end(&progress, s);
         if (rc == 0 && partial && rename(partial, dest) != 0)
             rc = error_set(&err, WSP_EIO, "cannot rename %s to %s: %s", partial, dest,
                            strerror(errno));

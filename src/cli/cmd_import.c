@@ -667,8 +667,12 @@ static int import_events(struct cli_ctx *ctx, const char *source, const char *fi
     if (!rc)
         rc = geo_load(&g, &err);
     int64_t t0 = time_mono_ms();
+    struct cli_progress progress;
+    progress_line_init(&progress.line, stderr);
+    progress_line_show(&progress.line, true, "import: reading and checking %s", file);
     if (!rc)
         rc = read_events(file, g, &parts, &rows, &nerr, &err);
+    progress_line_clear(&progress.line);
     LOG_D("import", "%s: read and checked in %" PRId64 " ms", file, time_mono_ms() - t0);
     if (rc) {
         code = cli_error(rc, "%s", err.msg);
@@ -680,7 +684,9 @@ static int import_events(struct cli_ctx *ctx, const char *source, const char *fi
     }
     const struct store_actor actor = {0, "cli", NULL};
     struct store_import_stats st;
+    cli_progress_start(&progress, s, "import");
     rc = store_event_import(s, source, file, rows.items, rows.n, &actor, &st, &err);
+    cli_progress_end(&progress, s);
     if (rc) {
         code = cli_error(rc, "%s: %s", file, err.msg);
         goto out;

@@ -666,6 +666,8 @@ static int import_rows(struct store *s, const char *source, const char *label,
         }
         if (rc == 0)
             counts[what]++;
+        if ((i & 1023) == 0)
+            store_progress(s, known ? "comparing" : "writing", (int64_t)i, (int64_t)n);
     }
     if (rc == 0 && batched)
         rc = batch_flush(s, batch, source, now, err);
@@ -684,6 +686,7 @@ static int import_rows(struct store *s, const char *source, const char *label,
             rc = stage_insert(s, source, now, err);
     }
     int64_t t2 = time_mono_ms();
+    store_progress(s, rebuild ? "indexing" : "writing", (int64_t)n, (int64_t)n);
     if (rc == 0 && rebuild)
         rc = bulk_restore(s, &schema, err);
     LOG_D("store",
@@ -710,6 +713,7 @@ static int import_rows(struct store *s, const char *source, const char *label,
         free(after);
     }
     int64_t t3 = time_mono_ms();
+    store_progress(s, "committing", (int64_t)n, (int64_t)n);
     rc = store_tx_end(s, rc, err);
     LOG_D("store", "import of %zu rows: committed in %" PRId64 " ms", n, time_mono_ms() - t3);
     return rc;

@@ -116,6 +116,18 @@ int store_get_row(struct store *s, struct db_stmt *st, struct arena *a, void *ro
     return 0;
 }
 
+void store_set_progress(struct store *s, store_progress_fn fn, void *ud)
+{
+    s->progress = fn;
+    s->progress_ud = ud;
+}
+
+void store_progress(struct store *s, const char *phase, int64_t done, int64_t total)
+{
+    if (s->progress)
+        s->progress(s->progress_ud, phase, done, total);
+}
+
 int store_query_int(struct store *s, const char *sql, int64_t *out, const char *what,
                     struct error *err)
 {
@@ -396,6 +408,8 @@ int store_backup(struct store *s, const char *dest, struct error *err)
         rc = sqlite3_backup_step(b, 256);
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
             sqlite3_sleep(20);
+        int total = sqlite3_backup_pagecount(b);
+        store_progress(s, "copying", total - sqlite3_backup_remaining(b), total);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     int frc = sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE || frc != SQLITE_OK) {

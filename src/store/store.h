@@ -88,6 +88,13 @@ const char *const *store_copy_tables(size_t *n);
 int store_listen(struct store *s, struct error *err);
 int store_wait_news(struct store *s, int timeout_ms, bool *news, struct error *err);
 
+/* Long operations (an import, a backup, a key rotation) tell fn how far they are: phase names
+ * the step ("writing", "indexing", "copying"), done and total count its units (rows, pages;
+ * total 0 when unknown). Called often and on the caller's thread: fn decides how often to
+ * show anything. NULL removes the hook. */
+typedef void (*store_progress_fn)(void *ud, const char *phase, int64_t done, int64_t total);
+void store_set_progress(struct store *s, store_progress_fn fn, void *ud);
+
 /* What GET /metrics reports from the database (store/metrics.c): totals every server of the
  * database sees alike. No personal field is read. */
 struct store_metrics {

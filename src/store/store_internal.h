@@ -137,7 +137,12 @@ struct store {
     const struct seal_keyring *keyring; /* seals and opens personal fields; NULL = none */
     bool seal_failed; /* a sealed field did not open since the last store_seal_oom() */
     bool seal_schema; /* the schema has seal_state (v13): known once seen */
+    store_progress_fn progress; /* long operations report here (store_set_progress) */
+    void *progress_ud;
 };
+
+/* Report the progress of a long operation to the hook, if any (cheap without one). */
+void store_progress(struct store *s, const char *phase, int64_t done, int64_t total);
 
 /* Prepare (once) statement id with SQL text sql and store it in *out. The same id must always
  * be used with the same text. 0 or a WSP_E* code with err filled. */

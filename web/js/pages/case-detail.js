@@ -271,7 +271,8 @@ function victimsSection(c, redraw) {
 export const SERVICE_TYPES = ['kesehatan', 'psikososial', 'bantuan_hukum', 'rumah_aman', 'pendidikan', 'pemulangan', 'reintegrasi', 'lainnya'];
 // The day of each step, in the order they are taken.
 const SERVICE_DAYS = [['dibutuhkan', 'needed_on'], ['dirujuk', 'referred_on'], ['diterima', 'received_on'], ['selesai', 'completed_on'], ['ditolak', 'refused_on']];
-const today = () => new Date().toISOString().slice(0, 10);
+// The local day (Indonesia is ahead of UTC; the server accepts up to UTC's tomorrow).
+const today = () => { const d = new Date(); return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10); };
 
 function serviceBadge(status) {
   return h('span', { class: 'badge svc-' + status, 'data-status': status }, t('svc.status.' + status));

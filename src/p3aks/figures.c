@@ -173,9 +173,10 @@ static double median_of(const int64_t *d, size_t n)
 {
     if (n == 0)
         return 0;
+    size_t mid = n / 2;
     if (n % 2)
-        return (double)d[n / 2];
-    return ((double)d[n / 2 - 1] + (double)d[n / 2]) / 2.0;
+        return (double)d[mid];
+    return ((double)d[mid - 1] + (double)d[mid]) / 2.0;
 }
 
 int p3aks_figures_compute(const struct p3aks_fig_rows *rows, const char *const *groups,

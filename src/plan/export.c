@@ -414,16 +414,17 @@ static void csv_line(struct buf *b, const char *const *cells, size_t n)
 int plan_table_csv(const struct plan_table *t, struct buf *out, struct error *err)
 {
     buf_puts(out, "\xEF\xBB\xBF");
+    size_t rows = 0;
     for (const struct plan_table *x = t; x; x = x->next) {
         if (x != t)
             buf_puts(out, "\r\n");
         csv_line(out, x->head, x->ncols);
         for (size_t r = 0; r < x->nrows; r++)
             csv_line(out, (const char *const *)&x->cells[r * x->ncols], x->ncols);
+        rows += x->nrows;
     }
     if (out->oom)
-        return error_set(err, WSP_ENOMEM, "export of %zu rows does not fit in memory limit",
-                         t->nrows);
+        return error_set(err, WSP_ENOMEM, "export of %zu rows does not fit in memory limit", rows);
     return 0;
 }
 

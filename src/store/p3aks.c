@@ -87,8 +87,9 @@ int store_p3aks_rows(struct store *s, const char *region, int year, struct arena
     if (region)
         store_prefix_bounds(region, lo, hi);
     /* The year in WIB (UTC+7), the national office time plan_day_of_time uses. */
-    int64_t from = date_days_from_civil(year, 1, 1) * 86400 - 7 * 3600;
-    int64_t to = date_days_from_civil(year + 1, 1, 1) * 86400 - 7 * 3600;
+    const int64_t wib = (int64_t)7 * 3600;
+    int64_t from = date_days_from_civil(year, 1, 1) * 86400 - wib;
+    int64_t to = date_days_from_civil(year + 1, 1, 1) * 86400 - wib;
 
     struct db_stmt *st;
     int rc =

@@ -1,10 +1,10 @@
 // Each role sees only the nav entries it may use; pages outside the role show the 403 state;
 // an API 403 (a kabkota creating an account outside its regency) is shown as a message.
 const NAV = {
-  admin: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
-  pusat: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'timdu', 'spaces', 'cases', 'panduan'],
-  jabar: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
-  bandung: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
+  admin: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
+  pusat: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'panduan'],
+  jabar: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
+  bandung: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
   pelapor: ['lapor', 'panduan'],
 };
 

@@ -55,6 +55,11 @@ struct cli_config {
     long escalate_province_after;
     long escalate_national_after;
     double lead_min_confidence;
+    long fetch_concurrency;
+    long fetch_per_host;
+    long fetch_host_delay_ms;
+    long fetch_timeout;
+    long fetch_connect_timeout;
 };
 
 /* Fill with defaults, then the config file (explicit path, or $WASPADA_CONFIG, or ./waspada.conf

@@ -19,6 +19,8 @@ static const char usage_text[] =
     "URL...\n"
     "                      | -\n"
     "       waspada ingest --feeds [--threads N] [--json]\n"
+    "       (and, with URLs or --feeds: [--fetch-concurrency N] [--per-host N] [--host-delay MS]\n"
+    "        [--fetch-timeout S] [--connect-timeout S])\n"
     "\n"
     "Read articles, detect conflict events in them and store both. Inputs:\n"
     "  FILE.jsonl   JSON Lines as for 'waspada extract': one article per line with \"id\" and\n"
@@ -28,6 +30,14 @@ static const char usage_text[] =
     "  -            JSON Lines on standard input\n"
     "  --feeds      poll every feed added with 'waspada feed add' (conditional GET), then\n"
     "               fetch each new item (its summary when the page cannot be fetched)\n"
+    "\n"
+    "Pages and feeds are fetched concurrently, politely: robots.txt is read once per site\n"
+    "(scheme, host and port) and obeyed for the agent 'waspada' (a 5xx or unreachable\n"
+    "robots.txt means nothing is fetched there in this run); at most --per-host transfers\n"
+    "to one site, --host-delay between the starts of two of them (a longer Crawl-delay, up\n"
+    "to 10 s, wins); 5xx, 429 and timeouts are retried after a growing delay or the site's\n"
+    "Retry-After (up to 120 s), holding back only that site; a site unreachable after its\n"
+    "retries is skipped for the rest of the run. Articles are still stored in input order.\n"
     "\n"
     "An article already stored (same canonical URL or same text) is counted as a duplicate.\n"
     "A conflict event joins an existing event when it is the same one told by another outlet\n"
@@ -41,6 +51,14 @@ static const char usage_text[] =
     "                     and stdin, news for URLs, feed for feed items)\n"
     "  --near BITS        SimHash distance for near duplicates (default 12 of 64)\n"
     "  --json             print the summary as one JSON object\n"
+    "  --fetch-concurrency N  transfers at once, all sites (1..256, default 16)\n"
+    "  --per-host N       transfers at once to one site (1..16, default 2)\n"
+    "  --host-delay MS    between the starts of two requests to one site, milliseconds\n"
+    "                     (0..60000, default 1000)\n"
+    "  --fetch-timeout S  whole transfer, seconds (default 20)\n"
+    "  --connect-timeout S  connecting, seconds (default 10)\n"
+    "The defaults of the last five come from the settings fetch_concurrency, fetch_per_host,\n"
+    "fetch_host_delay_ms, fetch_timeout and fetch_connect_timeout.\n"
     "\n"
     "Exit status: 0 when every article was read, 1 when some failed (the others are stored),\n"
     "2 for misuse, 3 when the database has no regions (run 'waspada init').\n";
@@ -81,11 +99,21 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
         {"near", required_argument, NULL, 'n'},
         {"feeds", no_argument, NULL, 'f'},
         {"json", no_argument, NULL, 'j'},
+        {"fetch-concurrency", required_argument, NULL, 'C'},
+        {"per-host", required_argument, NULL, 'P'},
+        {"host-delay", required_argument, NULL, 'D'},
+        {"fetch-timeout", required_argument, NULL, 'T'},
+        {"connect-timeout", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct ingest_config cfg;
     ingest_config_defaults(&cfg);
+    cfg.fetch_concurrency = (unsigned)ctx->cfg.fetch_concurrency;
+    cfg.per_host = (unsigned)ctx->cfg.fetch_per_host;
+    cfg.host_delay_ms = ctx->cfg.fetch_host_delay_ms;
+    cfg.timeout_s = ctx->cfg.fetch_timeout;
+    cfg.connect_timeout_s = ctx->cfg.fetch_connect_timeout;
     bool feeds = false, json = false;
     long v;
     int c;
@@ -112,6 +140,35 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'j':
             json = true;
+            break;
+        case 'C':
+            if (str_to_long(optarg, 1, 256, &v) != 0)
+                return cli_usage_error("ingest", "--fetch-concurrency must be 1..256, not '%s'",
+                                       optarg);
+            cfg.fetch_concurrency = (unsigned)v;
+            break;
+        case 'P':
+            if (str_to_long(optarg, 1, 16, &v) != 0)
+                return cli_usage_error("ingest", "--per-host must be 1..16, not '%s'", optarg);
+            cfg.per_host = (unsigned)v;
+            break;
+        case 'D':
+            if (str_to_long(optarg, 0, 60000, &v) != 0)
+                return cli_usage_error("ingest", "--host-delay must be 0..60000 ms, not '%s'",
+                                       optarg);
+            cfg.host_delay_ms = v;
+            break;
+        case 'T':
+            if (str_to_long(optarg, 1, 3600, &v) != 0)
+                return cli_usage_error("ingest", "--fetch-timeout must be 1..3600 s, not '%s'",
+                                       optarg);
+            cfg.timeout_s = v;
+            break;
+        case 'K':
+            if (str_to_long(optarg, 1, 600, &v) != 0)
+                return cli_usage_error("ingest", "--connect-timeout must be 1..600 s, not '%s'",
+                                       optarg);
+            cfg.connect_timeout_s = v;
             break;
         case 'h':
             fputs(usage_text, stdout);

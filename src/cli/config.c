@@ -81,6 +81,13 @@ static const struct cfg_row rows[] = {
     ROW_D(lead_min_confidence, 0, 1, "0.5",
           "unverified leads below this confidence do not count for warnings and are shown "
           "only on request"),
+    ROW_L(fetch_concurrency, 1, 256, "16", "ingest: page and feed transfers at once, all sites"),
+    ROW_L(fetch_per_host, 1, 16, "2", "ingest: transfers at once to one site"),
+    ROW_L(fetch_host_delay_ms, 0, 60000, "1000",
+          "ingest: between the starts of two requests to one site, ms (a longer robots.txt "
+          "Crawl-delay wins)"),
+    ROW_L(fetch_timeout, 1, 3600, "20", "ingest: whole transfer, seconds"),
+    ROW_L(fetch_connect_timeout, 1, 600, "10", "ingest: connecting, seconds"),
 };
 
 enum origin { ORIGIN_DEFAULT, ORIGIN_FILE, ORIGIN_ENV, ORIGIN_FLAG };

@@ -38,6 +38,9 @@ void ingest_config_defaults(struct ingest_config *cfg)
     cfg->retries = 2;
     cfg->backoff_ms = 500;
     cfg->feed_interval_s = 900;
+    cfg->fetch_concurrency = 16;
+    cfg->per_host = 2;
+    cfg->host_delay_ms = 1000;
 }
 
 /* ---- conversions ---------------------------------------------------------------------------- */
@@ -196,6 +199,8 @@ struct run {
     uint64_t next_fill, next_work, next_write;
     bool closed;      /* no more input */
     bool writer_dead; /* the writer could not open the store */
+
+    struct fetch_pool *pool; /* woken by the writer when it frees a slot; NULL without URLs */
 
     struct ingest_stats st; /* writer-owned except `read`/feed counts (reader-owned) */
     pthread_mutex_t st_mu;  /* guards st for the progress line and messages */
@@ -572,6 +577,8 @@ static void *writer_main(void *arg)
         r->next_write++;
         pthread_cond_broadcast(&r->cv_fill);
         pthread_mutex_unlock(&r->mu);
+        if (r->pool) /* the reader may be waiting in the pool for a free slot */
+            fetch_pool_wakeup(r->pool);
     }
     store_close(db);
     return NULL;
@@ -754,90 +761,156 @@ static int read_path(struct run *r, const char *path)
     return rc;
 }
 
-/* Fetch one page into a slot (html); on failure, fallback text (feed summaries) when given. */
-static int read_url(struct run *r, struct fetcher *fx, struct store *db, const char *url,
-                    const char *source_type, const char *title, const char *published,
-                    const char *fallback)
+/* ---- pages and feeds: fetched concurrently, handed to the ring in input order ------------- */
+
+/* One page or feed to fetch, or one feed item with only a summary, in the order the ring takes
+ * them: URL inputs in the order given; feeds in store order, each followed by its items in
+ * the feed's order once it has answered. prio is that order, as the fetch pool's priority
+ * (feed k: (k+1) << 32, its item i: that + i + 1), so that under back-pressure the pool lets
+ * the head through. */
+enum entry_kind { ENTRY_PAGE, ENTRY_FEED };
+
+struct entry {
+    struct entry *next;
+    struct fetch_run *fr;
+    enum entry_kind kind;
+    bool resolved; /* its fetch is over (or it needs none) */
+    uint64_t prio;
+    /* a page (url NULL for a summary-only feed item) */
+    char *url, *label, *id, *title, *published, *fallback;
+    const char *source_type;
+    char canonical[2048];
+    char *body; /* the fetched page, or NULL: then fallback, else err */
+    size_t len;
+    struct error err;
+    /* a feed */
+    const struct store_feed *feed;
+};
+
+struct fetch_run {
+    struct run *r;
+    struct store *db; /* this thread's connection: feed state and already-known URLs */
+    struct fetch_pool *pool;
+    struct entry *head, *tail;
+    size_t buffered; /* bytes of fetched pages waiting in entries */
+};
+
+static void entry_free(struct entry *e)
 {
-    char canon[2048];
-    ingest_canonical_url(url, canon, sizeof(canon));
-    int64_t existing;
-    if (db && canon[0] && store_article_find_url(db, canon, &existing, NULL) == 0) {
-        count(r, &r->st.read);
-        count(r, &r->st.duplicates);
-        return 0;
-    }
-    struct slot *s = slot_take(r);
-    if (!s)
-        return WSP_EDB;
-    s->label = xstrdup(url);
-    s->source_type = source_type_for(r, source_type);
-    str_copy(s->canonical, canon, sizeof(s->canonical));
-    s->in.id = arena_strdup(&s->arena, url);
-    s->in.url = s->in.id;
-    s->in.title = title ? arena_strdup(&s->arena, title) : NULL;
-    s->in.published = published ? arena_strdup(&s->arena, published) : NULL;
-    struct fetch_result res;
-    struct error e = {0};
-    int rc = fetcher_get(fx, url, NULL, NULL, &res, &e);
-    if (rc == 0 && (res.status < 200 || res.status >= 300)) {
-        rc = error_set(&e, WSP_EIO, "'%s': HTTP %ld", url, res.status);
-        fetch_result_free(&res);
-    }
-    if (rc == 0 && res.len > 0) {
-        s->in.html = arena_strndup(&s->arena, res.body, res.len);
-        s->in.html_len = res.len;
-        fetch_result_free(&res);
-        if (!s->in.html) {
-            put_failed(r, s, WSP_ENOMEM, "page does not fit in the document arena");
-            return 0;
-        }
-        slot_put(r, s);
-        return 0;
-    }
-    if (rc == 0) {
-        fetch_result_free(&res);
-        error_set(&e, WSP_EIO, "'%s': empty page", url);
-    }
-    if (fallback && *fallback) {
-        /* The item's own summary is better than nothing; keep the page URL as its key. */
-        LOG_I("ingest", "%s; using the feed summary instead", e.msg);
-        s->in.text = arena_strdup(&s->arena, fallback);
-        s->in.text_len = strlen(fallback);
-        slot_put(r, s);
-        return 0;
-    }
-    put_failed(r, s, e.code, "%s", e.msg);
-    return 0;
+    free(e->url);
+    free(e->label);
+    free(e->id);
+    free(e->title);
+    free(e->published);
+    free(e->fallback);
+    free(e->body);
+    free(e);
 }
 
-static int poll_feed(struct run *r, struct fetcher *fx, struct store *db,
-                     const struct store_feed *feed)
+/* Insert e after `after` (NULL: at the tail). */
+static void entry_insert(struct fetch_run *fr, struct entry *after, struct entry *e)
 {
+    e->fr = fr;
+    if (!after)
+        after = fr->tail;
+    if (!after) {
+        e->next = NULL;
+        fr->head = fr->tail = e;
+        return;
+    }
+    e->next = after->next;
+    after->next = e;
+    if (fr->tail == after)
+        fr->tail = e;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static void page_done(void *ctx, int rc, struct fetch_result *res, const struct error *err)
+{
+    struct entry *e = ctx;
+    e->resolved = true;
+    if (rc != 0) {
+        e->err = *err;
+        return;
+    }
+    if (res->status < 200 || res->status >= 300) {
+        error_set(&e->err, WSP_EIO, "'%s': HTTP %ld", e->url, res->status);
+        return;
+    }
+    if (res->len == 0) {
+        error_set(&e->err, WSP_EIO, "'%s': empty page", e->url);
+        return;
+    }
+    e->body = res->body;
+    e->len = res->len;
+    res->body = NULL;
+    e->fr->buffered += e->len;
+}
+
+/* A page to fetch (or, without url, a feed item's summary), queued after `after`. Already
+ * stored URLs are counted as duplicates and not fetched. Returns the new entry or NULL. */
+static struct entry *add_page(struct fetch_run *fr, struct entry *after, uint64_t prio,
+                              const char *url, const char *label, const char *id,
+                              const char *source_type, const char *title, const char *published,
+                              const char *fallback)
+{
+    struct run *r = fr->r;
+    char canon[2048] = "";
+    if (url) {
+        ingest_canonical_url(url, canon, sizeof(canon));
+        int64_t existing;
+        if (fr->db && canon[0] && store_article_find_url(fr->db, canon, &existing, NULL) == 0) {
+            count(r, &r->st.read);
+            count(r, &r->st.duplicates);
+            return NULL;
+        }
+    }
+    struct entry *e = xcalloc(1, sizeof(*e));
+    e->kind = ENTRY_PAGE;
+    e->prio = prio;
+    e->url = dup_or_null(url);
+    e->label = xstrdup(label ? label : url);
+    e->id = xstrdup(id ? id : url);
+    e->source_type = source_type;
+    e->title = dup_or_null(title);
+    e->published = dup_or_null(published);
+    e->fallback = fallback && *fallback ? xstrdup(fallback) : NULL;
+    str_copy(e->canonical, canon, sizeof(e->canonical));
+    entry_insert(fr, after, e);
+    if (url)
+        fetch_pool_add(fr->pool, url, NULL, NULL, prio, page_done, e);
+    else
+        e->resolved = true;
+    return e;
+}
+
+/* A feed has answered: record the poll, then queue its items right after it. */
+static void feed_done(void *ctx, int rc, struct fetch_result *res, const struct error *err)
+{
+    struct entry *fe = ctx;
+    struct fetch_run *fr = fe->fr;
+    struct run *r = fr->r;
+    const struct store_feed *feed = fe->feed;
     const struct store_actor *actor = r->cfg->actor;
     int64_t now = time_now();
-    if (feed->failures > 0 && feed->next_poll_at > now) {
-        LOG_I("ingest", "feed '%s' failed %d times; next try after %" PRId64 " s", feed->url,
-              feed->failures, feed->next_poll_at - now);
-        return 0;
-    }
-    struct fetch_result res;
     struct error e = {0};
-    int rc = fetcher_get(fx, feed->url, feed->etag, feed->last_modified, &res, &e);
-    if (rc == 0 && res.status != 304 && (res.status < 200 || res.status >= 300)) {
-        rc = error_set(&e, WSP_EIO, "HTTP %ld", res.status);
-        fetch_result_free(&res);
-    }
+    fe->resolved = true;
+    if (rc != 0)
+        e = *err;
+    else if (res->status != 304 && (res->status < 200 || res->status >= 300))
+        rc = error_set(&e, WSP_EIO, "HTTP %ld", res->status);
     struct store_feed poll = {.last_polled_at = now};
     struct arena a;
     arena_init(&a, DOC_ARENA_MAX);
     struct text_feed_item *items = NULL;
     size_t n = 0;
-    if (rc == 0 && res.status != 304) {
-        rc = text_parse_feed(res.body ? res.body : "", res.len, &a, &items, &n, &e);
-        if (rc != 0)
-            fetch_result_free(&res);
-    }
+    if (rc == 0 && res->status != 304)
+        rc = text_parse_feed(res->body ? res->body : "", res->len, &a, &items, &n, &e);
+    struct error ue = {0};
     if (rc != 0) {
         count(r, &r->st.errors);
         count(r, &r->st.feeds_failed);
@@ -848,67 +921,146 @@ static int poll_feed(struct run *r, struct fetcher *fx, struct store *db,
             wait *= 2;
         poll.next_poll_at = now + (wait < FEED_BACKOFF_MAX_S ? wait : FEED_BACKOFF_MAX_S);
         poll.last_error = e.msg;
-        struct error ue = {0};
-        if (store_feed_update_poll(db, feed->id, &poll, actor, &ue) != 0)
+        if (store_feed_update_poll(fr->db, feed->id, &poll, actor, &ue) != 0)
             message(r, "feed '%s': %s", feed->url, ue.msg);
         arena_release(&a);
-        return 0;
+        return;
     }
-    poll.etag = res.etag;
-    poll.last_modified = res.last_modified;
+    poll.etag = res->etag;
+    poll.last_modified = res->last_modified;
     poll.next_poll_at = now + r->cfg->feed_interval_s;
-    struct error ue = {0};
-    if (store_feed_update_poll(db, feed->id, &poll, actor, &ue) != 0)
+    if (store_feed_update_poll(fr->db, feed->id, &poll, actor, &ue) != 0)
         message(r, "feed '%s': %s", feed->url, ue.msg);
-    if (res.status == 304) {
+    if (res->status == 304) {
         count(r, &r->st.feeds_unchanged);
-        fetch_result_free(&res);
         arena_release(&a);
-        return 0;
+        return;
     }
     count(r, &r->st.feeds_polled);
-    fetch_result_free(&res);
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    struct entry *after = fe;
+    for (size_t i = 0; i < n && i < UINT32_MAX - 1; i++) {
         const struct text_feed_item *it = &items[i];
+        uint64_t prio = fe->prio + i + 1;
+        struct entry *added = NULL;
         if (!it->url || !is_url(it->url)) {
             if (it->summary && *it->summary) {
-                struct slot *s = slot_take(r);
-                if (!s) {
-                    rc = WSP_EDB;
-                    break;
-                }
-                s->label = xasprintf("feed '%s' item %zu", feed->url, i + 1);
-                s->source_type = source_type_for(r, "feed");
-                s->in.id = arena_strdup(&s->arena, it->guid ? it->guid : s->label);
-                s->in.title = it->title ? arena_strdup(&s->arena, it->title) : NULL;
-                s->in.text = arena_strdup(&s->arena, it->summary);
-                s->in.text_len = strlen(it->summary);
-                s->in.published = it->published ? arena_strdup(&s->arena, it->published) : NULL;
-                slot_put(r, s);
+                char *label = xasprintf("feed '%s' item %zu", feed->url, i + 1);
+                added = add_page(fr, after, prio, NULL, label, it->guid ? it->guid : label,
+                                 source_type_for(r, "feed"), it->title, it->published,
+                                 it->summary);
+                free(label);
             }
-            continue;
+        } else {
+            char *composed = NULL;
+            const char *fallback = NULL;
+            if (it->summary && *it->summary) {
+                composed = it->title ? xasprintf("%s\n%s", it->title, it->summary) : NULL;
+                fallback = composed ? composed : it->summary;
+            }
+            added = add_page(fr, after, prio, it->url, NULL, NULL, source_type_for(r, "feed"),
+                             it->title, it->published, fallback);
+            free(composed);
         }
-        const char *fallback = NULL;
-        char *composed = NULL;
-        if (it->summary && *it->summary) {
-            composed = it->title ? xasprintf("%s\n%s", it->title, it->summary) : NULL;
-            fallback = composed ? composed : it->summary;
-        }
-        rc = read_url(r, fx, db, it->url, "feed", it->title, it->published, fallback);
-        free(composed);
+        if (added)
+            after = added;
     }
     arena_release(&a);
-    return rc;
 }
 
-static int read_feeds(struct run *r, struct fetcher *fx, struct store *db)
+/* Reader side: the next free slot if there is one now (never waits); *dead when the writer
+ * has died. */
+static struct slot *slot_try_take(struct run *r, bool *dead)
 {
+    pthread_mutex_lock(&r->mu);
+    struct slot *s = &r->slots[r->next_fill % r->nslots];
+    bool free_now = s->state == SLOT_EMPTY;
+    *dead = r->writer_dead;
+    pthread_mutex_unlock(&r->mu);
+    if (*dead || !free_now)
+        return NULL;
+    return slot_take(r);
+}
+
+/* A resolved page entry into slot s: the page (html), else its fallback text (feed summary),
+ * else the error. */
+static void fill_page(struct run *r, struct slot *s, struct entry *e)
+{
+    s->label = xstrdup(e->label);
+    s->source_type = source_type_for(r, e->source_type);
+    str_copy(s->canonical, e->canonical, sizeof(s->canonical));
+    s->in.id = arena_strdup(&s->arena, e->id);
+    s->in.url = e->url ? arena_strdup(&s->arena, e->url) : NULL;
+    s->in.title = e->title ? arena_strdup(&s->arena, e->title) : NULL;
+    s->in.published = e->published ? arena_strdup(&s->arena, e->published) : NULL;
+    if (e->body) {
+        s->in.html = arena_strndup(&s->arena, e->body, e->len);
+        s->in.html_len = e->len;
+        if (!s->in.html) {
+            put_failed(r, s, WSP_ENOMEM, "page does not fit in the document arena");
+            return;
+        }
+        slot_put(r, s);
+        return;
+    }
+    if (e->fallback) {
+        /* The item's own summary is better than nothing; keep the page URL as its key. */
+        if (e->url)
+            LOG_I("ingest", "%s; using the feed summary instead", e->err.msg);
+        s->in.text = arena_strdup(&s->arena, e->fallback);
+        s->in.text_len = strlen(e->fallback);
+        slot_put(r, s);
+        return;
+    }
+    put_failed(r, s, e->err.code ? e->err.code : WSP_EIO, "%s", e->err.msg);
+}
+
+/* Fetch everything queued and hand it to the ring in order; returns when every entry is in
+ * the ring (0) or the writer has died (WSP_EDB). The pool keeps fetching while the head
+ * waits; once INGEST_FETCH_BUFFER bytes of pages wait, only the head's request may start. */
+static int drain(struct fetch_run *fr)
+{
+    struct run *r = fr->r;
+    for (;;) {
+        while (fr->head && fr->head->resolved) {
+            struct entry *e = fr->head;
+            if (e->kind == ENTRY_PAGE) {
+                bool dead;
+                struct slot *s = slot_try_take(r, &dead);
+                if (dead)
+                    return WSP_EDB;
+                if (!s)
+                    break;
+                fill_page(r, s, e);
+                fr->buffered -= e->body ? e->len : 0;
+            }
+            fr->head = e->next;
+            if (!fr->head)
+                fr->tail = NULL;
+            entry_free(e);
+        }
+        if (!fr->head)
+            return 0;
+        fetch_pool_limit(fr->pool, fr->buffered > INGEST_FETCH_BUFFER ? fr->head->prio
+                                                                       : UINT64_MAX);
+        fetch_pool_run(fr->pool, 500);
+        progress(r, false);
+    }
+}
+
+static void add_url_input(struct fetch_run *fr, const char *url, size_t index)
+{
+    add_page(fr, NULL, (uint64_t)index + 1, url, NULL, NULL, "news", NULL, NULL, NULL);
+}
+
+static int read_feeds(struct fetch_run *fr)
+{
+    struct run *r = fr->r;
     struct arena a;
     arena_init(&a, 0);
     struct store_feed *feeds = NULL;
     size_t n = 0;
     struct error e = {0};
-    int rc = store_feed_list(db, &a, &feeds, &n, &e);
+    int rc = store_feed_list(fr->db, &a, &feeds, &n, &e);
     if (rc != 0) {
         r->fatal = e;
         arena_release(&a);
@@ -916,8 +1068,23 @@ static int read_feeds(struct run *r, struct fetcher *fx, struct store *db)
     }
     if (n == 0)
         message(r, "no feeds to poll: add one with 'waspada feed add URL'");
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = poll_feed(r, fx, db, &feeds[i]);
+    int64_t now = time_now();
+    for (size_t i = 0; i < n && i < UINT32_MAX - 1; i++) {
+        const struct store_feed *feed = &feeds[i];
+        if (feed->failures > 0 && feed->next_poll_at > now) {
+            LOG_I("ingest", "feed '%s' failed %d times; next try after %" PRId64 " s", feed->url,
+                  feed->failures, feed->next_poll_at - now);
+            continue;
+        }
+        struct entry *fe = xcalloc(1, sizeof(*fe));
+        fe->kind = ENTRY_FEED;
+        fe->feed = feed;
+        fe->prio = (uint64_t)(i + 1) << 32;
+        entry_insert(fr, NULL, fe);
+        fetch_pool_add(fr->pool, feed->url, feed->etag, feed->last_modified, fe->prio, feed_done,
+                       fe);
+    }
+    rc = drain(fr);
     arena_release(&a);
     return rc;
 }
@@ -941,6 +1108,12 @@ int ingest_run(const struct ingest_config *cfg_in, const struct detect_model *mo
         cfg.actor = &ingest_actor;
     if (cfg.threads == 0)
         cfg.threads = default_threads();
+    if (cfg.fetch_concurrency == 0)
+        cfg.fetch_concurrency = 16;
+    if (cfg.per_host == 0)
+        cfg.per_host = 2;
+    if (cfg.host_delay_ms < 0)
+        cfg.host_delay_ms = 0;
     if (cfg.source_type && !str_eq(cfg.source_type, "news") && !str_eq(cfg.source_type, "feed") &&
         !str_eq(cfg.source_type, "file"))
         return error_set(err, WSP_EINVAL, "source type '%s' must be news, feed or file",
@@ -967,17 +1140,17 @@ int ingest_run(const struct ingest_config *cfg_in, const struct detect_model *mo
     for (size_t i = 0; i < ninputs; i++)
         if (is_url(inputs[i]))
             need_net = true;
-    struct fetcher *fx = NULL;
-    struct store *db = NULL;
+    struct fetch_run fr = {.r = &r};
     int rc = 0;
     if (need_net) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
-        fx = fetcher_new(&cfg);
-        if (!fx)
+        fr.pool = fetch_pool_new(&cfg);
+        if (!fr.pool)
             rc = error_set(err, WSP_ENOMEM, "cannot create an HTTP client");
         /* The reader's own connection: feed state and already-known URLs. */
         if (rc == 0)
-            rc = store_open(&db, cfg.db_path, err);
+            rc = store_open(&fr.db, cfg.db_path, err);
+        r.pool = fr.pool;
     }
 
     pthread_t writer, *workers = xcalloc(cfg.threads, sizeof(*workers));
@@ -997,12 +1170,23 @@ int ingest_run(const struct ingest_config *cfg_in, const struct detect_model *mo
     if (rc == 0 && started == 0)
         rc = error_set(err, WSP_EINTERNAL, "cannot start detection threads");
 
+    /* URLs are fetched together; a file after them waits until they are in the ring, so that
+     * the writer sees the inputs in the order given. */
     int rrc = 0;
-    for (size_t i = 0; rc == 0 && rrc == 0 && i < ninputs; i++)
-        rrc = is_url(inputs[i]) ? read_url(&r, fx, db, inputs[i], "news", NULL, NULL, NULL)
-                                : read_path(&r, inputs[i]);
+    for (size_t i = 0; rc == 0 && rrc == 0 && i < ninputs; i++) {
+        if (is_url(inputs[i])) {
+            add_url_input(&fr, inputs[i], i);
+            continue;
+        }
+        if (fr.head)
+            rrc = drain(&fr);
+        if (rrc == 0)
+            rrc = read_path(&r, inputs[i]);
+    }
+    if (rc == 0 && rrc == 0 && fr.head)
+        rrc = drain(&fr);
     if (rc == 0 && rrc == 0 && feeds)
-        rrc = read_feeds(&r, fx, db);
+        rrc = read_feeds(&fr);
 
     pthread_mutex_lock(&r.mu);
     r.closed = true;
@@ -1025,8 +1209,12 @@ int ingest_run(const struct ingest_config *cfg_in, const struct detect_model *mo
             rc = error_set(err, WSP_EINTERNAL, "ingest stopped");
     }
 
-    store_close(db);
-    fetcher_free(fx);
+    fetch_pool_free(fr.pool);
+    for (struct entry *e = fr.head, *en; e; e = en) {
+        en = e->next;
+        entry_free(e);
+    }
+    store_close(fr.db);
     if (need_net)
         curl_global_cleanup();
     for (size_t i = 0; i < r.nslots; i++) {

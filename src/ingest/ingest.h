@@ -4,12 +4,18 @@
  * runs the pure text -> detect pipeline on each, and writes the article (deduplicated) and, for
  * a conflict event, a new event or one more source of a near-duplicate event.
  *
- * Pipeline: the calling thread reads and fetches (one request at a time, so never two at once
- * to a host) into a bounded ring of documents; `threads` workers, each with its own
- * detect_worker, run detection; one writer thread stores results in input order on its own
- * store connection, one transaction per article (a failure rolls back that article only and is
- * reported with its file and line, or URL, and skipped). Memory is bounded by the ring, whatever
- * the input size.
+ * Pipeline: the calling thread reads files, and fetches feeds and pages through a pool of
+ * concurrent transfers (fetch.c: libcurl multi, driven by this same thread; at most
+ * fetch_concurrency at once, per_host to one host, host_delay_ms between the starts of two
+ * requests to a host, robots.txt honoured, Retry-After and backoff per host), into a bounded
+ * ring of documents; `threads` workers, each with its own detect_worker, run detection; one
+ * writer thread stores results in input order on its own store connection, one transaction
+ * per article (a failure rolls back that article only and is reported with its file and line,
+ * or URL, and skipped). Fetches complete in any order, but documents enter the ring in input
+ * order (the feeds as store_feed_list lists them, each feed's items in the feed's order), so
+ * what is stored does not depend on which site answered first. Memory is bounded by the ring
+ * and by the fetched pages waiting for their turn (INGEST_FETCH_BUFFER bytes; beyond it no new
+ * transfer starts until the ring takes them), whatever the input size.
  *
  * Near duplicates (the same event told by several outlets): an event joins an existing one
  * when both are in the same province (or both unplaced), their dates are within `merge_days`
@@ -60,6 +66,10 @@ struct ingest_config {
     int retries;                     /* extra attempts on 5xx, 429 and timeouts (default 2) */
     long backoff_ms;                 /* first retry delay, doubled each time (default 500) */
     long feed_interval_s;            /* next poll after a good one (default 900) */
+    unsigned fetch_concurrency;      /* transfers at once, all hosts together (default 16) */
+    unsigned per_host;               /* transfers at once to one host (default 2) */
+    long host_delay_ms;              /* between the starts of two requests to one host
+                                      * (default 1000; a longer robots.txt Crawl-delay wins) */
     const struct store_actor *actor; /* audit actor; NULL = {"ingest"} */
 };
 
@@ -98,6 +108,42 @@ bool ingest_canonical_url(const char *url, char *out, size_t outsz);
  * JSON. Strings are allocated from a. */
 void ingest_event_from_detect(const struct detect_event *d, struct arena *a,
                               struct store_event *out);
+
+/* ---- politeness (robots.c): pure, tested on values --------------------------------------- */
+
+#define INGEST_FETCH_BUFFER ((size_t)64 << 20) /* fetched pages waiting for the ring */
+#define INGEST_ROBOTS_MAX ((size_t)512 << 10)  /* robots.txt read (RFC 9309: at least 500 KiB) */
+#define INGEST_CRAWL_DELAY_MAX_MS 10000        /* a longer Crawl-delay counts as this */
+#define INGEST_RETRY_AFTER_MAX_S 120           /* a longer Retry-After gives the host up */
+
+struct ingest_robots_rule {
+    bool allow;
+    char *pattern; /* as written: '*' any octets, a final '$' the end of the path */
+    size_t len;
+};
+
+/* The rules of robots.txt that apply to one user agent. Owns its strings. */
+struct ingest_robots {
+    struct ingest_robots_rule *rules;
+    size_t nrules;
+    long crawl_delay_ms; /* -1 when none is given */
+};
+
+/* Parse robots.txt (RFC 9309) for the product token agent ("waspada"): the groups whose
+ * User-agent names that token (case-insensitive; several such groups are combined), else the
+ * groups of "*", else nothing (everything allowed). Comments, unknown lines and rules before
+ * the first User-agent are ignored; an empty Disallow allows everything. Crawl-delay (not in
+ * the RFC, but common) of the chosen groups is kept in milliseconds. Never fails; release with
+ * ingest_robots_release. */
+void ingest_robots_parse(const char *txt, size_t len, const char *agent, struct ingest_robots *out);
+/* Whether path (with its query, "/a/b?c=d") may be fetched: the matching rule with the longest
+ * pattern decides, Allow on a tie; no matching rule allows; /robots.txt is always allowed.
+ * Percent-escapes compare decoded, except that %2F is not "/". */
+bool ingest_robots_allows(const struct ingest_robots *r, const char *path);
+void ingest_robots_release(struct ingest_robots *r);
+/* Seconds to wait by a Retry-After value: delay-seconds ("120") or an HTTP date (RFC 9110,
+ * against now; a past date is 0). -1 when it is neither. */
+long ingest_retry_after_s(const char *value, int64_t now);
 
 /* ---- follow-ups: which event an article follows (pure, tested on values) ---------------- */
 

@@ -342,6 +342,14 @@ static void test_others_refused(void **state)
         if (st != 403 && st != 404)
             fail_msg("%s POST %s: %ld", users[u], list, st);
     }
+    /* the officer of the case without the CSRF token: refused too */
+    struct support_response r;
+    long st = support_http(&clients[BANDUNG], "PATCH", one, step, strlen(step), NULL, &r);
+    support_response_free(&r);
+    assert_int_equal(st, 403);
+    st = support_http(&clients[BANDUNG], "POST", list, need, strlen(need), NULL, &r);
+    support_response_free(&r);
+    assert_int_equal(st, 403);
     /* pusat reads the case, not the victim */
     char p[128];
     snprintf(p, sizeof(p), "/api/v1/cases/%lld", (long long)case_id);

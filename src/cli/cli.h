@@ -101,6 +101,24 @@ int cli_read_password_stdin(char **out, struct error *err);
 /* Locate the web files: config web_dir, installed share dir, or the source tree. NULL = none. */
 const char *cli_find_web_dir(const struct cli_ctx *ctx);
 
+/* The key file sealing personal fields (see docs/deployment.md, 'The key'): key_file, or
+ * "<db>.key" beside a SQLite database; "" for PostgreSQL without key_file. */
+void cli_key_path(const struct cli_ctx *ctx, char *out, size_t outsz);
+enum cli_key_mode {
+    CLI_KEY_USE,    /* read the key file when there is one */
+    CLI_KEY_CREATE, /* ... and create it when there is none and the database is not sealed
+                     * (init; on PostgreSQL only where key_file is set) */
+    CLI_KEY_SERVE,  /* as CLI_KEY_CREATE, and PostgreSQL without key_file is refused (the
+                     * servers of one database share one key file) */
+};
+/* Open the database (store_open) with its key: the key file read (or created), the key ring
+ * attached to the store and made the default of every store opened later (store_seal_default),
+ * then store_seal_check (which seals the values of a database given its first key). A new key
+ * file or a first sealing is told on stdout (announce) or in the log. */
+struct store;
+int cli_store_open(struct cli_ctx *ctx, enum cli_key_mode mode, bool announce, struct store **out,
+                   struct error *err);
+
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
@@ -120,5 +138,6 @@ struct warn_params;
 int cli_warn_params(struct warn_params *p, const char *file, struct error *err);
 int cmd_import(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_key(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -196,6 +196,14 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (s)
         store_close(s);
+    if (rc == 0 && sealed) {
+        char key[4096];
+        cli_key_path(ctx, key, sizeof(key));
+        printf("the backup holds personal fields sealed with key %s; the key is NOT in the "
+               "backup: it is in %s; keep a copy of that file apart from the backups, or the "
+               "sealed fields of this backup cannot be opened\n",
+               key_id, *key ? key : "the file named by key_file");
+    }
     if (rc == 0 && keep)
         rc = backup_prune(dir, keep, &err);
     free(dest);

@@ -18,7 +18,8 @@ static const char usage_text[] =
     "empty. Afterwards every table's row count is compared, and each is printed:\n"
     "    events: 1024 rows\n"
     "Stop the servers on SOURCE first, or rows written during the copy are not in it.\n"
-    "Evidence files are not in the database: copy the files directory (files_dir) too.\n";
+    "Evidence files are not in the database: copy the files directory (files_dir) too.\n"
+    "Sealed personal fields are copied as they are: DEST needs the same key file.\n";
 
 struct progress {
     int64_t tables, rows;
@@ -53,6 +54,9 @@ static int db_copy(const char *from, const char *to)
     }
     struct progress p = {0};
     int64_t t0 = time_mono_ms();
+    bool sealed = false;
+    char key_id[17] = "";
+    store_seal_state(src, &sealed, key_id, NULL);
     rc = store_copy(src, dst, on_table, &p, &err);
     store_close(src);
     store_close(dst);
@@ -60,6 +64,11 @@ static int db_copy(const char *from, const char *to)
         return cli_error(rc, "copy %s to %s: %s", shown(from), shown(to), err.msg);
     printf("copied %" PRId64 " rows of %" PRId64 " tables in %lld ms; every count matches\n",
            p.rows, p.tables, (long long)(time_mono_ms() - t0));
+    if (sealed)
+        printf("personal fields were copied sealed (key %s): %s needs the same key file%s\n",
+               key_id, shown(to),
+               store_target_is_postgres(to) ? " (key_file)"
+                                            : " (<DEST>.key beside it, or key_file)");
     return CLI_OK;
 }
 

@@ -128,7 +128,7 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
     struct error err = {0};
     struct store *s = NULL;
     struct plan_table t = {0};
-    int rc = store_open(&s, ctx->cfg.db, &err);
+    int rc = cli_store_open(ctx, CLI_KEY_USE, false, &s, &err);
     if (!rc) {
         if (str_eq(what, "compliance"))
             rc = plan_export_compliance(s, &q, &t, &err);

@@ -198,7 +198,7 @@ static int import_rad(struct cli_ctx *ctx, const char *region, long year, const 
     if (!rc)
         rc = parse_csv(data, len, &rows, &err);
     if (!rc)
-        rc = store_open(&s, ctx->cfg.db, &err);
+        rc = cli_store_open(ctx, CLI_KEY_USE, false, &s, &err);
     const char *region_name = NULL;
     if (!rc)
         rc = store_region_name(s, region, &arena, &region_name, &err);
@@ -657,7 +657,7 @@ static int import_events(struct cli_ctx *ctx, const char *source, const char *fi
     int code = CLI_OK;
     size_t nerr = 0, regions = 0;
 
-    int rc = store_open(&s, ctx->cfg.db, &err);
+    int rc = cli_store_open(ctx, CLI_KEY_USE, false, &s, &err);
     if (!rc)
         rc = store_region_count(s, 0, &regions, &err);
     if (!rc && regions == 0)

@@ -191,7 +191,7 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
     struct text_resources *res = NULL;
     struct detect_model *model = NULL;
     size_t regions = 0;
-    int rc = store_open(&s, ctx->cfg.db, &err);
+    int rc = cli_store_open(ctx, CLI_KEY_USE, false, &s, &err);
     if (!rc)
         rc = store_region_count(s, 0, &regions, &err);
     if (!rc && regions == 0)

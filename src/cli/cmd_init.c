@@ -162,7 +162,7 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
     int64_t t0 = time_mono_ms();
     int rc = auth_init(&err);
     if (!rc)
-        rc = store_open(&s, ctx->cfg.db, &err);
+        rc = cli_store_open(ctx, CLI_KEY_CREATE, true, &s, &err);
     if (!rc)
         rc = store_schema_version(s, &version, &err);
     if (!rc)

@@ -98,7 +98,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
     size_t regions = 0;
     int rc = auth_init(&err);
     if (!rc)
-        rc = store_open(&s, ctx->cfg.db, &err);
+        rc = cli_store_open(ctx, CLI_KEY_SERVE, false, &s, &err);
     if (!rc)
         rc = store_region_count(s, 0, &regions, &err);
     if (!rc && regions == 0)

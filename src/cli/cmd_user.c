@@ -197,7 +197,7 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
     struct store *s = NULL;
     int rc = auth_init(&err);
     if (!rc)
-        rc = store_open(&s, ctx->cfg.db, &err);
+        rc = cli_store_open(ctx, CLI_KEY_USE, false, &s, &err);
     if (!rc) {
         /* `list` tested first: the other branches rely on the --username check above. */
         if (list) {

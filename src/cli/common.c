@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "seal/seal.h"
+#include "store/store.h"
 
 int cli_exit_for(int wsp_status)
 {
@@ -103,6 +105,97 @@ const char *cli_find_web_dir(const struct cli_ctx *ctx)
     if (is_dir(found))
         return found;
     return NULL;
+}
+
+/* ---- the key file ------------------------------------------------------------------------ */
+
+void cli_key_path(const struct cli_ctx *ctx, char *out, size_t outsz)
+{
+    if (ctx->cfg.key_file && *ctx->cfg.key_file)
+        str_copy(out, ctx->cfg.key_file, outsz);
+    else if (!store_target_is_postgres(ctx->cfg.db))
+        snprintf(out, outsz, "%s.key", ctx->cfg.db);
+    else
+        str_copy(out, "", outsz);
+}
+
+/* A line for the operator: on stdout for a command, in the log for the server. */
+static void say(bool announce, const char *msg)
+{
+    if (announce) {
+        printf("%s\n", msg);
+        fflush(stdout);
+    } else {
+        LOG_I("key", "%s", msg);
+    }
+}
+
+int cli_store_open(struct cli_ctx *ctx, enum cli_key_mode mode, bool announce, struct store **out,
+                   struct error *err)
+{
+    static const struct store_actor actor = {0, "cli", NULL};
+    char path[4096];
+    cli_key_path(ctx, path, sizeof(path));
+    bool pg = store_target_is_postgres(ctx->cfg.db);
+    *out = NULL;
+    if (mode == CLI_KEY_SERVE && pg && !*path)
+        return error_set(err, WSP_EINVAL,
+                         "a PostgreSQL database needs a key file: set key_file (or --key-file "
+                         "PATH), the same file on every server of the database; 'waspada key "
+                         "init' creates it (see docs/deployment.md, 'The key')");
+    struct store *s = NULL;
+    int rc = store_open(&s, ctx->cfg.db, err);
+    if (rc)
+        return rc;
+    if (!ctx->keyring && *path) {
+        rc = seal_keyring_read(&ctx->keyring, path, err);
+        if (rc == WSP_ENOTFOUND)
+            rc = 0;
+    }
+    bool sealed = false;
+    char key_id[17];
+    if (!rc)
+        rc = store_seal_state(s, &sealed, key_id, err);
+    if (!rc && !ctx->keyring && !sealed && mode != CLI_KEY_USE) {
+        if (!*path) {
+            say(announce, "no key_file for this PostgreSQL database: personal fields are not "
+                          "sealed until one is set (see docs/deployment.md, 'The key')");
+        } else {
+            rc = seal_keyring_generate(&ctx->keyring, err);
+            if (!rc)
+                rc = seal_keyring_write(ctx->keyring, path, false, err);
+            if (!rc) {
+                char *m = xasprintf("kunci enkripsi dibuat: %s; simpan salinannya di tempat lain; "
+                                    "tanpa kunci ini nama korban tidak dapat dibuka\n"
+                                    "encryption key created: %s; keep a copy of it elsewhere: "
+                                    "without this key victims' names cannot be opened",
+                                    path, path);
+                say(announce, m);
+                free(m);
+            } else {
+                seal_keyring_free(ctx->keyring);
+                ctx->keyring = NULL;
+            }
+        }
+    }
+    struct store_seal_report rep;
+    if (!rc) {
+        store_set_keyring(s, ctx->keyring);
+        store_seal_default(ctx->keyring);
+        rc = store_seal_check(s, *path ? path : NULL, &actor, &rep, err);
+    }
+    if (!rc && rep.initialised && rep.sealed_values > 0) {
+        char *m = xasprintf("sealed %lld personal fields written before with key %s",
+                            (long long)rep.sealed_values, rep.key_id);
+        say(announce, m);
+        free(m);
+    }
+    if (rc) {
+        store_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
 }
 
 /* `waspada config`: show the effective configuration. */

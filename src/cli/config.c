@@ -43,6 +43,9 @@ struct cfg_row {
 
 static const struct cfg_row rows[] = {
     ROW_S(db, "waspada.db", "SQLite database file, or a postgresql:// URL"),
+    ROW_S(key_file, "",
+          "key file sealing personal fields; empty = <db>.key beside a SQLite file, none for "
+          "PostgreSQL (then required once the database is sealed)"),
     ROW_S(data_dir, "", "reference data directory; empty = the copy built into the binary"),
     ROW_S(web_dir, "", "web UI files; empty = installed share dir or source tree"),
     ROW_S(listen, "127.0.0.1:8080", "address:port the server listens on"),

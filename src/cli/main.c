@@ -6,6 +6,8 @@
 
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "seal/seal.h"
+#include "store/store.h"
 
 struct command {
     const char *name;
@@ -27,13 +29,14 @@ static const struct command commands[] = {
     {"export", cmd_export, "export compliance, plans and reports as CSV or XLSX"},
     {"backup", cmd_backup, "copy the live database to a file"},
     {"db", cmd_db, "copy a whole database between SQLite and PostgreSQL"},
+    {"key", cmd_key, "create, rotate and show the key that seals personal fields"},
     {"config", cmd_config, "show the effective configuration and where each value came from"},
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: waspada [--db PATH] [--data-dir DIR] [--config FILE] [--log-level L]\n"
-                 "               <command> [<args>]\n"
+    fprintf(out, "usage: waspada [--db PATH] [--key-file PATH] [--data-dir DIR] [--config FILE]\n"
+                 "               [--log-level L] <command> [<args>]\n"
                  "\n"
                  "Waspada: early warning and action plans for handling social conflict.\n"
                  "\n"
@@ -44,6 +47,8 @@ static void usage(FILE *out)
                  "global options:\n"
                  "  --db PATH          database file or postgresql:// URL (default ./waspada.db,\n"
                  "                     env WASPADA_DB)\n"
+                 "  --key-file PATH    key sealing personal fields (default <db>.key beside a\n"
+                 "                     SQLite file; needed for PostgreSQL; env WASPADA_KEY_FILE)\n"
                  "  --data-dir DIR     read reference data from DIR instead of the built-in copy\n"
                  "  --config FILE      config file (default $WASPADA_CONFIG or ./waspada.conf)\n"
                  "  --log-level LEVEL  debug, info, warn, error or off\n"
@@ -57,6 +62,7 @@ int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"key-file", required_argument, NULL, 'k'},
         {"data-dir", required_argument, NULL, 'D'},
         {"config", required_argument, NULL, 'c'},
         {"log-level", required_argument, NULL, 'l'},
@@ -74,12 +80,19 @@ int main(int argc, char **argv)
     opterr = 0;
     /* "+" stops at the command name: what follows belongs to the command. */
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (nflags == WSP_ARRAY_LEN(flags)) {
+            fprintf(stderr, "waspada: too many global options\n");
+            return CLI_USAGE;
+        }
         switch (c) {
         case 'd':
             flags[nflags].name = "db", flags[nflags++].value = optarg;
             break;
         case 'D':
             flags[nflags].name = "data_dir", flags[nflags++].value = optarg;
+            break;
+        case 'k':
+            flags[nflags].name = "key_file", flags[nflags++].value = optarg;
             break;
         case 'l':
             flags[nflags].name = "log_level", flags[nflags++].value = optarg;
@@ -148,6 +161,8 @@ int main(int argc, char **argv)
     int first = optind;
     optind = 0; /* glibc: 0 fully re-initializes getopt for the command's own parsing */
     int rc = cmd->run(&ctx, argc - first, argv + first);
+    store_seal_default(NULL);
+    seal_keyring_free(ctx.keyring);
     config_release(&ctx.cfg);
     return rc;
 }

@@ -235,10 +235,16 @@ static void test_backup(void **state)
     const char *list[] = {"--db", dest, "region", "show", "32", NULL};
     assert_int_equal(support_run(&r, NULL, list), 0);
     support_run_free(&r);
-    const char *users[] = {"--db", dest, "user", "list", NULL};
+    /* The backup's personal fields are sealed: it opens with the database's key only. */
+    const char *nokey[] = {"--db", dest, "user", "list", NULL};
+    assert_int_equal(support_run(&r, NULL, nokey), 6);
+    support_run_free(&r);
+    char *key = xasprintf("%s.key", fx.db);
+    const char *users[] = {"--db", dest, "--key-file", key, "user", "list", NULL};
     assert_int_equal(support_run(&r, NULL, users), 0);
     assert_non_null(strstr(r.out, "siti"));
     support_run_free(&r);
+    free(key);
     RUN(&r, NULL, "backup");
     assert_int_equal(r.status, 2);
     support_run_free(&r);

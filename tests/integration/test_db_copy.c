@@ -99,6 +99,7 @@ static void test_round_trip(void **state)
     assert_non_null(strstr(r.out, "regions: 91599 rows\n"));
     assert_non_null(strstr(r.out, "tables in "));
     assert_non_null(strstr(r.out, "every count matches\n"));
+    assert_non_null(strstr(r.out, "needs the same key file"));
     support_run_free(&r);
     const char *back[] = {"--log-level", "warn", "db", "copy", url, lite_b, NULL};
     assert_int_equal(run(back, &r), 0);
@@ -149,10 +150,15 @@ static void test_round_trip(void **state)
     assert_int_equal(testdb_int(url, "SELECT MAX(id) FROM audit_log"),
                      testdb_int(lite_a, "SELECT MAX(id) FROM audit_log") + 1);
 
-    /* A server on the PostgreSQL copy: the demo users log in with their passwords. */
+    /* A server on the PostgreSQL copy: the demo users log in with their passwords. The sealed
+     * fields were copied as they were: the copy opens with the source's key. */
     struct support_server srv;
     char *log = support_path(dir, "serve.log");
+    char *key = xasprintf("%s.key", lite_a);
+    setenv("WASPADA_KEY_FILE", key, 1);
+    free(key);
     assert_int_equal(support_server_start(&srv, url, NULL, log), 0);
+    unsetenv("WASPADA_KEY_FILE");
     struct support_http c;
     assert_int_equal(support_http_init(&c, srv.base_url), 0);
     json_t *v =

@@ -96,6 +96,34 @@ static int exit_status(int wstatus)
     return -1;
 }
 
+/* A PostgreSQL database has no default key file (`waspada --key-file`): a command or server
+ * on one gets $WASPADA_KEY_FILE when the test set none (testdb_new sets one), a file in a
+ * directory of this test program's own, so its PostgreSQL databases share one key as the
+ * servers of one database do. NULL otherwise. Decided in the parent, set in the child only,
+ * so SQLite databases keep their default <db>.key. */
+static char *key_dir;
+
+static void key_dir_remove(void)
+{
+    support_rmtree(key_dir);
+    free(key_dir);
+    key_dir = NULL;
+}
+
+static char *pg_key_file(const char *db)
+{
+    if (!db || getenv("WASPADA_KEY_FILE") ||
+        !(str_starts_with(db, "postgresql://") || str_starts_with(db, "postgres://")))
+        return NULL;
+    if (!key_dir) {
+        key_dir = support_tmpdir();
+        if (!key_dir)
+            return NULL;
+        atexit(key_dir_remove);
+    }
+    return support_path(key_dir, "waspada.key");
+}
+
 int support_run(struct support_run *r, const char *stdin_text, const char *const args[])
 {
     memset(r, 0, sizeof(*r));
@@ -105,15 +133,23 @@ int support_run(struct support_run *r, const char *stdin_text, const char *const
         return -1;
     const char *pre[] = {support_bin(), NULL};
     char **argv = make_argv(pre, args);
+    const char *db = NULL;
+    for (size_t i = 0; args[i] && args[i + 1]; i++)
+        if (str_eq(args[i], "--db"))
+            db = args[i + 1];
+    char *key = pg_key_file(db);
     pid_t pid = fork();
     if (pid == 0) {
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
+        if (key)
+            setenv("WASPADA_KEY_FILE", key, 1);
         execv(argv[0], argv);
         _exit(127);
     }
     free(argv);
+    free(key);
     close(in[0]);
     close(out[1]);
     close(err[1]);
@@ -195,8 +231,11 @@ int support_server_start(struct support_server *s, const char *db, const char *c
         return -1;
     const char *pre[] = {support_bin(), "--db", db, "serve", "--listen", "127.0.0.1:0", NULL};
     char **argv = make_argv(pre, extra);
+    char *key = pg_key_file(db);
     pid_t pid = fork();
     if (pid == 0) {
+        if (key)
+            setenv("WASPADA_KEY_FILE", key, 1);
         int devnull = open("/dev/null", O_RDONLY);
         dup2(devnull, 0);
         dup2(out[1], 1);
@@ -209,6 +248,7 @@ int support_server_start(struct support_server *s, const char *db, const char *c
         _exit(127);
     }
     free(argv);
+    free(key);
     close(out[1]);
     if (pid < 0) {
         close(out[0]);

@@ -38,7 +38,9 @@ struct support_run {
 };
 
 /* Run the binary with args (NULL-terminated, without argv[0]) feeding stdin_text (may be
- * NULL) and wait for it. Returns r->status. */
+ * NULL) and wait for it. Returns r->status. A command on a PostgreSQL --db, and a server on
+ * one, get $WASPADA_KEY_FILE when the test set none: one key file of the test program's own
+ * (a PostgreSQL database has no default key file). */
 int support_run(struct support_run *r, const char *stdin_text, const char *const args[]);
 void support_run_free(struct support_run *r);
 

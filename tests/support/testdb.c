@@ -52,6 +52,11 @@ char *testdb_new(const char *dir, const char *name)
     char *files = xasprintf("%s/files", dir);
     setenv("WASPADA_FILES_DIR", files, 1);
     free(files);
+    /* A PostgreSQL database has no default key file (`waspada --key-file`): the commands and
+     * servers of the test share one in its directory ('waspada init' creates it). */
+    char *key = xasprintf("%s/waspada.key", dir);
+    setenv("WASPADA_KEY_FILE", key, 1);
+    free(key);
     if (pgcluster_create_db(&cluster, base, url) != 0) {
         fprintf(stderr, "testdb: create database '%s': %s\n", base, cluster.why);
         abort();

@@ -19,7 +19,9 @@ bool testdb_pg(void);
 /* "sqlite" or "postgresql", for messages. */
 const char *testdb_engine(void);
 /* A new, empty database: the file dir/name for SQLite, a fresh database named after name on
- * the server for PostgreSQL. The target (a path or a URL) to pass as --db; caller frees. */
+ * the server for PostgreSQL. The target (a path or a URL) to pass as --db; caller frees.
+ * For PostgreSQL it also sets $WASPADA_KEY_FILE to dir/waspada.key (a PostgreSQL database has
+ * no default key file; `waspada init` creates it there). */
 char *testdb_new(const char *dir, const char *name);
 /* Where a server on target keeps its evidence files (`waspada serve --files-dir`): beside a
  * SQLite file ("<target>.files"), or dir/files for PostgreSQL (testdb_new sets

@@ -14,8 +14,10 @@
  *       shown as "<3", a median or share only where p3aks_public_* allow, no list and no
  *       region below regency (400). Served from memory like /public/cases: one cached answer
  *       per (year, region) asked, up to P3AKS_PUBLIC_SLOTS of them (further ones are built on
- *       every request), rebuilt when this server writes a case or a service
- *       (http_p3aks_changed) and at least every P3AKS_PUBLIC_TTL_MS.
+ *       every request), rebuilt when this server adds or changes a case
+ *       (http_public_cases_changed) or calls http_p3aks_changed, and at least every
+ *       P3AKS_PUBLIC_TTL_MS: a case's victims and services written without either show
+ *       within that time.
  *
  * Reads are not audited: nothing personal is read (store_p3aks_rows reads no name).
  */

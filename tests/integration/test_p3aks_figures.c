@@ -12,9 +12,14 @@
  * counts and a named girl of 14 without needs. Days are counted back from today in WIB, the
  * figures' reference day.
  *
+ * The public answers are served from memory: the next one after a case is added through the
+ * server has it; threads asking for several years and regions while cases are written get
+ * whole answers; past the 64 (year, region) pairs kept, answers are built on each request.
+ *
  * Demo accounts, and an officer of Kota Semarang (33.74, Jawa Tengah). Tests run in order.
  */
 #include <jansson.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -530,7 +535,7 @@ static void test_public(void **state)
     json_decref(anon_get("/api/v1/public/p3aks?region=99", 400, NULL));
     json_decref(anon_get("/api/v1/public/p3aks?year=abc", 400, NULL));
 
-    /* A case's victims written through this server: the public answer follows at once. */
+    /* A case added through this server (then its victims): the next public answer has it. */
     json_int_t ids[4];
     char counts[160];
     snprintf(counts, sizeof(counts),
@@ -586,6 +591,77 @@ static void test_export(void **state)
     support_response_free(&r);
 }
 
+/* ---- the public answers under load ------------------------------------------------------------
+ */
+
+#define HAMMER_THREADS 4
+#define HAMMER_REQUESTS 30
+
+static void *hammer(void *arg)
+{
+    long k = (long)(intptr_t)arg, bad = 0;
+    static const char *const regions[] = {"", "32", "32.73", "72", "32.04"};
+    struct support_http c;
+    support_http_init(&c, server.base_url);
+    for (int i = 0; i < HAMMER_REQUESTS; i++) {
+        char path[96];
+        snprintf(path, sizeof(path), "/api/v1/public/p3aks?year=%d&region=%s",
+                 year - (int)((k + i) % 2), regions[(k + i) % 5]);
+        struct support_response r;
+        long st = support_http(&c, "GET", path, NULL, 0, NULL, &r);
+        bad += st != 200 || !r.body || !strstr(r.body, "\"total\"");
+        support_response_free(&r);
+    }
+    support_http_cleanup(&c);
+    return (void *)(intptr_t)bad;
+}
+
+/* Threads ask for several years and regions while cases are written: every answer whole
+ * (under ASan in the asan variant: slots added and snapshots swapped under requests). */
+static void test_public_hammer(void **state)
+{
+    (void)state;
+    pthread_t th[HAMMER_THREADS];
+    for (long k = 0; k < HAMMER_THREADS; k++)
+        assert_int_equal(pthread_create(&th[k], NULL, hammer, (void *)(intptr_t)k), 0);
+    for (int i = 0; i < 3; i++) {
+        json_int_t ids[1];
+        json_int_t c = add_case(BANDUNG, "32.73");
+        set_victims(c, "{\"p\":{\"anak\":1}}", "[]", ids, 0);
+    }
+    long bad = 0;
+    for (int k = 0; k < HAMMER_THREADS; k++) {
+        void *r;
+        pthread_join(th[k], &r);
+        bad += (long)(intptr_t)r;
+    }
+    assert_int_equal(bad, 0);
+    /* A victims' write does not move the public answers' version (they follow within 30 s);
+     * a case's does: after one, the answer holds every victim written before it. */
+    add_case(BANDUNG, "32.73");
+    json_t *v = anon_get("/api/v1/public/p3aks?region=32", 200, NULL);
+    expect_pub(row_of(v, "32.73"), "women_children_victims", 13, NULL);
+    json_decref(v);
+}
+
+/* More (year, region) pairs than the cache keeps: the others are built on every request, with
+ * the same caching headers but no ETag. */
+static void test_public_slots(void **state)
+{
+    (void)state;
+    bool uncached = false;
+    for (int y = 2000; y < 2000 + 70; y++) {
+        char path[64], *etag = NULL;
+        snprintf(path, sizeof(path), "/api/v1/public/p3aks?year=%d", y);
+        json_t *v = anon_get(path, 200, &etag);
+        assert_int_equal(jint(v, "year"), y);
+        uncached = uncached || !etag;
+        free(etag);
+        json_decref(v);
+    }
+    assert_true(uncached);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -595,6 +671,8 @@ int main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_public),
         cmocka_unit_test(test_export),
+        cmocka_unit_test(test_public_hammer),
+        cmocka_unit_test(test_public_slots),
     };
     return cmocka_run_group_tests_name(testdb_engine(), tests, group_setup, group_teardown);
 }

@@ -124,6 +124,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_region(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_db(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_config(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_extract(struct cli_ctx *ctx, int argc, char **argv);

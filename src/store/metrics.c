@@ -36,6 +36,9 @@ int store_metrics_read(struct store *s, struct store_metrics *m, struct error *e
          offsetof(struct store_metrics, feeds_failing)},
         {"SELECT COALESCE(MAX(last_polled_at), 0) FROM feeds",
          offsetof(struct store_metrics, feeds_last_poll)},
+        {"SELECT COUNT(*) FROM regions", offsetof(struct store_metrics, regions)},
+        {"SELECT COALESCE((SELECT at FROM alert_history ORDER BY id DESC LIMIT 1), 0)",
+         offsetof(struct store_metrics, alerts_last_change)},
     };
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < WSP_ARRAY_LEN(q); i++)

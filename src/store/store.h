@@ -103,6 +103,8 @@ struct store_metrics {
     int64_t deliveries_pending, deliveries_delivered, deliveries_failed, deliveries_retried;
     int64_t feeds, feeds_failing, feeds_last_poll; /* last poll: seconds since the epoch, 0 */
     int64_t db_bytes; /* the database's size on disk */
+    int64_t regions;
+    int64_t alerts_last_change; /* the last alert history row's time, 0 = none */
 };
 int store_metrics_read(struct store *s, struct store_metrics *m, struct error *err);
 

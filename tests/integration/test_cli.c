@@ -297,6 +297,45 @@ static void test_backup_dir_keep(void **state)
     free(dir);
 }
 
+/* status: exit 0 when all is well, 1 with what needs attention; --json. */
+static void test_status(void **state)
+{
+    (void)state;
+    struct support_run r;
+    char *backups = support_path(fx.dir, "backups"); /* test_backup_dir_keep wrote there */
+    char *empty = support_path(fx.dir, "no-backups");
+    RUN(&r, NULL, "status", "--backup-dir", backups);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "schema version"));
+    assert_non_null(strstr(r.out, "91599 regions"));
+    assert_non_null(strstr(r.out, "backups   "));
+    assert_null(strstr(r.out, "ATTENTION"));
+    support_run_free(&r);
+    RUN(&r, NULL, "status", "--backup-dir", empty);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "ATTENTION no backup in"));
+    support_run_free(&r);
+    RUN(&r, NULL, "status", "--json", "--backup-dir", backups);
+    assert_int_equal(r.status, 0);
+    json_t *v = json_loads(r.out, 0, NULL);
+    assert_non_null(v);
+    json_t *db = json_object_get(v, "database");
+    assert_string_equal(json_string_value(json_object_get(db, "engine")), "sqlite");
+    assert_int_equal(json_integer_value(json_object_get(db, "schema_version")),
+                     json_integer_value(json_object_get(db, "schema_latest")));
+    assert_int_equal(json_integer_value(json_object_get(db, "regions")), 91599);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "backups"), "count")),
+                     2);
+    assert_int_equal(json_array_size(json_object_get(v, "attention")), 0);
+    json_decref(v);
+    support_run_free(&r);
+    RUN(&r, NULL, "status", "--bogus");
+    assert_int_equal(r.status, 2);
+    support_run_free(&r);
+    free(backups);
+    free(empty);
+}
+
 static void test_config_precedence(void **state)
 {
     (void)state;
@@ -532,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_users),
         cmocka_unit_test(test_backup),
         cmocka_unit_test(test_backup_dir_keep),
+        cmocka_unit_test(test_status),
         cmocka_unit_test(test_config_precedence),
         cmocka_unit_test(test_data_dir_and_serve_needs_init),
         cmocka_unit_test(test_eval_reports),

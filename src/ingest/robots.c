@@ -26,7 +26,9 @@ static void rule_add(struct rule_list *l, bool allow, const char *p, size_t n)
         l->cap = l->cap ? l->cap * 2 : 8;
         l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
     }
-    l->v[l->n++] = (struct ingest_robots_rule){allow, xstrndup(p, n), n};
+    /* A NUL byte in the file ends the value (the pattern is a C string). */
+    char *pattern = xstrndup(p, n);
+    l->v[l->n++] = (struct ingest_robots_rule){allow, pattern, strlen(pattern)};
 }
 
 static void rules_free(struct rule_list *l)
@@ -55,7 +57,7 @@ static long parse_delay_ms(const char *s, size_t n)
         return -1;
     for (; i < n && isdigit((unsigned char)s[i]); i++)
         if (ms < 86400L * 1000)
-            ms = ms * 10 + (s[i] - '0') * 1000;
+            ms = ms * 10 + (long)(s[i] - '0') * 1000;
     if (i < n && s[i] == '.') {
         long scale = 100;
         for (i++; i < n && isdigit((unsigned char)s[i]); i++, scale /= 10)

@@ -152,6 +152,16 @@ static void test_encoding_and_syntax(void **state)
     assert_true(allows("User-agent: *\nDisallow: /\n", "/robots.txt"));
     assert_false(allows("User-agent: *\nDisallow: /\n", "/"));
     assert_false(allows("User-agent: *\nDisallow: /\n", NULL));
+    /* A NUL byte ends a value: the rule is "/P", and nothing past its end is read (the
+     * fuzzer found the rule's length counted past the NUL). */
+    static const char nul[] = "User-agent: *\nDisallow: /P\0oe\nDisallow: /\0\n";
+    struct ingest_robots r;
+    ingest_robots_parse(nul, sizeof(nul) - 1, "waspada", &r);
+    assert_int_equal(r.nrules, 2);
+    assert_int_equal(r.rules[0].len, 2);
+    assert_false(ingest_robots_allows(&r, "/Poe"));
+    assert_false(ingest_robots_allows(&r, "/Q"));
+    ingest_robots_release(&r);
     /* Garbage lines are ignored. */
     assert_true(allows("<html>not a robots file</html>\n", "/x"));
 }

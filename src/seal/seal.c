@@ -448,9 +448,7 @@ int seal_text(const struct seal_keyring *kr, const char *field, const char *plai
     size_t b64 = sodium_base64_ENCODED_LEN(blen, B64_VARIANT);
     size_t head = strlen(SEAL_PREFIX) + SEAL_ID_LEN + 1;
     char *s = xmalloc(head + b64);
-    memcpy(s, SEAL_PREFIX, 3);
-    memcpy(s + 3, k->id, SEAL_ID_LEN);
-    s[head - 1] = ':';
+    snprintf(s, head + 1, SEAL_PREFIX "%s:", k->id);
     sodium_bin2base64(s + head, b64, blob, blen, B64_VARIANT);
     free(blob);
     *out = s;

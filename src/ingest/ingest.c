@@ -946,8 +946,7 @@ static void feed_done(void *ctx, int rc, struct fetch_result *res, const struct 
             if (it->summary && *it->summary) {
                 char *label = xasprintf("feed '%s' item %zu", feed->url, i + 1);
                 added = add_page(fr, after, prio, NULL, label, it->guid ? it->guid : label,
-                                 source_type_for(r, "feed"), it->title, it->published,
-                                 it->summary);
+                                 source_type_for(r, "feed"), it->title, it->published, it->summary);
                 free(label);
             }
         } else {
@@ -1040,8 +1039,8 @@ static int drain(struct fetch_run *fr)
         }
         if (!fr->head)
             return 0;
-        fetch_pool_limit(fr->pool, fr->buffered > INGEST_FETCH_BUFFER ? fr->head->prio
-                                                                       : UINT64_MAX);
+        fetch_pool_limit(fr->pool,
+                         fr->buffered > INGEST_FETCH_BUFFER ? fr->head->prio : UINT64_MAX);
         fetch_pool_run(fr->pool, 500);
         progress(r, false);
     }

@@ -143,4 +143,19 @@ int event_simhash_distance(uint64_t a, uint64_t b);
 /* Order of candidates: nearer first, then the newer (higher id) first. <0, 0, >0 as strcmp. */
 int event_candidate_cmp(int dist_a, int64_t id_a, int dist_b, int64_t id_b);
 
+/* ---- ACLED and SNPK (acled.c; docs/export.md) --------------------------------------------- */
+
+/* ACLED's types of an event (static strings). */
+struct event_acled {
+    const char *disorder_type;  /* "Political violence", "Demonstrations", ... */
+    const char *event_type;     /* "Riots", "Battles", "Violence against civilians", ... */
+    const char *sub_event_type; /* "Mob violence", "Armed clash", "Attack", ... */
+};
+/* The crosswalk: ACLED's types for an event of category (an unknown one counts as
+ * other_violence) whose violence the detector read as form (detail "form"; NULL = unknown),
+ * which decides only between Battles and Violence against civilians for separatist_armed. */
+void event_acled_types(const char *category, const char *form, struct event_acled *out);
+/* SNPK's issue of category ("Sumber Daya", "Identitas", ...), "" for none or unknown. */
+const char *event_snpk_issue(const char *category);
+
 #endif

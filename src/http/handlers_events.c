@@ -21,6 +21,7 @@
  * selesai, ditolak -> menunggu; other moves are 409. Audited by the store. */
 #include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include <sodium.h>
 
 #include "events/events.h"
+#include "export/export.h"
 #include "http/http_internal.h"
 
 #define EVENTS_LIMIT_DEFAULT 50
@@ -361,46 +363,60 @@ static int cursor_parse(struct http_request *rq, const char *s, enum store_event
     return 0;
 }
 
+/* The filters of GET /events, shared by its export: region, category, from, to, q, status,
+ * min_confidence into q, checked, and the caller's visibility (scope, reports' words). The
+ * public export takes region, category, from and to only, and no scope. -1 after replying
+ * 400 or 403. */
+static int events_filters(struct http_request *rq, bool public_view, struct store_event_query *q)
+{
+    const char *conf = NULL;
+    if (query_text(rq, "region", 31, &q->region) || query_text(rq, "category", 32, &q->category) ||
+        query_text(rq, "from", 10, &q->from) || query_text(rq, "to", 10, &q->to) ||
+        query_text(rq, "q", EVENTS_Q_MAX, &q->q) || query_text(rq, "status", 20, &q->status) ||
+        query_text(rq, "min_confidence", 10, &conf))
+        return -1;
+    if (public_view && (q->q || q->status || conf))
+        return http_reply_error(rq, WSP_EINVAL,
+                                "the public export takes region, category, from and to only");
+    if (q->region && !geo_code_valid(q->region))
+        return http_reply_error(rq, WSP_EINVAL, "'region' is not a region code");
+    if (q->category && detect_category_parse(q->category) < 0)
+        return http_reply_error(rq, WSP_EINVAL, "unknown category '%s'", q->category);
+    if (q->status && !event_status_valid(q->status))
+        return http_reply_error(rq, WSP_EINVAL,
+                                "'status' must be menunggu, terverifikasi, ditolak, "
+                                "dalam_penanganan or selesai");
+    if ((q->from && !date_ok(q->from)) || (q->to && !date_ok(q->to)))
+        return http_reply_error(rq, WSP_EINVAL, "'from' and 'to' must be dates YYYY-MM-DD");
+    if (conf) {
+        char *end = NULL;
+        double v = strtod(conf, &end);
+        if (!end || *end || !(v >= 0.0 && v <= 1.0))
+            return http_reply_error(rq, WSP_EINVAL, "'min_confidence' must be a number in 0..1");
+        q->min_confidence = v;
+    }
+    if (public_view)
+        return 0;
+    if (!auth_role_national(rq->role)) {
+        if (!rq->user.region[0])
+            return http_reply_error(rq, WSP_EPERM, "your account has no region scope");
+        q->scope = rq->user.region;
+    }
+    /* A report's own words are for the officers covering it: others search news only. */
+    q->q_skip_reports = !auth_role_officer(rq->role);
+    return 0;
+}
+
 void http_handle_events_list(struct http_request *rq)
 {
     struct store_event_query q = {0};
     long offset, limit;
-    const char *conf = NULL, *sort = NULL, *after = NULL;
+    const char *sort = NULL, *after = NULL;
     if (query_long(rq, "offset", 0, EVENTS_OFFSET_MAX, 0, &offset) ||
         query_long(rq, "limit", 1, EVENTS_LIMIT_MAX, EVENTS_LIMIT_DEFAULT, &limit) ||
-        query_text(rq, "region", 31, &q.region) || query_text(rq, "category", 32, &q.category) ||
-        query_text(rq, "from", 10, &q.from) || query_text(rq, "to", 10, &q.to) ||
-        query_text(rq, "q", EVENTS_Q_MAX, &q.q) || query_text(rq, "status", 20, &q.status) ||
-        query_text(rq, "min_confidence", 10, &conf) || query_text(rq, "sort", 16, &sort) ||
-        query_text(rq, "after", EVENTS_CURSOR_MAX, &after))
+        query_text(rq, "sort", 16, &sort) || query_text(rq, "after", EVENTS_CURSOR_MAX, &after) ||
+        events_filters(rq, false, &q))
         return;
-    if (q.region && !geo_code_valid(q.region)) {
-        http_reply_error(rq, WSP_EINVAL, "'region' is not a region code");
-        return;
-    }
-    if (q.category && detect_category_parse(q.category) < 0) {
-        http_reply_error(rq, WSP_EINVAL, "unknown category '%s'", q.category);
-        return;
-    }
-    if (q.status && !event_status_valid(q.status)) {
-        http_reply_error(rq, WSP_EINVAL,
-                         "'status' must be menunggu, terverifikasi, ditolak, dalam_penanganan or "
-                         "selesai");
-        return;
-    }
-    if ((q.from && !date_ok(q.from)) || (q.to && !date_ok(q.to))) {
-        http_reply_error(rq, WSP_EINVAL, "'from' and 'to' must be dates YYYY-MM-DD");
-        return;
-    }
-    if (conf) {
-        char *end = NULL;
-        double v = strtod(conf, &end);
-        if (!end || *end || !(v >= 0.0 && v <= 1.0)) {
-            http_reply_error(rq, WSP_EINVAL, "'min_confidence' must be a number in 0..1");
-            return;
-        }
-        q.min_confidence = v;
-    }
     if (!sort || str_eq(sort, "date")) {
         q.sort = STORE_EVENT_SORT_DATE;
     } else if (str_eq(sort, "confidence")) {
@@ -421,15 +437,6 @@ void http_handle_events_list(struct http_request *rq)
                          "with the same sort)");
         return;
     }
-    if (!auth_role_national(rq->role)) {
-        if (!rq->user.region[0]) {
-            http_reply_error(rq, WSP_EPERM, "your account has no region scope");
-            return;
-        }
-        q.scope = rq->user.region;
-    }
-    /* A report's own words are for the officers covering it: others search news only. */
-    q.q_skip_reports = !auth_role_officer(rq->role);
     q.offset = (size_t)offset;
     q.limit = (size_t)limit;
     struct store *st = http_store(rq);
@@ -531,4 +538,110 @@ void http_handle_event_patch(struct http_request *rq)
     if (load_event(rq, st, &e, &src, &n))
         return;
     reply_event(rq, st, &e, src, n);
+}
+
+/* ---- GET /events/export, GET /public/events/export ---------------------------------------- */
+
+/* Public exports streaming at once, for the whole process: each walks every verified event,
+ * so a few at a time are served and the others told to come back (503, Retry-After); shared
+ * caches (nginx in front) may keep an answer for five minutes. */
+#define EVENTS_PUBLIC_EXPORTS_MAX 2
+#define EVENTS_PUBLIC_EXPORT_CACHE "public, max-age=300"
+static atomic_int public_exports;
+
+struct export_stream {
+    struct export_events *x;
+    bool public_view;
+    int64_t start_ms;
+};
+
+static ssize_t export_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    struct export_stream *es = cls;
+    struct error err = {0};
+    ssize_t n = export_events_read(es->x, buf, max, &err);
+    if (n > 0)
+        return n;
+    if (n == 0) {
+        LOG_I("http", "events export: %zu rows in %lld ms", export_events_rows(es->x),
+              (long long)(time_mono_ms() - es->start_ms));
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    LOG_E("http", "events export cut short after %zu rows: %s", export_events_rows(es->x), err.msg);
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void export_stream_free(void *cls)
+{
+    struct export_stream *es = cls;
+    export_events_free(es->x);
+    if (es->public_view)
+        atomic_fetch_sub(&public_exports, 1);
+    free(es);
+}
+
+/* Answer with the export of the events q selects as a streamed attachment. */
+static void reply_export(struct http_request *rq, const struct store_event_query *q,
+                         bool public_view)
+{
+    struct export_events_opts o = {.q = *q, .public_view = public_view};
+    if (export_format_parse(http_query(rq, "format"), &o.format) != 0) {
+        http_reply_error(rq, WSP_EINVAL, "'format' must be csv, xlsx or geojson");
+        return;
+    }
+    struct store *st = http_store(rq);
+    if (!st)
+        return;
+    if (public_view && atomic_fetch_add(&public_exports, 1) >= EVENTS_PUBLIC_EXPORTS_MAX) {
+        atomic_fetch_sub(&public_exports, 1);
+        http_reply_error(rq, WSP_EBUSY, "too many public exports at once, try again shortly");
+        http_add_header(rq, "Retry-After", "10");
+        return;
+    }
+    struct export_stream *es = xcalloc(1, sizeof(*es));
+    es->public_view = public_view;
+    es->start_ms = time_mono_ms();
+    struct error err = {0};
+    /* The connection stays on this worker thread, and with it the thread's store. */
+    if (export_events_open(st, rq->srv->geo, &o, &es->x, &err) != 0) {
+        export_stream_free(es);
+        http_reply_err(rq, &err);
+        return;
+    }
+    const char *region = q->region ? q->region : q->scope;
+    const char *name =
+        arena_printf(&rq->arena, "kejadian%s%s%s.%s", public_view ? "-publik" : "",
+                     region ? "-" : "", region ? region : "", export_format_name(o.format));
+    rq->replied = true;
+    rq->status = MHD_HTTP_OK;
+    rq->api = false;
+    rq->resp_type = export_content_type(o.format);
+    rq->resp_reader = export_stream_read;
+    rq->resp_reader_cls = es;
+    rq->resp_reader_free = export_stream_free;
+    http_add_header(rq, MHD_HTTP_HEADER_CACHE_CONTROL,
+                    public_view ? EVENTS_PUBLIC_EXPORT_CACHE : "private, no-store");
+    http_add_header(rq, "Content-Disposition",
+                    arena_printf(&rq->arena, "attachment; filename=\"%s\"", name ? name : ""));
+}
+
+void http_handle_events_export(struct http_request *rq)
+{
+    struct store_event_query q = {0};
+    if (!auth_role_officer(rq->role)) {
+        http_reply_error(rq, WSP_EPERM, "only officers may export events");
+        return;
+    }
+    if (events_filters(rq, false, &q))
+        return;
+    reply_export(rq, &q, false);
+}
+
+void http_handle_public_events_export(struct http_request *rq)
+{
+    struct store_event_query q = {0};
+    if (events_filters(rq, true, &q))
+        return;
+    reply_export(rq, &q, true);
 }

@@ -382,6 +382,8 @@ void http_handle_audit(struct http_request *rq);
 void http_handle_events_list(struct http_request *rq);
 void http_handle_event_get(struct http_request *rq);
 void http_handle_event_patch(struct http_request *rq);
+void http_handle_events_export(struct http_request *rq);
+void http_handle_public_events_export(struct http_request *rq);
 void http_handle_reports_add(struct http_request *rq);
 
 /* handlers_plan*.c: plan and control (Timdu, forums, RAD, progress, compliance, cases) */

@@ -32,6 +32,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/users/{id}/password", http_handle_user_password, ROUTE_SESSION},
     {"GET", "/api/v1/audit", http_handle_audit, ROUTE_SESSION},
     {"GET", "/api/v1/events", http_handle_events_list, ROUTE_SESSION},
+    {"GET", "/api/v1/events/export", http_handle_events_export, ROUTE_SESSION}, /* before {id} */
     {"GET", "/api/v1/events/{id}", http_handle_event_get, ROUTE_SESSION},
     {"PATCH", "/api/v1/events/{id}", http_handle_event_patch, ROUTE_SESSION},
     {"POST", "/api/v1/reports", http_handle_reports_add, ROUTE_SESSION},
@@ -105,6 +106,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/risk", http_handle_risk, ROUTE_SESSION},
     {"GET", "/api/v1/public/risk", http_handle_public_risk, ROUTE_PUBLIC},
     {"GET", "/api/v1/public/cases", http_handle_public_cases, ROUTE_PUBLIC},
+    {"GET", "/api/v1/public/events/export", http_handle_public_events_export, ROUTE_PUBLIC},
     /* P3AKS figures (handlers_p3aks.c) */
     {"GET", "/api/v1/p3aks", http_handle_p3aks, ROUTE_SESSION},
     {"GET", "/api/v1/public/p3aks", http_handle_public_p3aks, ROUTE_PUBLIC},

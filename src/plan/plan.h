@@ -320,6 +320,10 @@ int plan_p3aks_load(struct store *s, const char *region, int year, int64_t ref_d
  * UTF-8 BOM, so spreadsheet programs read the Indonesian names right; each further table
  * (next) follows after an empty line. WSP_ENOMEM when out reaches its cap. */
 int plan_table_csv(const struct plan_table *t, struct buf *out, struct error *err);
+/* One CSV cell of that writer appended to b: quoted when it holds , " CR or LF, and a leading '
+ * when a spreadsheet would run it as a formula (= + - @ tab CR, but plain numbers). For other
+ * exports that write their rows one by one (src/export). */
+void plan_csv_cell(struct buf *b, const char *v);
 /* Write the table as an XLSX workbook (libxlsxwriter) to path: bold frozen header row,
  * autofilter, numbers as number cells; each further table (next) on a sheet of its own. */
 int plan_table_xlsx(const struct plan_table *t, const char *path, struct error *err);

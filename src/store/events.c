@@ -594,6 +594,9 @@ static int list_plan_init(struct list_plan *p, const struct store_event_query *q
         store_where_add(&p->where, "(e.status <> 'menunggu' OR e.confidence >= ?11)");
     if (q->status)
         store_where_add(&p->where, unplus(p, eq_index ? "e.status = ?12" : "+e.status = ?12"));
+    if (q->verified_only) /* as warn's admit.c counts verified */
+        store_where_add(&p->where,
+                        "e.status IN ('terverifikasi', 'dalam_penanganan', 'selesai')");
     if (p->where.oom || p->fts.oom)
         return error_set(err, WSP_EINVAL, "event query is too long");
     return 0;
@@ -926,6 +929,65 @@ int store_event_list_plan(struct store *s, const struct store_event_query *q, st
     list_plan_release(&p);
     buf_release(&sql);
     return rc;
+}
+
+int store_event_source_refs(struct store *s, const int64_t *ids, size_t n, struct arena *arena,
+                            struct store_event_ref **out, size_t *nout, struct error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    if (n == 0)
+        return 0;
+    /* ids are bound as parameters: a page is at most a few hundred events */
+    struct buf sql;
+    buf_init(&sql, 0);
+    buf_puts(&sql, "SELECT es.event_id, a.source_type,"
+                   " CASE WHEN a.source_type = 'report' THEN NULL ELSE a.url END"
+                   " FROM event_sources es JOIN articles a ON a.id = es.article_id"
+                   " WHERE es.event_id IN (");
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
+    buf_puts(&sql, ") ORDER BY es.event_id, a.id");
+    struct db_stmt *st;
+    int src = db_prepare(s->db, buf_cstr(&sql), false, &st);
+    buf_release(&sql);
+    if (src != DB_OK)
+        return store_fail(s, src, err, "read event sources", NULL, NULL);
+    for (size_t i = 0; i < n; i++)
+        db_bind_int64(st, (int)i + 1, ids[i]);
+    size_t len = 0, cap = 0, same = 0;
+    struct store_event_ref *rows = NULL;
+    bool oom = false;
+    while (!oom && (src = db_step(st)) == DB_ROW) {
+        int64_t id = db_column_int64(st, 0);
+        same = len && rows[len - 1].event_id == id ? same + 1 : 0;
+        if (same >= STORE_EVENT_REFS_MAX)
+            continue;
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            struct store_event_ref *grown = arena_alloc(arena, ncap * sizeof(*grown));
+            if (!grown) {
+                oom = true;
+                break;
+            }
+            if (len)
+                memcpy(grown, rows, len * sizeof(*rows));
+            rows = grown;
+            cap = ncap;
+        }
+        struct store_event_ref *r = &rows[len++];
+        r->event_id = id;
+        r->source_type = store_column_arena(arena, st, 1, &oom);
+        r->url = store_column_arena(arena, st, 2, &oom);
+    }
+    db_finalize(st);
+    if (oom)
+        return error_set(err, WSP_ENOMEM, "event sources do not fit in memory limit");
+    if (src != DB_DONE)
+        return store_fail(s, src, err, "read event sources", NULL, NULL);
+    *out = rows;
+    *nout = len;
+    return 0;
 }
 
 /* ---- one event with its sources ----------------------------------------------------------- */

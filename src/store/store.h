@@ -371,6 +371,8 @@ struct store_event_query {
     bool q_skip_reports;   /* q searches news only, not the words of community reports */
     double min_confidence; /* hides unverified leads (menunggu) below it; 0 = none */
     const char *status;    /* or NULL */
+    bool verified_only;    /* only terverifikasi, dalam_penanganan and selesai (what the public
+                            * sees as verified) */
     enum store_event_sort sort;
     struct store_event_after after; /* keyset position (after.id 0 = none); offset is ignored */
     size_t offset;                  /* rows skipped (costs as many index steps: prefer after) */
@@ -405,6 +407,18 @@ int store_event_list(struct store *s, const struct store_event_query *q, struct 
  * out. For the tests that hold every scope x filter x order to an index. */
 int store_event_list_plan(struct store *s, const struct store_event_query *q, struct buf *out,
                           struct error *err);
+
+/* Where the events of a page come from, in one query (exports): for each of ids[0..n) its
+ * source articles' type and URL, ordered by event id then article id, at most
+ * STORE_EVENT_REFS_MAX per event. Strings and *out from arena. */
+#define STORE_EVENT_REFS_MAX 8
+struct store_event_ref {
+    int64_t event_id;
+    const char *source_type; /* "news", "report", ... */
+    const char *url;         /* NULL for a report */
+};
+int store_event_source_refs(struct store *s, const int64_t *ids, size_t n, struct arena *arena,
+                            struct store_event_ref **out, size_t *nout, struct error *err);
 
 /* One source of an event. Reporter identity is filled only for non-anonymous reports; the
  * caller decides who may see it. */

@@ -613,13 +613,14 @@ static int escalate(struct alertd *d, struct store *s, struct error *err)
         return 0;
     struct arena a;
     arena_init(&a, 0);
-    struct store_alert_query q = {.status = "baru", .open = 1, .limit = 100000};
+    /* Nobody answered yet: no response recorded, acknowledged or not (issue 16). */
+    struct store_alert_query q = {.open = 1, .answered = 2, .limit = 100000};
     struct store_alert *al;
     size_t n;
     int rc = store_alert_list(s, &q, &a, &al, &n, NULL, err);
     int64_t now = time_now();
     for (size_t i = 0; i < n && rc == 0; i++) {
-        if (al[i].unverified)
+        if (al[i].unverified || str_eq(al[i].status, "selesai"))
             continue; /* belum terverifikasi: the clock starts when it is verified */
         enum warn_geo g = warn_geo_of(al[i].region_code);
         int64_t age = now - (al[i].verified_at ? al[i].verified_at : al[i].created_at);
@@ -630,13 +631,15 @@ static int escalate(struct alertd *d, struct store *s, struct error *err)
             to = "national";
         if (!to)
             continue;
-        char note[96];
-        snprintf(note, sizeof(note), "not acknowledged after %lld s: to the %s desk",
+        char note[128];
+        snprintf(note, sizeof(note), "%s after %lld s: to the %s desk",
+                 str_eq(al[i].status, "baru") ? "not acknowledged"
+                                              : "acknowledged, no response recorded",
                  (long long)age, to);
         struct error e = {0};
         int r = store_alert_escalate(s, al[i].id, from, to, note, &system_actor, &e);
         if (r == WSP_EEXIST)
-            continue; /* acknowledged or escalated meanwhile */
+            continue; /* answered, closed or escalated meanwhile */
         if (r != 0) {
             rc = error_set(err, r, "%s", e.msg);
             break;

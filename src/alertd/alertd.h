@@ -36,11 +36,14 @@
  * stored alerts that no episode matches any more (inside the covered days) are retracted.
  * Reconciliation notifies nobody: it repairs the record, it is not news.
  *
- * Escalation (alertd_poll): an open, verified alert still "baru" escalated_to nobody is
- * escalated to the province desk escalate_province_after seconds after it was created or
- * verified (verified_at; regency alerts only), and to the national desk
- * escalate_national_after seconds after (regency and province alerts). 0 disables a step.
- * Each step is a history row and a notification ("escalate").
+ * Escalation (alertd_poll): an open, verified alert nobody answered (no response recorded,
+ * store_alert_response_add; acknowledging alone is not an answer, so "baru" and
+ * "ditindaklanjuti" alike, not "selesai") escalated_to nobody is escalated to the province
+ * desk escalate_province_after seconds after it was created or verified (verified_at; regency
+ * alerts only), and to the national desk escalate_national_after seconds after (regency and
+ * province alerts). 0 disables a step. Each step is a history row and a notification
+ * ("escalate"); its note says whether the alert was not acknowledged or acknowledged without
+ * a response.
  *
  * Leader and followers. Several servers on one PostgreSQL database each keep both states in
  * step with the events (their risk views need them), but only one writes alerts: the leader

@@ -371,6 +371,7 @@ static const char *event_name(const char *kind)
         {"retracted", "alert.retracted"}, {"ack", "alert.ack"},
         {"close", "alert.closed"},        {"escalate", "alert.escalated"},
         {"verified", "alert.verified"},   {"unverified", "alert.unverified"},
+        {"response", "alert.response"},
     };
     for (size_t i = 0; i < WSP_ARRAY_LEN(names); i++)
         if (str_eq(kind, names[i].kind))
@@ -390,6 +391,24 @@ static char *feed_json(struct http_server *srv, const struct store_alert_change 
 {
     json_t *doc = json_pack("{s:s,s:s,s:o,s:o}", "event", event_name(c->kind), "kind", c->kind,
                             "alert", http_json_alert(srv, &c->alert), "at", http_json_time(c->at));
+    char *data = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    return data;
+}
+
+/* The webhook's document: the stream's, with the approved RAD actions that answer the alert
+ * (issue 16: "response_phase", "status_keadaan_konflik", "suggested_actions", as on GET
+ * /alerts/{id}). Caller frees. */
+static char *webhook_json(struct http_server *srv, struct store *s,
+                          const struct store_alert_change *c, struct arena *ar)
+{
+    json_t *doc = json_pack("{s:s,s:s,s:o,s:o}", "event", event_name(c->kind), "kind", c->kind,
+                            "alert", http_json_alert(srv, &c->alert), "at", http_json_time(c->at));
+    struct error err = {0};
+    if (http_alert_suggestions(s, &c->alert, ar, doc, &err) != 0) {
+        LOG_W("http", "suggested actions of alert %" PRId64 ": %s", c->alert.id, err.msg);
+        json_object_set_new(doc, "suggested_actions", json_array());
+    }
     char *data = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     return data;
@@ -435,7 +454,7 @@ static bool webhooks_queue(struct http_alerts *a, struct store *s,
         if (!auth_scope_covers(hooks[i].region_prefix, c->alert.region_code) ||
             level_rank(c->alert.max_level) < level_rank(hooks[i].min_level))
             continue;
-        if (!data && !(data = feed_json(a->srv, c)))
+        if (!data && !(data = webhook_json(a->srv, s, c, &ar)))
             break;
         if (store_delivery_add(s, hooks[i].id, c->alert.id, event_name(c->kind), data, NULL,
                                &err) != 0)

@@ -21,6 +21,13 @@
  * or single events. Built once per change of the public state (and at least every
  * PUBLIC_RISK_TTL_MS), kept plain and gzip with an ETag, served from memory (public_cache.c).
  *
+ * Responses (issue 16): GET /alerts/{id} carries the approved RAD actions that answer the
+ * alert (src/plan: plan_alert_suggestions_load, ranked, with their OPD and this period's
+ * progress) and the responses recorded; POST /alerts/{id}/responses records one (the actions
+ * activated, a note) with the same visibility as acknowledging it. An action may be any of
+ * the candidates (the approved plans of the alert's region and its province), not only the
+ * suggested ones: an officer may know better.
+ *
  * Webhooks: admin only. The secret is shown once, when the subscription is created. */
 #include <inttypes.h>
 #include <limits.h>
@@ -32,6 +39,7 @@
 
 #include "http/alerts_http.h"
 #include "http/http_internal.h"
+#include "plan/plan.h"
 #include "warn/warn.h"
 
 #define ALERTS_LIMIT_DEFAULT 50
@@ -108,7 +116,46 @@ json_t *http_json_alert(struct http_server *srv, const struct store_alert *a)
     json_object_set_new(o, "updated_at", http_json_time(a->updated_at));
     json_object_set_new(o, "unverified", json_boolean(a->unverified));
     json_object_set_new(o, "verified_at", http_json_time(a->verified_at));
+    json_object_set_new(o, "responded_at", http_json_time(a->responded_at));
     return o;
+}
+
+static json_t *suggestion_json(const struct plan_suggestion *x, bool ranked)
+{
+    json_t *o = json_pack("{s:I,s:I,s:s,s:o,s:s,s:i,s:i,s:s,s:s,s:s,s:o,s:s,s:o,s:b}", "action_id",
+                          (json_int_t)x->action_id, "rad_id", (json_int_t)x->rad_id, "rad_region",
+                          x->rad_region, "rad_region_name", str_or_null(x->rad_region_name),
+                          "plan_type", x->plan_type, "rad_year", x->rad_year, "seq", x->seq,
+                          "phase", x->phase, "program", x->program, "kegiatan", x->kegiatan,
+                          "focus", str_or_null(x->focus), "opd", x->opd, "instansi_terkait",
+                          str_or_null(x->instansi_terkait), "p3aks", x->p3aks);
+    if (ranked) {
+        json_object_set_new(o, "score", json_integer(x->score));
+        json_object_set_new(o, "fit", json_string(x->fit));
+    }
+    json_object_set_new(o, "progress",
+                        json_pack("{s:s,s:b,s:o,s:o,s:o}", "period", x->period, "reported",
+                                  x->reported, "physical_pct",
+                                  x->reported ? json_real(x->physical_pct) : json_null(),
+                                  "last_period", str_or_null(x->last_period), "last_physical_pct",
+                                  x->last_period ? json_real(x->last_physical_pct) : json_null()));
+    return o;
+}
+
+int http_alert_suggestions(struct store *st, const struct store_alert *a, struct arena *arena,
+                           json_t *into, struct error *err)
+{
+    struct plan_alert_view v;
+    int rc = plan_alert_suggestions_load(st, a, plan_day_of_time(time_now()), arena, &v, err);
+    if (rc)
+        return rc;
+    json_t *items = json_array();
+    for (size_t i = 0; i < v.n; i++)
+        json_array_append_new(items, suggestion_json(&v.items[i], true));
+    json_object_set_new(into, "response_phase", str_or_null(v.phase));
+    json_object_set_new(into, "status_keadaan_konflik", json_boolean(v.skk));
+    json_object_set_new(into, "suggested_actions", items);
+    return 0;
 }
 
 static int query_text(struct http_request *rq, const char *name, size_t max, const char **out)
@@ -144,13 +191,14 @@ void http_handle_alerts_list(struct http_request *rq)
         return;
     struct store_alert_query q = {.open = -1};
     long offset, limit;
-    const char *open = NULL;
+    const char *open = NULL, *answered = NULL;
     int32_t day;
     if (query_long(rq, "offset", 0, 10000000, 0, &offset) ||
         query_long(rq, "limit", 1, ALERTS_LIMIT_MAX, ALERTS_LIMIT_DEFAULT, &limit) ||
         query_text(rq, "region", 31, &q.region) || query_text(rq, "level", 10, &q.min_level) ||
         query_text(rq, "status", 20, &q.status) || query_text(rq, "from", 10, &q.from) ||
-        query_text(rq, "to", 10, &q.to) || query_text(rq, "open", 5, &open))
+        query_text(rq, "to", 10, &q.to) || query_text(rq, "open", 5, &open) ||
+        query_text(rq, "answered", 5, &answered))
         return;
     if (q.region && !region_ok(q.region)) {
         http_reply_error(rq, WSP_EINVAL, "'region' is not a region code");
@@ -175,6 +223,12 @@ void http_handle_alerts_list(struct http_request *rq)
     }
     if (open)
         q.open = str_eq(open, "true") ? 1 : 0;
+    if (answered && !str_eq(answered, "true") && !str_eq(answered, "false")) {
+        http_reply_error(rq, WSP_EINVAL, "'answered' must be true or false");
+        return;
+    }
+    if (answered)
+        q.answered = str_eq(answered, "true") ? 1 : 2;
     if (!auth_role_national(rq->role))
         q.scope = rq->user.region;
     q.offset = (size_t)offset;
@@ -257,6 +311,30 @@ static json_t *alert_full(struct http_request *rq, struct store *st, const struc
                               round(e.confidence * 1000.0) / 1000.0));
     }
     json_object_set_new(o, "events", events);
+    if (http_alert_suggestions(st, a, &rq->arena, o, &err) != 0) {
+        LOG_W("http", "suggested actions of alert %" PRId64 ": %s", a->id, err.msg);
+        json_object_set_new(o, "suggested_actions", json_array());
+    }
+    struct store_alert_response *r;
+    size_t nr;
+    json_t *resp = json_array();
+    if (store_alert_responses(st, a->id, &rq->arena, &r, &nr, &err) == 0)
+        for (size_t k = 0; k < nr; k++) {
+            json_t *acts = json_array();
+            for (size_t j = 0; j < r[k].nactions; j++)
+                json_array_append_new(acts, json_pack("{s:o,s:s,s:s,s:s}", "action_id",
+                                                      r[k].actions[j].action_id
+                                                          ? json_integer(r[k].actions[j].action_id)
+                                                          : json_null(),
+                                                      "phase", r[k].actions[j].phase, "kegiatan",
+                                                      r[k].actions[j].kegiatan, "opd",
+                                                      r[k].actions[j].opd));
+            json_array_append_new(
+                resp, json_pack("{s:I,s:o,s:s,s:o,s:o}", "id", (json_int_t)r[k].id, "note",
+                                str_or_null(r[k].note), "by", r[k].username, "at",
+                                http_json_time(r[k].created_at), "actions", acts));
+        }
+    json_object_set_new(o, "responses", resp);
     return o;
 }
 
@@ -321,6 +399,99 @@ void http_handle_alert_ack(struct http_request *rq)
 void http_handle_alert_close(struct http_request *rq)
 {
     workflow(rq, true);
+}
+
+/* ---- POST /alerts/{id}/responses ---------------------------------------------------------- */
+
+#define RESPONSE_ACTIONS_MAX 100
+
+void http_handle_alert_response(struct http_request *rq)
+{
+    if (require_officer(rq))
+        return;
+    json_t *body;
+    if (http_request_json(rq, &body))
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (!str_eq(key, "note") && !str_eq(key, "action_ids")) {
+            http_reply_error(rq, WSP_EINVAL,
+                             "unknown field '%s': send {\"action_ids\": [...], \"note\"}", key);
+            return;
+        }
+    }
+    struct error err = {0};
+    const char *note;
+    if (http_json_string(body, "note", false, ALERT_NOTE_MAX, &note, &err)) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    json_t *ids = json_object_get(body, "action_ids");
+    if (ids && !json_is_array(ids)) {
+        http_reply_error(rq, WSP_EINVAL, "'action_ids' must be an array of action ids");
+        return;
+    }
+    size_t nids = json_array_size(ids);
+    if (nids > RESPONSE_ACTIONS_MAX) {
+        http_reply_error(rq, WSP_EINVAL, "at most %d actions in one response",
+                         RESPONSE_ACTIONS_MAX);
+        return;
+    }
+    if (nids == 0 && (!note || !*note)) {
+        http_reply_error(rq, WSP_EINVAL, "a response names the actions activated or has a note");
+        return;
+    }
+    struct store *st = http_store(rq);
+    struct store_alert a;
+    if (!st || load_alert(rq, st, &a))
+        return;
+    /* The actions a response may name: the candidates of the alert's plans. */
+    struct plan_alert_view pv;
+    if (plan_alert_suggestions_load(st, &a, plan_day_of_time(time_now()), &rq->arena, &pv, &err) !=
+        0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    struct store_alert_response r = {.alert_id = a.id, .note = note, .nactions = nids};
+    r.actions = arena_alloc(&rq->arena, (nids ? nids : 1) * sizeof(*r.actions));
+    if (!r.actions) {
+        http_reply_error(rq, WSP_ENOMEM, "response too large");
+        return;
+    }
+    for (size_t i = 0; i < nids; i++) {
+        json_t *x = json_array_get(ids, i);
+        const struct plan_suggestion *found = NULL;
+        for (size_t k = 0; json_is_integer(x) && k < pv.nall && !found; k++)
+            if (pv.all[k].action_id == json_integer_value(x))
+                found = &pv.all[k];
+        if (!found) {
+            if (json_is_integer(x))
+                http_reply_error(rq, WSP_EINVAL,
+                                 "action %" JSON_INTEGER_FORMAT
+                                 " is not an action of an approved plan of %s or its province",
+                                 json_integer_value(x), a.region_code);
+            else
+                http_reply_error(rq, WSP_EINVAL, "'action_ids' must hold action ids");
+            return;
+        }
+        r.actions[i] = (struct store_alert_response_action){found->action_id, found->phase,
+                                                            found->kegiatan, found->opd};
+    }
+    struct store_actor actor;
+    http_actor(rq, &actor);
+    int64_t id;
+    if (store_alert_response_add(st, a.id, &r, &actor, &id, &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    if (load_alert(rq, st, &a))
+        return;
+    http_alerts_publish(rq->srv, st, "response", &a);
+    json_t *o = alert_full(rq, st, &a);
+    json_object_set_new(o, "response_id", json_integer(id));
+    http_reply_json(rq, MHD_HTTP_CREATED, o);
 }
 
 /* ---- GET /risk -------------------------------------------------------------------------- */

@@ -363,6 +363,14 @@ static int compliance_query(struct http_request *rq, struct plan_compliance *c)
     return 0;
 }
 
+/* Alerts of the year answered (issue 16). */
+static json_t *answers_json(const struct plan_answer_counts *a)
+{
+    return json_pack("{s:I,s:I,s:I,s:I,s:I}", "alerts", (json_int_t)a->alerts, "answered_24h",
+                     (json_int_t)a->answered_24h, "answered_72h", (json_int_t)a->answered_72h,
+                     "answered", (json_int_t)a->answered, "unanswered", (json_int_t)a->unanswered);
+}
+
 static json_t *row_json(const struct plan_comp_row *r)
 {
     return json_pack("{s:i,s:s,s:s,s:b,s:s,s:I,s:I,s:I,s:I,s:f,s:f,s:f}", "rank", r->rank,
@@ -379,16 +387,20 @@ void http_handle_compliance(struct http_request *rq)
     if (compliance_query(rq, &c))
         return;
     json_t *rows = json_array(), *no_rad = json_array(), *no_timdu = json_array();
-    for (size_t i = 0; i < c.n; i++)
-        json_array_append_new(rows, row_json(&c.rows[i]));
+    for (size_t i = 0; i < c.n; i++) {
+        json_t *row = row_json(&c.rows[i]);
+        json_object_set_new(row, "alerts", answers_json(&c.answers[i]));
+        json_array_append_new(rows, row);
+    }
     for (size_t i = 0; i < c.n_no_rad; i++)
         json_array_append_new(no_rad, json_pack("{s:s,s:s}", "code", c.rows[c.no_rad[i]].code,
                                                 "name", c.rows[c.no_rad[i]].name));
     for (size_t i = 0; i < c.n_no_timdu; i++)
         json_array_append_new(no_timdu, json_pack("{s:s,s:s}", "code", c.rows[c.no_timdu[i]].code,
                                                   "name", c.rows[c.no_timdu[i]].name));
-    json_t *totals = json_pack("{s:I,s:I,s:I}", "expected", (json_int_t)c.expected, "submitted",
-                               (json_int_t)c.submitted, "on_time", (json_int_t)c.on_time);
+    json_t *totals = json_pack("{s:I,s:I,s:I,s:o}", "expected", (json_int_t)c.expected, "submitted",
+                               (json_int_t)c.submitted, "on_time", (json_int_t)c.on_time, "alerts",
+                               answers_json(&c.answers_total));
     http_reply_json(
         rq, MHD_HTTP_OK,
         json_pack("{s:i,s:s,s:s,s:{s:s,s:i,s:i},s:s,s:o,s:o,s:o,s:o}", "year", c.year, "type",

@@ -480,6 +480,11 @@ void http_handle_alerts_stream(struct http_request *rq);
 void http_handle_alert_get(struct http_request *rq);
 void http_handle_alert_ack(struct http_request *rq);
 void http_handle_alert_close(struct http_request *rq);
+void http_handle_alert_response(struct http_request *rq);
+/* Set "response_phase", "status_keadaan_konflik" and "suggested_actions" of alert a on into
+ * (issue 16; the alert page and the webhooks). Strings from arena. */
+int http_alert_suggestions(struct store *st, const struct store_alert *a, struct arena *arena,
+                           json_t *into, struct error *err);
 void http_handle_risk(struct http_request *rq);
 void http_handle_public_risk(struct http_request *rq);
 void http_handle_public_cases(struct http_request *rq);

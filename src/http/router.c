@@ -103,6 +103,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/alerts/{id}", http_handle_alert_get, ROUTE_SESSION},
     {"POST", "/api/v1/alerts/{id}/ack", http_handle_alert_ack, ROUTE_SESSION},
     {"POST", "/api/v1/alerts/{id}/close", http_handle_alert_close, ROUTE_SESSION},
+    {"POST", "/api/v1/alerts/{id}/responses", http_handle_alert_response, ROUTE_SESSION},
     {"GET", "/api/v1/risk", http_handle_risk, ROUTE_SESSION},
     {"GET", "/api/v1/public/risk", http_handle_public_risk, ROUTE_PUBLIC},
     {"GET", "/api/v1/public/cases", http_handle_public_cases, ROUTE_PUBLIC},

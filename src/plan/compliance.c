@@ -103,6 +103,31 @@ int plan_compliance_compute(const struct plan_calendar *cal, int year, int64_t r
     return 0;
 }
 
+/* The alerts of the year answered, per row and in all (plan_answer_count). */
+static int answers_load(struct store *s, int year, const char *region, struct arena *arena,
+                        struct plan_compliance *out, struct error *err)
+{
+    char from[16], to[16];
+    snprintf(from, sizeof(from), "%04d-01-01", year);
+    snprintf(to, sizeof(to), "%04d-12-31", year);
+    struct store_alert_answer *rows;
+    size_t n;
+    int rc = store_alert_answers(s, region, from, to, arena, &rows, &n, err);
+    if (rc)
+        return rc;
+    struct plan_alert_answer *a = arena_alloc(arena, (n ? n : 1) * sizeof(*a));
+    out->answers = arena_alloc(arena, (out->n ? out->n : 1) * sizeof(*out->answers));
+    if (!a || !out->answers)
+        return error_set(err, WSP_ENOMEM, "compliance does not fit in memory limit");
+    for (size_t i = 0; i < n; i++)
+        a[i] = (struct plan_alert_answer){rows[i].region_code, rows[i].start_at,
+                                          rows[i].first_response_at};
+    for (size_t j = 0; j < out->n; j++)
+        plan_answer_count(out->rows[j].code, a, n, &out->answers[j]);
+    plan_answer_count(region, a, n, &out->answers_total);
+    return 0;
+}
+
 int plan_compliance_load(struct store *s, int year, const char *plan_type, const char *region,
                          const char *ref_date, struct arena *arena, struct plan_compliance *out,
                          struct error *err)
@@ -211,6 +236,7 @@ int plan_compliance_load(struct store *s, int year, const char *plan_type, const
         out->submitted += out->rows[j].submitted;
         out->on_time += out->rows[j].on_time;
     }
+    rc = answers_load(s, year, region, arena, out, err);
 out:
     free(acts);
     free(reps);

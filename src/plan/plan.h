@@ -223,6 +223,11 @@ int plan_compliance_compute(const struct plan_calendar *cal, int year, int64_t r
 /* Score parts in tenths of points (exposed for tests and the printable report). */
 int plan_score_rad_tenths(const char *rad_status);
 
+/* Alerts of a region and how soon they were answered (plan_answer_count, issue 16). */
+struct plan_answer_counts {
+    long alerts, answered_24h, answered_72h, answered, unanswered;
+};
+
 struct plan_compliance {
     int year;
     char plan_type[8];
@@ -234,6 +239,10 @@ struct plan_compliance {
     size_t *no_rad, n_no_rad;
     size_t *no_timdu, n_no_timdu;
     long expected, submitted, on_time; /* totals */
+    /* Alerts of the year answered (plan_answer_count): one per row, in rows' order, and the
+     * total of the alerts under the view's region (issue 16). */
+    struct plan_answer_counts *answers;
+    struct plan_answer_counts answers_total;
 };
 
 /*
@@ -410,6 +419,113 @@ int plan_evidence_save(const char *files_dir, const void *data, size_t len, char
                        struct error *err);
 /* Path of a stored file. */
 int plan_evidence_path(const char *files_dir, const char *sha256, char *out, size_t outsz);
+
+/* ---- alert -> response (response.c; issue 16, item 1) ------------------------------------
+ *
+ * Which approved RAD actions answer an alert. The phase an alert calls for: penghentian for
+ * awas (its highest level) or while a declared Status Keadaan Konflik covers its region on one
+ * of its days, pencegahan for waspada and siaga, none for normal. The candidates are the
+ * actions of the approved plans (pks and p3aks) of the alert's region and, for a regency, of
+ * its province, for the year of the alert's last day (a region with no approved plan of that
+ * year: its approved plan of the year before, since a RAD is often approved months into its
+ * year). A candidate fits when its phase is the alert's; its focus then decides its rank:
+ *   theme   the focus names a category of the alert's events or its SNPK issue
+ *           (plan_issue_of_category: land_resource -> sumber_daya, ...)      score 4
+ *   p3aks   a P3AKS action while women or children are among the victims     score +2
+ *   fokus   the general focus that fits the phase: potensi_konflik for
+ *           pencegahan, konflik_faktual for penghentian                      score +1
+ *   a focus naming another theme (another category, issue or any other slug such as
+ *   covid19) does not fit and is left out; any other general focus scores 0.
+ * Ranked by score (highest first), then the alert's own region before its province, then pks
+ * before p3aks, then the action's order in its plan (seq), then id.
+ */
+
+/* "penghentian", "pencegahan" or NULL (normal or unknown). */
+const char *plan_alert_phase(const char *max_level, bool skk);
+/* The SNPK issue slug a case of an event of this category would carry ("lainnya" for none or
+ * unknown): the same starting point as the web app's new-case form. */
+const char *plan_issue_of_category(const char *category);
+/* Does a declared status of status_region from start to end (NULL = start + 90 days) cover an
+ * alert of alert_region from first_day to last_day? The status's region covers the alert's or
+ * lies inside it (a regency's status puts its province's alert under it too), and the days
+ * overlap. Dates "YYYY-MM-DD"; false for a bad date. */
+bool plan_skk_covers(const char *status_region, const char *start, const char *end,
+                     const char *alert_region, const char *first_day, const char *last_day);
+
+struct plan_alert_facts {
+    const char *region;            /* the alert's region */
+    const char *max_level;         /* its highest level */
+    bool skk;                      /* a declared status covers it (plan_skk_covers) */
+    const char *const *categories; /* of its events */
+    size_t ncategories;
+    bool women_children; /* women or children among its events' victims */
+};
+
+struct plan_alert_candidate {
+    int64_t id;
+    const char *rad_region, *plan_type; /* the plan's region and type */
+    int seq;
+    const char *phase, *focus; /* focus NULL = none */
+    bool p3aks;
+};
+
+struct plan_alert_pick {
+    size_t index; /* into the candidates */
+    int score;
+    const char *fit; /* "tema", "p3aks", "fokus" or "fase": the strongest reason it fits */
+};
+
+/* The fitting candidates ranked as above, from arena (*out NULL when none fit). */
+int plan_alert_suggest(const struct plan_alert_facts *f, const struct plan_alert_candidate *c,
+                       size_t n, struct arena *arena, struct plan_alert_pick **out, size_t *nout,
+                       struct error *err);
+
+/* A suggested (or, in plan_alert_view.all, any candidate) action with its plan and this
+ * period's progress: the period of the plan type's calendar that holds today (the plan
+ * year's last period for a past year's plan), its report if any, and the latest report. */
+struct plan_suggestion {
+    int64_t action_id, rad_id;
+    const char *rad_region, *rad_region_name, *plan_type;
+    int rad_year, seq;
+    const char *phase, *program, *kegiatan, *focus, *opd, *instansi_terkait;
+    bool p3aks;
+    int score;
+    const char *fit;
+    const char *period; /* this period's code */
+    bool reported;      /* a report of this period exists */
+    double physical_pct;
+    const char *last_period; /* latest report's period, NULL = none */
+    double last_physical_pct;
+};
+
+struct plan_alert_view {
+    const char *phase; /* plan_alert_phase, NULL = none */
+    bool skk;
+    int year;                      /* the plan year looked at */
+    struct plan_suggestion *items; /* ranked suggestions */
+    size_t n;
+    struct plan_suggestion *all; /* every candidate in any phase: what a response may name */
+    size_t nall;
+};
+
+struct store_alert;
+/* Load what plan_alert_suggest needs for alert a (its events, the declared statuses, the
+ * approved plans, their actions and progress; today is a WIB day, plan_day_of_time) and
+ * rank. Strings and arrays from arena. A national alert has no plans and no suggestions. */
+int plan_alert_suggestions_load(struct store *s, const struct store_alert *a, int64_t today,
+                                struct arena *arena, struct plan_alert_view *out,
+                                struct error *err);
+
+/* Answer times of alerts per region, for the compliance view and the dashboard: of the
+ * verified alerts of a region (the region and the regions under it), those with a first
+ * response at most 24 h and at most 72 h after the alert's clock started (verified, else
+ * created; a response before it counts as at once), with any response, and without one. */
+struct plan_alert_answer {
+    const char *region;
+    int64_t start_at, first_response_at; /* epoch seconds; 0 = no response */
+};
+void plan_answer_count(const char *region, const struct plan_alert_answer *a, size_t n,
+                       struct plan_answer_counts *out);
 
 /* ---- demo ------------------------------------------------------------------------------- */
 

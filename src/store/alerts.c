@@ -1,6 +1,6 @@
 /* Alerts of the early-warning engine, their history and workflow, the event change feed the
  * server's warn service follows, declared conflict statuses and event counts for the risk
- * views (schema v5; the unverified mark, v7). */
+ * views (schema v5; the unverified mark, v7; the first response, v14). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,8 @@
     "id, region_code, level, max_level, status, is_open, retracted, first_day, last_day,"          \
     " close_day, score, method, explanation_id, explanation_en, event_ids, escalated_to,"          \
     " escalated_at, acked_at, acked_by, closed_at, closed_by, created_at, updated_at,"             \
-    " unverified, verified_at"
+    " unverified, verified_at,"                                                                    \
+    " (SELECT MIN(r.created_at) FROM alert_responses r WHERE r.alert_id = alerts.id)"
 #define ALERT_LIMIT_DEFAULT 50
 
 static const char *const levels[] = {"normal", "waspada", "siaga", "awas"};
@@ -198,6 +199,7 @@ static void read_alert(struct db_stmt *st, struct arena *ar, struct store_alert 
     a->updated_at = db_column_int64(st, 22);
     a->unverified = (int)db_column_int64(st, 23) != 0;
     a->verified_at = db_column_int64(st, 24);
+    a->responded_at = db_column_is_null(st, 25) ? 0 : db_column_int64(st, 25);
 }
 
 static void alert_row(struct arena *ar, struct db_stmt *st, void *row, bool *oom)
@@ -364,7 +366,9 @@ int store_alert_escalate(struct store *s, int64_t id, const char *from, const ch
     struct db_stmt *st;
     rc = stmt_get(s, STMT_ALERT_ESCALATE,
                   "UPDATE alerts SET escalated_to = ?2, escalated_at = ?3, updated_at = ?3"
-                  " WHERE id = ?1 AND COALESCE(escalated_to, '') = ?4 AND status = 'baru'",
+                  " WHERE id = ?1 AND COALESCE(escalated_to, '') = ?4"
+                  " AND status IN ('baru', 'ditindaklanjuti') AND NOT EXISTS"
+                  " (SELECT 1 FROM alert_responses r WHERE r.alert_id = alerts.id)",
                   &st, err);
     if (rc == 0) {
         db_bind_int64(st, 1, id);
@@ -377,8 +381,9 @@ int store_alert_escalate(struct store *s, int64_t id, const char *from, const ch
             rc = store_fail(s, src, err, "escalate alert", NULL, NULL);
         else if (db_changes(s->db) == 0)
             rc = error_set(err, WSP_EEXIST,
-                           "alert %" PRId64 " is unknown or no longer escalated to '%s'", id,
-                           from ? from : "nobody");
+                           "alert %" PRId64 " is unknown, answered, closed or no longer"
+                           " escalated to '%s'",
+                           id, from ? from : "nobody");
     }
     if (rc == 0)
         rc = history_add(s, id, "escalate", NULL, NULL, note ? note : to, actor, err);
@@ -468,6 +473,11 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
     }
     if (!q->with_retracted)
         store_where_add(&where, "retracted = 0");
+    if (q->answered == 1 || q->answered == 2)
+        store_where_add(&where, q->answered == 1 ? "EXISTS (SELECT 1 FROM alert_responses r"
+                                                   " WHERE r.alert_id = alerts.id)"
+                                                 : "NOT EXISTS (SELECT 1 FROM alert_responses r"
+                                                   " WHERE r.alert_id = alerts.id)");
     int rc = 0;
     struct db_stmt *st = NULL;
     for (int pass = 0; pass < 2 && rc == 0; pass++) {
@@ -582,9 +592,9 @@ static void feed_read(struct arena *a, struct db_stmt *st, void *row, bool *oom)
 {
     struct store_alert_change *c = row;
     read_alert(st, a, &c->alert, oom);
-    c->id = db_column_int64(st, 25);
-    c->at = db_column_int64(st, 26);
-    c->kind = store_column_arena(a, st, 27, oom);
+    c->id = db_column_int64(st, 26);
+    c->at = db_column_int64(st, 27);
+    c->kind = store_column_arena(a, st, 28, oom);
 }
 
 int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *scope, size_t max,
@@ -609,6 +619,7 @@ int store_alert_feed(struct store *s, int64_t after, int64_t upto, const char *s
         " a.first_day, a.last_day, a.close_day, a.score, a.method, a.explanation_id,"
         " a.explanation_en, a.event_ids, a.escalated_to, a.escalated_at, a.acked_at, a.acked_by,"
         " a.closed_at, a.closed_by, a.created_at, a.updated_at, a.unverified, a.verified_at,"
+        " (SELECT MIN(r.created_at) FROM alert_responses r WHERE r.alert_id = a.id),"
         " h.id, h.at, h.kind"
         " FROM alert_history h JOIN alerts a ON a.id = h.alert_id"
         " WHERE h.id > ?1 AND (CAST(?2 AS BIGINT) <= 0 OR h.id <= ?2)"

@@ -48,6 +48,8 @@ static const char *const copy_tables[] = {
     "phase_proposals",
     "alerts",
     "alert_history",
+    "alert_responses",
+    "alert_response_actions",
     "webhooks",
     "webhook_deliveries",
     "event_changes",

@@ -619,6 +619,44 @@ static const struct migration migrations[] = {
      " key_id TEXT NOT NULL,"
      " verifier TEXT NOT NULL,"
      " updated_at INTEGER NOT NULL);"},
+    {14, "responses to alerts: the RAD actions activated, a note, who and when",
+     /* An officer's response to an alert (issue 16): who, when, a note, and the approved RAD
+      * actions it activated, one row each in a table of their own rather than a JSON list, so
+      * the database keeps every id a real action (a foreign key on both engines) and "which
+      * alerts activated this action, which OPD acted" is a plain join. Each activated action
+      * keeps its phase, kegiatan and OPD as they read when it was activated. */
+     "CREATE TABLE alert_responses ("
+     " id INTEGER PRIMARY KEY,"
+     " alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+     " note TEXT,"
+     " username TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL);"
+     "CREATE INDEX alert_responses_alert_idx ON alert_responses(alert_id, created_at);"
+     "CREATE TABLE alert_response_actions ("
+     " id INTEGER PRIMARY KEY,"
+     " response_id INTEGER NOT NULL REFERENCES alert_responses(id) ON DELETE CASCADE,"
+     " action_id INTEGER REFERENCES rad_actions(id) ON DELETE SET NULL,"
+     " phase TEXT NOT NULL,"
+     " kegiatan TEXT NOT NULL,"
+     " opd TEXT NOT NULL,"
+     " UNIQUE (response_id, action_id));"
+     "CREATE INDEX alert_response_actions_action_idx ON alert_response_actions(action_id);"
+     /* One more history kind, 'response': the table is copied as in version 7. */
+     "CREATE TABLE alert_history_v14 ("
+     " id INTEGER PRIMARY KEY,"
+     " alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+     " at INTEGER NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN ('opened', 'level', 'closed', 'reopened', 'retracted',"
+     "  'ack', 'close', 'escalate', 'verified', 'unverified', 'response')),"
+     " level TEXT,"
+     " day TEXT,"
+     " note TEXT,"
+     " username TEXT NOT NULL);"
+     "INSERT INTO alert_history_v14 (id, alert_id, at, kind, level, day, note, username)"
+     " SELECT id, alert_id, at, kind, level, day, note, username FROM alert_history;"
+     "DROP TABLE alert_history;"
+     "ALTER TABLE alert_history_v14 RENAME TO alert_history;"
+     "CREATE INDEX alert_history_alert_idx ON alert_history(alert_id, id);"},
 };
 
 int store_schema_latest(void)

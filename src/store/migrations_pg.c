@@ -659,6 +659,27 @@ static const char *const migrations_pg[] = {
            " key_id " PG_TEXT " NOT NULL,"
            " verifier " PG_TEXT " NOT NULL,"
            " updated_at BIGINT NOT NULL);",
+    [14] = "CREATE TABLE alert_responses ("
+           " id " PG_ID ","
+           " alert_id BIGINT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+           " note " PG_TEXT ","
+           " username " PG_TEXT " NOT NULL,"
+           " created_at BIGINT NOT NULL);"
+           "CREATE INDEX alert_responses_alert_idx ON alert_responses(alert_id, created_at);"
+           "CREATE TABLE alert_response_actions ("
+           " id " PG_ID ","
+           " response_id BIGINT NOT NULL REFERENCES alert_responses(id) ON DELETE CASCADE,"
+           " action_id BIGINT REFERENCES rad_actions(id) ON DELETE SET NULL,"
+           " phase " PG_TEXT " NOT NULL,"
+           " kegiatan " PG_TEXT " NOT NULL,"
+           " opd " PG_TEXT " NOT NULL,"
+           " UNIQUE (response_id, action_id));"
+           "CREATE INDEX alert_response_actions_action_idx"
+           " ON alert_response_actions(action_id NULLS FIRST, id);"
+           "ALTER TABLE alert_history DROP CONSTRAINT alert_history_kind_check,"
+           " ADD CONSTRAINT alert_history_kind_check CHECK (kind IN ('opened', 'level', 'closed',"
+           "  'reopened', 'retracted', 'ack', 'close', 'escalate', 'verified', 'unverified',"
+           "  'response'));",
 };
 
 const char *store_migration_pg_sql(int version)

@@ -993,12 +993,14 @@ struct store_alert {
      * while unverified. Escalation counts from verified_at. */
     bool unverified;
     int64_t verified_at;
+    /* The first response recorded on it (schema v14, store_alert_response_add), 0 = none. */
+    int64_t responded_at;
 };
 
 struct store_alert_history {
     int64_t id, alert_id, at;
     const char *kind; /* opened, level, closed, reopened, retracted, ack, close, escalate,
-                       * verified, unverified */
+                       * verified, unverified, response */
     const char *level, *day, *note; /* or NULL */
     const char *username;
 };
@@ -1026,9 +1028,10 @@ int store_alert_ack(struct store *s, int64_t id, const char *note, const struct 
                     struct error *err);
 int store_alert_close(struct store *s, int64_t id, const char *note,
                       const struct store_actor *actor, struct error *err);
-/* Escalate an alert still "baru" to "province" or "national" (compare-and-set on the current
- * escalated_to: from NULL or "province"; WSP_EEXIST when it changed or the alert was
- * acknowledged or closed meanwhile). History "escalate"; audit "alert.escalate". */
+/* Escalate an alert nobody answered yet (status baru or ditindaklanjuti, no response recorded)
+ * to "province" or "national" (compare-and-set on the current escalated_to: from NULL or
+ * "province"; WSP_EEXIST when it changed or the alert was answered or closed meanwhile).
+ * History "escalate"; audit "alert.escalate". */
 int store_alert_escalate(struct store *s, int64_t id, const char *from, const char *to,
                          const char *note, const struct store_actor *actor, struct error *err);
 int store_alert_get(struct store *s, int64_t id, struct arena *arena, struct store_alert *out,
@@ -1042,6 +1045,7 @@ struct store_alert_query {
     const char *from, *to; /* episodes overlapping [from, to] ("YYYY-MM-DD"), or NULL */
     int open;              /* -1 any, 0 closed episodes, 1 open episodes */
     bool with_retracted;   /* include retracted alerts */
+    int answered;          /* -1 or 0 any; 1 with a response; 2 without (schema v14) */
     size_t offset;
     size_t limit; /* 0 = 50 */
 };
@@ -1052,6 +1056,47 @@ int store_alert_list(struct store *s, const struct store_alert_query *q, struct 
 /* History of an alert, oldest first. */
 int store_alert_history_list(struct store *s, int64_t alert_id, struct arena *arena,
                              struct store_alert_history **out, size_t *n, struct error *err);
+
+/* ---- responses to alerts (schema v14; responses.c; issue 16) ----
+ * An officer's response: the RAD actions it activated (each with its phase, kegiatan and OPD
+ * as they read then; action_id 0 once the action was deleted), a note, who and when. Which
+ * actions may be named is the caller's rule (src/plan: plan_alert_suggestions_load). */
+struct store_alert_response_action {
+    int64_t action_id;
+    const char *phase, *kegiatan, *opd;
+};
+
+struct store_alert_response {
+    int64_t id, alert_id;
+    const char *note; /* or NULL */
+    const char *username;
+    int64_t created_at;
+    struct store_alert_response_action *actions;
+    size_t nactions;
+};
+
+/* Record a response on alert_id in one transaction: the response and its actions, a history
+ * row "response" with the note, the alert acknowledged by the same officer when it was still
+ * baru (status ditindaklanjuti, acked_at/acked_by), audit "alert.response" with the action
+ * ids and the note. WSP_ENOTFOUND for an unknown alert, WSP_EEXIST for a retracted one,
+ * WSP_EINVAL for an action named twice or an unknown action id. */
+int store_alert_response_add(struct store *s, int64_t alert_id,
+                             const struct store_alert_response *r, const struct store_actor *actor,
+                             int64_t *id, struct error *err);
+/* Responses of an alert, oldest first, with their actions. */
+int store_alert_responses(struct store *s, int64_t alert_id, struct arena *arena,
+                          struct store_alert_response **out, size_t *n, struct error *err);
+
+/* One verified, not retracted alert whose first day lies in [from, to] under scope, with when
+ * its clock started (verified_at, else created_at) and its first response (0 = none). */
+struct store_alert_answer {
+    int64_t alert_id;
+    const char *region_code;
+    int64_t start_at, first_response_at;
+};
+int store_alert_answers(struct store *s, const char *scope, const char *from, const char *to,
+                        struct arena *arena, struct store_alert_answer **out, size_t *n,
+                        struct error *err);
 
 /* The alert feed: alert_history rows in id order (ids grow and commit in the same order, so
  * they survive restarts and serve as SSE event ids), each with its alert as stored now. */

@@ -182,8 +182,14 @@ static void test_alert_crud_workflow(void **state)
     /* workflow: close before ack is allowed; ack after close is not */
     assert_int_equal(store_alert_ack(f->s, id, "dicek ke lapangan", &cli, &err), 0);
     assert_int_equal(store_alert_ack(f->s, id, NULL, &cli, &err), WSP_EEXIST);
-    assert_int_equal(store_alert_escalate(f->s, id, NULL, "province", NULL, &cli, &err),
-                     WSP_EEXIST); /* acknowledged: no escalation */
+    /* acknowledged without a response: still escalated (v14); answered: no longer */
+    assert_int_equal(store_alert_escalate(f->s, id, NULL, "province", NULL, &cli, &err), 0);
+    struct store_alert_response resp = {.note = "dialog warga"};
+    int64_t rid = 0;
+    assert_int_equal(store_alert_response_add(f->s, id, &resp, &cli, &rid, &err), 0);
+    assert_true(rid > 0);
+    assert_int_equal(store_alert_escalate(f->s, id, "province", "national", NULL, &cli, &err),
+                     WSP_EEXIST);
     assert_int_equal(store_alert_close(f->s, id, "aman", &cli, &err), 0);
     assert_int_equal(store_alert_close(f->s, id, NULL, &cli, &err), WSP_EEXIST);
     assert_int_equal(store_alert_get(f->s, id, &f->a, &got, &err), 0);
@@ -191,20 +197,30 @@ static void test_alert_crud_workflow(void **state)
     assert_string_equal(got.acked_by, "cli");
     assert_false(got.is_open);
     struct store_alert_history *h;
-    size_t n;
+    size_t n, na_resp;
     assert_int_equal(store_alert_history_list(f->s, id, &f->a, &h, &n, &err), 0);
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 6);
     assert_string_equal(h[0].kind, "opened");
     assert_string_equal(h[1].kind, "closed");
     assert_string_equal(h[2].kind, "ack");
     assert_string_equal(h[2].note, "dicek ke lapangan");
-    assert_string_equal(h[3].kind, "close");
+    assert_string_equal(h[3].kind, "escalate");
+    assert_string_equal(h[4].kind, "response");
+    assert_string_equal(h[4].note, "dialog warga");
+    assert_string_equal(h[5].kind, "close");
+    assert_int_equal(got.responded_at, time_now());
+    struct store_alert_response *rs;
+    assert_int_equal(store_alert_responses(f->s, id, &f->a, &rs, &na_resp, &err), 0);
+    assert_int_equal(na_resp, 1);
+    assert_int_equal(rs[0].id, rid);
+    assert_string_equal(rs[0].username, "cli");
+    assert_int_equal(rs[0].nactions, 0);
     /* audit rows */
     struct store_audit *au;
     size_t na, total;
     struct store_audit_query aq = {.object_type = "alert"};
     assert_int_equal(store_audit_list(f->s, &aq, &f->a, &au, &na, &total, &err), 0);
-    assert_int_equal(total, 4);
+    assert_int_equal(total, 6);
 
     /* escalation compare-and-set, list filters and scope */
     int64_t id2;
@@ -303,7 +319,8 @@ static void test_migrate_v6_to_v7(void **state)
     if (testdb_pg())
         testdb_exec(f->path, "SELECT setval(pg_get_serial_sequence('alerts', 'id'), 41);"
                              "SELECT setval(pg_get_serial_sequence('alert_history', 'id'), 78)");
-    assert_int_equal(store_migrate(f->s, 7, &err), 0);
+    /* to the latest schema: the store reads alerts with their responses (v14) */
+    assert_int_equal(store_migrate(f->s, store_schema_latest(), &err), 0);
     struct store_alert got;
     assert_int_equal(store_alert_get(f->s, 41, &f->a, &got, &err), 0);
     assert_false(got.unverified);
@@ -545,8 +562,10 @@ static void test_alertd_service(void **state)
     assert_int_equal(di.level, WARN_SIAGA);
     uint64_t pv = alertd_public_version(d);
 
-    /* Escalation with a frozen clock: an unverified alert is never escalated. */
-    assert_int_equal(store_alert_ack(f->s, first, "ditangani", &cli, &err), 0);
+    /* Escalation with a frozen clock: an unverified alert is never escalated; the first one
+     * is answered (a response, which acknowledges it too). */
+    struct store_alert_response resp = {.note = "ditangani"};
+    assert_int_equal(store_alert_response_add(f->s, first, &resp, &cli, NULL, &err), 0);
     time_set_override(T0 + 200);
     assert_int_equal(alertd_poll(d, f->s, &err), 0);
     assert_int_equal(nt.n, 1);
@@ -556,7 +575,7 @@ static void test_alertd_service(void **state)
 
     /* An officer verifies the lead at +300 s: the same alert, now verified (notified), in the
      * public state; the escalation clock starts then: province at +360 s, national at +420 s;
-     * an acknowledged alert is left alone. */
+     * an answered alert is left alone. */
     time_set_override(T0 + 300);
     assert_int_equal(store_event_set_status(f->s, lead, "terverifikasi", NULL, &cli, &err), 0);
     assert_int_equal(alertd_poll(d, f->s, &err), 0);

@@ -54,7 +54,7 @@ static const char usage_text[] =
     "  --fetch-concurrency N  transfers at once, all sites (1..256, default 16)\n"
     "  --per-host N       transfers at once to one site (1..16, default 2)\n"
     "  --host-delay MS    between the starts of two requests to one site, milliseconds\n"
-    "                     (0..60000, default 1000)\n"
+    "                     (0..60000, default 250)\n"
     "  --fetch-timeout S  whole transfer, seconds (default 20)\n"
     "  --connect-timeout S  connecting, seconds (default 10)\n"
     "The defaults of the last five come from the settings fetch_concurrency, fetch_per_host,\n"

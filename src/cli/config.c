@@ -86,7 +86,7 @@ static const struct cfg_row rows[] = {
           "only on request"),
     ROW_L(fetch_concurrency, 1, 256, "16", "ingest: page and feed transfers at once, all sites"),
     ROW_L(fetch_per_host, 1, 16, "2", "ingest: transfers at once to one site"),
-    ROW_L(fetch_host_delay_ms, 0, 60000, "1000",
+    ROW_L(fetch_host_delay_ms, 0, 60000, "250",
           "ingest: between the starts of two requests to one site, ms (a longer robots.txt "
           "Crawl-delay wins)"),
     ROW_L(fetch_timeout, 1, 3600, "20", "ingest: whole transfer, seconds"),

@@ -40,7 +40,7 @@ void ingest_config_defaults(struct ingest_config *cfg)
     cfg->feed_interval_s = 900;
     cfg->fetch_concurrency = 16;
     cfg->per_host = 2;
-    cfg->host_delay_ms = 1000;
+    cfg->host_delay_ms = 250;
 }
 
 /* ---- conversions ---------------------------------------------------------------------------- */

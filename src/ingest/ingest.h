@@ -69,7 +69,7 @@ struct ingest_config {
     unsigned fetch_concurrency;      /* transfers at once, all hosts together (default 16) */
     unsigned per_host;               /* transfers at once to one host (default 2) */
     long host_delay_ms;              /* between the starts of two requests to one host
-                                      * (default 1000; a longer robots.txt Crawl-delay wins) */
+                                      * (default 250; a longer robots.txt Crawl-delay wins) */
     const struct store_actor *actor; /* audit actor; NULL = {"ingest"} */
 };
 

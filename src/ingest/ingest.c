@@ -203,9 +203,8 @@ struct run {
     struct fetch_pool *pool; /* woken by the writer when it frees a slot; NULL without URLs */
 
     struct ingest_stats st; /* writer-owned except `read`/feed counts (reader-owned) */
-    pthread_mutex_t st_mu;  /* guards st for the progress line and messages */
-    int64_t last_progress_ms;
-    bool progress_shown;
+    pthread_mutex_t st_mu;  /* guards st, the progress line and messages */
+    struct progress_line line;
     struct error fatal;
 };
 
@@ -214,8 +213,7 @@ static void message(struct run *r, const char *fmt, ...) WSP_PRINTF(2, 3);
 static void message(struct run *r, const char *fmt, ...)
 {
     pthread_mutex_lock(&r->st_mu);
-    if (r->progress_shown)
-        fputs("\r\033[K", stderr);
+    progress_line_clear(&r->line);
     fputs("waspada: ", r->msg);
     va_list ap;
     va_start(ap, fmt);
@@ -228,20 +226,15 @@ static void message(struct run *r, const char *fmt, ...)
 
 static void progress(struct run *r, bool force)
 {
-    if (!r->cfg->progress)
+    if (!r->line.on)
         return;
     pthread_mutex_lock(&r->st_mu);
-    int64_t now = time_mono_ms();
-    if (force || now - r->last_progress_ms >= PROGRESS_EVERY_MS) {
-        r->last_progress_ms = now;
-        const struct ingest_stats *s = &r->st;
-        fprintf(stderr,
-                "\r\033[Kingest: %zu read, %zu new, %zu duplicates, %zu events (+%zu merged), "
-                "%zu errors",
-                s->read, s->stored, s->duplicates, s->events_new, s->events_merged, s->errors);
-        fflush(stderr);
-        r->progress_shown = true;
-    }
+    const struct ingest_stats *s = &r->st;
+    progress_line_show(&r->line, force,
+                       "ingest: %zu read, %zu new, %zu duplicates, %zu events (+%zu merged), "
+                       "%zu errors",
+                       s->read, s->stored, s->duplicates, s->events_new, s->events_merged,
+                       s->errors);
     pthread_mutex_unlock(&r->st_mu);
 }
 
@@ -1125,6 +1118,8 @@ int ingest_run(const struct ingest_config *cfg_in, const struct detect_model *mo
     r.model = model;
     r.res = res;
     r.msg = cfg.messages ? cfg.messages : stderr;
+    progress_line_init(&r.line, stderr);
+    r.line.on = cfg.progress; /* the caller decides (a terminal, for the CLI) */
     r.nslots = (size_t)cfg.threads * 2 + 2;
     r.slots = xcalloc(r.nslots, sizeof(*r.slots));
     for (size_t i = 0; i < r.nslots; i++)
@@ -1196,9 +1191,9 @@ int ingest_run(const struct ingest_config *cfg_in, const struct detect_model *mo
         pthread_join(workers[i], NULL);
     if (writer_started)
         pthread_join(writer, NULL);
-    if (r.cfg->progress && r.progress_shown) {
+    if (r.line.shown) {
         progress(&r, true);
-        fputc('\n', stderr);
+        progress_line_end(&r.line);
     }
     if (rc == 0 && (r.writer_dead || rrc != 0)) {
         rc = r.fatal.code ? r.fatal.code : rrc;

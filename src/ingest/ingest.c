@@ -22,7 +22,6 @@
 #define LINE_MAX_BYTES (TEXT_MAX_INPUT + ((size_t)1 << 20))
 #define CANDIDATES_MAX 32
 #define FOLLOWUP_CANDIDATES_MAX 256 /* events of a province in the follow-up window */
-#define PROGRESS_EVERY_MS 200
 #define FEED_BACKOFF_MAX_S 86400
 
 void ingest_config_defaults(struct ingest_config *cfg)

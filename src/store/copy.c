@@ -55,6 +55,11 @@ static const char *const copy_tables[] = {
     "event_changes",
     "throttle",
     "seal_state",
+    "intake_channels",
+    "phone_key",
+    "user_phones",
+    "intake_leads",
+    "intake_messages",
 };
 
 /* Tables whose rows in the destination give way to the source's: the reporting calendar a new

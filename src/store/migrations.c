@@ -657,6 +657,61 @@ static const struct migration migrations[] = {
      "DROP TABLE alert_history;"
      "ALTER TABLE alert_history_v14 RENAME TO alert_history;"
      "CREATE INDEX alert_history_alert_idx ON alert_history(alert_id, id);"},
+    {15, "field messages in: intake channels, reporters' phones, messages and leads",
+     /* Issue 16, item 3 (src/intake, store/intake.c). A channel is a gateway posting SMS or
+      * WhatsApp messages, with the secret that signs them (sealed: the server needs it to
+      * check each MAC). phone_key holds the key of the phones' lookup hashes, 32 random
+      * bytes in hex, sealed like a personal field: a copy of the database without the key
+      * file cannot test the few billion possible numbers against phone_hash. A reporter's
+      * phone is sealed for display and keyed-hashed for lookup (one user per number).
+      * intake_messages keeps the first answer to each gateway message id, so a resend gets
+      * it again and stores nothing. A message from a number nobody registered is an
+      * unverified lead (never public): its number sealed, its region when it gave a code. */
+     "CREATE TABLE intake_channels ("
+     " id INTEGER PRIMARY KEY,"
+     " name TEXT NOT NULL UNIQUE,"
+     " secret TEXT,"
+     " rate_per_minute INTEGER NOT NULL DEFAULT 60 CHECK (rate_per_minute >= 0),"
+     " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL);"
+     "CREATE TABLE phone_key ("
+     " id INTEGER PRIMARY KEY CHECK (id = 1),"
+     " key TEXT,"
+     " created_at INTEGER NOT NULL);"
+     "CREATE TABLE user_phones ("
+     " id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+     " phone TEXT,"
+     " phone_hash TEXT NOT NULL UNIQUE,"
+     " updated_at INTEGER NOT NULL);"
+     "CREATE TABLE intake_leads ("
+     " id INTEGER PRIMARY KEY,"
+     " channel_id INTEGER NOT NULL REFERENCES intake_channels(id),"
+     " phone TEXT,"
+     " phone_hash TEXT NOT NULL,"
+     " region_code TEXT REFERENCES regions(code),"
+     " text TEXT NOT NULL,"
+     " via TEXT,"
+     " received_at INTEGER NOT NULL,"
+     " status TEXT NOT NULL DEFAULT 'baru' CHECK (status IN ('baru', 'dipromosikan',"
+     "  'dibuang')),"
+     " report_id INTEGER REFERENCES reports(id),"
+     " decided_by TEXT,"
+     " decided_at INTEGER,"
+     " note TEXT,"
+     " created_at INTEGER NOT NULL);"
+     "CREATE INDEX intake_leads_status_idx ON intake_leads(status, region_code);"
+     "CREATE INDEX intake_leads_phone_idx ON intake_leads(phone_hash);"
+     "CREATE TABLE intake_messages ("
+     " id INTEGER PRIMARY KEY,"
+     " channel_id INTEGER NOT NULL REFERENCES intake_channels(id),"
+     " message_id TEXT NOT NULL,"
+     " status INTEGER NOT NULL,"
+     " answer TEXT NOT NULL,"
+     " report_id INTEGER REFERENCES reports(id),"
+     " lead_id INTEGER REFERENCES intake_leads(id),"
+     " created_at INTEGER NOT NULL,"
+     " UNIQUE (channel_id, message_id));"},
 };
 
 int store_schema_latest(void)

@@ -42,6 +42,13 @@ static const struct sealed_column {
     {"forums", "contact_phone", "forums.contact_phone", false},
     {"forums", "contact_email", "forums.contact_email", false},
     {"users", "full_name", "users.full_name", true},
+    /* schema v15 (field messages in): a channel's secret (NULL once discarded: a channel
+     * without one accepts nothing), the key of the phones' lookup hashes, reporters' and
+     * unknown senders' numbers */
+    {"intake_channels", "secret", "intake_channels.secret", false},
+    {"phone_key", "key", "phone_key.key", false},
+    {"user_phones", "phone", "user_phones.phone", false},
+    {"intake_leads", "phone", "intake_leads.phone", false},
 };
 
 /* Keys of audit JSON that held personal fields before they were sealed (users' full names,

@@ -475,6 +475,100 @@ int store_report_create(struct store *s, const struct store_article *a,
                         const struct store_actor *actor, int64_t *report_id, int64_t *event_id,
                         bool *existed, struct error *err);
 
+/* ==== field messages in (schema v15, issue 16 item 3; src/intake, store/intake.c) ==== */
+
+/* A gateway that posts SMS/WhatsApp messages to POST /api/v1/intake/{name}. */
+struct store_intake_channel {
+    int64_t id;
+    char name[64];
+    char secret[80];         /* opened; "" when discarded with a lost key (accepts nothing) */
+    int64_t rate_per_minute; /* messages a minute, 0 = no limit */
+    bool disabled;
+    int64_t created_at, updated_at;
+};
+/* Add a channel with its secret (sealed). Names: 1..63 of [a-z0-9_-]. WSP_EEXIST when taken.
+ * Audit "intake_channel.add" (the name and rate, never the secret). */
+int store_intake_channel_add(struct store *s, const char *name, const char *secret,
+                             int64_t rate_per_minute, const struct store_actor *actor, int64_t *id,
+                             struct error *err);
+/* By name, secret opened. WSP_ENOTFOUND when there is none. */
+int store_intake_channel_get(struct store *s, const char *name, struct store_intake_channel *out,
+                             struct error *err);
+/* Every channel, by name, without secrets (arena array). */
+int store_intake_channel_list(struct store *s, struct arena *a, struct store_intake_channel **out,
+                              size_t *n, struct error *err);
+/* Disable or enable; a new secret (secret not NULL) at the same time. Audit
+ * "intake_channel.update". WSP_ENOTFOUND. */
+int store_intake_channel_update(struct store *s, const char *name, bool disabled,
+                                const char *secret, const struct store_actor *actor,
+                                struct error *err);
+
+/* The key of the phones' lookup hashes (32 bytes), made on first use and kept sealed in the
+ * database (phone_key); after `key init --discard-sealed` lost it, a new one is made and the
+ * phones that went with the old one are forgotten. */
+int store_phone_key(struct store *s, unsigned char key[32], struct error *err);
+/* Set (phone and hash given: the normalised number and its intake_phone_hash) or clear
+ * (phone NULL) a user's number. WSP_EEXIST when another user has it. Audit "user.phone"
+ * (set or cleared, never the number). */
+int store_user_set_phone(struct store *s, int64_t user_id, const char *phone, const char *hash,
+                         const struct store_actor *actor, struct error *err);
+/* A user's number opened into out ("" when none). */
+int store_user_phone(struct store *s, int64_t user_id, char *out, size_t outsz, struct error *err);
+/* The user with this phone hash. WSP_ENOTFOUND when none. */
+int store_user_by_phone(struct store *s, const char *hash, struct store_user *out,
+                        struct error *err);
+
+/* The first answer to a gateway's message (channel, message id): *found false when none. The
+ * answer (JSON text) is copied into the arena. */
+int store_intake_answer_get(struct store *s, int64_t channel_id, const char *message_id,
+                            struct arena *a, bool *found, int *status, const char **answer,
+                            struct error *err);
+/* Record the answer to a message inside the caller's transaction (or its own). WSP_EEXIST when
+ * the message id is already answered (a concurrent resend: read that answer). */
+int store_intake_answer_put(struct store *s, int64_t channel_id, const char *message_id, int status,
+                            const char *answer, int64_t report_id, int64_t lead_id,
+                            struct error *err);
+
+/* A message from a number no active reporter has: an unverified lead, never public. */
+struct store_intake_lead {
+    int64_t id;
+    int64_t channel_id;
+    const char *channel; /* the channel's name */
+    const char *phone;   /* opened; NULL when discarded with a lost key */
+    const char *phone_hash;
+    const char *region_code; /* the code the message gave, or NULL */
+    const char *text;
+    const char *via; /* "sms", "whatsapp", ... or NULL */
+    int64_t received_at;
+    const char *status;     /* baru, dipromosikan, dibuang */
+    int64_t report_id;      /* 0 unless promoted */
+    const char *decided_by; /* or NULL */
+    int64_t decided_at;
+    const char *note; /* the decision's note, or NULL */
+    int64_t created_at;
+};
+/* Add a lead (phone sealed). Audit "intake_lead.add" by actor, without the number or text. */
+int store_intake_lead_add(struct store *s, const struct store_intake_lead *l,
+                          const struct store_actor *actor, int64_t *id, struct error *err);
+struct store_intake_lead_query {
+    const char *scope;  /* "" or NULL: every lead (admin); else leads with a region inside it */
+    bool regional_only; /* only leads that gave a region (a national desk that is not admin) */
+    const char *status; /* or NULL for all */
+    int64_t before_id;  /* keyset page: ids below it (0 = from the newest) */
+    int limit;          /* 1..200 */
+};
+/* Leads, newest first (arena array). */
+int store_intake_lead_list(struct store *s, const struct store_intake_lead_query *q,
+                           struct arena *a, struct store_intake_lead **out, size_t *n,
+                           struct error *err);
+int store_intake_lead_get(struct store *s, int64_t id, struct arena *a,
+                          struct store_intake_lead *out, struct error *err);
+/* Decide a new lead: status "dipromosikan" (report_id the report made from it) or "dibuang".
+ * WSP_EEXIST when it was decided already. Audit "intake_lead.promote" / "intake_lead.discard"
+ * with the note. Inside the caller's transaction when there is one. */
+int store_intake_lead_decide(struct store *s, int64_t id, const char *status, int64_t report_id,
+                             const char *note, const struct store_actor *actor, struct error *err);
+
 /* Feeds polled by `waspada ingest --feeds`, with their HTTP cache validators. */
 struct store_feed {
     int64_t id;

@@ -15,9 +15,9 @@
  *       region below regency (400). Served from memory like /public/cases: one cached answer
  *       per (year, region) asked, up to P3AKS_PUBLIC_SLOTS of them (further ones are built on
  *       every request), rebuilt when this server adds or changes a case
- *       (http_public_cases_changed) or calls http_p3aks_changed, and at least every
- *       P3AKS_PUBLIC_TTL_MS: a case's victims and services written without either show
- *       within that time.
+ *       (http_public_cases_changed) or writes a case's victims or a victim's services
+ *       (http_p3aks_changed), and at least every P3AKS_PUBLIC_TTL_MS for changes made by
+ *       the other servers of a PostgreSQL database.
  *
  * Reads are not audited: nothing personal is read (store_p3aks_rows reads no name).
  */

@@ -555,5 +555,6 @@ void http_handle_case_victims(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_p3aks_changed(rq->srv); /* the public figures count victims */
     reply_case(rq, st, MHD_HTTP_OK, c.id);
 }

@@ -179,6 +179,7 @@ void http_handle_victim_service_add(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_p3aks_changed(rq->srv); /* the public figures count services */
     reply_service(rq, st, MHD_HTTP_CREATED, id);
 }
 
@@ -249,5 +250,6 @@ void http_handle_service_patch(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
+    http_p3aks_changed(rq->srv);
     reply_service(rq, st, MHD_HTTP_OK, id);
 }

@@ -636,8 +636,8 @@ static void test_public_hammer(void **state)
         bad += (long)(intptr_t)r;
     }
     assert_int_equal(bad, 0);
-    /* A victims' write does not move the public answers' version (they follow within 30 s);
-     * a case's does: after one, the answer holds every victim written before it. */
+    /* After a case's write (as after a victims' or services' one), the answer holds every
+     * victim written before it. */
     add_case(BANDUNG, "32.73");
     json_t *v = anon_get("/api/v1/public/p3aks?region=32", 200, NULL);
     expect_pub(row_of(v, "32.73"), "women_children_victims", 13, NULL);

@@ -7,9 +7,8 @@
  * read is audited, without names); the national desk, a reporter and an officer of another
  * region do not. The audit log holds no name, address or note.
  *
- * Parts for the other items of the issue extend this file: the public summary, and the
- * victim's identity absent from the database file, its WAL and a backup
- * (test_identity_at_rest).
+ * The public summary holds counts only (test_public_summary), and the victim's identity is
+ * absent from the database file, its WAL and a backup (test_identity_at_rest).
  */
 #include <jansson.h>
 #include <setjmp.h>
@@ -259,6 +258,36 @@ static void test_referral_received(void **state)
     json_decref(as(BANDUNG, "PATCH", p,
                    "{\"status\":\"ditolak\",\"day\":\"2026-11-25\",\"refusal_reason\":\"x\"}",
                    409));
+}
+
+/* The public figures of the region: counts only ("<3" for one victim), nothing of the victim,
+ * the service's provider or the case; at once after the writes above. */
+static void test_public_summary(void **state)
+{
+    (void)state;
+    struct support_http c;
+    assert_int_equal(support_http_init(&c, server.base_url), 0);
+    struct support_response r;
+    assert_int_equal(
+        support_http(&c, "GET", "/api/v1/public/p3aks?region=32.73", NULL, 0, NULL, &r), 200);
+    json_t *v = json_loads(r.body, 0, NULL);
+    assert_non_null(v);
+    json_t *total = json_object_get(v, "total");
+    assert_non_null(total);
+    assert_string_equal(jstr(total, "women_children_victims"), "<3");
+    assert_string_equal(jstr(total, "named_victims"), "<3");
+    assert_string_equal(jstr(total, "with_need"), "<3");
+    assert_string_equal(jstr(total, "all_needs_served"), "<3");
+    assert_null_field(total, "median_days_to_receipt"); /* on one victim */
+    assert_no_personal(r.body, "the public P3AKS figures");
+    static const char *const never[] = {PROVIDER,  "UPTD",       "victim_id",
+                                        "case_id", "service_id", "Perundungan"};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(never); i++)
+        if (strstr(r.body, never[i]))
+            fail_msg("'%s' in the public figures", never[i]);
+    json_decref(v);
+    support_response_free(&r);
+    support_http_cleanup(&c);
 }
 
 static void test_officer_reads(void **state)
@@ -576,6 +605,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_referral_received),
+        cmocka_unit_test(test_public_summary),
         cmocka_unit_test(test_officer_reads),
         cmocka_unit_test(test_others_refused),
         cmocka_unit_test(test_bad_input),

@@ -140,5 +140,6 @@ int cli_warn_params(struct warn_params *p, const char *file, struct error *err);
 int cmd_import(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_key(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_intake(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

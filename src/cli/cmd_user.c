@@ -1,4 +1,4 @@
-/* waspada user add|passwd|list|disable|enable: manage accounts from the command line. */
+/* waspada user add|passwd|list|disable|enable|phone: manage accounts from the command line. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "intake/intake.h"
 #include "store/store.h"
 
 static const char usage_text[] =
@@ -18,27 +19,35 @@ static const char usage_text[] =
     "       waspada user list [--json]\n"
     "       waspada user disable --username U\n"
     "       waspada user enable --username U\n"
+    "       waspada user phone --username U --phone NUMBER   (\"\" clears it)\n"
     "\n"
     "Roles: admin and pusat (national, no region), provinsi (province code, e.g. 32),\n"
     "kabkota (regency/city code, e.g. 32.73), pelapor (FKDM reporter: province or\n"
     "regency/city code). The region is the user's scope: they see and change only data\n"
     "inside it. Passwords are read from standard input (first line), never from the\n"
-    "command line, and stored as argon2id hashes. Disabling a user ends their sessions.\n";
+    "command line, and stored as argon2id hashes. Disabling a user ends their sessions.\n"
+    "A phone number (08..., +62..., 62...) lets field messages from it become the user's\n"
+    "reports (POST /api/v1/intake/{channel}); it is stored sealed and as a keyed hash.\n";
 
 static const struct store_actor cli_actor = {0, "cli", NULL};
 
 struct user_opts {
-    const char *username, *role, *region, *name;
+    const char *username, *role, *region, *name, *phone;
     bool password_stdin, json;
 };
 
 static int parse_opts(int argc, char **argv, struct user_opts *o)
 {
     static const struct option opts[] = {
-        {"username", required_argument, NULL, 'u'}, {"role", required_argument, NULL, 'r'},
-        {"region", required_argument, NULL, 'g'},   {"name", required_argument, NULL, 'n'},
-        {"password-stdin", no_argument, NULL, 'p'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"username", required_argument, NULL, 'u'},
+        {"role", required_argument, NULL, 'r'},
+        {"region", required_argument, NULL, 'g'},
+        {"name", required_argument, NULL, 'n'},
+        {"password-stdin", no_argument, NULL, 'p'},
+        {"json", no_argument, NULL, 'j'},
+        {"phone", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     opterr = 0;
@@ -55,6 +64,9 @@ static int parse_opts(int argc, char **argv, struct user_opts *o)
             break;
         case 'n':
             o->name = optarg;
+            break;
+        case 'f':
+            o->phone = optarg;
             break;
         case 'p':
             o->password_stdin = true;
@@ -164,6 +176,32 @@ static int user_list(struct store *s, bool json, struct error *err)
     return rc;
 }
 
+/* Set or clear (number "") a user's phone: normalised, keyed-hashed with the database's phone
+ * key for lookup, sealed for display (as PATCH /users/{id} does). */
+static int set_phone(struct store *s, const struct store_user *u, const char *number,
+                     struct error *err)
+{
+    if (!*number) {
+        int rc = store_user_set_phone(s, u->id, NULL, NULL, &cli_actor, err);
+        if (!rc)
+            printf("phone of %s cleared\n", u->username);
+        return rc;
+    }
+    char e164[INTAKE_PHONE_MAX], hash[INTAKE_HASH_HEX];
+    unsigned char key[INTAKE_KEY_BYTES];
+    int rc = intake_phone_normalise(number, e164, err);
+    if (!rc)
+        rc = store_phone_key(s, key, err);
+    if (!rc) {
+        intake_phone_hash(key, e164, hash);
+        rc = store_user_set_phone(s, u->id, e164, hash, &cli_actor, err);
+    }
+    sodium_memzero(key, sizeof(key));
+    if (!rc)
+        printf("phone of %s set to %s\n", u->username, e164);
+    return rc;
+}
+
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
 {
     if (argc < 2 || argv[1][0] == '-') {
@@ -171,7 +209,7 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
             fputs(usage_text, stdout);
             return CLI_OK;
         }
-        return cli_usage_error("user", "expected add, passwd, list, disable or enable");
+        return cli_usage_error("user", "expected add, passwd, list, disable, enable or phone");
     }
     const char *sub = argv[1];
     struct user_opts o = {0};
@@ -180,9 +218,12 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
         return prc == 1 ? CLI_OK : prc;
 
     bool list = strcmp(sub, "list") == 0; /* the one subcommand without --username */
-    if (strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 && !list &&
+    bool phone = strcmp(sub, "phone") == 0;
+    if (strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 && !list && !phone &&
         strcmp(sub, "disable") != 0 && strcmp(sub, "enable") != 0)
         return cli_usage_error("user", "unknown subcommand '%s'", sub);
+    if (phone && !o.phone)
+        return cli_usage_error("user", "phone needs --phone NUMBER (\"\" clears it)");
     if (!list && !o.username)
         return cli_usage_error("user", "%s needs --username", sub);
     if (strcmp(sub, "add") == 0 && !o.role)
@@ -209,7 +250,9 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
             rc = store_user_get_by_name(s, o.username, &u, &err);
             if (rc == WSP_ENOTFOUND)
                 error_set(&err, rc, "no user '%s'", o.username);
-            if (!rc && strcmp(sub, "passwd") == 0) {
+            if (!rc && phone) {
+                rc = set_phone(s, &u, o.phone, &err);
+            } else if (!rc && strcmp(sub, "passwd") == 0) {
                 char hash[AUTH_HASH_MAX];
                 rc = read_new_password(hash, &err);
                 if (!rc)

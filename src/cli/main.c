@@ -30,6 +30,7 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "copy the live database to a file"},
     {"db", cmd_db, "copy a whole database between SQLite and PostgreSQL"},
     {"key", cmd_key, "create, rotate and show the key that seals personal fields"},
+    {"intake", cmd_intake, "register the SMS/WhatsApp gateways that post field messages"},
     {"status", cmd_status, "summarise the database, alerts, feeds, key and backups"},
     {"config", cmd_config, "show the effective configuration and where each value came from"},
 };

@@ -67,6 +67,135 @@ static int optional_bool(struct http_request *rq, json_t *body, const char *key,
     return 0;
 }
 
+int http_report_submit(struct http_request *rq, const struct http_report_in *in,
+                       struct http_report_out *out, struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    const struct store_user *user = in->user;
+    const char *what = in->what, *where = in->where, *when = in->when, *who = in->who,
+               *text = in->text;
+    long killed = in->killed, injured = in->injured;
+    bool wc = in->women_children, anonymous = in->anonymous;
+    if (!what || !what[0])
+        return error_set(err, WSP_EINVAL, "'what' must say what happened");
+    if (!auth_role_national(in->role) && !user->region[0])
+        return error_set(err, WSP_EPERM, "your account has no region scope");
+    char today[32];
+    time_format_iso(time_now(), today, sizeof(today));
+    today[10] = '\0';
+    if (ingest_report_date_shaped(when) && !ingest_report_date_plausible(when, today))
+        return error_set(err, WSP_EINVAL, "'when' must be a date from %s to tomorrow",
+                         WARN_EVENT_DAY_MIN);
+
+    /* A region code in "where" wins, and must be inside the reporter's scope. */
+    const struct geo_region *given = NULL;
+    if (where && geo_code_valid(where)) {
+        given = geo_get(rq->srv->geo, where);
+        if (!given)
+            return error_set(err, WSP_EINVAL, "unknown region '%s'", where);
+        if (!auth_may_write(in->role, user->region, given->code))
+            return error_set(err, WSP_EPERM, "region '%s' is outside your scope '%s'", given->code,
+                             user->region);
+    }
+    const struct detect_model *model = http_detect_model(rq);
+    if (!model)
+        return error_set(err, WSP_EBUSY, "event detection is unavailable"); /* replied */
+    struct store *st = http_store(rq);
+    if (!st)
+        return error_set(err, WSP_EBUSY, "the database is unavailable"); /* replied */
+
+    struct ingest_report report = {.what = what,
+                                   .where = where,
+                                   .when = when,
+                                   .who = who,
+                                   .text = text,
+                                   .killed = killed,
+                                   .injured = injured,
+                                   .women_children = wc,
+                                   .given = given,
+                                   .scope = auth_role_national(in->role) ? "" : user->region,
+                                   .today = today};
+    size_t composed_len;
+    char *composed =
+        ingest_report_text(&report, (size_t)REPORT_TEXT_MAX * 2, &rq->arena, &composed_len);
+    if (!composed)
+        return error_set(err, WSP_ETOOBIG, "report is too long");
+
+    struct detect_worker *w = detect_worker_new(model);
+    if (!w)
+        return error_set(err, WSP_ENOMEM, "cannot start event detection");
+    struct detect_article article_in = {.id = "report",
+                                        .title = what,
+                                        .text = composed,
+                                        .text_len = composed_len,
+                                        .published = today};
+    struct detect_event ev;
+    memset(&ev, 0, sizeof(ev));
+    int rc = detect_article(w, &article_in, &rq->arena, &ev, err);
+    detect_worker_free(w);
+    if (rc != 0)
+        return rc;
+
+    struct store_event lead;
+    ingest_event_from_detect(&ev, &rq->arena, &lead);
+    const struct geo_region *own = user->region[0] ? geo_get(rq->srv->geo, user->region) : NULL;
+    const char *place_from = ingest_report_place(&report, own, &lead);
+    ingest_report_lead(&report, place_from, ev.is_conflict_event, &rq->arena, &lead);
+
+    json_t *fields =
+        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "what", what, "where", http_json_str(where),
+                  "when", http_json_str(when), "who", http_json_str(who), "killed",
+                  killed >= 0 ? json_integer(killed) : json_null(), "injured",
+                  injured >= 0 ? json_integer(injured) : json_null(), "women_children", wc);
+    if (in->extra_fields) /* the intake's channel, medium and message id */
+        json_object_update(fields, in->extra_fields);
+    char *fj = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(fields);
+    const struct geo_region *title_region =
+        lead.regency_code    ? geo_get(rq->srv->geo, lead.regency_code)
+        : lead.province_code ? geo_get(rq->srv->geo, lead.province_code)
+                             : NULL;
+    char title[256];
+    snprintf(title, sizeof(title), "Laporan masyarakat%s%s", title_region ? ", " : "",
+             title_region ? title_region->name : "");
+    /* The article: what the detector read, then the typed numbers for the officers. */
+    char *article_body = ingest_report_article(&report, ev.body && *ev.body ? ev.body : composed,
+                                               (size_t)REPORT_TEXT_MAX * 3, &rq->arena);
+    if (!article_body) {
+        free(fj);
+        return error_set(err, WSP_ENOMEM, "request arena exhausted");
+    }
+    struct store_article a = {
+        .source_type = "report", .title = title, .body = article_body, .published = today};
+    struct store_report rep = {.reporter_user_id = user->id,
+                               .anonymous = anonymous,
+                               .region_code = given ? given->code : NULL,
+                               .fields_json = fj};
+    struct store_actor actor = *in->actor;
+    if (anonymous) /* the audit log keeps no name, no id and no address of the reporter */
+        actor = (struct store_actor){0, "anonymous", NULL};
+    /* With a hook, the report and what the caller records of it are one transaction. */
+    rc = in->in_tx ? store_begin(st, err) : 0;
+    if (!rc)
+        rc = store_report_create(st, &a, &rep, &lead, &actor, &out->report_id, &out->event_id,
+                                 &out->existed, err);
+    if (in->in_tx) {
+        if (!rc)
+            rc = in->in_tx(st, out, in->ud, err);
+        if (!rc)
+            rc = store_commit(st, err);
+        else
+            store_rollback(st);
+    }
+    free(fj);
+    if (rc != 0)
+        return rc;
+    out->category = lead.category ? arena_strdup(&rq->arena, lead.category) : "none";
+    out->confidence = lead.confidence;
+    http_alerts_kick(rq->srv); /* early warning sees the new lead at once */
+    return 0;
+}
+
 void http_handle_reports_add(struct http_request *rq)
 {
     json_t *body;
@@ -114,132 +243,29 @@ void http_handle_reports_add(struct http_request *rq)
         optional_bool(rq, body, "women_children", &wc) ||
         optional_bool(rq, body, "anonymous", &anonymous))
         return;
-    if (!what[0]) {
-        http_reply_error(rq, WSP_EINVAL, "'what' must say what happened");
-        return;
-    }
-    if (!auth_role_national(rq->role) && !rq->user.region[0]) {
-        http_reply_error(rq, WSP_EPERM, "your account has no region scope");
-        return;
-    }
-    char today[32];
-    time_format_iso(time_now(), today, sizeof(today));
-    today[10] = '\0';
-    if (ingest_report_date_shaped(when) && !ingest_report_date_plausible(when, today)) {
-        http_reply_error(rq, WSP_EINVAL, "'when' must be a date from %s to tomorrow",
-                         WARN_EVENT_DAY_MIN);
-        return;
-    }
-
-    /* A region code in "where" wins, and must be inside the reporter's scope. */
-    const struct geo_region *given = NULL;
-    if (where && geo_code_valid(where)) {
-        given = geo_get(rq->srv->geo, where);
-        if (!given) {
-            http_reply_error(rq, WSP_EINVAL, "unknown region '%s'", where);
-            return;
-        }
-        if (!auth_may_write(rq->role, rq->user.region, given->code)) {
-            http_reply_error(rq, WSP_EPERM, "region '%s' is outside your scope '%s'", given->code,
-                             rq->user.region);
-            return;
-        }
-    }
-    const struct detect_model *model = http_detect_model(rq);
-    if (!model)
-        return;
-    struct store *st = http_store(rq);
-    if (!st)
-        return;
-
-    struct ingest_report report = {.what = what,
-                                   .where = where,
-                                   .when = when,
-                                   .who = who,
-                                   .text = text,
-                                   .killed = killed,
-                                   .injured = injured,
-                                   .women_children = wc,
-                                   .given = given,
-                                   .scope = auth_role_national(rq->role) ? "" : rq->user.region,
-                                   .today = today};
-    size_t composed_len;
-    char *composed =
-        ingest_report_text(&report, (size_t)REPORT_TEXT_MAX * 2, &rq->arena, &composed_len);
-    if (!composed) {
-        http_reply_error(rq, WSP_ETOOBIG, "report is too long");
-        return;
-    }
-
-    struct detect_worker *w = detect_worker_new(model);
-    if (!w) {
-        http_reply_error(rq, WSP_ENOMEM, "cannot start event detection");
-        return;
-    }
-    struct detect_article in = {.id = "report",
-                                .title = what,
-                                .text = composed,
-                                .text_len = composed_len,
-                                .published = today};
-    struct detect_event ev;
-    memset(&ev, 0, sizeof(ev));
-    int rc = detect_article(w, &in, &rq->arena, &ev, &err);
-    detect_worker_free(w);
-    if (rc != 0) {
-        http_reply_err(rq, &err);
-        return;
-    }
-
-    struct store_event lead;
-    ingest_event_from_detect(&ev, &rq->arena, &lead);
-    const struct geo_region *own =
-        rq->user.region[0] ? geo_get(rq->srv->geo, rq->user.region) : NULL;
-    const char *place_from = ingest_report_place(&report, own, &lead);
-    ingest_report_lead(&report, place_from, ev.is_conflict_event, &rq->arena, &lead);
-
-    json_t *fields =
-        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "what", what, "where", http_json_str(where),
-                  "when", http_json_str(when), "who", http_json_str(who), "killed",
-                  killed >= 0 ? json_integer(killed) : json_null(), "injured",
-                  injured >= 0 ? json_integer(injured) : json_null(), "women_children", wc);
-    char *fj = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(fields);
-    const struct geo_region *title_region =
-        lead.regency_code    ? geo_get(rq->srv->geo, lead.regency_code)
-        : lead.province_code ? geo_get(rq->srv->geo, lead.province_code)
-                             : NULL;
-    char title[256];
-    snprintf(title, sizeof(title), "Laporan masyarakat%s%s", title_region ? ", " : "",
-             title_region ? title_region->name : "");
-    /* The article: what the detector read, then the typed numbers for the officers. */
-    char *article_body = ingest_report_article(&report, ev.body && *ev.body ? ev.body : composed,
-                                               (size_t)REPORT_TEXT_MAX * 3, &rq->arena);
-    if (!article_body) {
-        free(fj);
-        http_reply_error(rq, WSP_ENOMEM, "request arena exhausted");
-        return;
-    }
-    struct store_article a = {
-        .source_type = "report", .title = title, .body = article_body, .published = today};
-    struct store_report rep = {.reporter_user_id = rq->user.id,
-                               .anonymous = anonymous,
-                               .region_code = given ? given->code : NULL,
-                               .fields_json = fj};
     struct store_actor actor;
     http_actor(rq, &actor);
-    if (anonymous) /* the audit log keeps no name, no id and no address of the reporter */
-        actor = (struct store_actor){0, "anonymous", NULL};
-    int64_t report_id = 0, event_id = 0;
-    bool existed = false;
-    rc = store_report_create(st, &a, &rep, &lead, &actor, &report_id, &event_id, &existed, &err);
-    free(fj);
-    if (rc != 0) {
-        http_reply_err(rq, &err);
+    struct http_report_in in = {.user = &rq->user,
+                                .role = rq->role,
+                                .actor = &actor,
+                                .what = what,
+                                .where = where,
+                                .when = when,
+                                .who = who,
+                                .text = text,
+                                .killed = killed,
+                                .injured = injured,
+                                .women_children = wc,
+                                .anonymous = anonymous};
+    struct http_report_out out;
+    if (http_report_submit(rq, &in, &out, &err) != 0) {
+        if (!rq->replied)
+            http_reply_err(rq, &err);
         return;
     }
-    http_alerts_kick(rq->srv); /* early warning sees the new lead at once */
-    http_reply_json(rq, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
-                    json_pack("{s:I,s:I,s:s,s:s,s:f,s:b}", "report_id", (json_int_t)report_id,
-                              "event_id", (json_int_t)event_id, "status", "menunggu", "category",
-                              lead.category, "confidence", lead.confidence, "duplicate", existed));
+    http_reply_json(rq, out.existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                    json_pack("{s:I,s:I,s:s,s:s,s:f,s:b}", "report_id", (json_int_t)out.report_id,
+                              "event_id", (json_int_t)out.event_id, "status", "menunggu",
+                              "category", out.category, "confidence", out.confidence, "duplicate",
+                              out.existed));
 }

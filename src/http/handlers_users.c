@@ -54,7 +54,15 @@ static void reply_user(struct http_request *rq, struct store *st, unsigned statu
         http_reply_err(rq, &err);
         return;
     }
-    http_reply_json(rq, status, json_pack("{s:o}", "user", http_json_user(&u)));
+    /* The number for those who may see the account (the caller checked), opened. */
+    char phone[32];
+    if (store_user_phone(st, id, phone, sizeof(phone), &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    json_t *ju = http_json_user(&u);
+    json_object_set_new(ju, "phone", phone[0] ? json_string(phone) : json_null());
+    http_reply_json(rq, status, json_pack("{s:o}", "user", ju));
 }
 
 void http_handle_users_list(struct http_request *rq)
@@ -167,7 +175,7 @@ void http_handle_user_get(struct http_request *rq)
         http_reply_error(rq, WSP_EPERM, "not allowed to see this user");
         return;
     }
-    http_reply_json(rq, MHD_HTTP_OK, json_pack("{s:o}", "user", http_json_user(&target)));
+    reply_user(rq, st, MHD_HTTP_OK, target.id); /* with the phone */
 }
 
 void http_handle_user_patch(struct http_request *rq)
@@ -183,9 +191,16 @@ void http_handle_user_patch(struct http_request *rq)
         http_reply_error(rq, WSP_EPERM, "not allowed to change this user");
         return;
     }
+    /* {"disabled": true|false} and/or {"phone": "+62..." | "08..." | null}: the reporter's
+     * number for field messages (POST /intake/{channel}), normalised, sealed and hashed. */
     json_t *disabled = json_object_get(body, "disabled");
-    if (!json_is_boolean(disabled) || json_object_size(body) != 1) {
-        http_reply_error(rq, WSP_EINVAL, "body must be {\"disabled\": true|false}");
+    json_t *phone = json_object_get(body, "phone");
+    size_t known = (disabled ? 1 : 0) + (phone ? 1 : 0);
+    if (known == 0 || json_object_size(body) != known || (disabled && !json_is_boolean(disabled)) ||
+        (phone && !json_is_string(phone) && !json_is_null(phone))) {
+        http_reply_error(rq, WSP_EINVAL,
+                         "body must be {\"disabled\": true|false} and/or {\"phone\": \"+62...\" "
+                         "| null}");
         return;
     }
     if (target.id == rq->user.id && json_is_true(disabled)) {
@@ -195,7 +210,12 @@ void http_handle_user_patch(struct http_request *rq)
     struct store_actor actor;
     http_actor(rq, &actor);
     struct error err = {0};
-    if (store_user_set_disabled(st, target.id, json_is_true(disabled), &actor, &err) != 0) {
+    if (phone && http_user_phone_set(rq, st, target.id, json_string_value(phone), &err) != 0) {
+        http_reply_err(rq, &err);
+        return;
+    }
+    if (disabled &&
+        store_user_set_disabled(st, target.id, json_is_true(disabled), &actor, &err) != 0) {
         http_reply_err(rq, &err);
         return;
     }

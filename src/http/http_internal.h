@@ -385,6 +385,44 @@ void http_handle_event_patch(struct http_request *rq);
 void http_handle_events_export(struct http_request *rq);
 void http_handle_public_events_export(struct http_request *rq);
 void http_handle_reports_add(struct http_request *rq);
+/* A community report as POST /reports makes it (handlers_reports.c), for the web form and the
+ * intake of field messages alike: the same checks, detection, place and deduplication. */
+struct http_report_out {
+    int64_t report_id, event_id;
+    bool existed;         /* the same text from the same reporter: the first report's ids */
+    const char *category; /* the detector's, in the request arena */
+    double confidence;
+};
+struct http_report_in {
+    const struct store_user *user; /* the reporter */
+    enum auth_role role;
+    const struct store_actor *actor; /* the audit rows' actor (replaced when anonymous) */
+    const char *what, *where, *when, *who, *text; /* as POST /reports; what required */
+    long killed, injured;                         /* -1 = not given */
+    bool women_children, anonymous;
+    json_t *extra_fields; /* merged into the report's fields (borrowed), or NULL */
+    /* Called inside the report's transaction once it is stored (NULL: none): what the caller
+     * records of it commits or rolls back with it. */
+    int (*in_tx)(struct store *s, const struct http_report_out *out, void *ud, struct error *err);
+    void *ud;
+};
+/* 0 with *out filled, or a WSP_E* code with err filled and nothing replied, unless
+ * rq->replied (503: no detection model or no database). */
+int http_report_submit(struct http_request *rq, const struct http_report_in *in,
+                       struct http_report_out *out, struct error *err);
+/* handlers_intake.c: field messages in (issue 16, item 3) */
+void http_handle_intake(struct http_request *rq);
+void http_handle_intake_channels_list(struct http_request *rq);
+void http_handle_intake_channels_add(struct http_request *rq);
+void http_handle_intake_channel_patch(struct http_request *rq);
+void http_handle_intake_leads_list(struct http_request *rq);
+void http_handle_intake_lead_get(struct http_request *rq);
+void http_handle_intake_lead_promote(struct http_request *rq);
+void http_handle_intake_lead_discard(struct http_request *rq);
+/* Set (normalised, hashed with the database's phone key, sealed) or clear (phone NULL or "")
+ * a user's number (handlers_intake.c, for PATCH /users/{id}). 0 or WSP_E* with err filled. */
+int http_user_phone_set(struct http_request *rq, struct store *st, int64_t user_id,
+                        const char *phone, struct error *err);
 
 /* handlers_plan*.c: plan and control (Timdu, forums, RAD, progress, compliance, cases) */
 void http_handle_plan_calendar(struct http_request *rq);

@@ -9,6 +9,9 @@ enum route_flags {
     ROUTE_SESSION = 1 << 0, /* needs a logged-in user (401 otherwise) */
     ROUTE_NO_CSRF = 1 << 1, /* state-changing but exempt from CSRF (login has no session) */
     ROUTE_UPLOAD = 1 << 2,  /* a file upload: body cap HTTP_UPLOAD_MAX instead of body_max */
+    /* A machine's request signed with a shared secret (the intake webhook): no session, no
+     * CSRF token, and its own rate limit, counted by the handler once the signature holds. */
+    ROUTE_SIGNED = 1 << 3,
 };
 
 struct route {
@@ -116,6 +119,15 @@ static const struct route routes[] = {
     {"POST", "/api/v1/webhooks", http_handle_webhooks_add, ROUTE_SESSION},
     {"DELETE", "/api/v1/webhooks/{id}", http_handle_webhook_delete, ROUTE_SESSION},
     {"GET", "/api/v1/webhooks/{id}/deliveries", http_handle_webhook_deliveries, ROUTE_SESSION},
+    /* field messages in (handlers_intake.c) */
+    {"POST", "/api/v1/intake/{channel}", http_handle_intake, ROUTE_SIGNED},
+    {"GET", "/api/v1/intake-channels", http_handle_intake_channels_list, ROUTE_SESSION},
+    {"POST", "/api/v1/intake-channels", http_handle_intake_channels_add, ROUTE_SESSION},
+    {"PATCH", "/api/v1/intake-channels/{name}", http_handle_intake_channel_patch, ROUTE_SESSION},
+    {"GET", "/api/v1/intake-leads", http_handle_intake_leads_list, ROUTE_SESSION},
+    {"GET", "/api/v1/intake-leads/{id}", http_handle_intake_lead_get, ROUTE_SESSION},
+    {"POST", "/api/v1/intake-leads/{id}/promote", http_handle_intake_lead_promote, ROUTE_SESSION},
+    {"POST", "/api/v1/intake-leads/{id}/discard", http_handle_intake_lead_discard, ROUTE_SESSION},
 };
 
 static bool state_changing(const char *method)
@@ -237,7 +249,7 @@ int http_route_check(struct http_request *rq)
         }
     }
     /* Every state-changing request needs a session and its CSRF token, except login. */
-    bool changing = state_changing(rq->method) && !(found->flags & ROUTE_NO_CSRF);
+    bool changing = state_changing(rq->method) && !(found->flags & (ROUTE_NO_CSRF | ROUTE_SIGNED));
     if ((found->flags & ROUTE_SESSION) || changing) {
         int rc = http_require_session(rq);
         if (rc != 0)
@@ -249,7 +261,7 @@ int http_route_check(struct http_request *rq)
             return rc;
     }
     /* Write rate limits, once the user is known (reports have lower ones). */
-    if (state_changing(rq->method) &&
+    if (state_changing(rq->method) && !(found->flags & ROUTE_SIGNED) &&
         http_require_write_quota(rq, found->handler == http_handle_reports_add) != 0)
         return WSP_ERATE;
     rq->route = found;

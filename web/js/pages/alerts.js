@@ -6,14 +6,19 @@
 // below lead_min_confidence only when "show low-confidence leads too" is ticked: ?low=1).
 // An alert resting on unverified leads alone (a.unverified) carries a "belum terverifikasi"
 // badge: it is internal, not escalated and not public until an officer verifies its event.
+// The alert page lists the approved RAD actions that answer it (a.suggested_actions, ranked by
+// the server: phase, theme, OPD, this period's progress) with a response form (tick the
+// actions activated, a note: POST /alerts/{id}/responses) and the responses recorded; an
+// alert nobody answered keeps escalating even when acknowledged (docs/early-warning.md).
 import { api } from '../api.js';
-import { t, fmtDate } from '../i18n.js';
+import { t, fmtDate, fmtNumber } from '../i18n.js';
 import { h, field, select, loading, emptyState, errorBox, levelBadge, statusBadge, categoryName, date, announce, alertExplanation, LEVELS, table, mount } from '../ui.js';
 import { setQuery } from '../router.js';
 import { canWriteCase } from './cases.js';
 import { leadMinConfidence, lowLeadsToggle, isLowLead } from '../leads.js';
 
-const SSE_EVENTS = ['alert.opened', 'alert.level', 'alert.closed', 'alert.reopened', 'alert.retracted', 'alert.ack', 'alert.escalated', 'alert.verified', 'alert.unverified', 'alert.changed'];
+const SSE_EVENTS = ['alert.opened', 'alert.level', 'alert.closed', 'alert.reopened', 'alert.retracted', 'alert.ack', 'alert.escalated', 'alert.verified', 'alert.unverified', 'alert.response', 'alert.changed'];
+const OFFICERS = ['admin', 'pusat', 'provinsi', 'kabkota'];
 
 function unverifiedBadge(a) {
   return a && a.unverified ? h('span', { class: 'badge status-menunggu', 'data-testid': 'unverified', title: t('alerts.unverified_help') }, t('alerts.unverified')) : null;
@@ -80,7 +85,8 @@ function item(a) {
     h('div', {}, levelBadge(a.level), ' ', h('a', { href: '#/alerts/' + a.id }, a.region || a.region_code), ' ', statusBadge(a.status),
       a.unverified ? [' ', unverifiedBadge(a)] : null,
       a.max_level && a.max_level !== a.level ? h('span', { class: 'small muted' }, ' ', t('alerts.max_level', { level: t('level.' + a.max_level) })) : null,
-      a.escalated_to ? h('span', { class: 'badge' }, ' ', t('alerts.escalated_' + a.escalated_to)) : null),
+      a.escalated_to ? h('span', { class: 'badge' }, ' ', t('alerts.escalated_' + a.escalated_to)) : null,
+      a.responded_at ? [' ', h('span', { class: 'badge status-selesai', 'data-testid': 'answered' }, t('resp.answered'))] : null),
     h('div', {}, alertExplanation(a)),
     h('div', { class: 'small muted' }, t('alerts.period', { from: date(a.first_day), to: a.close_day ? date(a.close_day) : t('alerts.ongoing') })));
 }
@@ -152,7 +158,74 @@ function draw(main, ctx, a, minConf) {
     canWriteCase(ctx.user, a.region_code) ? h('section', { class: 'card', 'aria-labelledby': 'case-h' }, h('h2', { id: 'case-h' }, t('cases.handle_title')),
       h('p', { class: 'small muted' }, t('cases.from_alert_help')),
       h('p', {}, h('a', { class: 'btn btn-primary', href: '#/cases/new?alert=' + a.id, 'data-testid': 'make-case' }, t('cases.make')))) : null,
+    responseSection(main, ctx, a, minConf),
     h('section', { class: 'card' }, h('h2', {}, t('alerts.events')), lowLeadsToggle(showLow0, minConf, drawEvents), eventsBox),
     h('section', { class: 'card' }, h('h2', {}, t('alerts.history')), hist.length ? h('ul', { class: 'list-plain' }, hist) : emptyState()));
   drawEvents(showLow0);
+}
+
+// This period's progress of a suggested action: "B-12: 40%", "B-12: belum dilaporkan" and the
+// latest report when there is one.
+function progressText(p) {
+  if (!p) return '–';
+  const now = p.reported ? t('resp.progress_pct', { period: p.period, pct: fmtNumber(p.physical_pct) }) : t('resp.progress_none', { period: p.period });
+  const last = !p.reported && p.last_period ? ' · ' + t('resp.progress_last', { period: p.last_period, pct: fmtNumber(p.last_physical_pct) }) : '';
+  return now + last;
+}
+
+function planText(x) {
+  return t('resp.plan', { type: t('rad.type.' + x.plan_type), region: x.rad_region_name || x.rad_region, year: x.rad_year });
+}
+
+// The suggested RAD actions, the response form and the responses recorded.
+function responseSection(main, ctx, a, minConf) {
+  const sugg = a.suggested_actions || [];
+  const canRespond = OFFICERS.includes(ctx.user.role) && !a.retracted;
+  const msg = h('div', { 'aria-live': 'polite', 'data-testid': 'response-msg' });
+  const boxes = [];
+  const rows = sugg.map((x) => {
+    const box = h('input', { type: 'checkbox', value: String(x.action_id), 'data-action-id': x.action_id, 'aria-label': t('resp.activate', { what: x.kegiatan }) });
+    boxes.push(box);
+    return h('tr', { 'data-suggested': x.action_id },
+      canRespond ? h('td', {}, box) : null,
+      h('td', {}, h('strong', {}, x.kegiatan), h('div', { class: 'small muted' }, x.program)),
+      h('td', { 'data-col': 'opd' }, x.opd, x.instansi_terkait ? h('div', { class: 'small muted' }, x.instansi_terkait) : null),
+      h('td', {}, h('a', { href: '#/rad/' + x.rad_id }, planText(x)), x.p3aks ? [' ', h('span', { class: 'badge' }, 'P3AKS')] : null),
+      h('td', { 'data-col': 'fit' }, t('resp.fit_' + x.fit)),
+      h('td', { 'data-col': 'progress' }, progressText(x.progress)));
+  });
+  const phase = a.response_phase ? t('rad.phase.' + a.response_phase) : null;
+  const intro = phase ? t(a.status_keadaan_konflik ? 'resp.intro_skk' : 'resp.intro', { phase, level: t('level.' + (a.max_level || a.level)) }) : t('resp.intro_none');
+  const note = h('textarea', { rows: '3', maxlength: '1000', name: 'response_note' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-action': 'respond' }, t('resp.record'));
+  const form = canRespond ? h('form', { 'data-testid': 'response-form', novalidate: true },
+    field(t('resp.note'), note, { hint: t('resp.note_hint') }), h('div', { class: 'actions' }, submit), msg) : null;
+  if (form) {
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const ids = boxes.filter((b) => b.checked).map((b) => Number(b.value));
+      const text = note.value.trim();
+      if (!ids.length && !text) { mount(msg, h('div', { class: 'notice notice-warn', role: 'alert' }, t('resp.err_empty'))); note.focus(); announce(t('resp.err_empty'), 'assertive'); return; }
+      submit.disabled = true;
+      try {
+        const upd = await api.post(`/alerts/${a.id}/responses`, text ? { action_ids: ids, note: text } : { action_ids: ids });
+        draw(main, ctx, upd && upd.id ? upd : a, minConf);
+        const m = main.querySelector('[data-testid="response-msg"]');
+        if (m) mount(m, h('div', { class: 'notice notice-ok', role: 'status' }, t('resp.done')));
+        announce(t('resp.done'));
+      } catch (err) { submit.disabled = false; mount(msg, errorBox(err)); announce(err.message, 'assertive'); }
+    });
+  }
+  const recorded = (a.responses || []).map((r) => h('li', { 'data-response': r.id },
+    h('strong', {}, r.by), h('span', { class: 'small muted' }, ' · ', fmtDate(r.at)),
+    r.note ? h('div', {}, r.note) : null,
+    (r.actions || []).length ? h('ul', { class: 'small' }, r.actions.map((x) => h('li', {}, x.kegiatan, ' – ', x.opd, ' (', t('rad.phase.' + x.phase), ')'))) : null));
+  return h('section', { class: 'card', 'aria-labelledby': 'resp-h', 'data-testid': 'response' },
+    h('h2', { id: 'resp-h' }, t('resp.title')),
+    h('p', { class: 'small muted' }, intro),
+    sugg.length ? table([canRespond ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('resp.col_pick'))) : null, t('resp.col_action'), t('resp.col_opd'), t('resp.col_plan'),
+      t('resp.col_fit'), t('resp.col_progress')].filter(Boolean), rows, { caption: t('resp.title') }) : emptyState(t('resp.none')),
+    form,
+    h('h3', {}, t('resp.recorded'), ' ', h('span', { class: 'badge', 'data-testid': 'response-count' }, String((a.responses || []).length))),
+    recorded.length ? h('ul', { class: 'list-plain', 'data-testid': 'responses' }, recorded) : emptyState(t('resp.none_recorded')));
 }

@@ -1,6 +1,7 @@
 // Compliance (kepatuhan): per region, Timdu formed, RAD status, expected/submitted/on-time
 // reports (DHIS2-style rates), score and rank; the "belum menyusun RAD" and "belum membentuk
-// Timdu" lists; exports: CSV and XLSX from the server's /api/v1/compliance/export (the same
+// Timdu" lists; alerts of the year answered within 24/72 hours and without any response, per
+// region (each row's "alerts"); exports: CSV and XLSX from the server's /api/v1/compliance/export (the same
 // writer as `waspada export compliance`, so the files are the CLI's), and its printable HTML
 // report. The exports are plain links: the session cookie goes along and the server names
 // the file.
@@ -100,5 +101,29 @@ function view(c, params, national) {
         .map((x, i) => h('th', { scope: 'col', class: i === 0 || i >= 4 ? 'num' : null }, x)))),
       h('tbody', {}, rows))) : emptyState(),
     h('p', { class: 'small muted' }, t('compliance.formula', { deadline: c.calendar ? c.calendar.deadline_days : '', grace: c.calendar ? c.calendar.grace_days : '' })),
+    answersTable(c),
     h('div', { class: 'grid-2' }, list(c.belum_rad || [], 'compliance.belum_rad', 'belum-rad'), list(c.belum_timdu || [], 'compliance.belum_timdu', 'belum-timdu')));
+}
+
+// Alerts of the year per region: answered within 24 and 72 hours of their start, answered at
+// all, without any response (verified alerts; a region with the regions under it). Regions
+// without an alert are left out.
+function answersTable(c) {
+  const items = (c.items || []).filter((r) => r.alerts && r.alerts.alerts > 0);
+  const tot = (c.totals && c.totals.alerts) || null;
+  if (!tot) return null;
+  if (!items.length) {
+    return h('section', { class: 'card', 'aria-labelledby': 'answers-h', 'data-testid': 'alert-answers' },
+      h('h2', { id: 'answers-h' }, t('answers.title', { year: c.year })), emptyState(t('answers.none')));
+  }
+  const cells = (x) => [x.alerts, x.answered_24h, x.answered_72h, x.answered, x.unanswered].map((n, i) => h('td', { class: 'num', 'data-col': ['alerts', 'answered_24h', 'answered_72h', 'answered', 'unanswered'][i] }, fmtNumber(n)));
+  return h('section', { class: 'card', 'aria-labelledby': 'answers-h', 'data-testid': 'alert-answers' },
+    h('h2', { id: 'answers-h' }, t('answers.title', { year: c.year })),
+    h('p', { class: 'small muted' }, t('answers.note')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+      h('caption', { class: 'visually-hidden' }, t('answers.title', { year: c.year })),
+      h('thead', {}, h('tr', {}, [t('rad.region'), t('answers.alerts'), t('answers.answered_24h'), t('answers.answered_72h'), t('answers.answered'), t('answers.unanswered')]
+        .map((x, i) => h('th', { scope: 'col', class: i ? 'num' : null }, x)))),
+      h('tbody', {}, items.map((r) => h('tr', { 'data-region': r.region_code }, h('th', { scope: 'row', class: 'rowhead' }, r.region, h('div', { class: 'small muted' }, r.region_code)), cells(r.alerts))),
+        tot ? h('tr', { 'data-region': 'total' }, h('th', { scope: 'row', class: 'rowhead' }, t('answers.total')), cells(tot)) : null))));
 }

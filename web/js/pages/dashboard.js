@@ -2,7 +2,8 @@
 // API answers), trend of events, latest alerts and events. Numbers and lists render first;
 // the map follows when Leaflet and the boundaries have loaded. Unverified leads below
 // lead_min_confidence are left out of the numbers, lists and counts until "show low-confidence
-// leads too" is ticked (#/dashboard?low=1).
+// leads too" is ticked (#/dashboard?low=1). For officers, alerts of this year answered within
+// 24/72 hours and without any response, per region (GET /compliance's "alerts" figures).
 import { api } from '../api.js';
 import { t, fmtNumber } from '../i18n.js';
 import { h, loading, emptyState, errorBox, levelBadge, statusBadge, categoryName, regionLabel, date, announce, alertExplanation, mount } from '../ui.js';
@@ -41,10 +42,12 @@ export async function render(main, ctx) {
   const showLow = ctx.query.low === '1';
   const minConf = await leadMinConfidence();
   if (!ctx.isCurrent()) return undefined;
-  const [evRes, alRes, riskRes] = await Promise.allSettled([
+  const officer = ['admin', 'pusat', 'provinsi', 'kabkota'].includes(user.role);
+  const [evRes, alRes, riskRes, ansRes] = await Promise.allSettled([
     api.get('/events', { limit: 500, sort: 'date', min_confidence: showLow || !minConf ? '' : minConf }),
     api.get('/alerts', { status: 'baru', limit: 5 }),
     loadRisk(),
+    officer ? api.get('/compliance', { year: new Date().getFullYear(), type: 'pks' }) : Promise.reject(new Error('not an officer')),
   ]);
   if (!ctx.isCurrent()) return undefined;
   if (evRes.status === 'rejected') throw evRes.reason;
@@ -116,7 +119,8 @@ export async function render(main, ctx) {
           alertsOk ? h('p', { class: 'small' }, h('a', { href: '#/alerts' }, t('dashboard.all_alerts'))) : null),
         h('section', { class: 'card', 'aria-labelledby': 'ev-h' }, h('h2', { id: 'ev-h' }, t('dashboard.latest_events')), eventList,
           h('p', { class: 'small' }, h('a', { href: '#/events' }, t('dashboard.all_events')))))),
-    h('section', { class: 'card', 'aria-labelledby': 'tr-h' }, h('h2', { id: 'tr-h' }, t('dashboard.trend_title', { days: DAYS })), chartBox));
+    h('section', { class: 'card', 'aria-labelledby': 'tr-h' }, h('h2', { id: 'tr-h' }, t('dashboard.trend_title', { days: DAYS })), chartBox),
+    ansRes.status === 'fulfilled' ? answersCard(ansRes.value) : null);
   // Drawn at the box's real width so that its labels stay readable on a phone.
   mount(chartBox, barChart(series, { ...chartOpts, width: Math.max(300, Math.min(1100, chartBox.clientWidth || 600)) }));
   main.dataset.firstRenderMs = String(Math.round(performance.now() - t0));
@@ -172,3 +176,19 @@ export async function render(main, ctx) {
   return () => { if (m) m.remove(); };
 }
 
+
+// Alerts of this year per region: answered within 24 and 72 hours, without any response.
+function answersCard(c) {
+  const rows = (c.items || []).filter((r) => r.alerts && r.alerts.alerts > 0);
+  const tot = (c.totals && c.totals.alerts) || { alerts: 0, answered_24h: 0, answered_72h: 0, unanswered: 0 };
+  const cells = (x) => [x.alerts, x.answered_24h, x.answered_72h, x.unanswered].map((n, i) => h('td', { class: 'num' + (i === 3 && n ? ' warn' : '') }, fmtNumber(n)));
+  return h('section', { class: 'card', 'aria-labelledby': 'ans-h', 'data-testid': 'alert-answers' },
+    h('h2', { id: 'ans-h' }, t('answers.title', { year: c.year })),
+    h('p', { class: 'small muted' }, t('answers.note')),
+    rows.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, [t('rad.region'), t('answers.alerts'), t('answers.answered_24h'), t('answers.answered_72h'), t('answers.unanswered')]
+        .map((x, i) => h('th', { scope: 'col', class: i ? 'num' : null }, x)))),
+      h('tbody', {}, rows.map((r) => h('tr', { 'data-region': r.region_code }, h('th', { scope: 'row', class: 'rowhead' }, r.region), cells(r.alerts))),
+        rows.length > 1 ? h('tr', { 'data-region': 'total' }, h('th', { scope: 'row', class: 'rowhead' }, t('answers.total')), cells(tot)) : null))) : emptyState(t('answers.none')),
+    h('p', { class: 'small' }, h('a', { href: '#/compliance?year=' + c.year + '&type=pks' }, t('answers.more'))));
+}

@@ -387,9 +387,6 @@ static void test_csv_national_and_memory(void **state)
            testdb_engine(), c.rows, (double)bytes / 1e6, (long long)ms,
            ms ? (double)c.rows * 1000.0 / (double)ms : 0.0, s10.rss_max, s10.anon_max, c.rows,
            s100.rss_max, s100.anon_max, hwm10, hwm100);
-    if (s100.anon_max - s10.anon_max > RSS_GROWTH_MAX_KB)
-        fail_msg("the server's anonymous memory grew by %ld kB from a 10k to a 100k export",
-                 s100.anon_max - s10.anon_max);
 
     /* the ACLED columns, then ours */
     static const char *const head[] = {"event_id_cnty",
@@ -451,6 +448,14 @@ static void test_csv_national_and_memory(void **state)
     assert_string_equal(cell(&c, "women_children_victims"), "0");
     free(want);
     csv_release(&c);
+    /* Under AddressSanitizer freed memory waits in a quarantine (256 MB) before reuse, so the
+     * server's memory grows with every allocation made: the numbers above are printed, the
+     * bound holds for the other builds. */
+#ifndef __SANITIZE_ADDRESS__
+    if (s100.anon_max - s10.anon_max > RSS_GROWTH_MAX_KB)
+        fail_msg("the server's anonymous memory grew by %ld kB from a 10k to a 100k export",
+                 s100.anon_max - s10.anon_max);
+#endif
 }
 
 static void test_geojson(void **state)

@@ -41,8 +41,8 @@ static const char usage_text[] =
     "status, confidence and women_children_victims; newest first, streamed (constant memory\n"
     "however many events). The filters are the events list's; --format defaults to csv;\n"
     "geojson is a FeatureCollection of points. --public writes what the public export\n"
-    "shows: verified events only, no actors, admin3, location, source, notes or\n"
-    "confidence. See docs/export.md for the crosswalk and what it loses.\n";
+    "shows: verified events only, no actors, admin3, location, source, notes, confidence\n"
+    "or women_children_victims. See docs/export.md for the crosswalk and what it loses.\n";
 
 /* waspada export events: the export module's stream into the file or standard output. */
 static int export_events_cmd(struct cli_ctx *ctx, int argc, char **argv)
@@ -147,7 +147,12 @@ static int export_events_cmd(struct cli_ctx *ctx, int argc, char **argv)
             rc = error_set(&err, WSP_EIO, "cannot write '%s'", output ? output : "stdout");
     if (!rc && n < 0)
         rc = (int)n;
-    if (f && (output ? fclose(f) : fflush(f)) != 0 && !rc)
+    bool unflushed = false;
+    if (f && output)
+        unflushed = fclose(f) != 0;
+    else if (f)
+        unflushed = fflush(f) != 0;
+    if (unflushed && !rc)
         rc = error_set(&err, WSP_EIO, "cannot write '%s'", output ? output : "stdout");
     size_t rows = x ? export_events_rows(x) : 0;
     export_events_free(x);

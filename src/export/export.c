@@ -100,7 +100,7 @@ static const struct {
     [C_INJURED] = {"injured", COL_NUM, true},
     [C_STATUS] = {"status", COL_TEXT, true},
     [C_CONFIDENCE] = {"confidence", COL_NUM, false},
-    [C_WOMEN_CHILDREN] = {"women_children_victims", COL_NUM, true},
+    [C_WOMEN_CHILDREN] = {"women_children_victims", COL_NUM, false},
 };
 
 int export_format_parse(const char *s, enum export_format *out)

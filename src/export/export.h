@@ -41,8 +41,8 @@ struct export_events_opts {
     struct store_event_query q;
     enum export_format format;
     /* The public export: verified events only (q.verified_only is forced), regency level at
-     * most (no admin3, no location finer than the regency), no actors, source or notes, and no
-     * confidence; the columns are left out, not emptied. */
+     * most (no admin3, no location finer than the regency), no actors, source or notes, no
+     * confidence and no women_children_victims; the columns are left out, not emptied. */
     bool public_view;
 };
 

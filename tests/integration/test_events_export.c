@@ -557,8 +557,9 @@ static void test_public(void **state)
     free(cc);
     struct csv_read c = {.col_of_interest = -1, .status_col = -1};
     csv_parse_body(r.body, r.len, &c);
-    static const char *const hidden[] = {"actor1",   "actor2", "admin3", "admin3_code",
-                                         "location", "source", "notes",  "confidence"};
+    static const char *const hidden[] = {"actor1",      "actor2",     "admin3",
+                                         "admin3_code", "location",   "source",
+                                         "notes",       "confidence", "women_children_victims"};
     for (size_t i = 0; i < WSP_ARRAY_LEN(hidden); i++)
         if (col_index(&c, hidden[i]) >= 0)
             fail_msg("the public export has a column '%s'", hidden[i]);

@@ -23,7 +23,8 @@ static const char usage_text[] =
     "\n"
     "  --demo           also add the demo accounts (one per role, password 'waspada-demo')\n"
     "                   and the demo content used by 'make demo': action plans, reports,\n"
-    "                   cases, and invented news articles run through ingest.\n"
+    "                   cases, and invented news articles run through ingest (the\n"
+    "                   events of some verified, so the public portal has figures).\n"
     "  --demo-accounts  only the demo accounts (for tests and trying the API on an\n"
     "                   otherwise empty database).\n"
     "Never use either on a real deployment.\n";
@@ -177,6 +178,12 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
         store_close(s);
     if (!rc && demo)
         rc = ingest_demo_articles(ctx->cfg.db, g, &stats, &err);
+    if (!rc && demo) /* some demo events verified: /publik has figures */
+        rc = cli_store_open(ctx, CLI_KEY_USE, false, &s, &err);
+    if (!rc && demo) {
+        rc = plan_demo_verify(s, &err);
+        store_close(s);
+    }
     geo_free(g);
     if (rc)
         return cli_error(rc, "%s", err.msg);

@@ -193,8 +193,16 @@ static void answer_reply(struct http_request *rq, struct store *st, struct answe
     a->status = MHD_HTTP_OK;
     a->outcome = "reply";
     int rc = put_answer(st, a, &err);
+    bool found = false;
+    int status;
+    const char *stored;
     if (rc == 0)
         reply_answer(rq, a->status, a->text, false);
+    else if (rc == WSP_EEXIST &&
+             store_intake_answer_get(st, a->channel_id, a->message_id, &rq->arena, &found, &status,
+                                     &stored, &err) == 0 &&
+             found)
+        reply_answer(rq, status, stored, true); /* a concurrent resend answered first */
     else
         http_reply_err(rq, &err);
 }

@@ -2,7 +2,7 @@
 import { api, setCsrf, setUnauthorizedHandler } from './api.js';
 import { initI18n, setLang, lang, languages, t, applyI18n, onLangChange } from './i18n.js';
 import { startRouter, render, setUser, getUser, navItems, onRouteChange, parseHash, navigate } from './router.js';
-import { h, announce, mount } from './ui.js';
+import { h, announce, mount, dismissToast } from './ui.js';
 
 export function signedIn(user, csrfToken) {
   setUser(user);
@@ -13,11 +13,48 @@ export function signedIn(user, csrfToken) {
 function drawNav() {
   const ul = document.getElementById('nav-list');
   const cur = parseHash().path;
+  let here = cur === '/login' ? t('login.title') : '';
   mount(ul, ...navItems(getUser()).map((it) => {
     const active = cur === it.path || cur.startsWith(it.path + '/');
+    if (active) here = t(it.key);
     return h('li', {}, h('a', { href: '#' + it.path, 'aria-current': active ? 'page' : null,
       'data-nav': it.path.slice(1) }, t(it.key)));
   }));
+  // Phones: the current page's name beside the menu button, who is signed in inside the menu.
+  document.getElementById('nav-current').textContent = here;
+  const user = getUser();
+  document.getElementById('nav-who').textContent = user ? whoText(user) : '';
+  setMenu(false);
+}
+
+function whoText(user) {
+  return (user.full_name || user.username) + ' · ' + t('role.' + user.role) + (user.region ? ' ' + user.region : '');
+}
+
+// The menu button of narrow screens (CSS shows it below 48rem; wider, the list is always shown).
+// A disclosure: aria-expanded on the button; closed by a link in it, Escape (focus back on the
+// button), a click elsewhere and every change of page.
+function setMenu(open, { focusButton } = {}) {
+  const nav = document.getElementById('main-nav');
+  const btn = document.getElementById('nav-toggle');
+  if (!nav || !btn) return;
+  nav.classList.toggle('open', open);
+  btn.setAttribute('aria-expanded', String(open));
+  if (open) dismissToast(); // a message over the opened menu would hide its last entries
+  if (focusButton) btn.focus();
+}
+
+function initMenu() {
+  const nav = document.getElementById('main-nav');
+  const btn = document.getElementById('nav-toggle');
+  btn.addEventListener('click', () => setMenu(btn.getAttribute('aria-expanded') !== 'true'));
+  nav.addEventListener('click', (e) => { if (e.target.closest('a')) setMenu(false); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && btn.getAttribute('aria-expanded') === 'true') setMenu(false, { focusButton: true });
+  });
+  document.addEventListener('click', (e) => {
+    if (btn.getAttribute('aria-expanded') === 'true' && !nav.contains(e.target)) setMenu(false);
+  });
 }
 
 function drawHeader() {
@@ -29,8 +66,7 @@ function drawHeader() {
       'data-lang': l, onclick: () => changeLang(l) }, l.toUpperCase())));
   const parts = [switcher];
   if (user) {
-    parts.push(h('span', { class: 'who', 'data-testid': 'who' }, user.full_name || user.username, ' · ',
-      t('role.' + user.role), user.region ? ' ' + user.region : ''));
+    parts.push(h('span', { class: 'who', 'data-testid': 'who' }, whoText(user)));
     parts.push(h('button', { type: 'button', class: 'btn btn-small', id: 'logout', onclick: logout }, t('common.logout')));
   } else {
     parts.push(h('a', { href: '#/login' }, t('login.title')));
@@ -54,6 +90,7 @@ async function logout() {
 
 async function boot() {
   await initI18n();
+  initMenu();
   // The skip link must not change the hash (that is the router's).
   const skip = document.querySelector('.skip-link');
   if (skip) skip.addEventListener('click', (e) => { e.preventDefault(); document.getElementById('main').focus(); });

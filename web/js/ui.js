@@ -50,18 +50,111 @@ function append(el, children) {
   }
 }
 
-let liveTimer = null;
-// Tell screen-reader users (and everyone, via #toast) about an async result.
+// Tell screen-reader users (and everyone, via the toast) about an async result. A polite
+// message is spoken by the toast itself (#toast, role=status); an assertive one by
+// #live-assertive, with the toast silent for it so nobody hears it twice.
 export function announce(msg, politeness = 'polite') {
-  const live = document.getElementById(politeness === 'assertive' ? 'live-assertive' : 'live-polite');
-  if (live) { live.textContent = ''; setTimeout(() => { live.textContent = msg; }, 30); }
-  const toast = document.getElementById('toast');
-  if (toast) {
-    toast.textContent = msg;
-    toast.hidden = false;
-    clearTimeout(liveTimer);
-    liveTimer = setTimeout(() => { toast.hidden = true; }, 5000);
+  const assertive = politeness === 'assertive';
+  if (assertive) {
+    const live = document.getElementById('live-assertive');
+    if (live) { live.textContent = ''; setTimeout(() => { live.textContent = msg; }, 30); }
   }
+  showToast(msg, !assertive);
+}
+
+// The toast: fixed at the bottom of the screen above the safe area; when there it would cover a
+// form field, just below the header or at the top, whichever covers no field and the fewest
+// other controls. It never covers a field: when every place would (or later, after a scroll, a
+// resize or a change of the page, its place does) it moves, or gives way: hidden from view but
+// left in the status region until it goes, so a screen reader still reads it. Dismissible (its
+// button, Escape); gone after 5 s.
+const TOAST_MS = 5000;
+const FIELDS = 'input:not([type="hidden"]), select, textarea';
+const CONTROLS = 'a[href], button, ' + FIELDS;
+let toastTimer = null;
+let toastUnwatch = null;
+
+function covers(region, sel) {
+  const rect = region.getBoundingClientRect();
+  let n = 0;
+  for (const el of document.querySelectorAll(sel)) {
+    if (region.contains(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width && r.height && r.left < rect.right && r.right > rect.left && r.top < rect.bottom && r.bottom > rect.top) n++;
+  }
+  return n;
+}
+
+function putToast(region, where) { // 'bottom', 'top' or a distance from the top in px
+  region.classList.toggle('toast-top', where !== 'bottom');
+  if (typeof where === 'number') region.style.setProperty('top', where + 'px');
+  else region.style.removeProperty('top');
+}
+
+// Place the toast (again, when its place now covers a field; always when first shown).
+export function placeToast(first = false) {
+  const region = document.getElementById('toast');
+  if (!region || !region.firstChild || region.classList.contains('toast-away')) return;
+  if (!first && !covers(region, FIELDS)) return;
+  const places = ['bottom'];
+  const header = document.querySelector('.site-header');
+  const below = header ? Math.round(header.getBoundingClientRect().bottom) + 8 : 0;
+  if (below > 8 && below < window.innerHeight / 2) places.push(below);
+  places.push('top');
+  let best = null, fewest = Infinity;
+  for (const where of places) {
+    putToast(region, where);
+    if (covers(region, FIELDS)) continue;
+    const n = covers(region, CONTROLS);
+    if (n < fewest) { best = where; fewest = n; }
+    if (!n) break;
+  }
+  if (best !== null) { putToast(region, best); return; }
+  putToast(region, 'bottom');
+  region.classList.add('toast-away');
+  for (const b of region.querySelectorAll('button')) b.hidden = true;
+  if (toastUnwatch) { toastUnwatch(); toastUnwatch = null; }
+}
+
+export function dismissToast() {
+  clearTimeout(toastTimer);
+  if (toastUnwatch) { toastUnwatch(); toastUnwatch = null; }
+  const region = document.getElementById('toast');
+  if (region) { region.replaceChildren(); region.classList.remove('toast-away'); putToast(region, 'bottom'); }
+}
+
+function watchToast() {
+  let queued = false;
+  const check = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; placeToast(); }); } };
+  const onKey = (e) => { if (e.key === 'Escape') dismissToast(); };
+  const mo = new MutationObserver(check);
+  mo.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden', 'class'] });
+  const vv = window.visualViewport;
+  window.addEventListener('scroll', check, { capture: true, passive: true });
+  window.addEventListener('resize', check);
+  if (vv) vv.addEventListener('resize', check);
+  document.addEventListener('focusin', check);
+  document.addEventListener('keydown', onKey);
+  return () => {
+    mo.disconnect();
+    window.removeEventListener('scroll', check, { capture: true });
+    window.removeEventListener('resize', check);
+    if (vv) vv.removeEventListener('resize', check);
+    document.removeEventListener('focusin', check);
+    document.removeEventListener('keydown', onKey);
+  };
+}
+
+function showToast(msg, spoken) {
+  const region = document.getElementById('toast');
+  if (!region) return;
+  dismissToast();
+  region.setAttribute('aria-live', spoken ? 'polite' : 'off');
+  mount(region, h('div', { class: 'toast notice', 'data-testid': 'toast' }, h('span', { class: 'toast-text' }, msg),
+    h('button', { type: 'button', class: 'toast-close', 'aria-label': t('common.close'), title: t('common.close'), onclick: dismissToast }, '×')));
+  toastTimer = setTimeout(dismissToast, TOAST_MS);
+  placeToast(true);
+  if (!region.classList.contains('toast-away')) toastUnwatch = watchToast();
 }
 
 let uid = 0;

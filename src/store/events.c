@@ -595,8 +595,7 @@ static int list_plan_init(struct list_plan *p, const struct store_event_query *q
     if (q->status)
         store_where_add(&p->where, unplus(p, eq_index ? "e.status = ?12" : "+e.status = ?12"));
     if (q->verified_only) /* as warn's admit.c counts verified */
-        store_where_add(&p->where,
-                        "e.status IN ('terverifikasi', 'dalam_penanganan', 'selesai')");
+        store_where_add(&p->where, "e.status IN ('terverifikasi', 'dalam_penanganan', 'selesai')");
     if (p->where.oom || p->fts.oom)
         return error_set(err, WSP_EINVAL, "event query is too long");
     return 0;

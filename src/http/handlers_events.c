@@ -548,6 +548,11 @@ void http_handle_event_patch(struct http_request *rq)
 #define EVENTS_PUBLIC_EXPORTS_MAX 2
 #define EVENTS_PUBLIC_EXPORT_CACHE "public, max-age=300"
 static atomic_int public_exports;
+/* An XLSX export writes its whole workbook before the first byte (export.h), holding its
+ * worker thread meanwhile (about 5 s per 100k events): one at a time per process, so the
+ * other worker threads keep serving; more get 503 and Retry-After. */
+#define EVENTS_XLSX_BUILDS_MAX 1
+static atomic_int xlsx_builds;
 
 struct export_stream {
     struct export_events *x;
@@ -602,9 +607,21 @@ static void reply_export(struct http_request *rq, const struct store_event_query
     struct export_stream *es = xcalloc(1, sizeof(*es));
     es->public_view = public_view;
     es->start_ms = time_mono_ms();
+    bool xlsx = o.format == EXPORT_XLSX;
+    if (xlsx && atomic_fetch_add(&xlsx_builds, 1) >= EVENTS_XLSX_BUILDS_MAX) {
+        atomic_fetch_sub(&xlsx_builds, 1);
+        export_stream_free(es);
+        http_reply_error(rq, WSP_EBUSY,
+                         "another XLSX export is being written, try again shortly (or take csv)");
+        http_add_header(rq, "Retry-After", "10");
+        return;
+    }
     struct error err = {0};
     /* The connection stays on this worker thread, and with it the thread's store. */
-    if (export_events_open(st, rq->srv->geo, &o, &es->x, &err) != 0) {
+    int rc = export_events_open(st, rq->srv->geo, &o, &es->x, &err);
+    if (xlsx)
+        atomic_fetch_sub(&xlsx_builds, 1);
+    if (rc != 0) {
         export_stream_free(es);
         http_reply_err(rq, &err);
         return;

@@ -256,7 +256,7 @@ void http_handle_intake(struct http_request *rq)
     const char *message_id = NULL, *from = NULL, *text = NULL, *received = NULL, *via = NULL;
     if (http_json_string(body, "message_id", true, INTAKE_MESSAGE_ID_MAX, &message_id, &err) ||
         http_json_string(body, "from", true, 64, &from, &err) ||
-        json_text(body, "text", INTAKE_TEXT_MAX * 4, &text, &err) ||
+        json_text(body, "text", (size_t)INTAKE_TEXT_MAX * 4, &text, &err) ||
         http_json_string(body, "received_at", false, 40, &received, &err) ||
         http_json_string(body, "via", false, 32, &via, &err)) {
         http_reply_err(rq, &err);
@@ -508,7 +508,7 @@ void http_handle_intake_channel_patch(struct http_request *rq)
                          "body must be {\"disabled\": true|false} and/or {\"new_secret\": true}");
         return;
     }
-    char secret[INTAKE_SECRET_HEX];
+    char secret[INTAKE_SECRET_HEX] = "";
     bool fresh = json_is_true(renew);
     if (fresh)
         intake_secret_new(secret);
@@ -689,7 +689,8 @@ void http_handle_intake_lead_promote(struct http_request *rq)
         http_reply_err(rq, &err);
         return;
     }
-    if (json_object_size(body) != (size_t)((where ? 1 : 0) + (what ? 1 : 0))) {
+    size_t given = (where ? 1u : 0u) + (what ? 1u : 0u);
+    if (json_object_size(body) != given) {
         http_reply_error(rq, WSP_EINVAL, "body may have \"where\" (a region code) and \"what\"");
         return;
     }

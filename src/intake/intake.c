@@ -26,7 +26,7 @@ void intake_sign(const char *secret, const char *ts, const void *body, size_t le
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     mac_of(secret, ts, body, len, mac);
-    memcpy(out, "sha256=", 7);
+    snprintf(out, 8, "sha256="); /* sodium_bin2hex then writes over its NUL */
     sodium_bin2hex(out + 7, 65, mac, sizeof(mac));
 }
 

@@ -6,7 +6,6 @@
  * data/geo (the regency's, else the province's): the data holds no finer points. */
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,72 +127,6 @@ const char *export_content_type(enum export_format f)
                                  : PLAN_CSV_TYPE;
 }
 
-/* ---- centroids (data/geo), loaded once per process, read-only after --------------------- */
-
-struct centroid {
-    char code[8];
-    double lat, lng;
-};
-
-static pthread_once_t centroids_once = PTHREAD_ONCE_INIT;
-static struct centroid *centroids; /* provinces and regencies, sorted by code */
-static size_t ncentroids;
-
-static int centroid_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct centroid *)a)->code, ((const struct centroid *)b)->code);
-}
-
-static void centroids_add(const char *file, size_t *cap)
-{
-    struct data_blob b;
-    struct error err = {0};
-    if (data_read(file, &b, &err) != 0) {
-        LOG_W("export", "no centroids from %s: %s", file, err.msg);
-        return;
-    }
-    json_t *root = json_loadb(b.data, b.len, 0, NULL);
-    data_blob_free(&b);
-    json_t *feats = json_object_get(root, "features");
-    size_t nf = json_array_size(feats);
-    if (ncentroids + nf > *cap) {
-        *cap = ncentroids + nf;
-        centroids = xrealloc(centroids, (*cap ? *cap : 1) * sizeof(*centroids));
-    }
-    for (size_t i = 0; i < nf; i++) {
-        json_t *props = json_object_get(json_array_get(feats, i), "properties");
-        json_t *code = json_object_get(props, "code");
-        json_t *lat = json_object_get(props, "centroid_lat");
-        json_t *lng = json_object_get(props, "centroid_lng");
-        if (!json_is_string(code) || !json_is_number(lat) || !json_is_number(lng))
-            continue;
-        struct centroid *c = &centroids[ncentroids++];
-        str_copy(c->code, json_string_value(code), sizeof(c->code));
-        c->lat = json_number_value(lat);
-        c->lng = json_number_value(lng);
-    }
-    json_decref(root);
-}
-
-static void centroids_load(void)
-{
-    size_t cap = 0;
-    centroids_add("geo/indonesia-provinces.geojson", &cap);
-    centroids_add("geo/indonesia-regencies.geojson", &cap);
-    if (ncentroids)
-        qsort(centroids, ncentroids, sizeof(*centroids), centroid_cmp);
-}
-
-static const struct centroid *centroid_of(const char *code)
-{
-    pthread_once(&centroids_once, centroids_load);
-    if (!code || !ncentroids)
-        return NULL;
-    struct centroid key = {.lat = 0};
-    str_copy(key.code, code, sizeof(key.code));
-    return bsearch(&key, centroids, ncentroids, sizeof(*centroids), centroid_cmp);
-}
-
 /* ---- the export ------------------------------------------------------------------------- */
 
 struct export_events {
@@ -310,15 +243,15 @@ static void build_row(struct export_events *x, struct arena *a, const struct sto
     const struct geo_region *loc = place ? place : reg ? reg : prov;
     cell[C_LOCATION] = loc ? loc->name : "";
     /* coordinates: the regency's centroid, else the province's (geo_precision 2, 3) */
-    const struct centroid *c = e->regency_code ? centroid_of(e->regency_code) : NULL;
-    int precision = 2;
-    if (!c) {
-        c = centroid_of(e->province_code);
+    double lat, lng;
+    int precision = 0;
+    if (geo_centroid(e->regency_code, &lat, &lng))
+        precision = 2;
+    else if (geo_centroid(e->province_code, &lat, &lng))
         precision = 3;
-    }
-    if (c) {
-        cell[C_LATITUDE] = arena_printf(a, "%.5f", c->lat);
-        cell[C_LONGITUDE] = arena_printf(a, "%.5f", c->lng);
+    if (precision) {
+        cell[C_LATITUDE] = arena_printf(a, "%.5f", lat);
+        cell[C_LONGITUDE] = arena_printf(a, "%.5f", lng);
         cell[C_GEO_PRECISION] = precision == 2 ? "2" : "3";
     }
 

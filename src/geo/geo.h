@@ -112,4 +112,9 @@ size_t geo_find(const struct geo_gazetteer *g, const struct geo_query *query,
  */
 size_t geo_normalize_name(const char *in, size_t inlen, char *out, size_t outsz);
 
+/* The centroid of a province or regency/city (code "32" or "32.73"), from the boundary files
+ * (data/geo, loaded once per process on first use; thread-safe). False when the code has
+ * none (districts and villages have no boundaries here). */
+bool geo_centroid(const char *code, double *lat, double *lng);
+
 #endif

@@ -17,7 +17,6 @@
  * (their coordinates, else the centroid of their regency: the gazetteer has no villages'
  * places), served from memory like /public/cases (public_cache.c).
  */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,60 +336,6 @@ void http_handle_space_delete(struct http_request *rq)
 
 /* ---- public ----------------------------------------------------------------------------- */
 
-/* Regencies' centroids from the boundaries file, loaded once for the process (read-only
- * after): where the public map puts a space that has no coordinates of its own. */
-struct centroid {
-    char code[8];
-    double lat, lng;
-};
-
-static pthread_once_t centroids_once = PTHREAD_ONCE_INIT;
-static struct centroid *centroids;
-static size_t ncentroids;
-
-static int centroid_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct centroid *)a)->code, ((const struct centroid *)b)->code);
-}
-
-static void centroids_load(void)
-{
-    struct data_blob b;
-    struct error err = {0};
-    if (data_read("geo/indonesia-regencies.geojson", &b, &err) != 0) {
-        LOG_W("http", "safe spaces: no regency centroids: %s", err.msg);
-        return;
-    }
-    json_t *root = json_loadb(b.data, b.len, 0, NULL);
-    data_blob_free(&b);
-    json_t *feats = json_object_get(root, "features");
-    size_t nf = json_array_size(feats);
-    centroids = xcalloc(nf ? nf : 1, sizeof(*centroids));
-    for (size_t i = 0; i < nf; i++) {
-        json_t *props = json_object_get(json_array_get(feats, i), "properties");
-        json_t *code = json_object_get(props, "code");
-        json_t *lat = json_object_get(props, "centroid_lat");
-        json_t *lng = json_object_get(props, "centroid_lng");
-        if (!json_is_string(code) || !json_is_number(lat) || !json_is_number(lng))
-            continue;
-        struct centroid *c = &centroids[ncentroids++];
-        str_copy(c->code, json_string_value(code), sizeof(c->code));
-        c->lat = json_number_value(lat);
-        c->lng = json_number_value(lng);
-    }
-    json_decref(root);
-    qsort(centroids, ncentroids, sizeof(*centroids), centroid_cmp);
-}
-
-static const struct centroid *regency_centroid(const char *code)
-{
-    pthread_once(&centroids_once, centroids_load);
-    struct centroid key = {.lat = 0};
-    str_copy(key.code, code, sizeof(key.code));
-    return ncentroids ? bsearch(&key, centroids, ncentroids, sizeof(*centroids), centroid_cmp)
-                      : NULL;
-}
-
 static uint64_t public_spaces_version(struct http_server *srv)
 {
     return atomic_load(&srv->spaces_version);
@@ -433,11 +378,11 @@ static json_t *public_spaces_build(struct http_request *rq, uint64_t *version)
             "village", J(sp->village_name), "regency_code", J(reg ? reg->code : NULL), "regency",
             J(reg ? reg->name : NULL), "province", J(prov ? prov->name : NULL), "latitude",
             json_null(), "longitude", json_null());
-        const struct centroid *cen = !sp->has_coords && reg ? regency_centroid(reg->code) : NULL;
+        double clat = 0, clng = 0;
+        bool cen = !sp->has_coords && reg && geo_centroid(reg->code, &clat, &clng);
         if (sp->has_coords || cen) {
-            json_object_set_new(o, "latitude", json_real(sp->has_coords ? sp->latitude : cen->lat));
-            json_object_set_new(o, "longitude",
-                                json_real(sp->has_coords ? sp->longitude : cen->lng));
+            json_object_set_new(o, "latitude", json_real(sp->has_coords ? sp->latitude : clat));
+            json_object_set_new(o, "longitude", json_real(sp->has_coords ? sp->longitude : clng));
         }
         json_object_set_new(o, "location",
                             json_string(sp->has_coords ? "exact"

@@ -808,6 +808,22 @@ static void test_load_errors(void **state)
     rmdir(fixture_dir);
 }
 
+/* Centroids of provinces and regencies from the boundary files; none below a regency. */
+static void test_centroids(void **state)
+{
+    (void)state;
+    double lat = 0, lng = 0;
+    assert_true(geo_centroid("32.73", &lat, &lng)); /* Kota Bandung */
+    assert_true(lat > -7.0 && lat < -6.8 && lng > 107.5 && lng < 107.8);
+    assert_true(geo_centroid("32", &lat, &lng)); /* Jawa Barat */
+    assert_true(lat > -7.5 && lat < -6.0 && lng > 106.0 && lng < 109.0);
+    assert_true(geo_centroid("91.01", &lat, &lng) || geo_centroid("94.01", &lat, &lng));
+    assert_true(lng > 130); /* Papua is east */
+    assert_false(geo_centroid("32.73.01", &lat, &lng));
+    assert_false(geo_centroid("99", &lat, &lng));
+    assert_false(geo_centroid(NULL, &lat, &lng));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -828,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_code_valid),
         cmocka_unit_test(test_level_names),
         cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_centroids),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

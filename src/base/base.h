@@ -163,8 +163,7 @@ struct progress_line {
 };
 void progress_line_init(struct progress_line *p, FILE *f);
 /* Show the line (printf format); skipped when the last one is under 200 ms old unless force. */
-void progress_line_show(struct progress_line *p, bool force, const char *fmt, ...)
-    WSP_PRINTF(3, 4);
+void progress_line_show(struct progress_line *p, bool force, const char *fmt, ...) WSP_PRINTF(3, 4);
 /* Erase the line (before printing a message under it). */
 void progress_line_clear(struct progress_line *p);
 /* Leave the last line on screen and go to the next. */

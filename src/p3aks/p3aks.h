@@ -182,18 +182,18 @@ struct p3aks_fig_rows {
 };
 
 struct p3aks_figures {
-    long counted;                  /* women and child victims in the counts tables */
-    long counted_women;            /* p/dewasa + p/lansia */
-    long counted_girls;            /* p/anak */
-    long counted_boys;             /* l/anak */
-    long named;                    /* named women and child victims */
-    long with_need;                /* ... with at least one recorded need */
-    long all_served;               /* ... whose every need is served (diterima, selesai) */
-    long received;                 /* services in the median */
-    long received_victims;         /* distinct victims of those services: the median's base */
-    double median_days;            /* 0 when received is 0 */
-    long open_referrals;           /* dirujuk for more than P3AKS_OVERDUE_DAYS days */
-    long waiting_needs;            /* dibutuhkan for more than P3AKS_OVERDUE_DAYS days */
+    long counted;          /* women and child victims in the counts tables */
+    long counted_women;    /* p/dewasa + p/lansia */
+    long counted_girls;    /* p/anak */
+    long counted_boys;     /* l/anak */
+    long named;            /* named women and child victims */
+    long with_need;        /* ... with at least one recorded need */
+    long all_served;       /* ... whose every need is served (diterima, selesai) */
+    long received;         /* services in the median */
+    long received_victims; /* distinct victims of those services: the median's base */
+    double median_days;    /* 0 when received is 0 */
+    long open_referrals;   /* dirujuk for more than P3AKS_OVERDUE_DAYS days */
+    long waiting_needs;    /* dibutuhkan for more than P3AKS_OVERDUE_DAYS days */
 };
 
 /* The figures of rows as of ref_day, per group and in total. groups[0..ngroups) are region

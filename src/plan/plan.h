@@ -316,8 +316,8 @@ struct plan_p3aks_view {
     int64_t ref_day;
     const char *region, *region_name; /* "" and "Indonesia" for the nation */
     size_t n;
-    const char **codes, **names;  /* n child regions */
-    struct p3aks_figures *rows;   /* n */
+    const char **codes, **names; /* n child regions */
+    struct p3aks_figures *rows;  /* n */
     struct p3aks_figures own, total;
     struct p3aks_overdue *overdue; /* p3aks_overdue_list; callers decide who sees it */
     size_t noverdue;

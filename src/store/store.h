@@ -102,7 +102,7 @@ struct store_metrics {
     int64_t alerts_open_waspada, alerts_open_siaga, alerts_open_awas;
     int64_t deliveries_pending, deliveries_delivered, deliveries_failed, deliveries_retried;
     int64_t feeds, feeds_failing, feeds_last_poll; /* last poll: seconds since the epoch, 0 */
-    int64_t db_bytes; /* the database's size on disk */
+    int64_t db_bytes;                              /* the database's size on disk */
     int64_t regions;
     int64_t alerts_last_change; /* the last alert history row's time, 0 = none */
 };
@@ -860,8 +860,7 @@ int store_space_delete(struct store *s, int64_t id, const struct store_actor *ac
 /* In id order, at most q->limit; *next_after (may be NULL) is the after_id of the next page,
  * 0 when this one is the last. */
 int store_space_list(struct store *s, const struct store_space_query *q, struct arena *arena,
-                     struct store_space **out, size_t *n, int64_t *next_after,
-                     struct error *err);
+                     struct store_space **out, size_t *n, int64_t *next_after, struct error *err);
 
 struct store_progress {
     int64_t id, action_id;

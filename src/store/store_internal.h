@@ -135,8 +135,8 @@ struct store {
     struct db_stmt *audit_list[STORE_AUDIT_VARIANTS];
     struct db_stmt *audit_count[STORE_AUDIT_VARIANTS];
     const struct seal_keyring *keyring; /* seals and opens personal fields; NULL = none */
-    bool seal_failed; /* a sealed field did not open since the last store_seal_oom() */
-    bool seal_schema; /* the schema has seal_state (v13): known once seen */
+    bool seal_failed;           /* a sealed field did not open since the last store_seal_oom() */
+    bool seal_schema;           /* the schema has seal_state (v13): known once seen */
     store_progress_fn progress; /* long operations report here (store_set_progress) */
     void *progress_ud;
 };

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for request bodies as the HTTP handlers read them: every route that takes a
  * JSON body (users, events, reports, calendar, Timdu, forums, RAD, actions, progress, cases,
- * alerts, webhooks) is called directly with a fuzzed body, as one of the demo roles, on a
+ * victims' services, safe spaces, alerts and their responses, webhooks, intake channels and
+ * leads) is called directly with a fuzzed body, as one of the demo roles, on a
  * fresh copy of a small database (regions, one user per role, the demo plans and cases), so
  * each input runs alone and a crash reproduces.
  *
@@ -67,6 +68,13 @@ static const struct route {
     {"POST", "/api/v1/alerts/{id}/ack", http_handle_alert_ack, true},
     {"POST", "/api/v1/alerts/{id}/close", http_handle_alert_close, true},
     {"POST", "/api/v1/webhooks", http_handle_webhooks_add, false},
+    {"POST", "/api/v1/victims/{id}/services", http_handle_victim_service_add, true},
+    {"PATCH", "/api/v1/services/{id}", http_handle_service_patch, true},
+    {"POST", "/api/v1/spaces", http_handle_space_add, false},
+    {"PATCH", "/api/v1/spaces/{id}", http_handle_space_patch, true},
+    {"POST", "/api/v1/alerts/{id}/responses", http_handle_alert_response, true},
+    {"POST", "/api/v1/intake-channels", http_handle_intake_channels_add, false},
+    {"POST", "/api/v1/intake-leads/{id}/promote", http_handle_intake_lead_promote, true},
 };
 
 /* The callers: the demo accounts of `waspada init --demo`, and nobody. */

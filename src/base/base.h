@@ -175,6 +175,8 @@ void progress_line_end(struct progress_line *p);
 int64_t time_now(void);
 /* Milliseconds on a monotonic clock, for durations (never overridden). */
 int64_t time_mono_ms(void);
+/* The same clock in microseconds, for short durations (request latencies). */
+int64_t time_mono_us(void);
 /* Tests: freeze the clock at t (seconds); 0 removes the override. */
 void time_set_override(int64_t t);
 /* "2026-11-29T07:30:05Z" into out (at least 21 bytes). */

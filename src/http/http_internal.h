@@ -147,6 +147,7 @@ struct http_request {
     const char *path; /* decoded path without the query string */
     char client[64];  /* client address, "" when unknown */
     int64_t start_ms;
+    int64_t start_us; /* the same moment in microseconds (metrics.c) */
 
     /* Set from the request line and headers on the first access-handler call. */
     bool started;        /* method, path and the fields below are filled */
@@ -289,8 +290,9 @@ void http_reply_method_not_allowed(struct http_request *rq, const char *allow);
 struct http_metrics;
 struct http_metrics *http_metrics_new(void);
 void http_metrics_free(struct http_metrics *m);
-/* Count a finished request (route, status, ms from its first byte). Thread-safe, lock-free. */
-void http_metrics_record(struct http_metrics *m, const struct http_request *rq, int64_t ms);
+/* Count a finished request (route, status, microseconds from its first byte). Thread-safe,
+ * lock-free. */
+void http_metrics_record(struct http_metrics *m, const struct http_request *rq, int64_t us);
 /* Whether a client may read /metrics: a valid "Bearer <token>" when token is set, or a
  * loopback address not relayed by a proxy. */
 bool http_metrics_allowed(const char *client, bool proxied, const char *authorization,

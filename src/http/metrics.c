@@ -23,9 +23,10 @@
 static const unsigned status_codes[] = {200, 201, 204, 206, 301, 302, 304, 400, 401, 403, 404,
                                         405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504};
 #define NSTATUS (WSP_ARRAY_LEN(status_codes) + 1)
-/* Upper bounds of the latency buckets, milliseconds (and +Inf). */
-static const unsigned bucket_ms[] = {1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000};
-#define NBUCKET (WSP_ARRAY_LEN(bucket_ms) + 1)
+/* Upper bounds of the latency buckets, microseconds (and +Inf): 0.25 ms to 10 s. */
+static const unsigned bucket_us[] = {250,   500,    1000,   2500,   5000,    10000,   25000,
+                                     50000, 100000, 250000, 500000, 1000000, 2500000, 10000000};
+#define NBUCKET (WSP_ARRAY_LEN(bucket_us) + 1)
 
 struct route_metrics {
     atomic_uint_fast64_t status[NSTATUS];
@@ -61,7 +62,7 @@ static bool is_api(const char *path)
     return path && (str_eq(path, "/api") || str_starts_with(path, "/api/"));
 }
 
-void http_metrics_record(struct http_metrics *m, const struct http_request *rq, int64_t ms)
+void http_metrics_record(struct http_metrics *m, const struct http_request *rq, int64_t us)
 {
     if (!m || !rq->started)
         return;
@@ -82,14 +83,13 @@ void http_metrics_record(struct http_metrics *m, const struct http_request *rq, 
         }
     atomic_fetch_add_explicit(&r->status[s], 1, memory_order_relaxed);
     size_t b = NBUCKET - 1;
-    for (size_t k = 0; k < WSP_ARRAY_LEN(bucket_ms); k++)
-        if (ms <= (int64_t)bucket_ms[k]) {
+    for (size_t k = 0; k < WSP_ARRAY_LEN(bucket_us); k++)
+        if (us <= (int64_t)bucket_us[k]) {
             b = k;
             break;
         }
     atomic_fetch_add_explicit(&r->bucket[b], 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&r->sum_us, (uint_fast64_t)(ms < 0 ? 0 : ms) * 1000,
-                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&r->sum_us, (uint_fast64_t)(us < 0 ? 0 : us), memory_order_relaxed);
 }
 
 /* ---- who may read ----------------------------------------------------------------------- */
@@ -171,11 +171,11 @@ static void write_http(struct buf *b, const struct http_metrics *m)
         uint_fast64_t cum = 0;
         for (size_t k = 0; k < NBUCKET; k++) {
             cum += c[k];
-            if (k < WSP_ARRAY_LEN(bucket_ms))
+            if (k < WSP_ARRAY_LEN(bucket_us))
                 buf_printf(b,
                            "waspada_http_request_duration_seconds_bucket{route=\"%s\","
                            "method=\"%s\",le=\"%g\"} %llu\n",
-                           route, method, bucket_ms[k] / 1000.0, (unsigned long long)cum);
+                           route, method, bucket_us[k] / 1e6, (unsigned long long)cum);
             else
                 buf_printf(b,
                            "waspada_http_request_duration_seconds_bucket{route=\"%s\","

@@ -155,6 +155,7 @@ static void *request_new(void *cls, const char *uri, struct MHD_Connection *conn
     rq->srv = srv;
     rq->conn = conn;
     rq->start_ms = time_mono_ms();
+    rq->start_us = time_mono_us();
     rq->resp_fd = -1;
     rq->spool_fd = -1;
     rq->body_length = -1;
@@ -310,7 +311,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
               rq->queued ? rq->resp_bytes : (size_t)0, (long long)(time_mono_ms() - rq->start_ms),
               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     }
-    http_metrics_record(srv->metrics, rq, time_mono_ms() - rq->start_ms);
+    http_metrics_record(srv->metrics, rq, time_mono_us() - rq->start_us);
     request_free(rq);
     *con_cls = NULL;
 }

@@ -163,13 +163,11 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error("backup", "--keep needs --dir");
 
     struct error err = {0};
-    char *dest = NULL, *partial = NULL;
+    char *dest = NULL;
     if (dir) {
         if (mkdir(dir, 0700) != 0 && errno != EEXIST)
             return cli_error(WSP_EIO, "cannot create %s: %s", dir, strerror(errno));
         dest = backup_new_path(dir);
-        partial = xasprintf("%s.partial", dest);
-        unlink(partial); /* left by a backup cut short */
     } else {
         dest = xstrdup(argv[optind]);
     }
@@ -183,16 +181,13 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
         int64_t t0 = time_mono_ms();
         struct cli_progress progress;
         cli_progress_start(&progress, s, "backup");
-        rc = store_backup(s, partial ? partial : dest, &err);
+        /* store_backup writes a temporary name and links it into place when complete: a
+         * backup cut short is never named like one */
+        rc = store_backup(s, dest, &err);
         cli_progress_end(&progress, s);
-        if (rc == 0 && partial && rename(partial, dest) != 0)
-            rc = error_set(&err, WSP_EIO, "cannot rename %s to %s: %s", partial, dest,
-                           strerror(errno));
         if (rc == 0)
             printf("backed up %s to %s in %lld ms\n", ctx->cfg.db, dest,
                    (long long)(time_mono_ms() - t0));
-        else if (partial)
-            unlink(partial);
     }
     if (s)
         store_close(s);
@@ -207,6 +202,5 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
     if (rc == 0 && keep)
         rc = backup_prune(dir, keep, &err);
     free(dest);
-    free(partial);
     return rc ? cli_error(rc, "%s", err.msg) : CLI_OK;
 }

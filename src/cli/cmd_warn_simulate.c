@@ -23,15 +23,19 @@ static const char usage_text[] =
     "  buildup   8 land disputes in about 3 weeks, gaps\n"
     "            shrinking from 4 days to 1, quiet regency  waspada within 10 days\n"
     "  killing   one event with one killed                 siaga the same day\n"
-    "  seasonal  a province's regencies 4x for 60 days     waspada (province) within 30 days\n"
+    "  seasonal  a province's regencies 4x for 60 days     waspada (province) while it\n"
+    "                                                      lasts (within 59 days)\n"
     "  outlet    one protest reported 10 times in 3 days   nothing (near-duplicates merge)\n"
-    "  step      a quiet regency to 36 events a year       waspada within 60 days, then one\n"
+    "  step      a quiet regency to 36 events a year       waspada within 90 days, then one\n"
     "                                                      alert, not one per cluster\n"
     "Prints per seed and in total: cases detected at the expected level in time, the median\n"
-    "and largest delay from the onset, extra alerts, and false alarms per quiet regency-year,\n"
-    "noisy regency-year and province-year (regions without a scenario, last year).\n"
+    "and largest delay from the onset, cases alarmed at all, extra alerts, the mean days a\n"
+    "region stays at waspada or above after the last planted event (held: the engine's\n"
+    "memory), and false alarms per quiet regency-year, noisy regency-year and province-year\n"
+    "(regions without a scenario, last year).\n"
     "\n"
-    "  --seeds LIST    random seeds, comma separated (default 1,2,3)\n"
+    "  --seeds LIST    random seeds, comma separated, or ranges like 1-30 (default 1,2,3;\n"
+    "                  at most 1000)\n"
     "  --cases N       cases per scenario and seed (default 10)\n"
     "  --years N       simulated years, the first ones history (default 2)\n"
     "  --regencies N   use N regencies spread over the country (default all)\n"
@@ -41,22 +45,33 @@ static const char usage_text[] =
     "                  year\n"
     "  --json          one JSON document with \"seeds\" and \"total\"\n";
 
-#define MAX_SEEDS 32
+#define MAX_SEEDS 1000
 
+/* "1,2,3", "1-30" or both ("1-10,21-30") */
 static int parse_seeds(const char *s, uint64_t *out, size_t *n)
 {
     *n = 0;
     while (*s) {
-        char tmp[24];
+        char tmp[48];
         size_t k = strcspn(s, ",");
-        long v;
-        if (k == 0 || k >= sizeof(tmp) || *n == MAX_SEEDS)
+        long lo, hi;
+        if (k == 0 || k >= sizeof(tmp))
             return -1;
         memcpy(tmp, s, k);
         tmp[k] = '\0';
-        if (str_to_long(tmp, 0, 1000000000L, &v))
+        char *dash = strchr(tmp, '-');
+        if (dash)
+            *dash = '\0';
+        if (str_to_long(tmp, 0, 1000000000L, &lo))
             return -1;
-        out[(*n)++] = (uint64_t)v;
+        hi = lo;
+        if (dash && (str_to_long(dash + 1, 0, 1000000000L, &hi) || hi < lo))
+            return -1;
+        for (long v = lo; v <= hi; v++) {
+            if (*n == MAX_SEEDS)
+                return -1;
+            out[(*n)++] = (uint64_t)v;
+        }
         s += k;
         if (*s == ',')
             s++;
@@ -84,6 +99,8 @@ static void add_result(struct sim_result *t, struct delays *all, const struct si
         t->kind[k].detected += r->kind[k].detected;
         t->kind[k].alarmed += r->kind[k].alarmed;
         t->kind[k].extra += r->kind[k].extra;
+        t->kind[k].held_cases += r->kind[k].held_cases;
+        t->kind[k].held_days += r->kind[k].held_days;
         if (r->kind[k].max_delay > t->kind[k].max_delay)
             t->kind[k].max_delay = r->kind[k].max_delay;
     }
@@ -113,9 +130,12 @@ static void print_rows(const char *seed, const struct sim_result *r)
             snprintf(med, sizeof(med), "%.1f d", kr->median_delay);
         if (kr->max_delay >= 0)
             snprintf(mx, sizeof(mx), "%d d", kr->max_delay);
-        printf("%-6s %-9s %4d/%-4d %6.2f %8s %6s %7d %6d\n", seed, sim_kind_name((enum sim_kind)k),
-               kr->detected, kr->cases, per(kr->detected, kr->cases), med, mx, kr->alarmed,
-               kr->extra);
+        char held[16] = "-";
+        if (kr->held_cases > 0)
+            snprintf(held, sizeof(held), "%.1f d", (double)kr->held_days / kr->held_cases);
+        printf("%-6s %-9s %4d/%-4d %6.2f %8s %6s %7d %6d %8s\n", seed,
+               sim_kind_name((enum sim_kind)k), kr->detected, kr->cases,
+               per(kr->detected, kr->cases), med, mx, kr->alarmed, kr->extra, held);
     }
     printf("%-6s false alarms a year: quiet regencies %.4f (%d in %d), noisy %.3f (%d in %d), "
            "provinces %.3f (%d in %d), nation %d; %zu events, outlet %zu of %zu copies merged\n",
@@ -133,13 +153,15 @@ static json_t *result_json(const struct sim_result *r)
         json_object_set_new(
             kinds, sim_kind_name((enum sim_kind)k),
             json_pack(
-                "{s:i, s:i, s:f, s:o, s:o, s:i, s:i, s:s, s:i}", "cases", kr->cases, "detected",
-                kr->detected, "rate", per(kr->detected, kr->cases), "median_delay_days",
+                "{s:i, s:i, s:f, s:o, s:o, s:i, s:i, s:s, s:i, s:o}", "cases", kr->cases,
+                "detected", kr->detected, "rate", per(kr->detected, kr->cases), "median_delay_days",
                 kr->median_delay >= 0 ? json_real(kr->median_delay) : json_null(), "max_delay_days",
                 kr->max_delay >= 0 ? json_integer(kr->max_delay) : json_null(), "alarmed",
                 kr->alarmed, "extra_alarms", kr->extra, "expected_level",
                 warn_level_name(sim_expected_level((enum sim_kind)k)), "expected_days",
-                sim_expected_days((enum sim_kind)k)));
+                sim_expected_days((enum sim_kind)k), "held_days_mean",
+                kr->held_cases > 0 ? json_real((double)kr->held_days / kr->held_cases)
+                                   : json_null()));
     }
     return json_pack("{s:o, s:{s:i, s:i, s:f, s:i, s:i, s:f, s:i, s:i, s:f, s:i}, s:I, s:I, s:I}",
                      "scenarios", kinds, "false_alarms", "quiet_regency_years", r->quiet_regions,
@@ -200,7 +222,7 @@ int cmd_warn_simulate(int argc, char **argv)
         case 's':
             if (parse_seeds(optarg, seeds, &nseeds))
                 return cli_usage_error("warn",
-                                       "--seeds needs up to %d numbers like 1,2,3, not '%s'",
+                                       "--seeds needs up to %d seeds like 1,2,3 or 1-30, not '%s'",
                                        MAX_SEEDS, optarg);
             break;
         case 'c':
@@ -256,7 +278,7 @@ int cmd_warn_simulate(int argc, char **argv)
         total.kind[k].max_delay = -1;
     json_t *jseeds = json_array();
     if (!json)
-        printf("seed   scenario  detected   rate   median    max alarmed  extra\n");
+        printf("seed   scenario  detected   rate   median    max alarmed  extra     held\n");
     for (size_t i = 0; i < nseeds && rc == 0; i++) {
         struct sim_config cfg;
         sim_config_default(&cfg);

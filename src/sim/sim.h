@@ -84,11 +84,13 @@ void sim_config_default(struct sim_config *c);
 
 struct sim_kind_result {
     int cases;
-    int detected;             /* reached the expected level in time (outlet: raised nothing) */
-    int alarmed;              /* raised any alert from the onset on */
-    int extra;                /* alerts beyond the first (outlet: every alert) */
-    double median_delay;      /* days from onset to the expected level, over detected; -1 = none */
-    int max_delay;            /* -1 = none */
+    int detected;        /* reached the expected level in time (outlet: raised nothing) */
+    int alarmed;         /* raised any alert from the onset on */
+    int extra;           /* alerts beyond the first (outlet: every alert) */
+    double median_delay; /* days from onset to the expected level, over detected; -1 = none */
+    int max_delay;       /* -1 = none */
+    int held_cases;      /* cases with a last planted event before the end (not the step) */
+    long held_days; /* their days at waspada or above right after that event: the alert's memory */
     int delay[SIM_MAX_CASES]; /* days from onset, of the detected cases (detected of them) */
 };
 

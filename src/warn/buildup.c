@@ -78,8 +78,9 @@ enum warn_level warn__buildup(const struct warn_params *p, const struct wregion 
     /* the nation is never quiet: its rises are the baseline test's and the CUSUM's */
     if (r->geo == WARN_GEO_NATIONAL)
         return WARN_NORMAL;
-    for (int i = 0; i < WARN_NWINDOWS_MAX && p->buildup_windows[i]; i++) {
-        int32_t k = (int32_t)p->buildup_windows[i];
+    const long *windows = p->buildup_windows[r->geo];
+    for (int i = 0; i < WARN_NWINDOWS_MAX && windows[i]; i++) {
+        int32_t k = (int32_t)windows[i];
         int32_t a = t - k + 1 < 0 ? 0 : t - k + 1;
         int32_t n = warn__sum_n(r, a, t);
         if (n < p->buildup_min_events)

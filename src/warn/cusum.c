@@ -1,32 +1,63 @@
 /*
- * warn: Poisson CUSUM for slow build-ups, which the 28-day baseline adapts to before it fires.
+ * warn: two Poisson CUSUMs for sustained rises, which the 28-day baseline adapts to before it
+ * fires.
  *
+ * The CUSUM of busy regions (method "cusum"):
  *   lambda0 = events per day in the reference year [t-lag-364, t-lag], at least cusum_floor[geo]
  *   lambda1 = cusum_shift * lambda0                        (tuned to detect a doubling)
  *   S_t     = max(0, S_{t-1} + c_t ln(lambda1/lambda0) - (lambda1 - lambda0)),
  *             c_t = min(events on day t, cusum_cap)
- *
  * S is the log-likelihood ratio of "the rate went up by cusum_shift" against "it did not" since
- * the last time it was zero; cusum_h_<level> are thresholds on it, with hysteresis: a level
- * reached holds until S falls below 3/4 of its threshold, so it does not flicker between
- * events. The floors (0.1 events a day for a regency) bound the CUSUM's memory: below them a
- * region is quiet and clusters are the baseline test's job. A state's first cusum_lag +
- * baseline_days days have no reference yet and no CUSUM (warm-up). Counts, not weights, are
- * used and capped per day so that one deadly day (the rules' and the baseline test's job) does
- * not look like a build-up.
+ * the last time it was zero; cusum_h_<level> are thresholds on it. Its floors (0.1 events a
+ * day for a regency) keep it to busy regions.
+ *
+ * The CUSUM of rises from a low rate (method "cusum_rare"; provinces and regencies): the same
+ * statistic against the region's own reference year with a low floor (rare_floor: 0.005 a day
+ * for a regency, under two events a year) tuned to a larger rise (rare_shift: sixfold for a
+ * regency, threefold for a province), counting at most rare_cap events a day (one for a
+ * regency: a day of many events is the spike test's), and window-limited (Lai 1995): S is the
+ * largest log-likelihood ratio of any run of days ending today that began within the last
+ * rare_memory days. In a quiet region the drift that empties an ordinary CUSUM is tiny (a few
+ * hundredths a day), so without the window a cluster would hold the level for half a year; with
+ * it, evidence older than a quarter is forgotten. It finds a quiet regency that turned to three
+ * events a month (the step of `warn simulate`) and a province-wide fourfold rise before a vote.
+ *
+ * Both: a level reached holds until S falls below 3/4 of its threshold, so it does not flicker
+ * between events; a state's first cusum_lag + baseline_days days have no reference yet and no
+ * CUSUM (warm-up); counts, not weights, so that one deadly day (the rules' and the baseline
+ * test's job) does not look like a build-up.
  */
 #include <math.h>
 
 #include "warn/warn_internal.h"
 
-double warn__cusum_rate(const struct warn_params *p, const struct wregion *r, int32_t t)
+double warn__cusum_observed(const struct warn_params *p, const struct wregion *r, int32_t t)
 {
     int32_t e = t - (int32_t)p->cusum_lag;
     int32_t a = e - (int32_t)p->long_days + 1;
     if (a < 0)
         a = 0;
-    double lam = e >= a ? (double)warn__sum_n(r, a, e) / (double)(e - a + 1) : 0;
+    return e >= a ? (double)warn__sum_n(r, a, e) / (double)(e - a + 1) : 0;
+}
+
+double warn__cusum_rate(const struct warn_params *p, const struct wregion *r, int32_t t)
+{
+    double lam = warn__cusum_observed(p, r, t);
     return lam < p->cusum_floor[r->geo] ? p->cusum_floor[r->geo] : lam;
+}
+
+static enum warn_level level_of(const double *h, double s, int plevel)
+{
+    for (int lv = WARN_AWAS; lv >= WARN_WASPADA; lv--)
+        if (h[lv] > 0 && (s >= h[lv] || (plevel >= lv && s >= 0.75 * h[lv])))
+            return (enum warn_level)lv;
+    return WARN_NORMAL;
+}
+
+/* the first day with a reference year behind it */
+static int32_t warm_up(const struct warn_params *p)
+{
+    return (int32_t)p->cusum_lag + (int32_t)p->baseline_days - 1;
 }
 
 enum warn_level warn__cusum(const struct warn_params *p, const struct wregion *r, int32_t t,
@@ -35,7 +66,7 @@ enum warn_level warn__cusum(const struct warn_params *p, const struct wregion *r
     double prev = t ? r->d[t - 1].cusum : 0;
     uint16_t prun = t ? r->d[t - 1].run : 0;
     int plevel = t ? r->d[t - 1].clevel : 0;
-    if (t - p->cusum_lag + 1 < p->baseline_days) { /* warm-up: no reference yet */
+    if (t < warm_up(p)) {
         *s = 0;
         *run = 0;
         return WARN_NORMAL;
@@ -51,9 +82,36 @@ enum warn_level warn__cusum(const struct warn_params *p, const struct wregion *r
         *s = v;
         *run = prun < UINT16_MAX ? (uint16_t)(prun + 1) : prun;
     }
-    for (int lv = WARN_AWAS; lv >= WARN_WASPADA; lv--)
-        if (p->cusum_h[lv] > 0 &&
-            (*s >= p->cusum_h[lv] || (plevel >= lv && *s >= 0.75 * p->cusum_h[lv])))
-            return (enum warn_level)lv;
-    return WARN_NORMAL;
+    return level_of(p->cusum_h, *s, plevel);
+}
+
+enum warn_level warn__cusum_rare(const struct warn_params *p, const struct wregion *r, int32_t t,
+                                 double *s, uint16_t *run)
+{
+    int plevel = t ? r->d[t - 1].rare_level : 0;
+    int32_t t0 = warm_up(p);
+    *s = 0;
+    *run = 0;
+    /* the nation is never quiet */
+    if (r->geo == WARN_GEO_NATIONAL || t < t0)
+        return WARN_NORMAL;
+    int32_t lo = t - (int32_t)p->rare_memory + 1;
+    if (lo < t0)
+        lo = t0;
+    /* no event within the memory: every day's term is negative, S is 0 */
+    if (warn__sum_n(r, lo, t) == 0)
+        return WARN_NORMAL;
+    double k = p->rare_shift[r->geo], lk = log(k), fl = p->rare_floor[r->geo];
+    int32_t cap = (int32_t)p->rare_cap[r->geo];
+    double sum = 0;
+    for (int32_t u = t; u >= lo; u--) {
+        double l0 = warn__cusum_observed(p, r, u);
+        int32_t c = r->d[u].n < cap ? r->d[u].n : cap;
+        sum += (double)c * lk - (k - 1) * (l0 < fl ? fl : l0);
+        if (sum > *s) {
+            *s = sum;
+            *run = (uint16_t)(t - u + 1);
+        }
+    }
+    return level_of(p->rare_h[r->geo], *s, plevel);
 }

@@ -6,14 +6,18 @@
  * source day; "usually" is the shrunk baseline count rate before it (the CUSUM reference rate
  * for a build-up), "almost none" under 0.005 per day; the build-up test says the events a year
  * of the history it compared with, as a rare region's rate is known ("8 kejadian dalam 19 hari,
- * biasanya 1-2 setahun"). Rules, the CUSUM and the build-up test add their reason, and an episode
- * that rests on unverified leads alone says so.
+ * biasanya 1-2 setahun"), and so do the CUSUMs where their reference year held fewer than
+ * about 18 events (a floor is not what the region usually sees). Rules, the CUSUM and the build-up
+ * test add their reason, and an episode that rests on unverified leads alone says so.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "warn/warn_internal.h"
+
+/* Below this many events a day (about 18 a year) a region's usual rate is said per year. */
+#define RARE_PER_DAY 0.05
 
 static const struct warn_step *pick_step(const struct warn_episode *ep,
                                          const struct warn_step *step)
@@ -98,10 +102,15 @@ void warn_explain(const struct warn_state *st, const struct warn_episode *ep,
         double alpha, beta, observed;
         warn__buildup_rate(p, r, t, r->d[t].bk, &alpha, &beta, &observed);
         put_yearly(out, 365.0 * observed, lang);
+    } else if (step->method == WARN_M_CUSUM || step->method == WARN_M_CUSUM_RARE) {
+        /* the reference year as it was, not the floor under it; a rare region's in a year */
+        double observed = warn__cusum_observed(p, r, t);
+        if (observed < RARE_PER_DAY)
+            put_yearly(out, 365.0 * observed, lang);
+        else
+            put_daily(out, observed, lang);
     } else {
-        double usual =
-            step->method == WARN_M_CUSUM ? warn__cusum_rate(p, r, t) : warn__usual_rate(p, r, t, k);
-        put_daily(out, usual, lang);
+        put_daily(out, warn__usual_rate(p, r, t, k), lang);
     }
     if (killed || injured) {
         buf_puts(out, "; ");
@@ -112,6 +121,7 @@ void warn_explain(const struct warn_state *st, const struct warn_episode *ep,
     }
     switch (step->method) {
     case WARN_M_CUSUM:
+    case WARN_M_CUSUM_RARE:
     case WARN_M_BUILDUP:
         buf_puts(out, en ? "; gradual build-up" : "; meningkat bertahap");
         break;

@@ -1,16 +1,18 @@
 /*
- * warn: the day's level. raw = the highest of the baseline test, the hard rules, the CUSUM and
- * the build-up test; at equal levels the baseline test names the method (its numbers explain
- * the most), then the rules, then the CUSUM, then the build-up test. The shown level is the highest
- * of the day's raw level and the hard rules' levels of the last hold_days days (src_off says which
- * day set it): a rule fires on the day of its event only, and this keeps its level for a week; the
- * statistical levels last as long as their windows (up to 7 days) show the excess.
+ * warn: the day's level. raw = the highest of the baseline test, the hard rules, the two CUSUMs
+ * and the build-up test; at equal levels the baseline test names the method (its numbers explain
+ * the most), then the rules, then the CUSUM, then the build-up test, then the rare-rise CUSUM. The
+ * shown level is the highest of the day's raw level and the hard rules' levels of the last
+ * hold_days days (src_off says which day set it): a rule fires on the day of its event only, and
+ * this keeps its level for a week; the statistical levels last as long as their windows (up to 7
+ * days) show the excess.
  *
  * Default thresholds (data/warn/params.ini), from ESSENCE's yellow p < 0.05 and red p < 0.01
  * tightened by about an order of magnitude because every region (553) is tested every day
  * over three windows:
  *   waspada  p < 0.01     and >= 2 events in the window, or CUSUM S >= 4, or a build-up
- *                         (p < 0.00015 against the region's own year, >= 3 events)
+ *                         (p < 0.00015 against the region's own year, >= 3 events), or the
+ *                         rare-rise CUSUM S >= 6.5 (regency; 6 province)
  *   siaga    p < 0.001    and >= 3 events, or CUSUM S >= 7, or a death, or a house of worship
  *                         attacked, or a declared Status Keadaan Konflik
  *   awas     p < 0.00001  and >= 5 events, or >= 10 killed within 7 days, or violence under a
@@ -39,6 +41,12 @@ void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t)
     d->cusum = s;
     d->run = run;
     d->clevel = (uint8_t)cl;
+    double rs;
+    uint16_t rrun;
+    enum warn_level ql = warn__cusum_rare(p, r, t, &rs, &rrun);
+    d->rare_s = (float)rs;
+    d->rare_run = rrun;
+    d->rare_level = (uint8_t)ql;
     d->p = (float)pv;
     double bp;
     int bspan, bk;
@@ -65,6 +73,8 @@ void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t)
     uint8_t backed = (uint8_t)(lvl > cl ? lvl : cl); /* the statistics */
     if (bl > backed)
         backed = (uint8_t)bl;
+    if (ql > backed)
+        backed = (uint8_t)ql;
     if (vl > backed)
         backed = (uint8_t)vl;
     if (rl > lvl) {
@@ -81,6 +91,11 @@ void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t)
         lvl = bl;
         m = WARN_M_BUILDUP;
         win = d->bspan;
+    }
+    if (ql > lvl) {
+        lvl = ql;
+        m = WARN_M_CUSUM_RARE;
+        win = rrun > 0 ? rrun : 1;
     }
     d->raw = (uint8_t)lvl;
     d->method = (uint8_t)m;

@@ -29,7 +29,7 @@ const char *warn_method_name(enum warn_method m)
 {
     static const char *const names[WARN_M_COUNT] = {"none",        "baseline",     "cusum",
                                                     "rule_death",  "rule_worship", "rule_mass",
-                                                    "rule_status", "buildup"};
+                                                    "rule_status", "buildup",      "cusum_rare"};
     return (unsigned)m < WARN_M_COUNT ? names[m] : "none";
 }
 
@@ -135,8 +135,23 @@ static const struct prow rows[] = {
     {"cusum_h_waspada", P_DOUBLE, OFF(cusum_h[1]), 0, 1e6, "4", "CUSUM thresholds (0 = off)"},
     {"cusum_h_siaga", P_DOUBLE, OFF(cusum_h[2]), 0, 1e6, "7", NULL},
     {"cusum_h_awas", P_DOUBLE, OFF(cusum_h[3]), 0, 1e6, "0", NULL},
-    {"buildup_windows", P_WINDOWS, OFF(buildup_windows), 1, 60, "7,10,14,28",
+    {"rare_shift_province", P_DOUBLE, OFF(rare_shift[1]), 1.01, 100, "3", "rate ratio to detect"},
+    {"rare_shift_regency", P_DOUBLE, OFF(rare_shift[2]), 1.01, 100, "6", NULL},
+    {"rare_cap_province", P_LONG, OFF(rare_cap[1]), 1, 1000, "3", "events per day counted at most"},
+    {"rare_cap_regency", P_LONG, OFF(rare_cap[2]), 1, 1000, "1", NULL},
+    {"rare_floor_province", P_DOUBLE, OFF(rare_floor[1]), 0.0001, 1e6, "0.05",
+     "least reference events per day"},
+    {"rare_floor_regency", P_DOUBLE, OFF(rare_floor[2]), 0.0001, 1e6, "0.005", NULL},
+    {"rare_memory", P_LONG, OFF(rare_memory), 7, 3650, "90", "days of evidence kept"},
+    {"rare_h_waspada_province", P_DOUBLE, OFF(rare_h[1][1]), 0, 1e6, "6", "thresholds (0 = off)"},
+    {"rare_h_siaga_province", P_DOUBLE, OFF(rare_h[1][2]), 0, 1e6, "0", NULL},
+    {"rare_h_awas_province", P_DOUBLE, OFF(rare_h[1][3]), 0, 1e6, "0", NULL},
+    {"rare_h_waspada_regency", P_DOUBLE, OFF(rare_h[2][1]), 0, 1e6, "6.5", NULL},
+    {"rare_h_siaga_regency", P_DOUBLE, OFF(rare_h[2][2]), 0, 1e6, "0", NULL},
+    {"rare_h_awas_regency", P_DOUBLE, OFF(rare_h[2][3]), 0, 1e6, "0", NULL},
+    {"buildup_windows_province", P_WINDOWS, OFF(buildup_windows[1]), 1, 60, "7,10,14,28",
      "build-up test windows (days)"},
+    {"buildup_windows_regency", P_WINDOWS, OFF(buildup_windows[2]), 1, 60, "7,10,14", NULL},
     {"buildup_guard", P_LONG, OFF(buildup_guard), 0, 365, "7", "gap between window and history"},
     {"buildup_year", P_LONG, OFF(buildup_year), 30, 3650, "365", "long history (days)"},
     {"buildup_recent", P_LONG, OFF(buildup_recent), 7, 3650, "91", "recent history (days)"},

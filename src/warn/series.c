@@ -574,6 +574,8 @@ double warn__method_score(const struct wday *src, enum warn_method m)
 {
     if (m == WARN_M_CUSUM)
         return src->cusum;
+    if (m == WARN_M_CUSUM_RARE)
+        return src->rare_s;
     if (m != WARN_M_BASELINE && m != WARN_M_BUILDUP)
         return 0;
     double p = warn__method_p(src, m);

@@ -88,6 +88,7 @@ enum warn_method {
     WARN_M_RULE_MASS,    /* mass_killed within mass_window days */
     WARN_M_RULE_STATUS,  /* declared Status Keadaan Konflik */
     WARN_M_BUILDUP,      /* build-up where events are rare (buildup.c) */
+    WARN_M_CUSUM_RARE,   /* sustained rise from a low rate (cusum.c) */
     WARN_M_COUNT
 };
 
@@ -130,16 +131,22 @@ struct warn_params {
     double floor_rate[3]; /* minimum baseline weight per day, by enum warn_geo */
     double p_level[WARN_NLEVELS];  /* p below this raises the level ([0] unused) */
     long min_events[WARN_NLEVELS]; /* events in the window needed for the level ([0] unused) */
-    /* CUSUM */
+    /* CUSUM of busy regions */
     double cusum_shift;           /* the rate ratio it is tuned to detect */
     long cusum_cap;               /* events per day counted at most */
     long cusum_lag;               /* reference year ends this many days before the day */
     double cusum_floor[3];        /* minimum reference events per day, by enum warn_geo */
     double cusum_h[WARN_NLEVELS]; /* S at or above raises the level; 0 = never ([0] unused) */
+    /* CUSUM of rises from a low rate (window-limited; provinces and regencies), by warn_geo */
+    double rare_shift[3];
+    long rare_cap[3];
+    double rare_floor[3];
+    double rare_h[3][WARN_NLEVELS];
+    long rare_memory; /* days of evidence it keeps */
     /* build-up test */
-    long buildup_windows[WARN_NWINDOWS_MAX]; /* days, ascending, 0 = unused */
-    long buildup_guard;                      /* days between a window and its history */
-    long buildup_year;                       /* the long history (days) */
+    long buildup_windows[3][WARN_NWINDOWS_MAX]; /* by geo: days, ascending, 0 = unused */
+    long buildup_guard;                         /* days between a window and its history */
+    long buildup_year;                          /* the long history (days) */
     long buildup_recent;            /* the recent history (days), for regions whose rate rose */
     double buildup_prior[3];        /* events a year a region has without history, by warn_geo */
     double buildup_prior_shape;     /* the prior's weight, in events (over the long history) */

@@ -14,6 +14,7 @@ struct wday {
     int64_t q;  /* sum of squared event weights, thousandths */
     int64_t cy; /* prefix sum of y through this day */
     double cusum;
+    float rare_s; /* the rare-rise CUSUM's S (window-limited: not a recursion) */
     int32_t n, killed, injured;
     int32_t rk;               /* killed in rule-eligible events (all events of the region) */
     int32_t own_killed;       /* killed in rule-eligible events coded to this very region */
@@ -32,6 +33,8 @@ struct wday {
     uint8_t own_flags;     /* WARN_F_* of rule-eligible own events; << 4: of verified ones */
     uint8_t rule, rmethod; /* the hard rules' own level and method that day (held) */
     uint8_t clevel;        /* the CUSUM's level that day */
+    uint8_t rare_level;    /* the rare-rise CUSUM's level that day */
+    uint16_t rare_run;     /* its run: days from the first day of its evidence to t */
     uint8_t vrule;         /* the hard rules' level over verified events only */
     uint8_t backed;        /* the shown level without rules fired by unverified leads alone */
 };
@@ -138,7 +141,11 @@ double warn__usual_rate(const struct warn_params *p, const struct wregion *r, in
 /* cusum.c */
 enum warn_level warn__cusum(const struct warn_params *p, const struct wregion *r, int32_t t,
                             double *s, uint16_t *run);
+/* events per day in the CUSUM's reference year, and that at least the level's floor */
+double warn__cusum_observed(const struct warn_params *p, const struct wregion *r, int32_t t);
 double warn__cusum_rate(const struct warn_params *p, const struct wregion *r, int32_t t);
+enum warn_level warn__cusum_rare(const struct warn_params *p, const struct wregion *r, int32_t t,
+                                 double *s, uint16_t *run);
 
 /* buildup.c: the build-up test's level for day t; *pv its p-value, *span the days from the
  * first event of the window that fired to t, *window that window */

@@ -152,16 +152,28 @@ static void test_simulate(void **state)
     json_decref(doc);
     support_run_free(&r);
 
+    const char *range[] = {"warn", "simulate", "--seeds", "1-2,5", "--cases", "1", "--json", NULL};
+    assert_int_equal(support_run(&r, NULL, range), 0);
+    doc = json_loads(r.out, 0, &je);
+    assert_non_null(doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "seeds")), 3);
+    assert_int_equal(json_integer_value(
+                         json_object_get(json_array_get(json_object_get(doc, "seeds"), 2), "seed")),
+                     5);
+    json_decref(doc);
+    support_run_free(&r);
+
     const char *text[] = {"warn", "simulate", "--seeds", "1", "--cases", "3", NULL};
     assert_int_equal(support_run(&r, NULL, text), 0);
     assert_non_null(strstr(r.out, "total  buildup      3/3      1.00    8.0 d"));
     support_run_free(&r);
 
-    /* a check that cannot pass: buildup_p_waspada 0 turns the build-up test off */
+    /* a check that cannot pass: buildup_p_waspada 0 turns the build-up test off, and the
+     * regencies' rare-rise CUSUM threshold 0 turns off the test that would catch them next */
     char *pf = support_path(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", "wsp-sim-params.ini");
     FILE *f = fopen(pf, "w");
     assert_non_null(f);
-    fputs("buildup_p_waspada = 0\n", f);
+    fputs("buildup_p_waspada = 0\nrare_h_waspada_regency = 0\n", f);
     fclose(f);
     const char *off[] = {"warn", "simulate", "--seeds", "1",       "--cases",
                          "3",    "--params", pf,        "--check", NULL};
@@ -173,7 +185,11 @@ static void test_simulate(void **state)
 
     const char *bad[] = {"warn", "simulate", "--seeds", "x", NULL};
     assert_int_equal(support_run(&r, NULL, bad), 2);
-    assert_non_null(strstr(r.err, "--seeds needs up to 32 numbers like 1,2,3, not 'x'"));
+    assert_non_null(strstr(r.err, "--seeds needs up to 1000 seeds like 1,2,3 or 1-30, not 'x'"));
+    support_run_free(&r);
+    const char *down[] = {"warn", "simulate", "--seeds", "5-3", NULL};
+    assert_int_equal(support_run(&r, NULL, down), 2);
+    assert_non_null(strstr(r.err, "not '5-3'"));
     support_run_free(&r);
     const char *few[] = {"warn", "simulate", "--regencies", "10", NULL};
     assert_int_equal(support_run(&r, NULL, few), 2);

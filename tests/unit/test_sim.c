@@ -104,8 +104,8 @@ static void test_scenarios(void **state)
     assert_int_equal(det[SIM_BUILDUP], 10);
     assert_int_equal(det[SIM_OUTLET], 10);
     assert_int_equal(alarmed_outlet, 0);
-    assert_true(det[SIM_SEASONAL] >= 6);
-    assert_true(det[SIM_STEP] >= 6);
+    assert_true(det[SIM_SEASONAL] >= 7);
+    assert_true(det[SIM_STEP] >= 9);
     assert_true(quiet > 500);
     assert_true((double)fa_quiet / quiet <= 0.02);
 }

@@ -437,8 +437,9 @@ static void test_explain_with_background(void **state)
 }
 
 /* A slow build-up the baseline test adapts to: a steady event every 10 days for 500 days, then
- * one every 3 days. The build-up test raises waspada (9 events in 25 days against 36 a year),
- * the CUSUM siaga; the baseline test stays quiet. */
+ * one every 3 days. The CUSUM raises waspada (10 events in 28 days against 36 a year), then
+ * siaga; the baseline test stays quiet, and the build-up test (no 28-day window for a regency)
+ * and the rare-rise CUSUM (tuned to a sixfold rise) are not faster. */
 static void test_slow_buildup(void **state)
 {
     (void)state;
@@ -457,11 +458,12 @@ static void test_slow_buildup(void **state)
     size_t n;
     const struct warn_episode *ep = warn_state_episodes(st, "94.01", &n);
     assert_int_equal(n, 1);
-    assert_int_equal(ep->first_day, d0 + 524);
-    assert_int_equal(ep->steps[0].method, WARN_M_BUILDUP);
+    assert_int_equal(ep->first_day, d0 + 527);
+    assert_int_equal(ep->steps[0].method, WARN_M_CUSUM);
     assert_int_equal(ep->steps[0].level, WARN_WASPADA);
     assert_int_equal(ep->nsteps, 2); /* no flicker between events: hysteresis */
     assert_int_equal(ep->steps[1].method, WARN_M_CUSUM);
+    assert_int_equal(ep->steps[1].level, WARN_SIAGA);
     assert_int_equal(ep->max_level, WARN_SIAGA);
     assert_int_equal(ep->max_day, d0 + 551);
     assert_int_equal(ep->close_day, -1);
@@ -473,7 +475,8 @@ static void test_slow_buildup(void **state)
     struct buf b;
     buf_init(&b, 0);
     warn_explain(st, ep, &ep->steps[0], WARN_EN, &b);
-    assert_string_equal(buf_cstr(&b), "9 events in 25 days, usually 36 a year; gradual build-up");
+    assert_string_equal(buf_cstr(&b),
+                        "10 events in 28 days, usually 0.1 per day; gradual build-up");
     buf_release(&b);
     warn_state_free(st);
 }
@@ -500,8 +503,9 @@ static void test_quiet_buildup(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(ep->first_day, s0 + 8);
     assert_int_equal(ep->steps[0].method, WARN_M_BUILDUP);
-    assert_int_equal(ep->max_level, WARN_WASPADA);
     assert_int_equal(ep->steps[0].window, 9);
+    assert_int_equal(ep->nsteps, 1); /* a build-up is a warning, whichever test sees it */
+    assert_int_equal(ep->max_level, WARN_WASPADA);
     assert_true(ep->steps[0].p < 2e-4 && ep->steps[0].p > 1e-6);
     struct buf b;
     buf_init(&b, 0);
@@ -520,6 +524,44 @@ static void test_quiet_buildup(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(ep->max_level, WARN_WASPADA);
     assert_true(ep->first_day >= s0 + 8);
+    warn_state_free(st);
+}
+
+/* A quiet regency (one incident a year) that turns to one every ten days for good: the rare-rise
+ * CUSUM alarms on the fifth (S = 5 ln 6 - 40 days x 5 x 0.005 = 7.96 >= 6.5), one alert that
+ * stays open while the incidents go on; when they stop, its evidence leaves the 90-day memory
+ * and the alert closes, not half a year later. */
+static void test_quiet_step(void **state)
+{
+    (void)state;
+    int32_t d0 = D("2022-01-01");
+    struct warn_state *st = new_state(d0);
+    add(st, "33.01", d0 + 100, 0, "land_resource");
+    add(st, "33.01", d0 + 400, 0, "riot_protest");
+    int32_t s0 = d0 + 730, last = s0 + 150;
+    for (int32_t t = s0; t <= last; t += 10)
+        add(st, "33.01", t, 0, "land_resource");
+    warn_state_advance(st, last + 200);
+    size_t n;
+    const struct warn_episode *ep = warn_state_episodes(st, "33.01", &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(ep->first_day, s0 + 40);
+    assert_int_equal(ep->steps[0].method, WARN_M_CUSUM_RARE);
+    assert_int_equal(ep->steps[0].level, WARN_WASPADA);
+    assert_int_equal(ep->max_level, WARN_WASPADA);
+    struct buf b;
+    buf_init(&b, 0);
+    warn_explain(st, ep, &ep->steps[0], WARN_ID, &b);
+    assert_string_equal(buf_cstr(&b),
+                        "5 kejadian dalam 41 hari, biasanya 1 setahun; meningkat bertahap");
+    buf_release(&b);
+    /* normal 20 days after the last incident (S under 3/4 of 6.5), closed 14 days later: not
+     * half a year later, as a CUSUM without memory would */
+    assert_int_equal(ep->last_day, last + 19);
+    assert_int_equal(ep->close_day, last + 33);
+    struct warn_day_info di;
+    assert_int_equal(warn_state_day(st, "33.01", last + 90, &di), 0);
+    assert_int_equal(di.level, WARN_NORMAL);
     warn_state_free(st);
 }
 
@@ -1254,6 +1296,7 @@ int main(void)
         cmocka_unit_test(test_explain_with_background),
         cmocka_unit_test(test_slow_buildup),
         cmocka_unit_test(test_quiet_buildup),
+        cmocka_unit_test(test_quiet_step),
         cmocka_unit_test(test_single_killing),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_unverified_rules),

@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
     "usage: waspada warn simulate [--seeds LIST] [--cases N] [--years N] [--regencies N]\n"
-    "                             [--params FILE] [--check] [--json]\n"
+    "                             [--params FILE] [--oracle] [--check] [--json]\n"
     "\n"
     "Generate background years of conflict events for the regencies of Indonesia (about 1.5\n"
     "a regency a year, a tenth of regencies five times noisier, some events in pairs), plant\n"
@@ -40,6 +40,10 @@ static const char usage_text[] =
     "  --years N       simulated years, the first ones history (default 2)\n"
     "  --regencies N   use N regencies spread over the country (default all)\n"
     "  --params FILE   parameters on top of data/warn/params.ini\n"
+    "  --oracle        also run the CUSUM that knows every region's rate and the planted\n"
+    "                  change (the optimal detector of a known change), set for 0.02 false\n"
+    "                  alarms a quiet regency-year and 0.07 a province-year: how many step\n"
+    "                  and seasonal cases any detector can find by 60/90 and 45/59 days\n"
     "  --check         exit 1 unless every scenario is detected in >= 95% of cases, the\n"
     "                  outlet raises nothing and quiet regencies see <= 0.02 false alarms a\n"
     "                  year\n"
@@ -114,6 +118,12 @@ static void add_result(struct sim_result *t, struct delays *all, const struct si
     t->provinces += r->provinces;
     t->fa_province += r->fa_province;
     t->fa_national += r->fa_national;
+    t->oracle.step += r->oracle.step;
+    t->oracle.step60 += r->oracle.step60;
+    t->oracle.step90 += r->oracle.step90;
+    t->oracle.seasonal += r->oracle.seasonal;
+    t->oracle.seasonal45 += r->oracle.seasonal45;
+    t->oracle.seasonal59 += r->oracle.seasonal59;
 }
 
 static double per(int n, int d)
@@ -143,6 +153,11 @@ static void print_rows(const char *seed, const struct sim_result *r)
            per(r->fa_noisy, r->noisy_regions), r->fa_noisy, r->noisy_regions,
            per(r->fa_province, r->provinces), r->fa_province, r->provinces, r->fa_national,
            r->events, r->outlet_merged, r->outlet_copies);
+    if (r->oracle.step + r->oracle.seasonal > 0)
+        printf("%-6s oracle: step %d/%d within 60 days, %d/%d within 90; seasonal %d/%d within 45 "
+               "days, %d/%d within 59\n",
+               seed, r->oracle.step60, r->oracle.step, r->oracle.step90, r->oracle.step,
+               r->oracle.seasonal45, r->oracle.seasonal, r->oracle.seasonal59, r->oracle.seasonal);
 }
 
 static json_t *result_json(const struct sim_result *r)
@@ -163,15 +178,23 @@ static json_t *result_json(const struct sim_result *r)
                 kr->held_cases > 0 ? json_real((double)kr->held_days / kr->held_cases)
                                    : json_null()));
     }
-    return json_pack("{s:o, s:{s:i, s:i, s:f, s:i, s:i, s:f, s:i, s:i, s:f, s:i}, s:I, s:I, s:I}",
-                     "scenarios", kinds, "false_alarms", "quiet_regency_years", r->quiet_regions,
-                     "quiet", r->fa_quiet, "quiet_per_year", per(r->fa_quiet, r->quiet_regions),
-                     "noisy_regency_years", r->noisy_regions, "noisy", r->fa_noisy,
-                     "noisy_per_year", per(r->fa_noisy, r->noisy_regions), "province_years",
-                     r->provinces, "province", r->fa_province, "province_per_year",
-                     per(r->fa_province, r->provinces), "national", r->fa_national, "events",
-                     (json_int_t)r->events, "outlet_copies", (json_int_t)r->outlet_copies,
-                     "outlet_merged", (json_int_t)r->outlet_merged);
+    json_t *doc =
+        json_pack("{s:o, s:{s:i, s:i, s:f, s:i, s:i, s:f, s:i, s:i, s:f, s:i}, s:I, s:I, s:I}",
+                  "scenarios", kinds, "false_alarms", "quiet_regency_years", r->quiet_regions,
+                  "quiet", r->fa_quiet, "quiet_per_year", per(r->fa_quiet, r->quiet_regions),
+                  "noisy_regency_years", r->noisy_regions, "noisy", r->fa_noisy, "noisy_per_year",
+                  per(r->fa_noisy, r->noisy_regions), "province_years", r->provinces, "province",
+                  r->fa_province, "province_per_year", per(r->fa_province, r->provinces),
+                  "national", r->fa_national, "events", (json_int_t)r->events, "outlet_copies",
+                  (json_int_t)r->outlet_copies, "outlet_merged", (json_int_t)r->outlet_merged);
+    if (r->oracle.step + r->oracle.seasonal > 0)
+        json_object_set_new(
+            doc, "oracle",
+            json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "step_cases", r->oracle.step,
+                      "step_within_60", r->oracle.step60, "step_within_90", r->oracle.step90,
+                      "seasonal_cases", r->oracle.seasonal, "seasonal_within_45",
+                      r->oracle.seasonal45, "seasonal_within_59", r->oracle.seasonal59));
+    return doc;
 }
 
 /* The targets of --check; a message per miss into msg. */
@@ -199,21 +222,17 @@ static bool meets_targets(const struct sim_result *t, char *msg, size_t msgsz)
 int cmd_warn_simulate(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"seeds", required_argument, NULL, 's'},
-        {"cases", required_argument, NULL, 'c'},
-        {"years", required_argument, NULL, 'y'},
-        {"regencies", required_argument, NULL, 'r'},
-        {"params", required_argument, NULL, 'p'},
-        {"check", no_argument, NULL, 'k'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"seeds", required_argument, NULL, 's'},  {"cases", required_argument, NULL, 'c'},
+        {"years", required_argument, NULL, 'y'},  {"regencies", required_argument, NULL, 'r'},
+        {"params", required_argument, NULL, 'p'}, {"check", no_argument, NULL, 'k'},
+        {"oracle", no_argument, NULL, 'o'},       {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     uint64_t seeds[MAX_SEEDS] = {1, 2, 3};
     size_t nseeds = 3;
     long cases = 10, years = 2, nreg = 0;
     const char *pfile = NULL;
-    bool check = false, json = false;
+    bool check = false, json = false, oracle = false;
     int c;
     opterr = 0;
     optind = 1;
@@ -246,6 +265,9 @@ int cmd_warn_simulate(int argc, char **argv)
             break;
         case 'j':
             json = true;
+            break;
+        case 'o':
+            oracle = true;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -287,6 +309,7 @@ int cmd_warn_simulate(int argc, char **argv)
         cfg.nregencies = n;
         cfg.cases = (int)cases;
         cfg.years = (int)years;
+        cfg.oracle = oracle;
         struct sim_result r;
         rc = sim_run(&p, &cfg, &r, &err);
         if (rc)

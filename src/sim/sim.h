@@ -21,10 +21,10 @@
  *             no victims, in a quiet regency                            waspada within 10 days
  *   killing   one event, 1 killed                                       siaga   same day
  *   seasonal  every regency of a province 4x its rate for 60 days
- *             (before an election), seen in the province's series       waspada within 30 days
+ *             (before an election), seen in the province's series       waspada while it lasts
  *   outlet    one protest told 10 times in 3 days by a noisy outlet; each copy goes through
  *             the near-duplicate rule (ingest_same_event) as ingest does  must raise nothing
- *   step      a quiet regency goes to step_rate events a year for good  waspada within 60 days,
+ *   step      a quiet regency goes to step_rate events a year for good  waspada within 90 days,
  *             then adapts: one alert, not one per cluster
  * A case is detected when an alert of its region reaches the expected level within the
  * expected days of its onset (the first planted event); its delay is the day that happened,
@@ -34,6 +34,11 @@
  * False alarms are alerts opened in the last year in regions without a scenario: per quiet
  * regency-year, per noisy regency-year, per province-year (provinces holding a scenario
  * left out).
+ *
+ * The oracle (optional, oracle.c): the CUSUM that knows each region's rate and the planted
+ * change, its threshold set on background generated the same way for oracle_fa_* false alarms
+ * a year, run on the same events: how many step and seasonal cases the best possible detector
+ * finds by the first round's deadlines (60 and 45 days) and by today's (90 and 59).
  *
  * Pure: no I/O, no clock; the same seed gives the same result.
  */
@@ -67,15 +72,18 @@ struct sim_config {
     uint64_t seed;
     const char *const *regencies; /* regency codes ("32.73"), at least 50 */
     size_t nregencies;
-    int years;            /* simulated years, >= 2: scenarios go in the last (default 2) */
-    int start_year;       /* calendar year of the first day (default 2023) */
-    double quiet_rate;    /* events per regency per year (default 1.5) */
-    double noisy_share;   /* share of noisy regencies (default 0.1) */
-    double noisy_factor;  /* their rate factor (default 5) */
-    double cluster_share; /* events followed by a second one within a week (default 0.1) */
-    double step_rate;     /* events a year after a step (default 36) */
-    int cases;            /* cases per scenario kind (default 10) */
-    int near_bits;        /* near-duplicate rule's SimHash distance (default 12, as ingest) */
+    int years;                 /* simulated years, >= 2: scenarios go in the last (default 2) */
+    int start_year;            /* calendar year of the first day (default 2023) */
+    double quiet_rate;         /* events per regency per year (default 1.5) */
+    double noisy_share;        /* share of noisy regencies (default 0.1) */
+    double noisy_factor;       /* their rate factor (default 5) */
+    double cluster_share;      /* events followed by a second one within a week (default 0.1) */
+    double step_rate;          /* events a year after a step (default 36) */
+    int cases;                 /* cases per scenario kind (default 10) */
+    int near_bits;             /* near-duplicate rule's SimHash distance (default 12, as ingest) */
+    bool oracle;               /* also run the oracle (sim_result.oracle) */
+    double oracle_fa_regency;  /* its false alarms a quiet regency-year (default 0.02) */
+    double oracle_fa_province; /* and a province-year (default 0.07) */
 };
 
 void sim_config_default(struct sim_config *c);
@@ -106,7 +114,30 @@ struct sim_result {
     int noisy_regions, fa_noisy;
     int provinces, fa_province;
     int fa_national; /* alerts of the nation in the last year */
+    /* the oracle: step cases found within 60 and 90 days, seasonal within 45 and 59 */
+    struct {
+        int step, step60, step90, seasonal, seasonal45, seasonal59;
+    } oracle;
 };
+
+/* ---- the oracle (oracle.c): the known-change CUSUM, a bound on any detector ------------ */
+
+/* One region's daily event counts and its known rate (events a day). */
+struct sim_series {
+    const int *counts;
+    int32_t n;
+    double rate;
+};
+
+/* Alarms of the CUSUM of rate l0 against l1 (events a day) with threshold h over counts[from,
+ * n), restarting after each; with first_after, stops at the first alarm on or after day after
+ * and sets it (-1 when none). */
+int sim_cusum_alarms(const int *counts, int32_t n, double l0, double l1, double h, int32_t from,
+                     int32_t *first_after, int32_t after);
+/* The threshold that gives at most target alarms a series-year over the background series
+ * (each against its own rate, the alternative l1_fixed or l1_factor x the rate). */
+double sim_cusum_threshold(const struct sim_series *bg, size_t nbg, double l1_factor,
+                           double l1_fixed, double target);
 
 /* Run one seed. WSP_EINVAL for a bad configuration (too few regencies for the cases). */
 int sim_run(const struct warn_params *p, const struct sim_config *c, struct sim_result *out,

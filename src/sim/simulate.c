@@ -62,6 +62,8 @@ void sim_config_default(struct sim_config *c)
     c->step_rate = 36;
     c->cases = 10;
     c->near_bits = 12;
+    c->oracle_fa_regency = 0.02;
+    c->oracle_fa_province = 0.07;
 }
 
 /* ---- random numbers (splitmix64: small, fast, reproducible everywhere) ------------------- */
@@ -618,6 +620,101 @@ static void judge(struct world *w, const struct warn_state *st, struct sim_resul
     out->fa_national = alerts_opened(st, WARN_NATIONAL, from, to);
 }
 
+/* ---- the oracle (see oracle.c) ------------------------------------------------------------ */
+
+/* Background for the thresholds: quiet regency-years for the step's, province-years for the
+ * seasonal rise's (each province its own: its rate decides). */
+#define ORACLE_REGENCY_SERIES 1000 /* of two years */
+#define ORACLE_PROVINCE_YEARS 300
+
+/* Daily counts over the world's days of one regency, or of every regency of a province. */
+static int *world_counts(const struct world *w, int32_t reg, const char *province)
+{
+    int *n = xcalloc((size_t)w->ndays, sizeof(*n));
+    for (size_t i = 0; i < w->ev.n; i++) {
+        const struct sev *e = &w->ev.v[i];
+        bool in = reg >= 0 ? e->reg == reg : strncmp(w->c->regencies[e->reg], province, 2) == 0;
+        if (in && e->day >= 0 && e->day < w->ndays)
+            n[e->day]++;
+    }
+    return n;
+}
+
+/* Daily counts of background events (the world's generator, pairs included) of the regencies
+ * with the given yearly rates, over ndays. */
+static int *background_counts(struct rng *r, double cluster, const double *rates, size_t nrates,
+                              int32_t ndays)
+{
+    struct evlist l = {0};
+    for (size_t i = 0; i < nrates; i++)
+        poisson_events(&l, r, 0, rates[i], 0, ndays, cluster, NULL);
+    int *n = xcalloc((size_t)ndays, sizeof(*n));
+    for (size_t i = 0; i < l.n; i++)
+        n[l.v[i].day]++;
+    free(l.v);
+    return n;
+}
+
+static void run_oracle(const struct world *w, struct sim_result *out)
+{
+    const struct sim_config *c = w->c;
+    struct rng r = {c->seed ^ 0x6f7261636c65ull}; /* its own stream: the world is not touched */
+
+    /* the step: quiet regencies' background, against the step's rate */
+    struct sim_series *bg = xcalloc(ORACLE_REGENCY_SERIES, sizeof(*bg));
+    for (size_t i = 0; i < ORACLE_REGENCY_SERIES; i++) {
+        double rate = c->quiet_rate * (0.5 + rng_unit(&r));
+        bg[i].counts = background_counts(&r, c->cluster_share, &rate, 1, 2 * YEAR);
+        bg[i].n = 2 * YEAR;
+        bg[i].rate = rate / YEAR;
+    }
+    double l1 = c->step_rate / YEAR;
+    double h = sim_cusum_threshold(bg, ORACLE_REGENCY_SERIES, 0, l1, c->oracle_fa_regency);
+    for (size_t i = 0; i < ORACLE_REGENCY_SERIES; i++)
+        free((void *)bg[i].counts);
+    free(bg);
+    for (size_t i = 0; i < w->ncases; i++) {
+        const struct scase *sc = &w->cases[i];
+        if (sc->kind != SIM_STEP)
+            continue;
+        int *n = world_counts(w, sc->reg, NULL);
+        int32_t first;
+        sim_cusum_alarms(n, w->ndays, w->rate[sc->reg] / YEAR, l1, h, 0, &first, sc->onset);
+        free(n);
+        out->oracle.step++;
+        out->oracle.step60 += first >= 0 && first - sc->onset <= 60;
+        out->oracle.step90 += first >= 0 && first - sc->onset <= 90;
+    }
+
+    /* the seasonal rise: each province against four times its rate */
+    for (size_t i = 0; i < w->ncases; i++) {
+        const struct scase *sc = &w->cases[i];
+        if (sc->kind != SIM_SEASONAL)
+            continue;
+        double *rates = xcalloc(c->nregencies, sizeof(*rates)), total = 0;
+        size_t nr = 0;
+        for (size_t j = 0; j < c->nregencies; j++)
+            if (strncmp(c->regencies[j], sc->province, 2) == 0) {
+                rates[nr++] = w->rate[j];
+                total += w->rate[j];
+            }
+        struct sim_series pb = {.counts = background_counts(&r, c->cluster_share, rates, nr,
+                                                            ORACLE_PROVINCE_YEARS * YEAR),
+                                .n = ORACLE_PROVINCE_YEARS * YEAR,
+                                .rate = total / YEAR};
+        double hp = sim_cusum_threshold(&pb, 1, 4, 0, c->oracle_fa_province);
+        free((void *)pb.counts);
+        free(rates);
+        int *n = world_counts(w, -1, sc->province);
+        int32_t first;
+        sim_cusum_alarms(n, w->ndays, total / YEAR, 4 * total / YEAR, hp, 0, &first, sc->onset);
+        free(n);
+        out->oracle.seasonal++;
+        out->oracle.seasonal45 += first >= 0 && first - sc->onset <= 45;
+        out->oracle.seasonal59 += first >= 0 && first - sc->onset <= 59;
+    }
+}
+
 int sim_run(const struct warn_params *p, const struct sim_config *c, struct sim_result *out,
             struct error *err)
 {
@@ -625,7 +722,8 @@ int sim_run(const struct warn_params *p, const struct sim_config *c, struct sim_
     if (c->nregencies < 50 || c->years < 2 || c->years > 20 || c->cases < 1 ||
         c->cases > SIM_MAX_CASES || c->quiet_rate <= 0 || c->noisy_share < 0 ||
         c->noisy_share > 0.5 || c->noisy_factor < 1 || c->cluster_share < 0 ||
-        c->cluster_share > 1 || c->step_rate <= c->quiet_rate * 1.5)
+        c->cluster_share > 1 || c->step_rate <= c->quiet_rate * 1.5 ||
+        (c->oracle && (c->oracle_fa_regency <= 0 || c->oracle_fa_province <= 0)))
         return error_set(err, WSP_EINVAL,
                          "bad simulation: at least 50 regencies, 2..20 years, 1..100 cases, "
                          "positive rates, a step rate above 1.5 x the quiet rate");
@@ -648,6 +746,8 @@ int sim_run(const struct warn_params *p, const struct sim_config *c, struct sim_
     }
     if (rc == 0) {
         judge(&w, st, out);
+        if (c->oracle)
+            run_oracle(&w, out);
         out->events = w.ev.n;
         out->outlet_copies = w.outlet_copies;
         out->outlet_merged = w.outlet_merged;

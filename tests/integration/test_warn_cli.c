@@ -163,6 +163,12 @@ static void test_simulate(void **state)
     json_decref(doc);
     support_run_free(&r);
 
+    const char *orc[] = {"warn", "simulate", "--seeds", "2", "--cases", "2", "--oracle", NULL};
+    assert_int_equal(support_run(&r, NULL, orc), 0);
+    assert_non_null(strstr(r.out, "total  oracle: step "));
+    assert_non_null(strstr(r.out, "/2 within 90; seasonal "));
+    support_run_free(&r);
+
     const char *text[] = {"warn", "simulate", "--seeds", "1", "--cases", "3", NULL};
     assert_int_equal(support_run(&r, NULL, text), 0);
     assert_non_null(strstr(r.out, "total  buildup      3/3      1.00    8.0 d"));

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,58 @@ static void test_scenarios(void **state)
     assert_true((double)fa_quiet / quiet <= 0.02);
 }
 
+/* The oracle's CUSUM on values: three events on day 2 against 0.01 -> 0.1 a day give
+ * S = 3 ln 10 - 0.09 = 6.82 >= 5, an alarm, then S restarts; one event on day 6 gives 2.21. */
+static void test_oracle_cusum(void **state)
+{
+    (void)state;
+    int counts[10] = {0, 0, 3, 0, 0, 0, 1, 0, 0, 0};
+    int32_t first;
+    assert_int_equal(sim_cusum_alarms(counts, 10, 0.01, 0.1, 5, 0, NULL, 0), 1);
+    assert_int_equal(sim_cusum_alarms(counts, 10, 0.01, 0.1, 5, 0, &first, 0), 1);
+    assert_int_equal(first, 2);
+    assert_int_equal(sim_cusum_alarms(counts, 10, 0.01, 0.1, 5, 0, &first, 3), 1);
+    assert_int_equal(first, -1);
+    assert_int_equal(sim_cusum_alarms(counts, 10, 0.01, 0.1, 2, 0, &first, 3), 2);
+    assert_int_equal(first, 6);
+    /* without the restart S would carry on: 6.82 - 4 x 0.09 + 2.30 = 8.77 on day 6 */
+    assert_int_equal(sim_cusum_alarms(counts, 10, 0.01, 0.1, 8.5, 0, NULL, 0), 1);
+    assert_int_equal(sim_cusum_alarms(counts, 10, 0.01, 0.1, 9, 0, NULL, 0), 0);
+    /* no alarm at all on a year with one event: the threshold just above its S */
+    int year[365] = {0};
+    year[100] = 1;
+    struct sim_series bg = {.counts = year, .n = 365, .rate = 0.01};
+    double h = sim_cusum_threshold(&bg, 1, 10, 0, 0);
+    assert_true(fabs(h - (log(10) - 0.09)) < 1e-6);
+    assert_true(sim_cusum_threshold(&bg, 1, 0, 0.1, 2.0) < h); /* one a year allowed */
+}
+
+/* The oracle on one seed: every step and seasonal case judged, and (a known change being the
+ * easiest to find) at least as many within the long deadlines as within the short ones. */
+static void test_oracle_run(void **state)
+{
+    (void)state;
+    struct warn_params p;
+    warn_params_default(&p);
+    struct sim_config c;
+    sim_config_default(&c);
+    c.regencies = codes;
+    c.nregencies = ncodes;
+    c.seed = 3;
+    c.cases = 3;
+    c.oracle = true;
+    struct sim_result r;
+    struct error err = {0};
+    assert_int_equal(sim_run(&p, &c, &r, &err), 0);
+    assert_int_equal(r.oracle.step, 3);
+    assert_int_equal(r.oracle.seasonal, 3);
+    assert_true(r.oracle.step60 <= r.oracle.step90 && r.oracle.step90 >= 2);
+    assert_true(r.oracle.seasonal45 <= r.oracle.seasonal59 && r.oracle.seasonal59 >= 2);
+    c.oracle = false;
+    assert_int_equal(sim_run(&p, &c, &r, &err), 0);
+    assert_int_equal(r.oracle.step, 0);
+}
+
 static void test_bad_config(void **state)
 {
     (void)state;
@@ -134,10 +187,9 @@ static void test_bad_config(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_median),
-        cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_scenarios),
-        cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_median),     cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_scenarios),  cmocka_unit_test(test_oracle_cusum),
+        cmocka_unit_test(test_oracle_run), cmocka_unit_test(test_bad_config),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

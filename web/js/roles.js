@@ -8,6 +8,7 @@ export const R = {
   NATIONAL: ['admin', 'pusat'],
   MANAGERS: ['admin', 'provinsi', 'kabkota'],          // may administer accounts
   PLANNERS: ['admin', 'pusat', 'provinsi', 'kabkota'],  // RAD, progress, compliance, Timdu
+  DECIDERS: ['admin', 'provinsi', 'kabkota'],          // decide intake leads (in their region)
 };
 
 const CAPS = {
@@ -17,6 +18,9 @@ const CAPS = {
   'alerts.act': R.OFFICERS,
   'users.manage': R.MANAGERS,
   'reports.submit': R.ALL,
+  // incoming SMS/WhatsApp leads (handlers_intake.c): officers read (the route's roles), pusat
+  // does not decide
+  'intake.decide': R.DECIDERS,
 };
 
 export function can(user, cap) {

@@ -12,6 +12,11 @@ export const routes = [
   { path: '/events', page: () => import('./pages/events.js'), roles: R.OFFICERS,
     nav: { key: 'nav.events', order: 20 } },
   { path: '/events/:id', page: () => import('./pages/event.js'), roles: R.OFFICERS },
+  // incoming messages from unknown numbers (issue 16 item 3): officers read in scope; admin,
+  // provinsi and kabkota promote or discard (the server decides, pelapor gets 403)
+  { path: '/intake-leads', page: () => import('./pages/intake.js'), roles: R.OFFICERS,
+    nav: { key: 'nav.intake', order: 25 } },
+  { path: '/intake-leads/:id', page: () => import('./pages/intake.js'), roles: R.OFFICERS },
   { path: '/alerts', page: () => import('./pages/alerts.js'), roles: R.OFFICERS,
     nav: { key: 'nav.alerts', order: 30 } },
   { path: '/alerts/:id', page: () => import('./pages/alerts.js'), roles: R.OFFICERS },

@@ -1,10 +1,10 @@
 // Each role sees only the nav entries it may use; pages outside the role show the 403 state;
 // an API 403 (a kabkota creating an account outside its regency) is shown as a message.
 const NAV = {
-  admin: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
-  pusat: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'panduan'],
-  jabar: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
-  bandung: ['dashboard', 'events', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
+  admin: ['dashboard', 'events', 'intake-leads', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
+  pusat: ['dashboard', 'events', 'intake-leads', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'panduan'],
+  jabar: ['dashboard', 'events', 'intake-leads', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
+  bandung: ['dashboard', 'events', 'intake-leads', 'alerts', 'lapor', 'rad', 'progress', 'compliance', 'p3aks', 'timdu', 'spaces', 'cases', 'users', 'panduan'],
   pelapor: ['lapor', 'panduan'],
 };
 
@@ -18,7 +18,7 @@ export default async function ({ newPage, login, shot, base, assert, log }) {
     assert.equal(home, user === 'pelapor' ? '#/lapor' : '#/dashboard', `home of ${user}`);
     await shot(page, 'home-' + user);
     log(user, 'nav:', nav.join(' '));
-    for (const route of ['/users', '/dashboard', '/events', '/alerts']) {
+    for (const route of ['/users', '/dashboard', '/events', '/intake-leads', '/alerts']) {
       if (want.includes(route.slice(1))) continue;
       await page.goto(base + '/#' + route);
       await page.waitForSelector('#main:not([aria-busy]) h1');

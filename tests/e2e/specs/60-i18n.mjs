@@ -39,7 +39,7 @@ export default async function ({ newPage, login, shot, base, assert, log }) {
   await page.waitForFunction(() => document.documentElement.lang === 'en');
   await page.waitForSelector('#main:not([aria-busy]) h1');
   assert.equal((await page.locator('main h1').textContent()).trim(), 'Dashboard');
-  assert.deepEqual(await page.locator('#nav-list a').allTextContents(), ['Dashboard', 'Events', 'Alerts', 'Report', 'Action plans', 'Progress reports', 'Compliance', 'P3AKS figures', 'Timdu', 'Safe spaces', 'Conflict cases', 'Users', 'Guides']);
+  assert.deepEqual(await page.locator('#nav-list a').allTextContents(), ['Dashboard', 'Events', 'Incoming messages', 'Alerts', 'Report', 'Action plans', 'Progress reports', 'Compliance', 'P3AKS figures', 'Timdu', 'Safe spaces', 'Conflict cases', 'Users', 'Guides']);
   await page.reload();
   await page.waitForSelector('#main:not([aria-busy]) h1');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', 'language remembered');

@@ -58,13 +58,17 @@ static int export_p3aks(struct store *s, const struct plan_export_query *q, stru
 int plan_export_compliance(struct store *s, const struct plan_export_query *q,
                            struct plan_table *out, struct error *err)
 {
-    static const char *const head[] = {"region_code",    "region",       "timdu",   "rad_status",
-                                       "expected",       "submitted",    "on_time", "late",
-                                       "reporting_rate", "on_time_rate", "score",   "rank"};
-    static const enum plan_cell_kind kinds[] = {PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT,
-                                                PLAN_CELL_TEXT, PLAN_CELL_NUM,  PLAN_CELL_NUM,
-                                                PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM,
-                                                PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM};
+    /* The last five: the alerts of the year answered, as the compliance JSON's "alerts". */
+    static const char *const head[] = {
+        "region_code", "region",       "timdu",          "rad_status",   "expected",  "submitted",
+        "on_time",     "late",         "reporting_rate", "on_time_rate", "score",     "rank",
+        "alerts",      "answered_24h", "answered_72h",   "answered",     "unanswered"};
+    static const enum plan_cell_kind kinds[] = {
+        PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_TEXT, PLAN_CELL_NUM,
+        PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM,
+        PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM,  PLAN_CELL_NUM,
+        PLAN_CELL_NUM,  PLAN_CELL_NUM};
+    _Static_assert(WSP_ARRAY_LEN(head) == WSP_ARRAY_LEN(kinds), "a kind per column");
     table_start(out, "Kepatuhan", head, kinds, WSP_ARRAY_LEN(head));
     struct arena a;
     arena_init(&a, 0);
@@ -73,18 +77,25 @@ int plan_export_compliance(struct store *s, const struct plan_export_query *q,
                                   q->date, &a, &c, err);
     for (size_t i = 0; !rc && i < c.n; i++) {
         const struct plan_comp_row *r = &c.rows[i];
-        char e[24], sub[24], ot[24], late[24], rr[24], otr[24], sc[24], rank[24];
-        snprintf(e, sizeof(e), "%ld", r->expected);
-        snprintf(sub, sizeof(sub), "%ld", r->submitted);
-        snprintf(ot, sizeof(ot), "%ld", r->on_time);
-        snprintf(late, sizeof(late), "%ld", r->late);
-        snprintf(rr, sizeof(rr), "%.1f", r->reporting_rate);
-        snprintf(otr, sizeof(otr), "%.1f", r->on_time_rate);
-        snprintf(sc, sizeof(sc), "%.1f", r->score);
-        snprintf(rank, sizeof(rank), "%d", r->rank);
-        const char *vals[] = {
-            r->code, r->name, r->timdu ? "ya" : "tidak", r->rad_status, e, sub, ot, late, rr, otr,
-            sc,      rank};
+        const struct plan_answer_counts *ans = &c.answers[i];
+        char n[13][24];
+        snprintf(n[0], sizeof(n[0]), "%ld", r->expected);
+        snprintf(n[1], sizeof(n[1]), "%ld", r->submitted);
+        snprintf(n[2], sizeof(n[2]), "%ld", r->on_time);
+        snprintf(n[3], sizeof(n[3]), "%ld", r->late);
+        snprintf(n[4], sizeof(n[4]), "%.1f", r->reporting_rate);
+        snprintf(n[5], sizeof(n[5]), "%.1f", r->on_time_rate);
+        snprintf(n[6], sizeof(n[6]), "%.1f", r->score);
+        snprintf(n[7], sizeof(n[7]), "%d", r->rank);
+        snprintf(n[8], sizeof(n[8]), "%ld", ans->alerts);
+        snprintf(n[9], sizeof(n[9]), "%ld", ans->answered_24h);
+        snprintf(n[10], sizeof(n[10]), "%ld", ans->answered_72h);
+        snprintf(n[11], sizeof(n[11]), "%ld", ans->answered);
+        snprintf(n[12], sizeof(n[12]), "%ld", ans->unanswered);
+        const char *timdu = r->timdu ? "ya" : "tidak";
+        const char *vals[] = {r->code, r->name, timdu, r->rad_status, n[0], n[1],
+                              n[2],    n[3],    n[4],  n[5],          n[6], n[7],
+                              n[8],    n[9],    n[10], n[11],         n[12]};
         table_row(out, vals);
     }
     arena_release(&a);

@@ -291,7 +291,9 @@ struct plan_export_query {
 
 /* One row per region: region_code, region, timdu (ya/tidak), rad_status ("belum" when there
  * is no plan), expected, submitted, on_time, late, reporting_rate, on_time_rate (percent, one
- * decimal), score (one decimal), rank. Sheet "Kepatuhan". For plan type p3aks a second table
+ * decimal), score (one decimal), rank, then the alerts of the year answered as the compliance
+ * view counts them (plan_compliance.answers): alerts, answered_24h, answered_72h, answered,
+ * unanswered. Sheet "Kepatuhan". For plan type p3aks a second table
  * follows, sheet "P3AKS": the P3AKS figures of the same region and year as of the same date
  * (plan_p3aks_load): one row per child region, the region's own cases when it has any, and
  * the total; exact counts (the export is for officers), no list of services. */

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "base/base.h"
+#include "store/store.h"
 #include "../support/support.h"
 #include "../support/testdb.h"
 
@@ -986,6 +987,104 @@ static char *unzip_member(const char *zip, const char *member)
     return buf_detach(&b, NULL);
 }
 
+/* ---- answered alerts (the compliance view and its export) ------------------------------ */
+
+/* Four verified alerts of Kota Bandung (32.73) from 1 June of the demo year, written through
+ * the store with the clock set (as alertd and the responses endpoint write them): answered
+ * exactly 24 h after the clock started, exactly 72 h after, 72 h and 1 s after, and never.
+ * The server is not restarted afterwards, so alertd never reconciles them away (it does so
+ * only when it starts leading). */
+static void test_answered_alerts(void **state)
+{
+    (void)state;
+    struct store *s = NULL;
+    struct error err = {0};
+    if (store_open(&s, db_path, &err) != 0)
+        fail_msg("store_open: %s", err.msg);
+    char day[16];
+    snprintf(day, sizeof(day), "%d-06-01", demo_year);
+    int64_t t0 = date_days_from_civil(demo_year, 6, 1) * 86400 + 3 * 3600;
+    static const int64_t after[] = {24 * 3600, 72 * 3600, 72 * 3600 + 1, -1};
+    struct store_actor engine = {0, "system", NULL}, officer = {0, "bandung", NULL};
+    for (size_t i = 0; i < WSP_ARRAY_LEN(after); i++) {
+        /* closed episodes, so alertd does not escalate them meanwhile */
+        struct store_alert al = {.region_code = "32.73",
+                                 .level = "normal",
+                                 .max_level = "siaga",
+                                 .first_day = day,
+                                 .last_day = day,
+                                 .close_day = day,
+                                 .score = 1.0};
+        int64_t id = 0;
+        time_set_override(t0 + (int64_t)i * 60);
+        if (store_alert_create(s, &al, &engine, &id, &err) != 0)
+            fail_msg("store_alert_create: %s", err.msg);
+        if (after[i] < 0)
+            continue;
+        time_set_override(t0 + (int64_t)i * 60 + after[i]);
+        struct store_alert_response r = {.note = "Dialog warga"};
+        if (store_alert_response_add(s, id, &r, &officer, NULL, &err) != 0)
+            fail_msg("store_alert_response_add: %s", err.msg);
+    }
+    time_set_override(0);
+    store_close(s);
+
+    /* The compliance view counts them (the export must say the same: test_cli_export). */
+    char q[160];
+    snprintf(q, sizeof(q), "/api/v1/compliance?year=%d&type=pks&date=%d-12-31", demo_year,
+             demo_year);
+    json_t *v = as(1, "GET", q, NULL, 200);
+    json_t *a = json_object_get(find_row(json_object_get(v, "items"), "32"), "alerts");
+    assert_int_equal(jint(a, "alerts"), 4);
+    assert_int_equal(jint(a, "answered_24h"), 1);
+    assert_int_equal(jint(a, "answered_72h"), 2);
+    assert_int_equal(jint(a, "answered"), 3);
+    assert_int_equal(jint(a, "unanswered"), 1);
+    a = json_object_get(find_row(json_object_get(v, "items"), "11"), "alerts");
+    assert_int_equal(jint(a, "alerts"), 0);
+    json_decref(v);
+}
+
+/* The compliance export's header: the answered alerts are the last five columns. */
+#define COMPLIANCE_HEAD                                                                            \
+    "region_code,region,timdu,rad_status,expected,submitted,on_time,late,reporting_rate,"          \
+    "on_time_rate,score,rank,alerts,answered_24h,answered_72h,answered,unanswered"
+
+/* The row of region code in a compliance CSV ends with the alert cells want ("4,1,2,3,1"). */
+static void expect_alert_cells(const char *csv, const char *code, const char *want)
+{
+    char *key = xasprintf("\r\n%s,", code);
+    const char *line = strstr(csv, key);
+    free(key);
+    if (!line)
+        fail_msg("no row %s in the compliance CSV", code);
+    line += 2;
+    const char *end = strstr(line, "\r\n");
+    size_t len = end ? (size_t)(end - line) : strlen(line), wl = strlen(want);
+    /* 17 cells, so 16 commas; the names hold none in these regions */
+    size_t commas = 0;
+    for (size_t i = 0; i < len; i++)
+        commas += line[i] == ',';
+    if (commas != 16 || len <= wl || line[len - wl - 1] != ',' ||
+        memcmp(line + len - wl, want, wl) != 0)
+        fail_msg("row %s: expected the alert cells %s, got '%.*s'", code, want, (int)len, line);
+}
+
+/* The XLSX compliance sheet: the header in CSV's order (shared strings are numbered in the
+ * order first written: the header first) and Jawa Barat's alert cells as numbers (rank 2:
+ * the sheet's third row). */
+static void expect_alert_sheet(const char *strings, const char *sheet)
+{
+    assert_non_null(strstr(strings, "<si><t>region_code</t></si><si><t>region</t></si>"));
+    assert_non_null(strstr(strings, "<si><t>rank</t></si><si><t>alerts</t></si>"
+                                    "<si><t>answered_24h</t></si><si><t>answered_72h</t></si>"
+                                    "<si><t>answered</t></si><si><t>unanswered</t></si>"));
+    assert_non_null(strstr(sheet, "<c r=\"K3\"><v>91.3</v></c><c r=\"L3\"><v>2</v></c>"
+                                  "<c r=\"M3\"><v>4</v></c><c r=\"N3\"><v>1</v></c>"
+                                  "<c r=\"O3\"><v>2</v></c><c r=\"P3\"><v>3</v></c>"
+                                  "<c r=\"Q3\"><v>1</v></c></row>"));
+}
+
 static void test_cli_export(void **state)
 {
     (void)state;
@@ -1010,6 +1109,7 @@ static void test_cli_export(void **state)
         assert_non_null(strstr(strings, "belum"));
         assert_non_null(strstr(sheet, "<v>91.3</v>"));
         assert_non_null(strstr(sheet, "<v>87.5</v>"));
+        expect_alert_sheet(strings, sheet);
     } else {
         /* No unzip: the central directory still names the sheet. */
         raw = support_read_file(xlsx);
@@ -1023,10 +1123,20 @@ static void test_cli_export(void **state)
     const char *csv[] = {"--db",   db_path, "export",   "compliance", "--year", year,
                          "--date", date,    "--format", "csv",        NULL};
     assert_int_equal(support_run(&r, NULL, csv), 0);
-    assert_non_null(strstr(r.out, "region_code,region,timdu,rad_status,expected,submitted,"
-                                  "on_time,late,reporting_rate,on_time_rate,score,rank\r\n"));
-    assert_non_null(strstr(r.out, "\r\n32,Jawa Barat,ya,disetujui,8,7,6,1,87.5,75.0,91.3,2\r\n"));
-    assert_non_null(strstr(r.out, "\r\n11,Aceh,ya,belum,0,0,0,0,0.0,0.0,20.0,6\r\n"));
+    assert_true(str_starts_with(r.out, "\xEF\xBB\xBF" COMPLIANCE_HEAD "\r\n"));
+    /* the answered alerts of test_answered_alerts: 4 alerts, 1 within 24 h, 2 within 72 h,
+     * 3 answered, 1 not */
+    assert_non_null(
+        strstr(r.out, "\r\n32,Jawa Barat,ya,disetujui,8,7,6,1,87.5,75.0,91.3,2,4,1,2,3,1\r\n"));
+    assert_non_null(strstr(r.out, "\r\n11,Aceh,ya,belum,0,0,0,0,0.0,0.0,20.0,6,0,0,0,0,0\r\n"));
+    support_run_free(&r);
+    const char *csv32[] = {"--db", db_path,    "export", "compliance", "--year", year, "--date",
+                           date,   "--region", "32",     "--format",   "csv",    NULL};
+    assert_int_equal(support_run(&r, NULL, csv32), 0);
+    /* a province's export: the regency's alerts on its row and under the province */
+    expect_alert_cells(r.out, "32", "4,1,2,3,1");
+    expect_alert_cells(r.out, "32.73", "4,1,2,3,1");
+    expect_alert_cells(r.out, "32.04", "0,0,0,0,0");
     support_run_free(&r);
     const char *plans[] = {"--db",     db_path, "export",   "plans", "--year", year,
                            "--region", "32",    "--format", "csv",   NULL};
@@ -1146,10 +1256,11 @@ static void test_http_exports(void **state)
     assert_int_equal(r.len, strlen(cli.out));
     assert_memory_equal(r.body, cli.out, r.len);
     support_run_free(&cli);
-    static const char head[] = "\xEF\xBB\xBFregion_code,region,timdu,rad_status,";
+    static const char head[] = "\xEF\xBB\xBF" COMPLIANCE_HEAD "\r\n";
     assert_memory_equal(r.body, head, sizeof(head) - 1);
-    assert_non_null(strstr(r.body, "\r\n32,Jawa Barat,ya,disetujui,8,7,6,1,87.5,75.0,91.3,2\r\n"));
-    assert_non_null(strstr(r.body, "\r\n11,Aceh,ya,belum,0,0,0,0,0.0,0.0,20.0,6\r\n"));
+    assert_non_null(
+        strstr(r.body, "\r\n32,Jawa Barat,ya,disetujui,8,7,6,1,87.5,75.0,91.3,2,4,1,2,3,1\r\n"));
+    assert_non_null(strstr(r.body, "\r\n11,Aceh,ya,belum,0,0,0,0,0.0,0.0,20.0,6,0,0,0,0,0\r\n"));
     csv_rows_in(r.body, "", 38);
     support_response_free(&r);
 
@@ -1166,6 +1277,7 @@ static void test_http_exports(void **state)
     support_run_free(&cli);
     csv_rows_in(r.body, "32", 28);
     assert_non_null(strstr(r.body, "\r\n32.73,Kota Bandung,ya,disetujui,4,3,"));
+    expect_alert_cells(r.body, "32.73", "4,1,2,3,1");
     support_response_free(&r);
     snprintf(path, sizeof(path), "/api/v1/compliance/export?year=%d&region=31", demo_year);
     get_as(2, path, 403, &r);
@@ -1252,6 +1364,7 @@ static void test_http_exports(void **state)
         assert_non_null(strstr(sheet, "<v>87.5</v>"));
         assert_non_null(strstr(sheet, "<row r=\"39\""));
         assert_null(strstr(sheet, "<row r=\"40\""));
+        expect_alert_sheet(strings, sheet);
     } else {
         fprintf(stderr, "unzip not available: checked the zip central directory only\n");
     }
@@ -1442,6 +1555,7 @@ int main(void)
         cmocka_unit_test(test_demo_year),
         cmocka_unit_test(test_demo_people),
         cmocka_unit_test(test_compliance),
+        cmocka_unit_test(test_answered_alerts),
         cmocka_unit_test(test_cli_export),
         cmocka_unit_test(test_http_exports),
         cmocka_unit_test(test_authorization_matrix),

@@ -49,10 +49,19 @@ export default async function ({ newPage, login, shot, base, assert, log, bin, d
   const csv = csvBytes.toString('utf8');
   assert.ok(csv.startsWith('\ufeff'), 'CSV starts with a BOM');
   const lines = csv.slice(1).trim().split(/\r\n/);
-  assert.equal(lines[0], 'region_code,region,timdu,rad_status,expected,submitted,on_time,late,reporting_rate,on_time_rate,score,rank');
+  assert.equal(lines[0], 'region_code,region,timdu,rad_status,expected,submitted,on_time,late,reporting_rate,on_time_rate,score,rank,alerts,answered_24h,answered_72h,answered,unanswered');
   assert.equal(lines.length, 39);
-  assert.ok(lines.some((l) => /^72,Sulawesi Tengah,ya,disetujui,\d+,\d+,\d+,0,100.0,100.0,100.0,1$/.test(l)), 'Sulteng row in the CSV');
-  assert.ok(lines.includes('11,Aceh,ya,belum,0,0,0,0,0.0,0.0,20.0,' + (await row('11')).rank), 'Aceh row in the CSV');
+  assert.ok(lines.some((l) => /^72,Sulawesi Tengah,ya,disetujui,\d+,\d+,\d+,0,100.0,100.0,100.0,1(,\d+){5}$/.test(l)), 'Sulteng row in the CSV');
+  const acehRow = '11,Aceh,ya,belum,0,0,0,0,0.0,0.0,20.0,' + (await row('11')).rank + ',';
+  assert.ok(lines.some((l) => l.startsWith(acehRow)), 'Aceh row in the CSV');
+  // The answered alerts (last five columns) are the compliance JSON's, row by row.
+  const comp = await page.evaluate(async (y) => (await fetch(`/api/v1/compliance?year=${y}&type=pks`)).json(), year);
+  for (const it of comp.items) {
+    const a = it.alerts;
+    const l = lines.find((x) => x.startsWith(it.region_code + ','));
+    assert.ok(l && l.endsWith(',' + [a.alerts, a.answered_24h, a.answered_72h, a.answered, a.unanswered].join(',')),
+      `alerts of ${it.region_code} in the CSV: ${l}`);
+  }
 
   dl = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="xlsx"]').click()]).then(([d]) => d);
   assert.equal(dl.suggestedFilename(), `kepatuhan-${year}-pks.xlsx`);

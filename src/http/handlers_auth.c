@@ -166,5 +166,7 @@ void http_handle_logout(struct http_request *rq)
 
 void http_handle_me(struct http_request *rq)
 {
+    if (http_session_full_name(rq))
+        return;
     http_reply_json(rq, MHD_HTTP_OK, me_json(&rq->user, rq->token));
 }

@@ -182,7 +182,7 @@ struct http_request {
     bool authed;
     char token[AUTH_TOKEN_HEX];
     struct store_session session;
-    struct store_user user;
+    struct store_user user; /* without full_name: http_session_full_name reads it */
     enum auth_role role;
 
     /* Response, filled by http_reply_*. */
@@ -330,6 +330,10 @@ json_t *http_json_str(const char *s);
 int http_session_load(struct http_request *rq);
 /* 0 when the request has a valid session; otherwise replies 401 (or 5xx) and returns < 0. */
 int http_require_session(struct http_request *rq);
+/* Fill rq->user.full_name, which the session lookup leaves out (it is sealed, and opening it
+ * was more than half of the lookup's cost on every request), for a handler that shows it.
+ * Needs a session. 0, or replies and returns the error code. */
+int http_session_full_name(struct http_request *rq);
 /* 0 when X-CSRF-Token belongs to the session; otherwise replies 403 and returns WSP_EPERM. */
 int http_require_csrf(struct http_request *rq);
 /*

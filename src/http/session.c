@@ -62,6 +62,22 @@ int http_require_session(struct http_request *rq)
     return rc;
 }
 
+int http_session_full_name(struct http_request *rq)
+{
+    if (!rq->authed)
+        return http_reply_error(rq, WSP_EAUTH, "login required");
+    struct store *st = http_store(rq);
+    if (!st)
+        return WSP_EBUSY;
+    struct store_user u;
+    struct error err = {0};
+    int rc = store_user_get(st, rq->user.id, &u, &err);
+    if (rc)
+        return http_reply_err(rq, &err);
+    str_copy(rq->user.full_name, u.full_name, sizeof(rq->user.full_name));
+    return 0;
+}
+
 int http_require_csrf(struct http_request *rq)
 {
     const char *csrf = http_header(rq, HTTP_CSRF_HEADER);

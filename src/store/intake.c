@@ -384,14 +384,15 @@ int store_user_phone(struct store *s, int64_t user_id, char *out, size_t outsz, 
     return rc;
 }
 
+#define PHONE_USER_COLS STORE_USER_COLS_NAMED("u.")
+
 int store_user_by_phone(struct store *s, const char *hash, struct store_user *out,
                         struct error *err)
 {
     memset(out, 0, sizeof(*out));
     struct db_stmt *st = NULL;
     int rc = prepare(s,
-                     "SELECT u.id, u.username, u.role, u.region_code, u.full_name, u.disabled,"
-                     " u.created_at, u.updated_at FROM user_phones p JOIN users u ON u.id = p.id"
+                     "SELECT " PHONE_USER_COLS " FROM user_phones p JOIN users u ON u.id = p.id"
                      " WHERE p.phone_hash = ?1",
                      &st, "find a user by phone", err);
     if (rc)
@@ -399,7 +400,7 @@ int store_user_by_phone(struct store *s, const char *hash, struct store_user *ou
     stmt_bind_text(st, 1, hash);
     int src = db_step(st);
     if (src == DB_ROW)
-        store_user_read(s, st, 0, out);
+        store_user_read(s, st, 0, true, out);
     else if (src == DB_DONE)
         rc = error_set(err, WSP_ENOTFOUND, "no user has this number");
     else

@@ -197,7 +197,9 @@ struct store_session {
 int store_session_create(struct store *s, const char *token_hash, int64_t user_id,
                          int64_t expires_at, const char *client, struct error *err);
 /* Session and its (enabled) user; WSP_ENOTFOUND when missing, expired, or the user is
- * disabled. Touches last_seen_at at most once a minute. */
+ * disabled. Touches last_seen_at at most once a minute. This runs on every request, so user
+ * comes without the full name (full_name ""; it is sealed, and opening it was more than half of
+ * the lookup's cost): store_user_get reads it where it is shown. */
 int store_session_get(struct store *s, const char *token_hash, int64_t now,
                       struct store_session *sess, struct store_user *user, struct error *err);
 /* 0 also when there is no such session (logout is idempotent). */

@@ -201,9 +201,19 @@ int store_tx_begin(struct store *s, struct error *err);
  * Returns rc, or the commit failure. */
 int store_tx_end(struct store *s, int rc, struct error *err);
 
-/* Read a user (without hash) from 8 columns starting at col: id, username, role, region_code,
- * full_name, disabled, created_at, updated_at. */
-void store_user_read(struct store *s, struct db_stmt *st, int col, struct store_user *out);
+/* The columns of a user (without hash) that store_user_read reads, each prefixed with t ("" or
+ * a table alias such as "u."): the account, STORE_USER_NCOLS of them, then the full name in
+ * STORE_USER_COLS_NAMED. The full name is sealed, so reading it decrypts it: the session
+ * lookup, on every request, leaves it out. */
+#define STORE_USER_COLS(t)                                                                         \
+    t "id, " t "username, " t "role, " t "region_code, " t "disabled, " t "created_at, " t         \
+      "updated_at"
+#define STORE_USER_COLS_NAMED(t) STORE_USER_COLS(t) ", " t "full_name"
+#define STORE_USER_NCOLS 7
+/* Read a user from the columns STORE_USER_COLS_NAMED (with_name) or STORE_USER_COLS (full_name
+ * left "") starting at col. */
+void store_user_read(struct store *s, struct db_stmt *st, int col, bool with_name,
+                     struct store_user *out);
 
 /* Actor fields with defaults for NULL. */
 const char *store_actor_name(const struct store_actor *a);

@@ -10,7 +10,7 @@
 #include "store/store.h"
 #include "store/store_internal.h"
 
-#define USER_COLS "id, username, role, region_code, full_name, disabled, created_at, updated_at"
+#define USER_COLS STORE_USER_COLS_NAMED("")
 
 static const char *const roles[] = {"admin", "pusat", "provinsi", "kabkota", "pelapor"};
 
@@ -42,18 +42,20 @@ static bool role_valid(const char *role)
     return false;
 }
 
-void store_user_read(struct store *s, struct db_stmt *st, int col, struct store_user *out)
+void store_user_read(struct store *s, struct db_stmt *st, int col, bool with_name,
+                     struct store_user *out)
 {
     memset(out, 0, sizeof(*out));
     out->id = db_column_int64(st, col);
     stmt_column_copy(st, col + 1, out->username, sizeof(out->username));
     stmt_column_copy(st, col + 2, out->role, sizeof(out->role));
     stmt_column_copy(st, col + 3, out->region, sizeof(out->region));
-    store_col_sealed_copy(s, st, col + 4, "users.full_name", out->full_name,
-                          sizeof(out->full_name));
-    out->disabled = (int)db_column_int64(st, col + 5) != 0;
-    out->created_at = db_column_int64(st, col + 6);
-    out->updated_at = db_column_int64(st, col + 7);
+    out->disabled = (int)db_column_int64(st, col + 4) != 0;
+    out->created_at = db_column_int64(st, col + 5);
+    out->updated_at = db_column_int64(st, col + 6);
+    if (with_name)
+        store_col_sealed_copy(s, st, col + STORE_USER_NCOLS, "users.full_name", out->full_name,
+                              sizeof(out->full_name));
 }
 
 /* The user as audit JSON, without the password hash and the full name. Caller frees. */
@@ -88,9 +90,10 @@ static int get_one(struct store *s, enum store_stmt_id id, const char *sql, int6
         db_bind_int64(st, 1, uid);
     int src = db_step(st);
     if (src == DB_ROW) {
-        store_user_read(s, st, 0, out);
+        store_user_read(s, st, 0, true, out);
         if (with_hash)
-            stmt_column_copy(st, 8, out->password_hash, sizeof(out->password_hash));
+            stmt_column_copy(st, STORE_USER_NCOLS + 1, out->password_hash,
+                             sizeof(out->password_hash));
         rc = 0;
     } else if (src == DB_DONE) {
         if (name)
@@ -331,7 +334,7 @@ int store_user_list(struct store *s, struct arena *arena, struct store_user **ou
             cap = cap ? cap * 2 : 16;
             tmp = xrealloc(tmp, cap * sizeof(*tmp));
         }
-        store_user_read(s, st, 0, &tmp[len++]);
+        store_user_read(s, st, 0, true, &tmp[len++]);
     }
     stmt_done(st);
     if (src != DB_DONE) {

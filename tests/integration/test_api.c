@@ -386,6 +386,9 @@ static void test_login_success(void **state)
     v = api(&c, "GET", "/api/v1/auth/me", NULL, NULL, 200);
     assert_string_equal(jstr(v, "csrf_token"), csrf);
     assert_string_equal(jstr(json_object_get(v, "user"), "username"), "jabar");
+    /* The session lookup leaves the sealed full name out; /auth/me reads it. */
+    assert_string_equal(jstr(json_object_get(v, "user"), "full_name"),
+                        "Operator Kesbangpol Jawa Barat");
     json_decref(v);
 
     /* The user added through the CLI can log in too. */

@@ -587,6 +587,10 @@ static void test_sessions(void **state)
     assert_string_equal(u.role, "kabkota");
     assert_string_equal(u.region, "32.73");
     assert_string_equal(u.password_hash, "");
+    /* The lookup on every request leaves the (sealed) full name out; store_user_get has it. */
+    assert_string_equal(u.full_name, "");
+    assert_int_equal(store_user_get(f->s, id, &u, &err), 0);
+    assert_string_equal(u.full_name, "Nama ani");
 
     assert_int_equal(store_session_get(f->s, "hash-a", T0 + 61, &s, NULL, &err), 0);
     assert_int_equal(s.last_seen_at, T0 + 61);

@@ -95,22 +95,35 @@ enum warn_level warn__cusum_rare(const struct warn_params *p, const struct wregi
     /* the nation is never quiet */
     if (r->geo == WARN_GEO_NATIONAL || t < t0)
         return WARN_NORMAL;
-    int32_t lo = t - (int32_t)p->rare_memory + 1;
-    if (lo < t0)
-        lo = t0;
-    /* no event within the memory: every day's term is negative, S is 0 */
-    if (warn__sum_n(r, lo, t) == 0)
-        return WARN_NORMAL;
     double k = p->rare_shift[r->geo], lk = log(k), fl = p->rare_floor[r->geo];
     int32_t cap = (int32_t)p->rare_cap[r->geo];
-    double sum = 0;
-    for (int32_t u = t; u >= lo; u--) {
-        double l0 = warn__cusum_observed(p, r, u);
-        int32_t c = r->d[u].n < cap ? r->d[u].n : cap;
-        sum += (double)c * lk - (k - 1) * (l0 < fl ? fl : l0);
-        if (sum > *s) {
-            *s = sum;
-            *run = (uint16_t)(t - u + 1);
+    double prev = t > t0 ? r->d[t - 1].rare_s : 0;
+    uint16_t prun = t > t0 ? r->d[t - 1].rare_run : 0;
+    if (prev > 0 && prun >= p->rare_memory) {
+        /* yesterday's strongest run began on the day that leaves the memory today: find the
+         * strongest run that began within it (the latest start among equals) */
+        int32_t lo = t - (int32_t)p->rare_memory + 1;
+        if (lo < t0)
+            lo = t0;
+        double sum = 0;
+        for (int32_t u = t; u >= lo; u--) {
+            double l0 = warn__cusum_observed(p, r, u);
+            int32_t c = r->d[u].n < cap ? r->d[u].n : cap;
+            sum += (double)c * lk - (k - 1) * (l0 < fl ? fl : l0);
+            if (sum > *s) {
+                *s = sum;
+                *run = (uint16_t)(t - u + 1);
+            }
+        }
+    } else {
+        /* otherwise the strongest run within the memory is yesterday's, one day longer, or
+         * today alone: the CUSUM's recursion */
+        double l0 = warn__cusum_observed(p, r, t);
+        int32_t c = r->d[t].n < cap ? r->d[t].n : cap;
+        double v = prev + (double)c * lk - (k - 1) * (l0 < fl ? fl : l0);
+        if (v > 0) {
+            *s = v;
+            *run = prev > 0 ? (uint16_t)(prun + 1) : 1;
         }
     }
     return level_of(p->rare_h[r->geo], *s, plevel);

@@ -44,7 +44,7 @@ void warn__eval_day(const struct warn_state *st, struct wregion *r, int32_t t)
     double rs;
     uint16_t rrun;
     enum warn_level ql = warn__cusum_rare(p, r, t, &rs, &rrun);
-    d->rare_s = (float)rs;
+    d->rare_s = rs;
     d->rare_run = rrun;
     d->rare_level = (uint8_t)ql;
     d->p = (float)pv;

@@ -14,7 +14,7 @@ struct wday {
     int64_t q;  /* sum of squared event weights, thousandths */
     int64_t cy; /* prefix sum of y through this day */
     double cusum;
-    float rare_s; /* the rare-rise CUSUM's S (window-limited: not a recursion) */
+    double rare_s; /* the rare-rise CUSUM's S (window-limited) */
     int32_t n, killed, injured;
     int32_t rk;               /* killed in rule-eligible events (all events of the region) */
     int32_t own_killed;       /* killed in rule-eligible events coded to this very region */

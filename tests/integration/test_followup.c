@@ -391,13 +391,7 @@ static json_t *api(struct support_http *c, const char *method, const char *path,
 
 static void login(struct support_http *c, const char *user, char *csrf)
 {
-    assert_int_equal(support_http_init(c, server.base_url), 0);
-    char *body = xasprintf("{\"username\":\"%s\",\"password\":\"%s\"}", user, DEMO_PASSWORD);
-    json_t *v = api(c, "POST", "/api/v1/auth/login", body, NULL, 200);
-    if (csrf)
-        str_copy(csrf, jstr(v, "csrf_token"), 65);
-    json_decref(v);
-    free(body);
+    support_api_login(c, server.base_url, user, DEMO_PASSWORD, csrf);
 }
 
 /* ---- setup ------------------------------------------------------------------------------ */

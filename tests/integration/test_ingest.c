@@ -65,13 +65,7 @@ static json_int_t jint(json_t *o, const char *key)
 
 static void login(struct support_http *c, const char *user, const char *password, char *csrf)
 {
-    assert_int_equal(support_http_init(c, server.base_url), 0);
-    char *body = xasprintf("{\"username\":\"%s\",\"password\":\"%s\"}", user, password);
-    json_t *v = api(c, "POST", "/api/v1/auth/login", body, NULL, 200);
-    if (csrf)
-        str_copy(csrf, jstr(v, "csrf_token"), 65);
-    json_decref(v);
-    free(body);
+    support_api_login(c, server.base_url, user, password, csrf);
 }
 
 static int run(struct support_run *r, const char *stdin_text, const char *const args[])

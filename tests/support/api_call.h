@@ -9,7 +9,9 @@
 #define WSP_TEST_API_CALL_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "base/base.h"
 #include "support.h"
 
 static inline json_t *support_api_call(struct support_http *c, const char *method, const char *path,
@@ -37,6 +39,24 @@ static inline json_t *support_api_call(struct support_http *c, const char *metho
     }
     support_response_free(&r);
     return v;
+}
+
+/* A fresh client for base_url logged in as user; its CSRF token into csrf (65 bytes) unless
+ * NULL. Any other answer than 200 with a token fails the test. */
+static inline void support_api_login(struct support_http *c, const char *base_url, const char *user,
+                                     const char *password, char *csrf)
+{
+    if (support_http_init(c, base_url) != 0)
+        fail_msg("cannot start an HTTP client for %s", base_url);
+    char *body = xasprintf("{\"username\":\"%s\",\"password\":\"%s\"}", user, password);
+    json_t *v = support_api_call(c, "POST", "/api/v1/auth/login", body, NULL, 200, NULL);
+    json_t *t = json_object_get(v, "csrf_token");
+    if (!json_is_string(t))
+        fail_msg("login as %s: no csrf_token", user);
+    if (csrf)
+        str_copy(csrf, json_string_value(t), 65);
+    json_decref(v);
+    free(body);
 }
 
 #endif

@@ -146,8 +146,7 @@ struct http_request {
     const char *method;
     const char *path; /* decoded path without the query string */
     char client[64];  /* client address, "" when unknown */
-    int64_t start_ms;
-    int64_t start_us; /* the same moment in microseconds (metrics.c) */
+    int64_t start_us; /* time_mono_us() at its first byte (access log, metrics.c) */
 
     /* Set from the request line and headers on the first access-handler call. */
     bool started;        /* method, path and the fields below are filled */

@@ -154,7 +154,6 @@ static void *request_new(void *cls, const char *uri, struct MHD_Connection *conn
     struct http_request *rq = xcalloc(1, sizeof(*rq));
     rq->srv = srv;
     rq->conn = conn;
-    rq->start_ms = time_mono_ms();
     rq->start_us = time_mono_us();
     rq->resp_fd = -1;
     rq->spool_fd = -1;
@@ -300,18 +299,18 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     WSP_UNUSED(conn);
     if (!rq)
         return;
+    int64_t us = time_mono_us() - rq->start_us;
     if (srv->cfg.access_log && !rq->started) {
         /* Headers refused by libmicrohttpd itself (it answered), or the client left. */
-        LOG_I("http", "- - 0 0 %lldms (headers incomplete or refused)",
-              (long long)(time_mono_ms() - rq->start_ms));
+        LOG_I("http", "- - 0 0 %lldms (headers incomplete or refused)", (long long)(us / 1000));
     } else if (srv->cfg.access_log) {
         char path[256];
         log_path(rq->path, path, sizeof(path));
         LOG_I("http", "%s %s %u %zu %lldms%s", rq->method, path, rq->queued ? rq->status : 0,
-              rq->queued ? rq->resp_bytes : (size_t)0, (long long)(time_mono_ms() - rq->start_ms),
+              rq->queued ? rq->resp_bytes : (size_t)0, (long long)(us / 1000),
               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     }
-    http_metrics_record(srv->metrics, rq, time_mono_us() - rq->start_us);
+    http_metrics_record(srv->metrics, rq, us);
     request_free(rq);
     *con_cls = NULL;
 }

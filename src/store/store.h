@@ -516,7 +516,8 @@ int store_user_set_phone(struct store *s, int64_t user_id, const char *phone, co
                          const struct store_actor *actor, struct error *err);
 /* A user's number opened into out ("" when none). */
 int store_user_phone(struct store *s, int64_t user_id, char *out, size_t outsz, struct error *err);
-/* The user with this phone hash. WSP_ENOTFOUND when none. */
+/* The user with this phone hash, without the full name (full_name ""). WSP_ENOTFOUND when
+ * none. */
 int store_user_by_phone(struct store *s, const char *hash, struct store_user *out,
                         struct error *err);
 

@@ -85,6 +85,17 @@ enum warn_level warn__cusum(const struct warn_params *p, const struct wregion *r
     return level_of(p->cusum_h, *s, plevel);
 }
 
+/* The rare-rise CUSUM's term of day u: its capped count against the alternative, less the rise
+ * of the rate it expects (lk = ln k). */
+static double rare_term(const struct warn_params *p, const struct wregion *r, int32_t u, double k,
+                        double lk)
+{
+    double l0 = warn__cusum_observed(p, r, u), fl = p->rare_floor[r->geo];
+    int32_t cap = (int32_t)p->rare_cap[r->geo];
+    int32_t c = r->d[u].n < cap ? r->d[u].n : cap;
+    return (double)c * lk - (k - 1) * (l0 < fl ? fl : l0);
+}
+
 enum warn_level warn__cusum_rare(const struct warn_params *p, const struct wregion *r, int32_t t,
                                  double *s, uint16_t *run)
 {
@@ -95,8 +106,7 @@ enum warn_level warn__cusum_rare(const struct warn_params *p, const struct wregi
     /* the nation is never quiet */
     if (r->geo == WARN_GEO_NATIONAL || t < t0)
         return WARN_NORMAL;
-    double k = p->rare_shift[r->geo], lk = log(k), fl = p->rare_floor[r->geo];
-    int32_t cap = (int32_t)p->rare_cap[r->geo];
+    double k = p->rare_shift[r->geo], lk = log(k);
     double prev = t > t0 ? r->d[t - 1].rare_s : 0;
     uint16_t prun = t > t0 ? r->d[t - 1].rare_run : 0;
     if (prev > 0 && prun >= p->rare_memory) {
@@ -107,9 +117,7 @@ enum warn_level warn__cusum_rare(const struct warn_params *p, const struct wregi
             lo = t0;
         double sum = 0;
         for (int32_t u = t; u >= lo; u--) {
-            double l0 = warn__cusum_observed(p, r, u);
-            int32_t c = r->d[u].n < cap ? r->d[u].n : cap;
-            sum += (double)c * lk - (k - 1) * (l0 < fl ? fl : l0);
+            sum += rare_term(p, r, u, k, lk);
             if (sum > *s) {
                 *s = sum;
                 *run = (uint16_t)(t - u + 1);
@@ -118,9 +126,7 @@ enum warn_level warn__cusum_rare(const struct warn_params *p, const struct wregi
     } else {
         /* otherwise the strongest run within the memory is yesterday's, one day longer, or
          * today alone: the CUSUM's recursion */
-        double l0 = warn__cusum_observed(p, r, t);
-        int32_t c = r->d[t].n < cap ? r->d[t].n : cap;
-        double v = prev + (double)c * lk - (k - 1) * (l0 < fl ? fl : l0);
+        double v = prev + rare_term(p, r, t, k, lk);
         if (v > 0) {
             *s = v;
             *run = prev > 0 ? (uint16_t)(prun + 1) : 1;
